@@ -1,0 +1,152 @@
+"""One settings object for crossbrief: defaults that work offline, overridden by a TOML file and
+environment variables.
+
+Precedence (highest first): keyword arguments, environment variables `CROSSBRIEF_<SECTION>__<FIELD>`
+(e.g. `CROSSBRIEF_RETRIEVAL__K=8`), the TOML file named by `CROSSBRIEF_CONFIG` (default
+`crossbrief.toml` in the working directory, when present), then the defaults below. `CROSSBRIEF_HOME` sets the
+data directory. Secrets (API keys, Slack tokens) are never settings: they are read from the environment
+variable whose *name* a setting holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from index.errors import ConfigError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IndexSettings(_Section):
+    chroma_url: str | None = Field(
+        None, description="URL of a Chroma server (`chroma run`), e.g. http://127.0.0.1:8000; unset: on disk"
+    )
+    collection: str = Field("crossbrief", description="Chroma collection name")
+    chunk_tokens: int = Field(180, ge=32, le=400, description="target chunk size in tiktoken (cl100k) tokens")
+    overlap_tokens: int = Field(30, ge=0, le=120, description="tokens repeated between neighbouring chunks")
+    csv_rows_per_chunk: int = Field(8, ge=1, le=200, description="CSV rows grouped into one chunk")
+    max_file_mb: float = Field(50.0, gt=0, description="files larger than this are refused")
+    embedding_backend: Literal["torch"] = Field("torch", description="embedding backend")
+    embed_batch_size: int = Field(32, ge=1, le=1024, description="chunks embedded per batch")
+
+
+class RetrievalSettings(_Section):
+    k: int = Field(6, ge=1, le=50, description="passages handed to the answerer")
+    candidates: int = Field(30, ge=1, le=500, description="candidates taken from each of dense and BM25")
+    rrf_k: int = Field(60, ge=1, description="reciprocal-rank-fusion constant")
+    min_similarity: float = Field(
+        0.25, ge=-1, le=1, description="relevance floor: best dense cosine similarity needed to answer at all"
+    )
+    dense_weight: float = Field(1.0, ge=0, description="weight of the dense ranking in the fusion")
+    bm25_weight: float = Field(1.0, ge=0, description="weight of the BM25 ranking in the fusion")
+
+
+class GenerationSettings(_Section):
+    answerer: Literal["offline", "openai", "ollama"] = Field("offline", description="who writes the answer")
+    model: str = Field("gpt-4o-mini", description="chat model name for the LLM answerers")
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
+    api_key_env: str = Field("OPENAI_API_KEY", description="name of the environment variable holding the key")
+    ollama_url: str = Field("http://127.0.0.1:11434", description="Ollama server URL")
+    timeout_s: float = Field(60.0, gt=0, description="LLM request timeout in seconds")
+    temperature: float = Field(0.0, ge=0, le=2, description="LLM sampling temperature")
+    unsupported_figures: Literal["warn", "fallback"] = Field(
+        "warn", description="what to do with an LLM figure no cited passage holds: flag it, or use the offline answer"
+    )
+    support_threshold: float = Field(0.42, ge=0, le=2, description="offline answerer: minimum sentence score")
+    max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")
+    history_turns: int = Field(6, ge=0, le=50, description="previous turns kept for follow-ups")
+
+
+class SlackSettings(_Section):
+    allowed_channels: list[str] = Field(default_factory=list, description="channel ids; empty: all")
+    rate_limit_per_minute: int = Field(6, ge=1, description="questions per user per minute")
+    port: int = Field(3000, ge=1, le=65535, description="HTTP mode port")
+
+
+class UISettings(_Section):
+    port: int = Field(8501, ge=1, le=65535, description="Streamlit port")
+    address: str = Field("127.0.0.1", description="address the UI binds to")
+    password_env: str = Field("CROSSBRIEF_UI_PASSWORD", description="env var holding the optional shared password")
+    max_upload_mb: float = Field(20.0, gt=0, description="largest accepted upload")
+
+
+class EvalSettings(_Section):
+    tolerance: float = Field(0.02, ge=0, le=1, description="how far a metric may fall below the baseline")
+
+
+class Settings(BaseSettings):
+    """All of crossbrief's configuration."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CROSSBRIEF_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    home: Path = Field(Path(".crossbrief"), description="data directory (index, manifest, feedback, reports)")
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    generation: GenerationSettings = Field(default_factory=GenerationSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    ui: UISettings = Field(default_factory=UISettings)
+    eval: EvalSettings = Field(default_factory=EvalSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = Path(os.environ.get("CROSSBRIEF_CONFIG", "crossbrief.toml"))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.home / "manifest.json"
+
+    @property
+    def bm25_dir(self) -> Path:
+        return self.home / "bm25"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.home / "feedback.sqlite3"
+
+    def short_hash(self) -> str:
+        """A short hash of the settings that shape answers (not paths or ports), stamped on answers and reports."""
+        shaping = {
+            "index": self.index.model_dump(exclude={"chroma_url"}),
+            "retrieval": self.retrieval.model_dump(),
+            "generation": self.generation.model_dump(exclude={"timeout_s", "api_key_env"}),
+        }
+        blob = json.dumps(shaping, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Reads settings from the environment and TOML file; raises ConfigError naming the bad field."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"Invalid setting {where}: {first['msg']} (got {first.get('input')!r})") from exc
