@@ -1,0 +1,191 @@
+"""Ingest sources into the index: incremental, idempotent, and consistent after a crash.
+
+Order of writes for each file: upsert its new chunks, then save the manifest (atomic), then delete its
+old chunks. A kill between any two steps leaves either extra chunks no manifest entry claims (deleted on
+the next run) or an entry whose chunks are all still present. `reconcile` runs first on every ingest and
+also drops an entry whose chunks went missing, so that file is ingested again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from index.chunking import Chunker
+from index.embedding import Embedder
+from index.errors import IngestError
+from index.loaders import SUPPORTED_SUFFIXES, load
+from index.manifest import Manifest, SourceRecord
+from index.store import ChunkStore
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    files_new: int = 0
+    files_changed: int = 0
+    files_unchanged: int = 0
+    files_failed: list[dict[str, str]] = field(default_factory=list)
+    files_removed: int = 0
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    repaired_chunks: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def source_key(path: Path) -> str:
+    """A source's identity in the index: its absolute path."""
+    return str(path.resolve())
+
+
+def discover(paths: Sequence[Path]) -> list[Path]:
+    """Supported files under `paths` (folders recursively, hidden entries skipped), sorted, no repeats."""
+    found: dict[str, Path] = {}
+    for path in paths:
+        if not path.exists():
+            raise IngestError(f"{path}: no such file or folder")
+        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for candidate in candidates:
+            relative = candidate.relative_to(path) if path.is_dir() else Path(candidate.name)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            if path.is_dir() and candidate.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            found.setdefault(source_key(candidate), candidate)
+    return [found[key] for key in sorted(found)]
+
+
+@contextmanager
+def ingest_lock(home: Path) -> Iterator[None]:
+    """One writer at a time per data directory."""
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / "ingest.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def reconcile(manifest: Manifest, store: ChunkStore) -> int:
+    """Brings manifest and store into agreement after an interrupted run; returns chunks deleted."""
+    present = store.all_ids()
+    broken = [key for key, record in manifest.sources.items() if not set(record.chunk_ids) <= present]
+    for key in broken:
+        del manifest.sources[key]
+    if broken:
+        manifest.save()
+    orphans = present - manifest.all_chunk_ids()
+    store.delete(orphans)
+    return len(orphans)
+
+
+@dataclass
+class Ingester:
+    store: ChunkStore
+    embedder: Embedder
+    chunker: Chunker
+    manifest: Manifest
+    max_file_bytes: int
+
+    def _check_backend(self) -> None:
+        recorded = self.manifest.embedding_backend
+        if recorded and recorded != self.embedder.backend:
+            raise IngestError(
+                f"This index was built with the {recorded!r} embedding backend, not {self.embedder.backend!r}: "
+                f"set CROSSBRIEF_INDEX__EMBEDDING_BACKEND={recorded} or ingest into a new CROSSBRIEF_HOME"
+            )
+        self.manifest.embedding_backend = self.embedder.backend
+
+    def ingest(self, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        self._check_backend()
+        report.repaired_chunks = reconcile(self.manifest, self.store)
+        files = discover(paths)
+        for number, path in enumerate(files, 1):
+            if progress:
+                progress(number, len(files), str(path))
+            try:
+                self._ingest_file(path, report)
+            except IngestError as exc:
+                report.files_failed.append({"path": str(path), "error": str(exc)})
+        if prune:
+            for key in [k for k in self.manifest.sources if not Path(k).exists()]:
+                report.chunks_removed += self.remove(key)
+                report.files_removed += 1
+        self.manifest.save()
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    def _ingest_file(self, path: Path, report: IngestReport) -> None:
+        key = source_key(path)
+        try:
+            size = path.stat().st_size
+            if size > self.max_file_bytes:
+                raise IngestError(f"{path}: {size / 1e6:.1f} MB is over the {self.max_file_bytes / 1e6:.0f} MB limit")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise IngestError(f"{path}: cannot be read ({exc.strerror})") from exc
+        content_hash = hashlib.sha256(data).hexdigest()
+        old = self.manifest.sources.get(key)
+        if old and old.content_hash == content_hash:
+            report.files_unchanged += 1
+            return
+        document = load(path, data)
+        document = _with_source(document, key)
+        chunks = self.chunker.chunk(document)
+        if not chunks:
+            raise IngestError(f"{path}: no text to index")
+        vectors = self.embedder.embed([c.embedding_text for c in chunks])
+        self.store.add(chunks, vectors)
+        self.manifest.sources[key] = SourceRecord(
+            source=key, content_hash=content_hash, chunk_ids=tuple(c.id for c in chunks), title=document.title,
+            date=document.date, source_url=document.source_url, kind=document.kind,
+            ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        )
+        self.manifest.save()
+        new_ids = {c.id for c in chunks}
+        stale = [i for i in (old.chunk_ids if old else ()) if i not in new_ids]
+        self.store.delete(stale)
+        report.chunks_added += len(new_ids - set(old.chunk_ids if old else ()))
+        report.chunks_removed += len(stale)
+        if old:
+            report.files_changed += 1
+        else:
+            report.files_new += 1
+
+    def remove(self, source: str) -> int:
+        """Removes one source (by absolute path) and its chunks; returns the chunks removed."""
+        record = self.manifest.sources.pop(source)
+        self.manifest.save()
+        self.store.delete(record.chunk_ids)
+        return len(record.chunk_ids)
+
+    def resolve_source(self, name: str) -> str:
+        """The manifest key for `name`: an exact path, or a unique file name or path suffix."""
+        as_path = source_key(Path(name))
+        if as_path in self.manifest.sources:
+            return as_path
+        matches = [k for k in self.manifest.sources if k.endswith("/" + name.lstrip("/")) or k == name]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise IngestError(f"{name}: not in the index; `crossbrief sources` lists what it holds")
+        raise IngestError(f"{name}: matches {len(matches)} sources; give more of the path")
+
+
+def _with_source(document, key: str):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    return replace(document, source=key)

@@ -1,0 +1,148 @@
+"""The Chroma collection that holds chunk texts, vectors and metadata: on disk by default, or a Chroma
+server over HTTP when `index.chroma_url` is set (the same code path, through `HttpClient`)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+
+from index.documents import Chunk
+from index.errors import IndexNotFound, StoreUnavailable
+
+# Chroma's telemetry stays off, whatever the client.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    text: str
+    metadata: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: StoredChunk
+    similarity: float
+
+
+def _client_settings() -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+class ChunkStore:
+    """Chunks in one Chroma collection (cosine space). Never uses Chroma's own embedding function."""
+
+    def __init__(self, client: Any, collection_name: str, location: str, create: bool) -> None:
+        self.location = location
+        self._client = client
+        self._name = collection_name
+        self._collection = None
+        if create:
+            self._collection = self._open(create=True)
+
+    @classmethod
+    def open(cls, chroma_dir: Path, chroma_url: str | None, collection: str, create: bool) -> "ChunkStore":
+        import chromadb
+
+        if chroma_url:
+            parsed = urlparse(chroma_url)
+            try:
+                client = chromadb.HttpClient(
+                    host=parsed.hostname or "127.0.0.1", port=parsed.port or 8000, ssl=parsed.scheme == "https",
+                    settings=_client_settings(),
+                )
+                client.heartbeat()
+            except Exception as exc:  # httpx and chroma raise many kinds when a server is down
+                raise StoreUnavailable(
+                    f"Cannot reach the Chroma server at {chroma_url} ({exc.__class__.__name__}); start it with "
+                    "`chroma run --path DIR` or unset CROSSBRIEF_INDEX__CHROMA_URL to use the on-disk index"
+                ) from exc
+            return cls(client, collection, chroma_url, create)
+        if not create and not chroma_dir.exists():
+            raise IndexNotFound(f"No index at {chroma_dir}: run `crossbrief ingest PATH` first")
+        chroma_dir.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(chroma_dir), settings=_client_settings())
+        return cls(client, collection, str(chroma_dir), create)
+
+    def _open(self, create: bool) -> Any:
+        if create:
+            return self._client.get_or_create_collection(
+                self._name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
+        try:
+            return self._client.get_collection(self._name, embedding_function=None)
+        except Exception as exc:  # chroma raises NotFoundError / ValueError by version
+            raise IndexNotFound(
+                f"No collection {self._name!r} in the index at {self.location}: run `crossbrief ingest PATH` first"
+            ) from exc
+
+    @property
+    def collection(self) -> Any:
+        if self._collection is None:
+            self._collection = self._open(create=False)
+        return self._collection
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def all_ids(self) -> set[str]:
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            page = self.collection.get(include=[], limit=5000, offset=offset)
+            ids.update(page["ids"])
+            if len(page["ids"]) < 5000:
+                return ids
+            offset += 5000
+
+    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        for i in range(0, len(chunks), _BATCH):
+            part = chunks[i:i + _BATCH]
+            self.collection.upsert(
+                ids=[c.id for c in part], documents=[c.text for c in part],
+                metadatas=[c.metadata() for c in part], embeddings=vectors[i:i + _BATCH],
+            )
+
+    def delete(self, ids: Iterable[str]) -> None:
+        id_list = list(ids)
+        for i in range(0, len(id_list), _BATCH):
+            self.collection.delete(ids=id_list[i:i + _BATCH])
+
+    def get_all(self) -> list[StoredChunk]:
+        out: list[StoredChunk] = []
+        offset = 0
+        while True:
+            page = self.collection.get(include=["documents", "metadatas"], limit=5000, offset=offset)
+            out.extend(StoredChunk(i, d, m) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"]))
+            if len(page["ids"]) < 5000:
+                return out
+            offset += 5000
+
+    def get(self, ids: Sequence[str]) -> list[StoredChunk]:
+        if not ids:
+            return []
+        page = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        found = {i: StoredChunk(i, d, m) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])}
+        return [found[i] for i in ids if i in found]
+
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[Hit]:
+        n = min(n, max(self.count(), 1))
+        result = self.collection.query(
+            query_embeddings=[vector], n_results=n, where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            Hit(StoredChunk(i, d, m), 1.0 - float(dist))
+            for i, d, m, dist in zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
+                                     result["distances"][0])
+        ]

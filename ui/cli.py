@@ -1,0 +1,166 @@
+"""The `crossbrief` command line. It parses, calls the library and renders; errors become one line.
+
+Exit codes: 0 ok; 1 the work ran but something failed (a bad file, an eval regression, a refused question is
+NOT a failure); 2 bad usage (unknown option, missing path, empty or oversized question, bad setting).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from index.errors import ConfigError, CrossbriefError, IndexNotFound
+
+USAGE_ERRORS = (ConfigError,)
+
+
+class UsageProblem(CrossbriefError):
+    """Bad input from the command line: exits 2."""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """crossbrief: cited, figure-checked answers about cross-border crime from your sources."""
+
+
+def _settings(**overrides: Any):  # type: ignore[no-untyped-def]
+    from index.settings import load_settings
+
+    return load_settings(**overrides)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Drop sources that no longer exist on disk.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+def ingest(paths: tuple[Path, ...], prune: bool, as_json: bool) -> None:
+    """Index files and folders (.txt .md .html .pdf .docx .csv)."""
+    from index.factory import build_ingester
+    from index.ingest import ingest_lock
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageProblem(f"No such file or folder: {', '.join(missing)}")
+    settings = _settings()
+    with ingest_lock(settings.home):
+        ingester = build_ingester(settings)
+        bar = _progress_bar(enabled=not as_json and sys.stderr.isatty())
+        report = ingester.ingest(list(paths), prune=prune, progress=bar)
+        bar.close()
+    if as_json:
+        click.echo(json.dumps(report.as_dict()))
+    else:
+        for failure in report.files_failed:
+            click.echo(f"failed: {failure['error']}", err=True)
+        click.echo(
+            f"Ingested {report.files_new} new, {report.files_changed} changed, {report.files_unchanged} unchanged, "
+            f"{len(report.files_failed)} failed files; +{report.chunks_added} / -{report.chunks_removed} chunks "
+            f"in {report.seconds:.1f}s ({ingester.store.count()} chunks in the index)"
+        )
+    if report.files_failed:
+        sys.exit(1)
+
+
+class _progress_bar:
+    """A tqdm bar on a terminal, nothing otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._bar = None
+        self._enabled = enabled
+
+    def __call__(self, number: int, total: int, path: str) -> None:
+        if not self._enabled:
+            return
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="file", file=sys.stderr)
+        self._bar.set_postfix_str(Path(path).name[-40:])
+        self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def sources(as_json: bool) -> None:
+    """List what the index holds: source, title, date, chunks."""
+    from index.manifest import Manifest
+
+    settings = _settings()
+    if not settings.manifest_path.exists():
+        raise IndexNotFound(f"No index at {settings.home}: run `crossbrief ingest PATH` first")
+    manifest = Manifest.load(settings.manifest_path)
+    rows = [
+        {"source": r.source, "title": r.title, "date": r.date, "chunks": len(r.chunk_ids), "kind": r.kind,
+         "source_url": r.source_url, "ingested_at": r.ingested_at}
+        for r in sorted(manifest.sources.values(), key=lambda r: (r.date or "", r.source))
+    ]
+    if as_json:
+        click.echo(json.dumps({"sources": rows, "chunks": sum(r["chunks"] for r in rows)}))
+        return
+    for row in rows:
+        click.echo(f"{row['date'] or '----------'}  {row['chunks']:>5}  {row['title'][:70]:<70}  {_short(row['source'])}")
+    click.echo(f"{len(rows)} sources, {sum(r['chunks'] for r in rows)} chunks")
+
+
+def _short(source: str) -> str:
+    try:
+        return str(Path(source).relative_to(Path.cwd()))
+    except ValueError:
+        return source
+
+
+@cli.command()
+@click.argument("source")
+def remove(source: str) -> None:
+    """Remove one source (path or file name) and its chunks from the index."""
+    from index.factory import build_ingester
+    from index.ingest import ingest_lock
+
+    settings = _settings()
+    if not settings.manifest_path.exists():
+        raise IndexNotFound(f"No index at {settings.home}: run `crossbrief ingest PATH` first")
+    with ingest_lock(settings.home):
+        ingester = build_ingester(settings)
+        key = ingester.resolve_source(source)
+        removed = ingester.remove(key)
+    click.echo(f"Removed {_short(key)} ({removed} chunks)")
+
+
+def _register_more() -> None:
+    """Commands defined in their own modules (answers, evals, UI, Slack, bench)."""
+    from ui import cli_answers
+
+    for command in cli_answers.COMMANDS:
+        cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    _register_more()
+    try:
+        cli.main(args=argv, prog_name="crossbrief", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.UsageError as exc:
+        click.echo(f"crossbrief: {exc.format_message()} (see `crossbrief --help`)", err=True)
+        sys.exit(2)
+    except (UsageProblem, *USAGE_ERRORS) as exc:
+        click.echo(f"crossbrief: {exc}", err=True)
+        sys.exit(2)
+    except CrossbriefError as exc:
+        click.echo(f"crossbrief: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+
+
+CommandFactory = Callable[..., Any]
