@@ -18,6 +18,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0
 _ABBREVIATIONS = re.compile(r"\b(?:U\.S|U\.K|e\.g|i\.e|Mr|Mrs|Ms|Dr|No|St|vs|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|"
                             r"Sept|Oct|Nov|Dec|Inc|Ltd|Co|Gov|Sen|Rep)\.$")
 
+_CONNECTIVES = set("""a an the and or but of on in at to for from with by as than that which who whose
+is are was were be been has have had its their his her our your this these those into over under about""".split())
+
 CountPieces = Callable[[str], int]
 
 
@@ -39,7 +42,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
         cursor = match.end()
     spans.append(Span(cursor, end))
     trimmed = []
-    for span in spans:
+    for span in _split_heading_lines(text, spans):
         s, e = span.start, span.end
         while s < e and text[s].isspace():
             s += 1
@@ -48,6 +51,24 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
         if e > s:
             trimmed.append(Span(s, e))
     return trimmed
+
+
+def _split_heading_lines(text: str, spans: list[Span]) -> list[Span]:
+    """Splits off short unpunctuated lines (headings in PDF text) that run into the next sentence."""
+    out: list[Span] = []
+    for span in spans:
+        cursor = span.start
+        for match in re.finditer(r"\n", text[span.start:span.end]):
+            newline = span.start + match.start()
+            line = text[cursor:newline].strip()
+            following = text[newline + 1:newline + 2]
+            last_word = line.rsplit(None, 1)[-1].lower() if line else ""
+            if (line and len(line) <= 60 and line[0].isupper() and line[-1] not in ".,;:-–"
+                    and last_word not in _CONNECTIVES and following.isupper()):
+                out.append(Span(cursor, newline))
+                cursor = newline + 1
+        out.append(Span(cursor, span.end))
+    return out
 
 
 def chunk_id(source: str, text: str, occurrence: int) -> str:

@@ -135,6 +135,11 @@ class ChunkStore:
         found = {i: StoredChunk(i, d, m) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])}
         return [found[i] for i in ids if i in found]
 
+    def vectors(self, ids: Sequence[str]) -> list[np.ndarray]:
+        page = self.collection.get(ids=list(ids), include=["embeddings"])
+        found = dict(zip(page["ids"], page["embeddings"]))
+        return [np.asarray(found[i], dtype=np.float32) for i in ids if i in found]
+
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[Hit]:
         n = min(n, max(self.count(), 1))
         result = self.collection.query(

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
 from index.errors import ConfigError, CrossbriefError, IndexNotFound
+from rag.errors import InvalidQuestion
 
-USAGE_ERRORS = (ConfigError,)
+USAGE_ERRORS = (ConfigError, InvalidQuestion)
 
 
 class UsageProblem(CrossbriefError):
@@ -162,5 +163,3 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
 
-
-CommandFactory = Callable[..., Any]

@@ -1,0 +1,80 @@
+"""BM25 over the indexed chunks (bm25s), persisted beside the Chroma data and rebuilt whenever the
+manifest's fingerprint changes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.store import StoredChunk
+
+
+def bm25_text(chunk: StoredChunk) -> str:
+    meta = chunk.metadata
+    return " ".join(part for part in (str(meta.get("title", "")), str(meta.get("heading", "")), chunk.text) if part)
+
+
+@dataclass
+class BM25Index:
+    ids: list[str]
+    _retriever: object
+
+    @classmethod
+    def build(cls, chunks: list[StoredChunk]) -> "BM25Index":
+        import bm25s
+
+        retriever = bm25s.BM25()
+        if chunks:
+            tokens = bm25s.tokenize([bm25_text(c) for c in chunks], stopwords="en", show_progress=False)
+            retriever.index(tokens, show_progress=False)
+        return cls([c.id for c in chunks], retriever)
+
+    @classmethod
+    def load_or_build(cls, directory: Path, fingerprint: str, chunks_loader) -> "BM25Index":  # type: ignore[no-untyped-def]
+        """Loads the saved index when its fingerprint matches, else rebuilds from `chunks_loader()` and saves."""
+        import bm25s
+
+        meta_path = directory / "meta.json"
+        if meta_path.exists():
+            try:
+                meta = json.loads(meta_path.read_text())
+                if meta.get("fingerprint") == fingerprint:
+                    retriever = bm25s.BM25.load(str(directory / "bm25"), load_corpus=False)
+                    return cls(meta["ids"], retriever)
+            except (OSError, ValueError, KeyError):
+                pass  # a damaged cache is rebuilt below
+        index = cls.build(chunks_loader())
+        index.save(directory, fingerprint)
+        return index
+
+    def save(self, directory: Path, fingerprint: str) -> None:
+        partial = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        if self.ids:
+            self._retriever.save(str(partial / "bm25"))  # type: ignore[attr-defined]
+        (partial / "meta.json").write_text(json.dumps({"fingerprint": fingerprint, "ids": self.ids}))
+        shutil.rmtree(directory, ignore_errors=True)
+        partial.rename(directory)
+
+    def vocabulary(self) -> set[str]:
+        if not self.ids:
+            return set()
+        return set(self._retriever.vocab_dict)  # type: ignore[attr-defined]
+
+    def scores(self, query: str) -> np.ndarray:
+        """A BM25 score per chunk, in the order of `ids`."""
+        import bm25s
+
+        if not self.ids:
+            return np.zeros(0)
+        tokens = bm25s.tokenize([query], stopwords="en", show_progress=False, return_ids=False)[0]
+        vocab = self._retriever.vocab_dict  # type: ignore[attr-defined]
+        known = [t for t in tokens if t in vocab]
+        if not known:
+            return np.zeros(len(self.ids))
+        return np.asarray(self._retriever.get_scores(known))  # type: ignore[attr-defined]

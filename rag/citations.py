@@ -1,0 +1,109 @@
+"""Citation markers: find `[n]` in an answer, drop the ones that point at no passage, resolve the rest to
+Citations carrying the quoted span that supports them, and check every figure against its cited passages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from index.chunking import split_sentences
+from rag.figures import Figure, extract_figures, find_support
+from rag.models import Citation, Passage
+
+_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Checked:
+    text: str
+    citations: list[Citation]
+    figures: list[Figure]
+    removed_markers: list[int]
+
+
+def clean_markers(text: str, valid: set[int]) -> tuple[str, list[int]]:
+    """Removes marker numbers outside `valid`; returns the new text and the numbers removed."""
+    removed: list[int] = []
+
+    def fix(match: re.Match[str]) -> str:
+        numbers = [int(n) for n in re.split(r"\s*,\s*", match.group(1))]
+        kept = [n for n in numbers if n in valid]
+        removed.extend(n for n in numbers if n not in valid)
+        return f"[{', '.join(str(n) for n in kept)}]" if kept else ""
+
+    cleaned = _MARKER.sub(fix, text)
+    cleaned = re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned))
+    return cleaned, removed
+
+
+def markers_in(text: str) -> list[int]:
+    return [int(n) for m in _MARKER.finditer(text) for n in re.split(r"\s*,\s*", m.group(1))]
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def best_quote(passage: Passage, claim: str) -> tuple[str, tuple[int, int]]:
+    """The passage sentence that best supports `claim`: most shared figures, then most shared words."""
+    claim_figures = extract_figures(claim)
+    claim_words = _words(claim)
+    best: tuple[float, int, int] | None = None
+    for span in split_sentences(passage.text):
+        sentence = passage.text[span.start:span.end]
+        figures = extract_figures(sentence)
+        figure_hits = sum(1 for f in claim_figures if find_support(f, figures))
+        overlap = len(claim_words & _words(sentence)) / (len(claim_words) or 1)
+        score = figure_hits * 2 + overlap
+        if best is None or score > best[0]:
+            best = (score, span.start, span.end)
+    assert best is not None
+    _, start, end = best
+    prefix = len(passage.text) - (passage.end - passage.start)  # a table chunk starts with its header line
+    source_start = passage.start + max(start - prefix, 0)
+    return passage.text[start:end], (source_start, source_start + (end - start))
+
+
+_ANSWER_BREAK = re.compile(r"(?<=\])\s+(?!\[)|(?<=[.!?])\s+(?=[A-Z\"“(])")
+
+
+def answer_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of an answer, each keeping the [n] markers that follow it."""
+    spans, cursor = [], 0
+    for match in _ANSWER_BREAK.finditer(text):
+        if text[cursor:match.start()].strip():
+            spans.append((cursor, match.start()))
+        cursor = match.end()
+    if text[cursor:].strip():
+        spans.append((cursor, len(text)))
+    return spans
+
+
+def support_text(passage: Passage) -> str:
+    """What a passage vouches for: its text, and its source's title and date."""
+    return "\n".join(part for part in (passage.title, passage.date or "", passage.text) if part)
+
+
+def check_answer(text: str, passages: list[Passage]) -> Checked:
+    """Validates markers, builds citations, and marks each figure supported by a passage its sentence cites."""
+    by_n = {p.n: p for p in passages}
+    text, removed = clean_markers(text, set(by_n))
+    citations: dict[int, Citation] = {}
+    figures: list[Figure] = []
+    all_cited = sorted(set(markers_in(text)))
+    for start, end in answer_sentences(text):
+        sentence = text[start:end]
+        cited = sorted(set(markers_in(sentence))) or all_cited
+        for n in cited:
+            if n not in citations:
+                quote, quote_span = best_quote(by_n[n], sentence)
+                p = by_n[n]
+                citations[n] = Citation(n, p.chunk_id, p.source, p.title, p.date, p.page, quote, quote_span,
+                                        p.source_url)
+        cited_figures = [f for n in cited for f in extract_figures(support_text(by_n[n]))]
+        for figure in extract_figures(sentence):
+            supported = find_support(figure, cited_figures) is not None
+            figures.append(replace(figure, start=figure.start + start, end=figure.end + start,
+                                   supported=supported))
+    return Checked(text, [citations[n] for n in sorted(citations)], figures, removed)

@@ -1,0 +1,30 @@
+"""Follow-up questions become standalone questions: by the LLM when one is configured, otherwise by a simple
+rule that carries the previous question's subject forward."""
+
+from __future__ import annotations
+
+import re
+
+FOLLOW_UP_SEPARATOR = " (follow-up to: "
+
+_FOLLOW_UP = re.compile(
+    r"^(?:and|but|or|also|so|what about|how about|and what about|same for|what of)\b|"
+    r"\b(?:that|this|it|they|them|those|these|there|then|its|their)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_follow_up(question: str) -> bool:
+    words = question.split()
+    return len(words) <= 10 and bool(_FOLLOW_UP.search(question))
+
+
+def condense_offline(question: str, history: list[tuple[str, str]]) -> str:
+    """`history` is (role, text) pairs, oldest first. Carries the last user question's subject forward."""
+    if not looks_like_follow_up(question):
+        return question
+    previous = [text for role, text in history if role == "user"]
+    subject = next((text for text in reversed(previous) if not looks_like_follow_up(text)), None)
+    if subject is None:
+        return question
+    return f"{question.strip()}{FOLLOW_UP_SEPARATOR}{subject.strip()})"

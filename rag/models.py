@@ -1,0 +1,104 @@
+"""The typed results crossbrief hands to every front end: Passage, Citation, Answer, and query Filters."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rag.figures import Figure
+
+REFUSAL_TEXT = "The sources do not say."
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval to some sources and/or a publication-date range (ISO dates, inclusive)."""
+
+    sources: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.sources or self.date_from or self.date_to)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk, numbered 1..k for the answerer."""
+
+    n: int
+    chunk_id: str
+    text: str
+    source: str
+    title: str
+    date: str | None
+    page: int | None
+    heading: str
+    start: int
+    end: int
+    source_url: str | None = None
+    dense_score: float | None = None
+    bm25_score: float | None = None
+    fused_score: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A `[n]` in an answer, resolved to its passage and the quoted span that supports it."""
+
+    n: int
+    chunk_id: str
+    source: str
+    title: str
+    date: str | None
+    page: int | None
+    quote: str
+    span: tuple[int, int]
+    source_url: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["span"] = list(self.span)
+        return data
+
+
+@dataclass
+class Answer:
+    """What `answer()` returns, whatever produced it."""
+
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    settings_hash: str = ""
+    answerer: str = "offline"
+    standalone_question: str = ""
+    removed_markers: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def unsupported_figures(self) -> list[Figure]:
+        return [f for f in self.figures if f.supported is False]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question,
+            "answer": self.answer,
+            "refused": self.refused,
+            "answerer": self.answerer,
+            "citations": [c.as_dict() for c in self.citations],
+            "figures": [f.as_dict() for f in self.figures],
+            "unsupported_figures": [f.text for f in self.unsupported_figures],
+            "passages": [p.as_dict() for p in self.passages],
+            "removed_markers": self.removed_markers,
+            "notes": self.notes,
+            "timings": self.timings,
+            "settings_hash": self.settings_hash,
+        }

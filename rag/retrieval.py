@@ -1,0 +1,180 @@
+"""Hybrid retrieval: dense similarity from Chroma and BM25 over the same chunks, fused by reciprocal rank.
+Filters on source and publication date apply to both."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from index.embedding import Embedder
+from index.manifest import Manifest
+from index.store import ChunkStore, StoredChunk
+from index.settings import RetrievalSettings
+from rag.bm25 import BM25Index
+from rag.errors import RetrievalError
+from rag.models import Filters, Passage
+from pathlib import Path
+
+
+@dataclass
+class Retrieved:
+    passages: list[Passage]
+    best_similarity: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def relevant(self) -> bool:
+        return bool(self.passages)
+
+
+def _date_num(value: str, name: str) -> int:
+    import datetime as dt
+
+    try:
+        return int(dt.date.fromisoformat(value).strftime("%Y%m%d"))
+    except ValueError as exc:
+        raise RetrievalError(f"{name} must be a date like 2025-02-01 (got {value!r})") from exc
+
+
+def chroma_where(filters: Filters) -> dict[str, Any] | None:
+    clauses: list[dict[str, Any]] = []
+    if filters.sources:
+        clauses.append({"source": {"$in": list(filters.sources)}})
+    if filters.date_from:
+        clauses.append({"date_num": {"$gte": _date_num(filters.date_from, "date_from")}})
+    if filters.date_to:
+        clauses.append({"date_num": {"$lte": _date_num(filters.date_to, "date_to")}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def passes(meta: dict[str, Any], filters: Filters) -> bool:
+    if filters.sources and meta.get("source") not in filters.sources:
+        return False
+    date_num = meta.get("date_num")
+    if filters.date_from and (date_num is None or date_num < _date_num(filters.date_from, "date_from")):
+        return False
+    if filters.date_to and (date_num is None or date_num > _date_num(filters.date_to, "date_to")):
+        return False
+    return True
+
+
+def to_passage(n: int, chunk: StoredChunk, dense: float | None, bm25: float | None, fused: float) -> Passage:
+    meta = chunk.metadata
+    return Passage(
+        n=n, chunk_id=chunk.id, text=chunk.text, source=str(meta.get("source", "")), title=str(meta.get("title", "")),
+        date=meta.get("date"), page=meta.get("page"), heading=str(meta.get("heading", "")),
+        start=int(meta.get("start", 0)), end=int(meta.get("end", 0)), source_url=meta.get("source_url"),
+        dense_score=dense, bm25_score=bm25, fused_score=fused,
+    )
+
+
+@dataclass
+class HybridRetriever:
+    store: ChunkStore
+    embedder: Embedder
+    settings: RetrievalSettings
+    manifest_path: Path
+    bm25_dir: Path
+    _bm25: BM25Index | None = None
+    _bm25_fingerprint: str | None = None
+    _chunks: dict[str, StoredChunk] = field(default_factory=dict)
+
+    def _bm25_index(self) -> BM25Index:
+        fingerprint = Manifest.load(self.manifest_path).fingerprint() if self.manifest_path.exists() else "empty"
+        if self._bm25 is None or fingerprint != self._bm25_fingerprint:
+            all_chunks: list[StoredChunk] = []
+
+            def load_chunks() -> list[StoredChunk]:
+                all_chunks.extend(self.store.get_all())
+                return all_chunks
+
+            self._bm25 = BM25Index.load_or_build(self.bm25_dir, fingerprint, load_chunks)
+            self._bm25_fingerprint = fingerprint
+            self._chunks = {c.id: c for c in all_chunks}
+        return self._bm25
+
+    def _chunk_meta(self, ids: list[str]) -> dict[str, StoredChunk]:
+        missing = [i for i in ids if i not in self._chunks]
+        for chunk in self.store.get(missing):
+            self._chunks[chunk.id] = chunk
+        return {i: self._chunks[i] for i in ids if i in self._chunks}
+
+    def unknown_names(self, question: str) -> list[str]:
+        """Capitalised names in the question (not its first word) that no indexed chunk mentions at all:
+        a question about a country or body the sources never name cannot be answered from them."""
+        vocab = self._bm25_index().vocabulary()
+        if not vocab:
+            return []
+        words = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-zA-Z]{2,})\b", question.strip())
+        unknown = []
+        for word in words:
+            lowered = word.lower()
+            forms = {lowered, lowered.rstrip("s"), lowered + "s", lowered.removesuffix("n"), lowered + "n"}
+            if not forms & vocab:
+                unknown.append(word)
+        return unknown
+
+    def embed_query(self, question: str) -> np.ndarray:
+        return self.embedder.embed([question])[0]
+
+    def retrieve(self, question: str, filters: Filters | None = None, k: int | None = None) -> Retrieved:
+        filters = filters or Filters()
+        k = k or self.settings.k
+        if k < 1:
+            raise RetrievalError(f"k must be at least 1 (got {k})")
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        vector = self.embed_query(question)
+        timings["embed_query"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        dense_hits = self.store.query(vector, self.settings.candidates, chroma_where(filters))
+        timings["dense"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        bm25 = self._bm25_index()
+        scores = bm25.scores(question)
+        order = np.argsort(-scores)
+        bm25_ranked: list[tuple[str, float]] = []
+        pending: list[tuple[str, float]] = []
+        for idx in order:
+            if scores[idx] <= 0 or len(pending) >= self.settings.candidates * 4:
+                break
+            pending.append((bm25.ids[idx], float(scores[idx])))
+        metas = self._chunk_meta([cid for cid, _ in pending])
+        for cid, score in pending:
+            if cid in metas and passes(metas[cid].metadata, filters):
+                bm25_ranked.append((cid, score))
+                if len(bm25_ranked) >= self.settings.candidates:
+                    break
+        timings["bm25"] = time.perf_counter() - started
+
+        fused: dict[str, float] = {}
+        dense_score = {h.chunk.id: h.similarity for h in dense_hits}
+        for rank, hit in enumerate(dense_hits):
+            fused[hit.chunk.id] = fused.get(hit.chunk.id, 0.0) + self.settings.dense_weight / (self.settings.rrf_k + rank + 1)
+            self._chunks.setdefault(hit.chunk.id, hit.chunk)
+        bm25_score = dict(bm25_ranked)
+        for rank, (cid, _) in enumerate(bm25_ranked):
+            fused[cid] = fused.get(cid, 0.0) + self.settings.bm25_weight / (self.settings.rrf_k + rank + 1)
+        ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+        chunks = self._chunk_meta([cid for cid, _ in ranked])
+        # a BM25-only hit has no dense score yet: compute it so the relevance floor sees every passage
+        missing = [cid for cid, _ in ranked if cid not in dense_score and cid in chunks]
+        if missing:
+            vectors = self.store.vectors(missing)
+            for cid, vec in zip(missing, vectors):
+                dense_score[cid] = float(np.dot(vec, vector))
+        passages = [
+            to_passage(n, chunks[cid], dense_score.get(cid), bm25_score.get(cid), score)
+            for n, (cid, score) in enumerate(((c, s) for c, s in ranked if c in chunks), 1)
+        ]
+        best = max((p.dense_score or 0.0 for p in passages), default=0.0)
+        timings["retrieve_total"] = sum(timings.values())
+        return Retrieved(passages, best, timings)

@@ -1,0 +1,155 @@
+"""Builds crossbrief's parts from settings in one place and answers questions. The CLI, the Streamlit app,
+the Slack bot and the evals all call `Crossbrief.answer`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Protocol
+
+from index.embedding import Embedder
+from index.factory import build_embedder, open_store
+from index.manifest import Manifest
+from index.settings import Settings
+from index.store import ChunkStore
+from rag.citations import check_answer
+from rag.conversation import condense_offline
+from rag.errors import ConfigError, IndexNotFound, InvalidQuestion
+from rag.models import REFUSAL_TEXT, Answer, Filters
+from rag.offline import Draft, OfflineAnswerer
+from rag.retrieval import HybridRetriever
+
+ANSWERERS = ("offline", "openai", "ollama")
+History = list[tuple[str, str]]
+
+
+class Answerer(Protocol):
+    name: str
+
+    def draft(self, question: str, passages: list, on_token: Callable[[str], None] | None = None) -> Draft: ...
+
+
+@dataclass
+class Crossbrief:
+    settings: Settings
+    store: ChunkStore
+    embedder: Embedder
+    retriever: HybridRetriever
+    offline: OfflineAnswerer
+    _llms: dict[str, Answerer] = field(default_factory=dict)
+
+    def answerer(self, name: str | None) -> Answerer:
+        name = name or self.settings.generation.answerer
+        if name == "offline":
+            return self.offline
+        if name not in ANSWERERS:
+            raise ConfigError(f"Unknown answerer {name!r}; use one of {', '.join(ANSWERERS)}")
+        if name not in self._llms:
+            from rag.llm import build_llm_answerer
+
+            self._llms[name] = build_llm_answerer(self.settings.generation, name)
+        return self._llms[name]
+
+    def validate_question(self, question: str) -> str:
+        text = (question or "").strip()
+        if not text:
+            raise InvalidQuestion("The question is empty: ask something, e.g. \"What tariff did the US put on Canada?\"")
+        limit = self.settings.generation.max_question_chars
+        if len(text) > limit:
+            raise InvalidQuestion(f"The question is {len(text)} characters long; the limit is {limit}. Shorten it.")
+        return text
+
+    def resolve_sources(self, names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+        """Maps file names or paths to the indexed source keys (unknown names match nothing)."""
+        if not names:
+            return ()
+        keys = list(Manifest.load(self.settings.manifest_path).sources)
+        resolved = []
+        for name in names:
+            exact = str(Path(name).resolve())
+            matches = [k for k in keys if k == exact or k == name or k.endswith("/" + name.lstrip("/"))]
+            resolved.extend(matches or [name])
+        return tuple(dict.fromkeys(resolved))
+
+    def condense(self, question: str, history: History, answerer: Answerer) -> str:
+        history = history[-2 * self.settings.generation.history_turns:] if history else []
+        if not history:
+            return question
+        condense = getattr(answerer, "condense", None)
+        if condense is not None:
+            return str(condense(question, history))
+        return condense_offline(question, history)
+
+    def answer(
+        self,
+        question: str,
+        history: History | None = None,
+        filters: Filters | None = None,
+        answerer: str | None = None,
+        k: int | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """Retrieves, drafts, and checks citations and figures; the one entry point every front end uses."""
+        started = time.perf_counter()
+        text = self.validate_question(question)
+        chosen = self.answerer(answerer)
+        filters = filters or Filters()
+        if filters.sources:
+            filters = replace(filters, sources=self.resolve_sources(filters.sources))
+        standalone = self.condense(text, history or [], chosen)
+        retrieved = self.retriever.retrieve(standalone, filters, k)
+        timings = dict(retrieved.timings)
+        result = Answer(question=text, answer="", refused=False, passages=retrieved.passages,
+                        settings_hash=self.settings.short_hash(), answerer=chosen.name,
+                        standalone_question=standalone)
+        unknown = self.retriever.unknown_names(text)
+        if retrieved.best_similarity < self.settings.retrieval.min_similarity or unknown:
+            result.answer, result.refused = REFUSAL_TEXT, True
+            result.notes.append(f"not_in_sources: {', '.join(unknown)}" if unknown else "below_relevance_floor")
+            if on_token:
+                on_token(REFUSAL_TEXT)
+        else:
+            draft_started = time.perf_counter()
+            draft = chosen.draft(standalone, retrieved.passages, on_token)
+            timings["draft"] = time.perf_counter() - draft_started
+            result.notes.extend(draft.notes)
+            result.refused = draft.refused
+            if draft.refused:
+                result.answer = REFUSAL_TEXT
+            else:
+                checked = check_answer(draft.text, retrieved.passages)
+                result.answer, result.citations = checked.text, checked.citations
+                result.figures, result.removed_markers = checked.figures, checked.removed_markers
+                if result.unsupported_figures and chosen is not self.offline \
+                        and self.settings.generation.unsupported_figures == "fallback":
+                    fallback = self.offline.draft(standalone, retrieved.passages)
+                    result.notes.append("fell_back_to_offline")
+                    result.answerer = "offline"
+                    if fallback.refused:
+                        result.answer, result.refused, result.citations, result.figures = REFUSAL_TEXT, True, [], []
+                    else:
+                        checked = check_answer(fallback.text, retrieved.passages)
+                        result.answer, result.citations, result.figures = checked.text, checked.citations, checked.figures
+                if not result.citations and not result.refused:
+                    result.notes.append("no_citations")
+        timings["total"] = time.perf_counter() - started
+        result.timings = {key: round(value * 1000, 1) for key, value in timings.items()}  # milliseconds
+        return result
+
+
+def build(settings: Settings, embedder: Embedder | None = None) -> Crossbrief:
+    """Opens the index and builds every part from `settings` (raises IndexNotFound when there is no index)."""
+    store = open_store(settings, create=False)
+    if not settings.index.chroma_url and not settings.manifest_path.exists():
+        raise IndexNotFound(f"No index at {settings.home}: run `crossbrief ingest PATH` first")
+    recorded = Manifest.load(settings.manifest_path).embedding_backend if settings.manifest_path.exists() else None
+    embedder = embedder or build_embedder(settings)
+    if recorded and recorded != embedder.backend:
+        raise ConfigError(
+            f"This index was built with the {recorded!r} embedding backend; queries with {embedder.backend!r} "
+            f"would not match. Set CROSSBRIEF_INDEX__EMBEDDING_BACKEND={recorded} or re-ingest into a new home"
+        )
+    retriever = HybridRetriever(store, embedder, settings.retrieval, settings.manifest_path, settings.bm25_dir)
+    offline = OfflineAnswerer(embedder, settings.generation.support_threshold)
+    return Crossbrief(settings, store, embedder, retriever, offline)

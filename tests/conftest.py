@@ -1,0 +1,79 @@
+"""Shared fixtures: every test gets its own data directory and no CROSSBRIEF_* settings from the developer;
+the real model and the sample-corpus index are built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+VENV_BIN = Path(sys.executable).parent
+CROSSBRIEF = str(VENV_BIN / "crossbrief")
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for key in list(os.environ):
+        if key.startswith("CROSSBRIEF_") or key.startswith("SLACK_"):
+            monkeypatch.delenv(key)
+    home = tmp_path / "home"
+    monkeypatch.setenv("CROSSBRIEF_HOME", str(home))
+    monkeypatch.setenv("CROSSBRIEF_CONFIG", str(tmp_path / "no-config.toml"))
+    return home
+
+
+@pytest.fixture(scope="session")
+def embedder():  # type: ignore[no-untyped-def]
+    from index.embedding import load_embedder
+
+    return load_embedder()
+
+
+@pytest.fixture(scope="session")
+def sample_home(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
+    """The sample corpus, ingested once (copied so tests may not alter the project's files)."""
+    from index.factory import build_ingester
+    from index.settings import Settings
+
+    base = tmp_path_factory.mktemp("sample")
+    corpus = base / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = Settings(home=base / "home")
+    report = build_ingester(settings, embedder).ingest([corpus])
+    assert not report.files_failed, report.files_failed
+    return base / "home"
+
+
+@pytest.fixture(scope="session")
+def sample_service(sample_home: Path, embedder):  # type: ignore[no-untyped-def]
+    from index.settings import Settings
+    from rag.service import build
+
+    return build(Settings(home=sample_home), embedder)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300,
+            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    merged = {**os.environ, **(env or {})}
+    return subprocess.run([CROSSBRIEF, *args], capture_output=True, text=True, env=merged, timeout=timeout,
+                          cwd=cwd or ROOT)
+
+
+def shared_corpus_or_skip() -> Path:
+    if not SHARED_CORPUS.exists():
+        pytest.skip(f"reference corpus not found at {SHARED_CORPUS} (only present beside the project's own checkout)")
+    return SHARED_CORPUS
