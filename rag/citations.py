@@ -89,21 +89,26 @@ def check_answer(text: str, passages: list[Passage]) -> Checked:
     """Validates markers, builds citations, and marks each figure supported by a passage its sentence cites."""
     by_n = {p.n: p for p in passages}
     text, removed = clean_markers(text, set(by_n))
-    citations: dict[int, Citation] = {}
+    quotes: dict[int, list[tuple[str, tuple[int, int]]]] = {}
     figures: list[Figure] = []
     all_cited = sorted(set(markers_in(text)))
     for start, end in answer_sentences(text):
         sentence = text[start:end]
         cited = sorted(set(markers_in(sentence))) or all_cited
         for n in cited:
-            if n not in citations:
-                quote, quote_span = best_quote(by_n[n], sentence)
-                p = by_n[n]
-                citations[n] = Citation(n, p.chunk_id, p.source, p.title, p.date, p.page, quote, quote_span,
-                                        p.source_url)
+            quote = best_quote(by_n[n], sentence)
+            if quote not in quotes.setdefault(n, []):
+                quotes[n].append(quote)
         cited_figures = [f for n in cited for f in extract_figures(support_text(by_n[n]))]
         for figure in extract_figures(sentence):
             supported = find_support(figure, cited_figures) is not None
             figures.append(replace(figure, start=figure.start + start, end=figure.end + start,
                                    supported=supported))
-    return Checked(text, [citations[n] for n in sorted(citations)], figures, removed)
+    citations = []
+    for n in sorted(quotes):
+        p = by_n[n]
+        parts = sorted(quotes[n], key=lambda q: q[1])
+        span = (parts[0][1][0], parts[-1][1][1])
+        citations.append(Citation(n, p.chunk_id, p.source, p.title, p.date, p.page,
+                                  " … ".join(q for q, _ in parts), span, p.source_url))
+    return Checked(text, citations, figures, removed)

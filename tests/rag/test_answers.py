@@ -1,0 +1,113 @@
+"""Retrieval and the offline answerer on the real sample corpus (real Chroma, real model)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag.errors import InvalidQuestion
+from rag.figures import extract_figures
+from rag.models import Filters
+from tests.conftest import run_cli
+
+FIGURE_QUESTIONS = [
+    ("How much is Canada's border plan worth?", "US$1.3 billion", "canada-border-plan"),
+    ("What share of the fentanyl entering the US comes from Canada?", "well under 1%", "where-us-fentanyl"),
+    ("What percentage of US fentanyl seizures happen at the southern border?", "97%", "where-us-fentanyl"),
+    ("How many people in the US die of drug overdoses every year?", "more than 100,000", "overdose-deaths"),
+    ("What portion of US overdose deaths involve fentanyl?", "at least 75%", "overdose-deaths"),
+    ("How many people died of opioids each day in Canada in 2024?", "21 people a day", "overdose-deaths"),
+    ("How many new synthetic substances were identified in Canada in 2023?", "eleven", "new-synthetic"),
+    ("How many organized crime groups are active in Canada?", "more than 600", "organized-crime"),
+    ("How many countries are Canadian crime groups linked to?", "48", "organized-crime"),
+    ("In what year did Canada last publish a comprehensive report on organized crime?", "2006", "organized-crime"),
+    ("How long were the Canadian tariffs paused?", "30 days", "tariff-order"),
+    ("What rate applies to Canadian energy products?", "10%", "tariff"),
+    ("How many firearms were seized in the first half of fiscal 2023?", "nearly 2,000", "firearms"),
+    ("By how much did fatal fentanyl overdoses fall in the US since June 2023?", "21%", "overdose-deaths"),
+]
+
+
+@pytest.mark.parametrize(("question", "figure", "source"), FIGURE_QUESTIONS)
+def test_offline_answer_gives_the_figure_with_a_citation_quoting_it(sample_service, question: str, figure: str,
+                                                                    source: str) -> None:
+    answer = sample_service.answer(question)
+    assert not answer.refused, answer.answer
+    expected = extract_figures(figure)[0]
+    assert any(expected.matches(f) for f in answer.figures), (answer.answer, figure)
+    cited = [c for c in answer.citations if any(expected.matches(f) for f in extract_figures(c.quote))]
+    assert cited and any(source in c.source for c in cited), answer.citations
+    assert all(f.supported for f in answer.figures)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the GDP of Brazil?",
+        "How many tonnes of cocaine did Colombia seize in 2024?",
+        "What share of fentanyl comes from India?",
+        "Who won the 2022 World Cup?",
+    ],
+)
+def test_offline_answerer_refuses_what_the_sources_do_not_cover(sample_service, question: str) -> None:
+    answer = sample_service.answer(question)
+    assert answer.refused and answer.answer == "The sources do not say."
+    assert answer.passages, "a refusal still shows the closest passages"
+
+
+def test_retrieval_finds_the_note_that_holds_each_figure(sample_service) -> None:
+    for question, _, source in FIGURE_QUESTIONS:
+        passages = sample_service.retriever.retrieve(question).passages
+        assert [p.n for p in passages] == list(range(1, len(passages) + 1))
+        assert any(source in p.source for p in passages[:3]), (question, [p.source for p in passages])
+
+
+def test_filters_on_source_and_date_apply_to_dense_and_bm25(sample_service) -> None:
+    only = Filters(sources=sample_service.resolve_sources(["2025-02-07-canada-border-plan.md"]))
+    passages = sample_service.retriever.retrieve("tariff fentanyl border", only).passages
+    assert passages and all(p.source.endswith("canada-border-plan.md") for p in passages)
+    dated = sample_service.retriever.retrieve("tariff on Canada", Filters(date_from="2025-07-01")).passages
+    assert dated and all(p.date and p.date >= "2025-07-01" for p in dated)
+    early = sample_service.answer("What is the tariff on Canadian goods?", filters=Filters(date_to="2025-03-01"))
+    assert "25%" in early.answer and "35%" not in early.answer
+
+
+def test_conflicting_dated_figures_are_both_shown_newest_first(sample_service) -> None:
+    answer = sample_service.answer("What is the US tariff rate on Canadian goods?")
+    assert "dated_conflict" in answer.notes, answer.answer
+    assert answer.answer.index("2025-08-01") < answer.answer.index("2025-02-03")
+    assert "35%" in answer.answer and "25%" in answer.answer
+    assert all(f.supported for f in answer.figures)
+
+
+def test_follow_up_carries_the_subject_forward(sample_service) -> None:
+    history = [("user", "What tariff did the US put on most Canadian imports?"), ("assistant", "25% [1]")]
+    answer = sample_service.answer("And how long was it paused?", history=history)
+    assert "30 days" in answer.answer
+
+
+def test_empty_and_oversized_questions_are_rejected(sample_service) -> None:
+    with pytest.raises(InvalidQuestion, match="empty"):
+        sample_service.answer("   \n")
+    with pytest.raises(InvalidQuestion, match="limit"):
+        sample_service.answer("why " * 1000)
+
+
+def test_offline_answer_is_fast_once_loaded(sample_service) -> None:
+    sample_service.answer("warm up question about tariffs")
+    answer = sample_service.answer("How much is Canada's border plan worth?")
+    assert set(answer.timings) >= {"embed_query", "dense", "bm25", "draft", "total"}
+    assert answer.settings_hash and len(answer.settings_hash) == 12
+
+
+def test_cli_ask_json_has_the_documented_fields(sample_home) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("ask", "--json", "How many organized crime groups operate in Canada?",
+                     env={"CROSSBRIEF_HOME": str(sample_home)})
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"answer", "refused", "citations", "figures", "timings"} <= set(data)
+    assert {"n", "source", "title", "date", "page", "quote", "chunk_id"} <= set(data["citations"][0])
+    assert {"text", "value", "unit", "supported"} <= set(data["figures"][0])
+    text = run_cli("ask", "How many organized crime groups operate in Canada?", env={"CROSSBRIEF_HOME": str(sample_home)})
+    assert "more than 600" in text.stdout and "Sources:" in text.stdout

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rag.figures import check_figures, extract_figures, parse_expected
+
+
+def one(text: str):  # type: ignore[no-untyped-def]
+    figures = extract_figures(text)
+    assert len(figures) == 1, (text, figures)
+    return figures[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "unit", "qualifier"),
+    [
+        ("25%", "percent", 25, "%", ""),
+        ("25 percent", "percent", 25, "%", ""),
+        ("25 per cent", "percent", 25, "%", ""),
+        ("US$1.3 billion", "money", 1.3e9, "USD", ""),
+        ("$1.3bn", "money", 1.3e9, "$", ""),
+        ("1.3 billion dollars", "money", 1.3e9, "$", ""),
+        ("$200M", "money", 2e8, "$", ""),
+        ("C$1.3 billion", "money", 1.3e9, "CAD", ""),
+        ("100,000", "count", 100_000, "", ""),
+        ("100 000", "count", 100_000, "", ""),
+        ("eleven", "count", 11, "", ""),
+        ("two", "count", 2, "", ""),
+        ("more than 600", "count", 600, "", ">"),
+        ("well under 1%", "percent", 1, "%", "<"),
+        ("at least 75%", "percent", 75, "%", ">="),
+        ("nearly 2,000", "count", 2000, "", "~<"),
+        ("2006", "year", 2006, "", ""),
+        ("48 hours", "duration", 48, "hour", ""),
+        ("30 days", "duration", 30, "day", ""),
+        ("21 deaths a day", "rate", 21, "per day", ""),
+        ("10 kilograms", "quantity", 10, "kg", ""),
+    ],
+)
+def test_every_documented_form_is_parsed_and_normalised(text: str, kind: str, value: float, unit: str,
+                                                         qualifier: str) -> None:
+    figure = one(f"The report says {text} in total.")
+    assert (figure.kind, figure.value, figure.unit, figure.qualifier) == (kind, pytest.approx(value), unit, qualifier)
+    assert figure.text.endswith(text.split()[-1])
+
+
+def test_ranges_and_dates() -> None:
+    rng = one("between 44 to 66 pounds")
+    assert (rng.kind, rng.value, rng.high, rng.unit) == ("quantity", 44, 66, "pound")
+    assert one("on February 4, 2025").matches(one("on 4 February 2025"))
+    assert one("on 1 February 2025").matches(one("dated 2025-02-01"))
+    assert not one("on 1 February 2025").matches(one("on February 4, 2025"))
+
+
+def test_a_year_is_not_a_count_and_a_rate_is_not_a_percentage() -> None:
+    assert not one("in 2006").matches(one("2,006 seizures"))
+    assert not one("21 deaths a day").matches(one("21%"))
+    assert not one("25%").matches(one("25 groups"))
+
+
+def test_equal_values_in_other_forms_match() -> None:
+    assert one("$1.3bn").matches(one("US$1.3 billion"))
+    assert one("1,300 million dollars").matches(one("US$1.3 billion"))
+    assert one("8,020").matches(one("Value: 8020"))
+    assert one("eleven").matches(one("11 substances"))
+    assert not one("87%").matches(one("85%"))
+    assert not one("C$1.3 billion").matches(one("US$1.3 billion"))
+
+
+def test_citation_markers_list_numbers_and_codes_are_not_figures() -> None:
+    assert extract_figures("See [1] and [2, 3]. G7, FY23, COVID-19 and the 1950s.") == []
+    assert [f.value for f in extract_figures("1. First point has 25%\n2. Second")] == [25]
+
+
+def test_check_figures_marks_unsupported() -> None:
+    checked = check_figures(extract_figures("The tariff is 25% and the plan is US$2 billion."),
+                            "A 25% tariff; a US$1.3 billion plan.")
+    assert [(f.text, f.supported) for f in checked] == [("25%", True), ("US$2 billion", False)]
+
+
+def test_parse_expected_needs_exactly_one_figure() -> None:
+    assert parse_expected("more than 600").qualifier == ">"
+    with pytest.raises(ValueError):
+        parse_expected("25% and 35%")
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_thousands_separators_never_change_a_count(n: int) -> None:
+    grouped = f"{n:,}"
+    spaced = grouped.replace(",", " ")
+    a, b = one(f"seized {grouped} doses"), one(f"seized {spaced} doses")
+    assert a.value == b.value == n or (a.kind == "year" and 1900 <= n <= 2100)
+
+
+@given(st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda x: round(x, 1)))
+def test_percent_forms_agree(value: float) -> None:
+    text = f"{value:g}"
+    forms = [f"{text}%", f"{text} percent", f"{text} per cent"]
+    figures = [one(f"a share of {form} overall") for form in forms]
+    assert all(f.kind == "percent" and f.value == pytest.approx(value) for f in figures)
