@@ -66,7 +66,7 @@ class GenerationSettings(_Section):
     unsupported_figures: Literal["warn", "fallback"] = Field(
         "warn", description="what to do with an LLM figure no cited passage holds: flag it, or use the offline answer"
     )
-    support_threshold: float = Field(0.42, ge=0, le=2, description="offline answerer: minimum sentence score")
+    support_threshold: float = Field(0.58, ge=0, le=2, description="offline answerer: minimum sentence score")
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")
     history_turns: int = Field(6, ge=0, le=50, description="previous turns kept for follow-ups")
 

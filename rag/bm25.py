@@ -22,6 +22,7 @@ def bm25_text(chunk: StoredChunk) -> str:
 class BM25Index:
     ids: list[str]
     _retriever: object
+    _vocabulary: set[str] | None = None
 
     @classmethod
     def build(cls, chunks: list[StoredChunk]) -> "BM25Index":
@@ -62,9 +63,9 @@ class BM25Index:
         partial.rename(directory)
 
     def vocabulary(self) -> set[str]:
-        if not self.ids:
-            return set()
-        return set(self._retriever.vocab_dict)  # type: ignore[attr-defined]
+        if self._vocabulary is None:
+            self._vocabulary = set(self._retriever.vocab_dict) if self.ids else set()  # type: ignore[attr-defined]
+        return self._vocabulary
 
     def scores(self, query: str) -> np.ndarray:
         """A BM25 score per chunk, in the order of `ids`."""

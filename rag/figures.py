@@ -58,7 +58,7 @@ _FIGURE_RE = re.compile(
     rf"(?P<cur>{_CURRENCY})?"
     rf"(?P<num>{_NUM}|\b(?:{_WORD_NUM})\b)"
     rf"(?:\s?(?P<scale>{_SCALE})\b)?"
-    rf"(?:\s?(?:to|-|–)\s?(?:{_CURRENCY})?(?P<num2>{_NUM})(?:\s?(?P<scale2>{_SCALE})\b)?)?"
+    rf"(?:(?P<pct1>%)?\s?(?:to|-|–)\s?(?:{_CURRENCY})?(?P<num2>{_NUM})(?:\s?(?P<scale2>{_SCALE})\b)?)?"
     rf"(?P<unit>{_PERCENT}|\s(?:{_MONEY_WORD})\b|\s(?:{_DURATION})\b|\s?(?:{_MASS})\b|\s{_RATE}\b)?",
     re.IGNORECASE,
 )
@@ -178,10 +178,33 @@ def extract_figures(text: str) -> list[Figure]:
             figures.append(figure)
     masked = _blank(masked, [(f.start, f.end) for f in figures])
     for match in _FIGURE_RE.finditer(masked):
+        if match.group("num2") and re.search(r"\bfrom\s+$", masked[max(0, match.start() - 8):match.start()]):
+            # "from 25% to 35%" is a change between two figures, not a range
+            figures.extend(_split_change(match, masked, text))
+            continue
         figure = _number_figure(match, text)
         if figure:
             figures.append(figure)
     return sorted(figures, key=lambda f: f.start)
+
+
+def _split_change(match: re.Match[str], masked: str, text: str) -> list[Figure]:
+    connector = re.search(r"\s?(?:to|-|–)\s?", masked[match.start():match.start("num2")])
+    first_end = match.start() + (connector.start() if connector else 0)
+    parts = []
+    for start, end in ((match.start(), first_end), (match.start() + (connector.end() if connector else 0), match.end())):
+        part = _FIGURE_RE.match(masked[:end], start)
+        if part and part.end() == end:
+            figure = _number_figure(part, text)
+            if figure and figure.kind == "count" and match.group("unit"):
+                # "from 25 to 35%": the first number takes the unit of the second
+                second = _FIGURE_RE.match(masked[:match.end()], match.start("num2"))
+                unit_figure = _number_figure(second, text) if second else None
+                if unit_figure:
+                    figure = replace(figure, kind=unit_figure.kind, unit=unit_figure.unit)
+            if figure:
+                parts.append(figure)
+    return parts
 
 
 def _date_figure(match: re.Match[str], text: str) -> Figure | None:
@@ -225,6 +248,8 @@ def _number_figure(match: re.Match[str], text: str) -> Figure | None:
     # a bare m/k/b scale letter after a plain number is only a scale for money ("$200M"), not "5 m" distances
     if match.group("scale") and len(match.group("scale")) == 1 and not cur:
         return None if not is_word else None
+    if match.group("pct1") and not unit_raw:
+        return None  # "10%-" without a closing unit: let the single-figure parse take it
     lowered = unit_raw.lower()
     if lowered.startswith("%") or "cent" in lowered or "percent" in lowered:
         kind, unit = "percent", "%"

@@ -11,7 +11,7 @@ Below the support threshold it refuses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 
@@ -21,15 +21,27 @@ import numpy as np
 from index.chunking import split_sentences
 from index.embedding import Embedder
 from rag.figures import Figure, extract_figures
+from rag.conversation import FOLLOW_UP_SEPARATOR
 from rag.models import REFUSAL_TEXT, Passage
 from rag.question_types import expected_kinds
 
 _STOP = set("""a an and are as at be by can could did do does for from had has have how i in is it its of on or
 that the their them there these they this to was were what when where which who whom why will with would
-about after before into than then also any much many more most long share""".split())
+about after before into than then also any much many more percentage percent proportion portion share
+number amount figure total""".split())
 _WORD = re.compile(r"[a-z0-9]+")
 # two sentences this similar (cosine) are taken to speak of the same thing when their figures differ
 _SAME_TOPIC = 0.6
+_CACHE_SIZE = 50_000
+_CONTEXT_DISCOUNT = 0.03
+# a differently dated figure on the same topic is shown beside the best one when it scores within this much
+_CONFLICT_WINDOW = 0.25
+_LEANS_BACK = re.compile(
+    r"^(?:(?:that|this|it|they|these|those)\s+(?:is|was|are|were|has|had|have|will|would|means?)\b|in return\b|"
+    r"then\b|the (?:new|same)\b|from [^,]{0,30}, that\b|most of what they\b)|\b(?:of them|of these|of those)\b",
+    re.IGNORECASE)
+# each question word the corpus never uses lowers the support of every sentence by this much (capped)
+_ABSENT_WORD_PENALTY, _ABSENT_PENALTY_CAP = 0.06, 0.18
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,14 @@ class ScoredSentence:
     score: float
     figures: tuple[Figure, ...]
     vector: np.ndarray
+    previous: str = ""
+
+    @property
+    def quoted(self) -> str:
+        """The sentence as quoted in an answer, with the sentence before it when it opens by pointing back."""
+        if self.previous and _LEANS_BACK.search(self.text):
+            return f"{self.previous} {self.text}"
+        return self.text
 
 
 def _content_words(text: str) -> set[str]:
@@ -55,10 +75,31 @@ def _content_words(text: str) -> set[str]:
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ing", "ies", "es", "ed", "s"):
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    for suffix in ("ing", "es", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+def _word_forms(word: str) -> set[str]:
+    forms = {word, word.rstrip("s"), word + "s", _stem(word)}
+    for suffix in ("ed", "ing", "d"):
+        if word.endswith(suffix):
+            forms.add(word[: -len(suffix)])
+    return forms
+
+
+def _counted_noun(question: str) -> str | None:
+    """The thing a "how many X" question counts, stemmed ("countries" -> "country")."""
+    match = re.search(r"\bhow many ([a-z]+)", question.lower())
+    return _stem(match.group(1)) if match else None
+
+
+def _followed_by(sentence: str, figure: Figure, noun: str) -> bool:
+    after = sentence[figure.end:figure.end + 60].lower()
+    return any(_stem(word) == noun for word in _WORD.findall(after)[:4])
 
 
 def _display(sentence: str) -> str:
@@ -70,34 +111,95 @@ def _display(sentence: str) -> str:
 @dataclass
 class OfflineAnswerer:
     embedder: Embedder
-    support_threshold: float = 0.42
+    support_threshold: float = 0.58
     name: str = "offline"
+    vocabulary: Callable[[], set[str]] | None = None
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
-    def score_sentences(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
-        candidates: list[tuple[Passage, str]] = []
+    def _absent_penalty(self, own: str) -> float:
+        """Question words (4+ letters) that no indexed chunk contains: a sign the sources don't cover it."""
+        vocabulary = self.vocabulary() if self.vocabulary else set()
+        if not vocabulary:
+            return 0.0
+        absent = [w for w in _content_words(own) if len(w) >= 4 and not _word_forms(w) & vocabulary]
+        return min(_ABSENT_PENALTY_CAP, _ABSENT_WORD_PENALTY * len(absent))
+
+    def _candidates(self, passages: list[Passage]) -> list[tuple[Passage, str, str]]:
+        """(passage, sentence, previous sentence or "") for every quotable sentence."""
+        candidates: list[tuple[Passage, str, str]] = []
         for passage in passages:
+            if passage.text.startswith("Columns: "):  # a table chunk: each row is a sentence
+                rows = passage.text.split("\n")[1:]
+                candidates.extend((passage, row.strip(), "") for row in rows if row.strip())
+                continue
+            previous = ""
             for span in split_sentences(passage.text):
                 sentence = _display(passage.text[span.start:span.end])
-                is_heading = (sentence in (passage.heading, passage.title) or sentence.startswith("Columns: ")
+                is_heading = (sentence in (passage.heading, passage.title)
                               or (len(sentence) < 60 and sentence[-1] not in ".!?\"”'’)"))
                 if len(sentence) >= 12 and not is_heading:
-                    candidates.append((passage, sentence))
+                    candidates.append((passage, sentence, previous))
+                    previous = sentence
+                else:
+                    previous = ""
+        return candidates
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        """Embeds with a bounded cache: the same passages come back across questions."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed(missing)):
+                if len(self._cache) >= _CACHE_SIZE:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[text] = vector
+        return np.stack([self._cache[t] for t in texts])
+
+    def score_sentences(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
+        candidates = self._candidates(passages)
         if not candidates:
             return []
+        own, _, context = question.partition(FOLLOW_UP_SEPARATOR)
+        context = context.rstrip(")")
         kinds = expected_kinds(question)
-        vectors = self.embedder.embed([question] + [s for _, s in candidates])
-        similarities = vectors[1:] @ vectors[0]
-        q_words = {_stem(w) for w in _content_words(question)}
+        query_vectors = self.embedder.embed([own, question] if context else [own])
+        vectors = self._embed([s for _, s, _ in candidates])
+        # a sentence that leans on the one before ("That is a drop of 27%") is also read with it
+        with_previous = self._embed([f"{p} {s}" if p else s for _, s, p in candidates])
+        query = query_vectors[0] if not context else None
+
+        def similarity_to(matrix: np.ndarray) -> np.ndarray:
+            if query is not None:
+                return matrix @ query
+            return 0.4 * (matrix @ query_vectors[0]) + 0.6 * (matrix @ query_vectors[1])
+
+        similarities = np.maximum(similarity_to(vectors), similarity_to(with_previous) - _CONTEXT_DISCOUNT)
+        weights = {_stem(w): 0.7 for w in _content_words(context)}
+        weights.update({_stem(w): 1.0 for w in _content_words(own)})
+        total_weight = sum(weights.values()) or 1.0
+        asked_years = {f.value for f in extract_figures(own) if f.kind == "year"}
+        counted_noun = _counted_noun(own)
+        penalty = self._absent_penalty(own)
         scored: list[ScoredSentence] = []
-        for (passage, sentence), similarity, vector in zip(candidates, similarities, vectors[1:]):
+        for (passage, sentence, previous), similarity, vector in zip(candidates, similarities, vectors):
             s_words = {_stem(w) for w in _content_words(sentence)}
-            overlap = len(q_words & s_words) / (len(q_words) or 1)
+            context_words = s_words | {_stem(w) for w in _content_words(f"{passage.title} {passage.heading} {previous}")}
+            overlap = (0.75 * sum(weights[w] for w in weights if w in s_words)
+                       + 0.25 * sum(weights[w] for w in weights if w in context_words)) / total_weight
             figures = tuple(extract_figures(sentence))
-            fit = 0.0
+            base = 0.5 * float(similarity) + 0.2 * float(passage.dense_score or 0.0) + 0.3 * overlap
+            bonus = -penalty
             if kinds:
-                fit = 0.2 if any(f.kind in kinds for f in figures) else -0.2
-            score = 0.65 * float(similarity) + 0.35 * overlap + fit
-            scored.append(ScoredSentence(passage, sentence, score, figures, vector))
+                fitting = [f for f in figures if f.kind in kinds]
+                bonus += 0.15 * min(1.0, base / 0.45) if fitting else -0.2
+                if counted_noun and any(_followed_by(sentence, f, counted_noun) for f in fitting):
+                    bonus += 0.1
+                elif counted_noun and counted_noun not in context_words:
+                    bonus -= 0.1
+            if asked_years:
+                years = {f.value for f in figures if f.kind == "year"} | {
+                    float(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", sentence)}
+                bonus += 0.1 if years & asked_years else (-0.1 if years else 0.0)
+            scored.append(ScoredSentence(passage, sentence, base + bonus, figures, vector, previous))
         return sorted(scored, key=lambda s: -s.score)
 
     def draft(self, question: str, passages: list[Passage], on_token: Callable[[str], None] | None = None) -> Draft:
@@ -111,15 +213,16 @@ class OfflineAnswerer:
             newest, older = conflict
             text = (
                 f"The sources differ by date. Newest: {newest.passage.title} ({newest.passage.date}): "
-                f"{newest.text} [{newest.passage.n}] Earlier: {older.passage.title} ({older.passage.date}): "
-                f"{older.text} [{older.passage.n}]"
+                f"{newest.quoted} [{newest.passage.n}] Earlier: {older.passage.title} ({older.passage.date}): "
+                f"{older.quoted} [{older.passage.n}]"
             )
             return self._emit(Draft(text, refused=False, notes=("dated_conflict",)), on_token)
-        parts = [f"{best.text} [{best.passage.n}]"]
+        parts = [f"{best.quoted} [{best.passage.n}]"]
         second = next((s for s in scored[1:4] if s.score >= max(self.support_threshold, best.score * 0.9)
-                       and s.text != best.text and (not kinds or any(f.kind in kinds for f in s.figures))), None)
+                       and s.text not in best.quoted and best.text not in s.quoted
+                       and (not kinds or any(f.kind in kinds for f in s.figures))), None)
         if second is not None:
-            parts.append(f"{second.text} [{second.passage.n}]")
+            parts.append(f"{second.quoted} [{second.passage.n}]")
         return self._emit(Draft(" ".join(parts), refused=False), on_token)
 
     def _dated_conflict(self, best: ScoredSentence, scored: list[ScoredSentence],
@@ -129,7 +232,7 @@ class OfflineAnswerer:
         if not best_values:
             return None
         for other in scored[1:6]:
-            if other.score < max(self.support_threshold, best.score - 0.12):
+            if other.score < max(self.support_threshold, best.score - _CONFLICT_WINDOW):
                 break
             if other.passage.source == best.passage.source or not (other.passage.date and best.passage.date):
                 continue

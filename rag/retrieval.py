@@ -105,10 +105,13 @@ class HybridRetriever:
             self._chunks[chunk.id] = chunk
         return {i: self._chunks[i] for i in ids if i in self._chunks}
 
+    def bm25_vocabulary(self) -> set[str]:
+        return self._bm25_index().vocabulary()
+
     def unknown_names(self, question: str) -> list[str]:
         """Capitalised names in the question (not its first word) that no indexed chunk mentions at all:
         a question about a country or body the sources never name cannot be answered from them."""
-        vocab = self._bm25_index().vocabulary()
+        vocab = self.bm25_vocabulary()
         if not vocab:
             return []
         words = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-zA-Z]{2,})\b", question.strip())

@@ -151,5 +151,6 @@ def build(settings: Settings, embedder: Embedder | None = None) -> Crossbrief:
             f"would not match. Set CROSSBRIEF_INDEX__EMBEDDING_BACKEND={recorded} or re-ingest into a new home"
         )
     retriever = HybridRetriever(store, embedder, settings.retrieval, settings.manifest_path, settings.bm25_dir)
-    offline = OfflineAnswerer(embedder, settings.generation.support_threshold)
+    offline = OfflineAnswerer(embedder, settings.generation.support_threshold,
+                              vocabulary=lambda: retriever.bm25_vocabulary())
     return Crossbrief(settings, store, embedder, retriever, offline)
