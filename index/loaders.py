@@ -91,6 +91,17 @@ def load_text(path: Path, data: bytes) -> Document:
     )
 
 
+def _plain_markdown(body: str) -> str:
+    """Markdown inline syntax dropped so sentences and figures read as text: links keep their words, emphasis
+    marks, inline HTML tags and backslash escapes go."""
+    body = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", body)
+    body = re.sub(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)", r"\1", body)
+    body = re.sub(r"</?[a-zA-Z][^>]*>", "", body)
+    body = re.sub(r"(\*\*|__)(.+?)\1", r"\2", body, flags=re.DOTALL)
+    body = re.sub(r"\\([_*\[\]()#.!-])", r"\1", body)
+    return body
+
+
 def load_markdown(path: Path, data: bytes) -> Document:
     raw = _decode(data, path)
     meta: dict[str, object] = {}
@@ -103,8 +114,8 @@ def load_markdown(path: Path, data: bytes) -> Document:
             raise IngestError(f"{path}: front matter is not valid YAML ({exc.__class__.__name__})") from exc
         meta = loaded if isinstance(loaded, dict) else {}
         body = raw[front.end():]
-    body = _require_text(body, path)
-    headings = [(m.start(), m.group(2).strip()) for m in _MD_HEADING.finditer(body)]
+    body = _require_text(_plain_markdown(body), path)
+    headings = [(m.start(), m.group(2).strip().strip("*_ ")) for m in _MD_HEADING.finditer(body)]
     first_h1 = next((h for _, h in headings), None)
     title = str(meta.get("title") or first_h1 or _title_from_name(path)).strip()
     return Document(
