@@ -1,0 +1,68 @@
+"""`crossbrief eval` end to end: reports, baseline gate, and the committed baselines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_cli, shared_corpus_or_skip
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def eval_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("eval-home")
+
+
+def test_reports_hold_the_numbers_and_a_broken_setting_fails_the_gate(tmp_path: Path, eval_home: Path) -> None:
+    baseline, reports = tmp_path / "baseline.json", tmp_path / "reports"
+    env = {"CROSSBRIEF_HOME": str(eval_home)}
+    recorded = run_cli("eval", "--update-baseline", "--baseline", str(baseline), "--report", str(reports), "--json",
+                       env=env)
+    assert recorded.returncode == 0, recorded.stderr
+    summary = json.loads(recorded.stdout)
+    saved = json.loads(baseline.read_text())
+    assert saved["metrics"]["figure_accuracy"] == summary["metrics"]["figure_accuracy"] > 0.8
+    assert len(saved["passed"]) > 40
+    latest = json.loads((reports / "latest.json").read_text())
+    assert latest["settings_hash"] == summary["settings_hash"] and latest["git_commit"]
+    assert latest["metrics"] == summary["metrics"] and len(latest["cases"]) >= 50
+    markdown = (reports / "report.md").read_text()
+    assert f"| figure_accuracy | {summary['metrics']['figure_accuracy']} |" in markdown
+    assert "| id | question | expected | got | pass | citations |" in markdown
+    assert (reports / "trend.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    same = run_cli("eval", "--baseline", str(baseline), "--report", str(reports), env=env)
+    assert same.returncode == 0, same.stderr
+    assert len((reports / "history.jsonl").read_text().splitlines()) == 2
+
+    broken = run_cli("eval", "--baseline", str(baseline), "--report", str(reports), "--json",
+                     env={**env, "CROSSBRIEF_RETRIEVAL__K": "1", "CROSSBRIEF_RETRIEVAL__DENSE_WEIGHT": "0"})
+    assert broken.returncode == 1
+    regressions = json.loads(broken.stdout)["regressions"]
+    assert any(r.startswith("figure_accuracy") for r in regressions)
+    assert any(r.startswith("case ") and "now fails" in r for r in regressions)
+    assert json.loads(broken.stdout)["settings_hash"] != summary["settings_hash"]
+
+
+def test_committed_sample_baseline_holds(eval_home: Path) -> None:
+    result = run_cli("eval", "--json", env={"CROSSBRIEF_HOME": str(eval_home)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["regressions"] == []
+
+
+@pytest.mark.slow
+def test_committed_reference_baseline_holds(eval_home: Path) -> None:
+    shared_corpus_or_skip()
+    result = run_cli("eval", "--json", "--cases", str(ROOT / "evals" / "cases" / "reference.yaml"),
+                     env={"CROSSBRIEF_HOME": str(eval_home)}, timeout=3000)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["regressions"] == []
+
+
+def test_eval_with_a_missing_case_file_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("eval", "--cases", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 2 and "no such case file" in result.stderr and "Traceback" not in result.stderr
