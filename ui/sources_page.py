@@ -1,0 +1,71 @@
+"""The sources page: what the index holds, upload and ingest files with a progress bar, remove a source."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from index.embedding import Embedder
+from index.errors import CrossbriefError
+from index.factory import build_ingester
+from index.ingest import ingest_lock
+from index.manifest import Manifest
+from index.settings import Settings
+from ui.uploads import save_upload
+
+
+def render(settings: Settings, get_embedder: Callable[[], Embedder], reset_service: Callable[[], None]) -> None:
+    st.title("Sources")
+    manifest = Manifest.load(settings.manifest_path)
+    rows = [{"title": r.title, "date": r.date or "", "chunks": len(r.chunk_ids), "type": r.kind,
+             "source": r.source_url or r.source} for r in sorted(manifest.sources.values(), key=lambda r: r.date or "")]
+    st.caption(f"{len(rows)} sources, {sum(r['chunks'] for r in rows)} chunks")
+    if rows:
+        st.dataframe(rows, width="stretch", hide_index=True)
+
+    st.subheader("Add sources")
+    # file types are checked by save_upload, which explains a refusal instead of failing the page
+    uploads = st.file_uploader("PDF, HTML, Markdown, text, DOCX or CSV", accept_multiple_files=True)
+    if uploads and st.button("Ingest uploaded files", type="primary"):
+        ingest_uploads(settings, get_embedder, reset_service, uploads)
+
+    if manifest.sources:
+        st.subheader("Remove a source")
+        names = {f"{r.title} ({r.source.rsplit('/', 1)[-1]})": key for key, r in manifest.sources.items()}
+        choice = st.selectbox("Source", list(names), index=None, placeholder="Choose a source")
+        if choice and st.button("Remove", type="secondary"):
+            with ingest_lock(settings.home):
+                removed = build_ingester(settings, get_embedder()).remove(names[choice])
+            reset_service()
+            st.success(f"Removed {choice} ({removed} chunks).")
+            st.rerun()
+
+
+def ingest_uploads(settings: Settings, get_embedder: Callable[[], Embedder], reset_service: Callable[[], None],
+                   uploads: list) -> None:  # type: ignore[type-arg]
+    folder = settings.home / "uploads"
+    limit = int(settings.ui.max_upload_mb * 1e6)
+    saved = []
+    for upload in uploads:
+        try:
+            saved.append(save_upload(folder, upload.name, upload.getvalue(), limit))
+        except CrossbriefError as exc:
+            st.error(str(exc))
+    if not saved:
+        return
+    bar = st.progress(0.0, text="Ingesting…")
+    try:
+        with ingest_lock(settings.home):
+            ingester = build_ingester(settings, get_embedder())
+            report = ingester.ingest(saved, progress=lambda n, total, path: bar.progress(
+                n / total, text=f"Ingesting {path.rsplit('/', 1)[-1]} ({n}/{total})"))
+    except CrossbriefError as exc:
+        st.error(str(exc))
+        return
+    bar.progress(1.0, text="Done")
+    reset_service()
+    for failure in report.files_failed:
+        st.error(failure["error"])
+    st.success(f"Ingested {report.files_new} new and {report.files_changed} changed files "
+               f"(+{report.chunks_added} chunks).")
