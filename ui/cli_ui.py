@@ -27,6 +27,7 @@ def ui_command(port: int | None, address: str | None) -> None:
         "--browser.gatherUsageStats", "false",
         "--server.maxUploadSize", str(max(1, int(settings.ui.max_upload_mb))),
         "--global.developmentMode", "false",
+        "--client.toolbarMode", "viewer",
     ]
     os.execv(sys.executable, args)
 
