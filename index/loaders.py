@@ -96,7 +96,8 @@ def _plain_markdown(body: str) -> str:
     marks, inline HTML tags and backslash escapes go."""
     body = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", body)
     body = re.sub(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)", r"\1", body)
-    body = re.sub(r"</?[a-zA-Z][^>]*>", "", body)
+    body = re.sub(r"</?(?:span|div|p|br|a|b|i|u|em|strong|sup|sub|small|font|img|hr)\b[^>]*>", "", body,
+                  flags=re.IGNORECASE)
     body = re.sub(r"(\*\*|__)(.+?)\1", r"\2", body, flags=re.DOTALL)
     body = re.sub(r"\\([_*\[\]()#.!-])", r"\1", body)
     return body

@@ -1,0 +1,83 @@
+"""A real local HTTP server standing in for Slack's Web API: records every call and answers auth.test,
+chat.postMessage, chat.update, chat.postEphemeral and conversations.replies."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlparse
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict]] = []
+        self.threads: dict[str, list[dict]] = {}
+        self._ts = 2000
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def calls_to(self, method: str, **match: str) -> list[dict]:
+        with self._lock:
+            return [p for m, p in self.calls if m == method and all(str(p.get(k)) == v for k, v in match.items())]
+
+    def wait_for(self, method: str, timeout: float = 60, count: int = 1, **match: str) -> list[dict]:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = self.calls_to(method, **match)
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"no {method} {match} within {timeout}s; calls: {[m for m, _ in self.calls]}")
+
+    def _reply(self, method: str, params: dict) -> dict:
+        with self._lock:
+            self.calls.append((method, params))
+            self._ts += 1
+            ts = f"{self._ts}.000100"
+            params["_reply_ts"] = ts
+        if method == "auth.test":
+            return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "team": "Test",
+                    "user": "crossbrief", "url": "https://test.slack.com/"}
+        if method == "chat.postMessage":
+            return {"ok": True, "ts": ts, "channel": params.get("channel")}
+        if method == "conversations.replies":
+            return {"ok": True, "messages": self.threads.get(str(params.get("ts")), [])}
+        return {"ok": True}
+
+    def _handler(self):  # type: ignore[no-untyped-def]
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _respond(self, params: dict) -> None:
+                method = urlparse(self.path).path.rsplit("/", 1)[-1]
+                data = json.dumps(fake._reply(method, params)).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:  # noqa: N802
+                self._respond(dict(parse_qsl(urlparse(self.path).query)))
+
+            def do_POST(self) -> None:  # noqa: N802
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    params = json.loads(raw or "{}")
+                else:
+                    params = dict(parse_qsl(raw))
+                params.update(dict(parse_qsl(urlparse(self.path).query)))
+                self._respond(params)
+
+        return Handler

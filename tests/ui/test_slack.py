@@ -1,0 +1,183 @@
+"""The Slack bot in HTTP mode on a local port, with a local server standing in for Slack's Web API."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, CROSSBRIEF, free_port, run_cli
+from tests.fake_slack import FakeSlack
+from ui.feedback import FeedbackStore
+
+pytestmark = pytest.mark.integration
+SECRET = "test-signing-secret-8f2a"
+TOKEN = "xoxb-1234-secret-bot-token"
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    base = tmp_path_factory.mktemp("slack")
+    corpus = base / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "2025-04-02-hostile-note.md").write_text(
+        "---\ntitle: Port alert <!channel>\ndate: 2025-04-02\n---\n\n"
+        "Alert <!channel> and <@U0ADMIN>: officers at the port of Halifax seized 77 kilograms of fentanyl "
+        "precursors, see <https://evil.example|the official record>.\n")
+    home = base / "home"
+    env = {**os.environ, "CROSSBRIEF_HOME": str(home)}
+    assert run_cli("ingest", str(corpus), env={"CROSSBRIEF_HOME": str(home)}).returncode == 0
+    slack = FakeSlack()
+    port = free_port()
+    log_path = base / "bot.log"
+    env.update(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack.url,
+               CROSSBRIEF_SLACK__RATE_LIMIT_PER_MINUTE="3")
+    process = subprocess.Popen([CROSSBRIEF, "slack", "--port", str(port)], env=env, stdout=log_path.open("w"),
+                               stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/slack/events"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST"), timeout=2)
+        except urllib.error.HTTPError:
+            break  # the server answers (401 for an unsigned request): it is up
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("crossbrief slack did not start: " + log_path.read_text()[-800:])
+    yield {"url": url, "slack": slack, "home": home, "log": log_path}
+    process.terminate()
+    process.wait(timeout=30)
+    slack.close()
+
+
+def post(url: str, body: bytes, content_type: str = "application/json", timestamp: int | None = None,
+         secret: str = SECRET, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    signature = "v0=" + hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature,
+        **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def mention(text: str, ts: str, user: str = "U1", thread_ts: str | None = None, event_id: str | None = None,
+            channel: str = "C1") -> bytes:
+    event = {"type": "app_mention", "user": user, "text": f"<@UBOT> {text}", "ts": ts, "channel": channel,
+             "event_ts": ts}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return json.dumps({"token": "t", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+                       "event_id": event_id or f"Ev{ts}", "event_time": 1, "event": event}).encode()
+
+
+def reply_ts(slack: FakeSlack, thread_ts: str) -> str:
+    """The ts of the bot's "looking it up" message in that thread (the message it then updates)."""
+    return str(slack.wait_for("chat.postMessage", thread_ts=thread_ts)[0]["_reply_ts"])
+
+
+def test_url_verification_echoes_the_challenge(bot) -> None:  # type: ignore[no-untyped-def]
+    status, body = post(bot["url"], json.dumps({"type": "url_verification", "challenge": "abc123"}).encode())
+    assert status == 200 and "abc123" in body
+
+
+def test_bad_signature_and_stale_timestamp_get_401_and_no_answer(bot) -> None:  # type: ignore[no-untyped-def]
+    wrong = post(bot["url"], mention("How much is Canada's border plan worth?", "1100.1"), secret="wrong")
+    stale = post(bot["url"], mention("How much is Canada's border plan worth?", "1100.2"),
+                 timestamp=int(time.time()) - 6 * 60)
+    assert wrong[0] == 401 and stale[0] == 401
+    time.sleep(2)
+    assert not bot["slack"].calls_to("chat.postMessage", thread_ts="1100.1")
+    assert not bot["slack"].calls_to("chat.postMessage", thread_ts="1100.2")
+
+
+def test_signed_mention_gets_a_threaded_answer_with_sources(bot) -> None:  # type: ignore[no-untyped-def]
+    started = time.time()
+    status, _ = post(bot["url"], mention("How much is Canada's border plan worth?", "1200.1"))
+    assert status == 200 and time.time() - started < 3
+    slack = bot["slack"]
+    (looking,) = slack.wait_for("chat.postMessage", thread_ts="1200.1")
+    assert "Looking it up" in looking["text"] and looking["channel"] == "C1"
+    update = slack.wait_for("chat.update", ts=reply_ts(slack, "1200.1"))[-1]
+    blocks = json.dumps(update["blocks"])
+    assert "US$1.3 billion" in update["text"]
+    assert "[1]" in blocks and "Canada's border plan" in blocks and "pm.gc.ca" in blocks
+    assert "feedback_helpful" in blocks and "feedback_not_helpful" in blocks
+    assert TOKEN not in bot["log"].read_text()
+
+
+def test_a_retried_event_is_answered_once(bot) -> None:  # type: ignore[no-untyped-def]
+    body = mention("How many organized crime groups operate in Canada?", "1300.1", user="U3", event_id="EvRetry")
+    assert post(bot["url"], body)[0] == 200
+    assert post(bot["url"], body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})[0] == 200
+    slack = bot["slack"]
+    slack.wait_for("chat.update", ts=reply_ts(slack, "1300.1"))
+    time.sleep(2)
+    assert len(slack.calls_to("chat.postMessage", thread_ts="1300.1")) == 1
+
+
+def test_thread_follow_up_uses_the_thread_history(bot) -> None:  # type: ignore[no-untyped-def]
+    slack = bot["slack"]
+    slack.threads["1400.1"] = [
+        {"ts": "1400.1", "user": "U4", "text": "<@UBOT> What tariff did the US put on most Canadian imports in February 2025?"},
+        {"ts": "1400.2", "user": "UBOT", "bot_id": "BBOT", "text": "Most Canadian imports face a 25% tariff under the order. [1]"},
+        {"ts": "1400.3", "user": "U4", "text": "<@UBOT> And how long was it paused?"},
+    ]
+    post(bot["url"], mention("And how long was it paused?", "1400.3", user="U4", thread_ts="1400.1"))
+    update = slack.wait_for("chat.update", ts=reply_ts(slack, "1400.1"))[-1]
+    assert slack.calls_to("conversations.replies", ts="1400.1")
+    assert "30 days" in update["text"]
+
+
+def test_source_text_with_mentions_and_links_comes_out_inert(bot) -> None:  # type: ignore[no-untyped-def]
+    slack = bot["slack"]
+    post(bot["url"], mention("How many kilograms of precursors were seized at the port of Halifax?", "1500.1", user="U5"))
+    update = slack.wait_for("chat.update", ts=reply_ts(slack, "1500.1"))[-1]
+    # what Slack renders: the text and every block but the buttons (whose values are never shown)
+    payload = json.dumps([update["text"], [b for b in update["blocks"] if b["type"] != "actions"]])
+    assert "77 kilograms" in payload
+    for raw in ("<!channel>", "<@U0ADMIN>", "<https://evil.example|"):
+        assert raw not in payload
+    assert "&lt;!channel&gt;" in payload
+
+
+def test_rate_limit_gets_a_polite_reply(bot) -> None:  # type: ignore[no-untyped-def]
+    slack = bot["slack"]
+    for i in range(4):
+        post(bot["url"], mention("What share of fentanyl comes from Canada?", f"1600.{i + 1}", user="U6"))
+    polite = slack.wait_for("chat.postMessage", thread_ts="1600.4")[0]
+    assert "wait a minute" in polite["text"]
+
+
+def test_a_button_click_writes_a_feedback_row(bot) -> None:  # type: ignore[no-untyped-def]
+    value = json.dumps({"q": "How much is the plan worth?", "a": "US$1.3 billion [1]", "h": "abc123",
+                        "c": [[1, "2025-02-07-canada-border-plan.md", "Canada's border plan"]]})
+    payload = {"type": "block_actions", "user": {"id": "U7"}, "channel": {"id": "C1"}, "team": {"id": "T1"},
+               "api_app_id": "A1", "trigger_id": "t1", "container": {"type": "message", "message_ts": "1.0"},
+               "actions": [{"action_id": "feedback_not_helpful", "block_id": "feedback", "type": "button",
+                            "value": value, "action_ts": "1.1"}]}
+    body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+    status, _ = post(bot["url"], body, content_type="application/x-www-form-urlencoded")
+    assert status == 200
+    store = FeedbackStore(Path(bot["home"]) / "feedback.sqlite3")
+    deadline = time.time() + 20
+    while time.time() < deadline and not store.rows():
+        time.sleep(0.2)
+    (row,) = store.rows()
+    assert (row["channel"], row["user"], row["rating"], row["settings_hash"]) == ("slack", "U7", -1, "abc123")
+    assert "canada-border-plan" in str(row["citations"])
