@@ -25,6 +25,8 @@ from index.manifest import Manifest, SourceRecord
 from index.store import ChunkStore
 
 Progress = Callable[[int, int, str], None]
+# Bump when loading or chunking changes what a file turns into: every source is then re-ingested once.
+PIPELINE_VERSION = "2"
 
 
 @dataclass
@@ -98,6 +100,12 @@ class Ingester:
     manifest: Manifest
     max_file_bytes: int
 
+    @property
+    def pipeline(self) -> str:
+        """What a file's chunks depend on besides its bytes: code version, chunking settings, embedding backend."""
+        c = self.chunker
+        return f"{PIPELINE_VERSION}/{c.chunk_tokens}/{c.overlap_tokens}/{c.csv_rows_per_chunk}/{self.embedder.backend}"
+
     def _check_backend(self) -> None:
         recorded = self.manifest.embedding_backend
         if recorded and recorded != self.embedder.backend:
@@ -139,7 +147,7 @@ class Ingester:
             raise IngestError(f"{path}: cannot be read ({exc.strerror})") from exc
         content_hash = hashlib.sha256(data).hexdigest()
         old = self.manifest.sources.get(key)
-        if old and old.content_hash == content_hash:
+        if old and old.content_hash == content_hash and old.pipeline == self.pipeline:
             report.files_unchanged += 1
             return
         document = load(path, data)
@@ -152,7 +160,7 @@ class Ingester:
         self.manifest.sources[key] = SourceRecord(
             source=key, content_hash=content_hash, chunk_ids=tuple(c.id for c in chunks), title=document.title,
             date=document.date, source_url=document.source_url, kind=document.kind,
-            ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), pipeline=self.pipeline,
         )
         self.manifest.save()
         new_ids = {c.id for c in chunks}

@@ -18,6 +18,7 @@ from index.errors import IngestError
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".csv")
 
 _FILE_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_DATE_LINE = re.compile(r"^(?:date|posted on|published|updated)\b", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -81,7 +82,8 @@ def _heading_sections(text: str, headings: list[tuple[int, str]]) -> tuple[Secti
 
 def load_text(path: Path, data: bytes) -> Document:
     text = _require_text(_decode(data, path), path)
-    first_line = text.strip().splitlines()[0].strip()
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    first_line = next((line for line in lines[:3] if not _DATE_LINE.match(line)), "")
     title = first_line if 0 < len(first_line) <= 120 else _title_from_name(path)
     date_line = re.search(r"^(?:date|posted on|published)\s*:?\s*(.+)$", text, re.IGNORECASE | re.MULTILINE)
     date = normalise_date(date_line.group(1)) if date_line else None

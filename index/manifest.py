@@ -26,6 +26,7 @@ class SourceRecord:
     source_url: str | None
     kind: str
     ingested_at: str
+    pipeline: str = ""
 
 
 @dataclass

@@ -178,7 +178,8 @@ def extract_figures(text: str) -> list[Figure]:
             figures.append(figure)
     masked = _blank(masked, [(f.start, f.end) for f in figures])
     for match in _FIGURE_RE.finditer(masked):
-        if match.group("num2") and re.search(r"\bfrom\s+$", masked[max(0, match.start() - 8):match.start()]):
+        if match.group("num2") and (re.search(r"\bfrom\s+$", masked[max(0, match.start() - 8):match.start()])
+                                    or not _plausible_range(match)):
             # "from 25% to 35%" is a change between two figures, not a range
             figures.extend(_split_change(match, masked, text))
             continue
@@ -186,6 +187,19 @@ def extract_figures(text: str) -> list[Figure]:
         if figure:
             figures.append(figure)
     return sorted(figures, key=lambda f: f.start)
+
+
+def _plausible_range(match: re.Match[str]) -> bool:
+    """"44 to 66" is a range; "2024 to 38,084" (a year, then a count) and "66 to 44" are not."""
+    low_raw, high_raw = match.group("num"), match.group("num2")
+    if low_raw.isalpha():
+        return False
+    low, high = _to_number(low_raw), _to_number(high_raw)
+    low_is_year = bool(re.fullmatch(r"\d{4}", low_raw)) and 1900 <= low <= 2100
+    high_is_year = bool(re.fullmatch(r"\d{4}", high_raw)) and 1900 <= high <= 2100
+    if low_is_year != high_is_year and not match.group("scale"):
+        return False
+    return high > low or bool(match.group("scale2"))
 
 
 def _split_change(match: re.Match[str], masked: str, text: str) -> list[Figure]:

@@ -42,6 +42,8 @@ _LEANS_BACK = re.compile(
     re.IGNORECASE)
 # each question word the corpus never uses lowers the support of every sentence by this much (capped)
 _ABSENT_WORD_PENALTY, _ABSENT_PENALTY_CAP = 0.06, 0.18
+# each name in the question that the sentence's passage never mentions lowers its support by this much
+_ENTITY_PENALTY, _ENTITY_PENALTY_CAP = 0.08, 0.24
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,33 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+_ROW_FIELD = re.compile(r"(?:^|;\s*)[A-Za-z_ ]+:\s")
+_MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december", "president", "prime", "minister"}
+
+
+def _row_values(sentence: str) -> str:
+    """A table row's values without its column names ("Year: 2023; Unit: Number" -> "2023 Number")."""
+    if sentence.count(": ") >= 3 and ";" in sentence:
+        return " ".join(_ROW_FIELD.split(sentence))
+    return sentence
+
+
+def _entities(question: str) -> list[str]:
+    """Capitalised names in the question (not its first word, not acronyms or months), lower-cased."""
+    words = re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,})(?:'s)?\b", question.strip())
+    return [w.lower() for w in words if w.lower() not in _MONTH_WORDS]
+
+
+_DEMONYMS = {"american": ("united states", "america", " us "), "canadian": ("canada",), "chinese": ("china",),
+             "mexican": ("mexico",), "colombian": ("colombia",), "indian": ("india",)}
+
+
+def _entity_forms(entity: str) -> tuple[str, ...]:
+    singular = entity[:-1] if entity.endswith("s") else entity
+    return (entity, singular, *_DEMONYMS.get(singular, ()))
 
 
 def _word_forms(word: str) -> set[str]:
@@ -180,14 +209,19 @@ class OfflineAnswerer:
         counted_noun = _counted_noun(own)
         penalty = self._absent_penalty(own)
         scored: list[ScoredSentence] = []
+        entities = _entities(own)
         for (passage, sentence, previous), similarity, vector in zip(candidates, similarities, vectors):
-            s_words = {_stem(w) for w in _content_words(sentence)}
+            s_words = {_stem(w) for w in _content_words(_row_values(sentence))}
             context_words = s_words | {_stem(w) for w in _content_words(f"{passage.title} {passage.heading} {previous}")}
             overlap = (0.75 * sum(weights[w] for w in weights if w in s_words)
                        + 0.25 * sum(weights[w] for w in weights if w in context_words)) / total_weight
             figures = tuple(extract_figures(sentence))
             base = 0.5 * float(similarity) + 0.2 * float(passage.dense_score or 0.0) + 0.3 * overlap
             bonus = -penalty
+            if entities:
+                where = f"{passage.title} {passage.text}".lower()
+                missing = sum(1 for e in entities if not any(form in where for form in _entity_forms(e)))
+                bonus -= min(_ENTITY_PENALTY_CAP, _ENTITY_PENALTY * missing)
             if kinds:
                 fitting = [f for f in figures if f.kind in kinds]
                 bonus += 0.15 * min(1.0, base / 0.45) if fitting else -0.2
@@ -227,22 +261,23 @@ class OfflineAnswerer:
 
     def _dated_conflict(self, best: ScoredSentence, scored: list[ScoredSentence],
                         kinds: tuple[str, ...]) -> tuple[ScoredSentence, ScoredSentence] | None:
-        """Two well-supported sentences from differently dated sources with different figures of the asked kind."""
-        best_values = {(f.kind, f.value) for f in best.figures if f.kind in kinds}
-        if not best_values:
+        """Well-supported sentences on the same topic as the best one, from sources of other dates, holding
+        other figures of the asked kind: returns (newest, the best-scoring older one)."""
+        def values(s: ScoredSentence) -> set[tuple[str, float]]:
+            return {(f.kind, f.value) for f in s.figures if f.kind in kinds}
+
+        if not values(best) or not best.passage.date:
             return None
-        for other in scored[1:6]:
-            if other.score < max(self.support_threshold, best.score - _CONFLICT_WINDOW):
-                break
-            if other.passage.source == best.passage.source or not (other.passage.date and best.passage.date):
-                continue
-            if other.passage.date == best.passage.date or float(other.vector @ best.vector) < _SAME_TOPIC:
-                continue
-            other_values = {(f.kind, f.value) for f in other.figures if f.kind in kinds}
-            if other_values and other_values != best_values:
-                pair = sorted([best, other], key=lambda s: s.passage.date or "", reverse=True)
-                return pair[0], pair[1]
-        return None
+        floor = max(self.support_threshold - 0.08, best.score - _CONFLICT_WINDOW)
+        rivals = [s for s in scored[1:12] if s.score >= floor and s.passage.date and s.passage.source != best.passage.source
+                  and s.passage.date != best.passage.date and values(s) and values(s) != values(best)
+                  and float(s.vector @ best.vector) >= _SAME_TOPIC]
+        if not rivals:
+            return None
+        group = [best, *rivals]
+        newest = max(group, key=lambda s: (s.passage.date or "", s.score))
+        older = next(s for s in group if s is not newest and s.passage.date != newest.passage.date)
+        return newest, older
 
     @staticmethod
     def _emit(draft: Draft, on_token: Callable[[str], None] | None) -> Draft:

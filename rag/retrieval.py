@@ -117,6 +117,8 @@ class HybridRetriever:
         words = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-zA-Z]{2,})\b", question.strip())
         unknown = []
         for word in words:
+            if word.isupper():
+                continue  # an acronym (CISC, RCMP) may stand for words the sources spell out
             lowered = word.lower()
             forms = {lowered, lowered.rstrip("s"), lowered + "s", lowered.removesuffix("n"), lowered + "n"}
             if not forms & vocab:

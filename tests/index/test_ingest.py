@@ -12,6 +12,9 @@ from index.settings import Settings
 from tests.conftest import CORPUS, run_cli
 
 
+MD_FILES = len(list(CORPUS.glob("*.md")))
+
+
 def _copy_corpus(tmp_path: Path, pattern: str = "*") -> Path:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -36,9 +39,9 @@ def test_reingesting_unchanged_tree_changes_nothing(tmp_path: Path, embedder) ->
     first = build_ingester(settings, embedder).ingest([corpus])
     before = _contents(settings)
     second = build_ingester(settings, embedder).ingest([corpus])
-    assert first.files_new == 5 and first.chunks_added == len(before) > 0
+    assert first.files_new == MD_FILES and first.chunks_added == len(before) > 0
     assert (second.files_new, second.files_changed, second.chunks_added, second.chunks_removed) == (0, 0, 0, 0)
-    assert second.files_unchanged == 5
+    assert second.files_unchanged == MD_FILES
     assert _contents(settings) == before
     assert_consistent(settings)
 
@@ -52,7 +55,7 @@ def test_changed_file_replaces_exactly_its_old_chunks(tmp_path: Path, embedder) 
     note.write_text(note.read_text().replace("35%", "45%"))
     report = build_ingester(settings, embedder).ingest([corpus])
     after = _contents(settings)
-    assert report.files_changed == 1 and report.files_unchanged == 4
+    assert report.files_changed == 1 and report.files_unchanged == MD_FILES - 1
     texts = [text for text, _ in after.values()]
     assert any("45%" in t for t in texts) and not any("from 25% to 35%" in t for t in texts)
     untouched = {i for i, (_, meta) in before.items() if str(note.resolve()) not in dict(meta).values()}
@@ -73,12 +76,12 @@ def test_prune_and_remove_drop_sources(tmp_path: Path, embedder) -> None:  # typ
     ingester = build_ingester(settings, embedder)
     key = ingester.resolve_source("2025-02-07-canada-border-plan.md")
     assert ingester.remove(key) > 0
-    assert len(Manifest.load(settings.manifest_path).sources) == 3
+    assert len(Manifest.load(settings.manifest_path).sources) == MD_FILES - 2
     assert_consistent(settings)
 
 
 def test_cli_reports_bad_files_and_still_ingests_the_rest(tmp_path: Path) -> None:
-    corpus = _copy_corpus(tmp_path, "*overdose*.md")
+    corpus = _copy_corpus(tmp_path, "*overdose-deaths-us-and-canada.md")
     (corpus / "corrupt.pdf").write_bytes(b"%PDF-1.7 garbage")
     (corpus / "binary.txt").write_bytes(b"\x00\xff\x00\xfe")
     (corpus / "latin1.txt").write_bytes("d\u00e9j\u00e0 vu".encode("latin-1"))
@@ -115,3 +118,12 @@ def test_cli_ingest_then_sources_lists_titles_dates_and_chunks(tmp_path: Path) -
     removed = run_cli("remove", Path(row["source"]).name)
     assert removed.returncode == 0 and "Removed" in removed.stdout
     assert json.loads(run_cli("sources", "--json").stdout)["sources"] == []
+
+
+def test_changed_chunk_settings_reingest_every_source(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    corpus = _copy_corpus(tmp_path, "*.md")
+    build_ingester(Settings(home=tmp_path / "home"), embedder).ingest([corpus])
+    smaller = Settings(home=tmp_path / "home", index={"chunk_tokens": 60, "overlap_tokens": 10})
+    report = build_ingester(smaller, embedder).ingest([corpus])
+    assert report.files_changed == MD_FILES and report.files_unchanged == 0
+    assert_consistent(smaller)
