@@ -93,8 +93,16 @@ class SentenceTransformerEmbedder:
         return len(self._tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
 
 
-def load_embedder(backend: str = "torch", batch_size: int = 32) -> Embedder:
-    """Builds the embedder for `backend` from the packaged model (raises EmbeddingError if it cannot)."""
-    if backend != "torch":
-        raise EmbeddingError(f"Unknown embedding backend {backend!r}; use 'torch'")
-    return SentenceTransformerEmbedder(packaged_model_dir(), batch_size=batch_size)
+BACKENDS = ("torch", "onnx-int8")
+
+
+def load_embedder(backend: str = "torch", batch_size: int = 32, cache_dir: Path | None = None) -> Embedder:
+    """Builds the embedder for `backend` from the packaged model (raises EmbeddingError if it cannot).
+    `cache_dir` holds derived model files (the int8 ONNX export)."""
+    if backend == "torch":
+        return SentenceTransformerEmbedder(packaged_model_dir(), batch_size=batch_size)
+    if backend == "onnx-int8":
+        from index.onnx_embedding import load_onnx_int8
+
+        return load_onnx_int8(cache_dir or Path(".crossbrief") / "models", batch_size)
+    raise EmbeddingError(f"Unknown embedding backend {backend!r}; use one of {', '.join(BACKENDS)}")

@@ -40,7 +40,9 @@ class IndexSettings(_Section):
     overlap_tokens: int = Field(30, ge=0, le=120, description="tokens repeated between neighbouring chunks")
     csv_rows_per_chunk: int = Field(8, ge=1, le=200, description="CSV rows grouped into one chunk")
     max_file_mb: float = Field(50.0, gt=0, description="files larger than this are refused")
-    embedding_backend: Literal["torch"] = Field("torch", description="embedding backend")
+    embedding_backend: Literal["torch", "onnx-int8"] = Field(
+        "torch", description="embedding backend: torch (sentence-transformers) or onnx-int8 (onnxruntime, quantised)"
+    )
     embed_batch_size: int = Field(32, ge=1, le=1024, description="chunks embedded per batch")
 
 

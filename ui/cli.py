@@ -137,9 +137,10 @@ def remove(source: str) -> None:
 
 def _register_more() -> None:
     """Commands defined in their own modules (answers, evals, UI, Slack, bench)."""
-    from ui import cli_answers, cli_evals, cli_slack, cli_ui
+    from ui import cli_answers, cli_bench, cli_evals, cli_slack, cli_ui
 
-    for command in [*cli_answers.COMMANDS, *cli_evals.COMMANDS, *cli_ui.COMMANDS, *cli_slack.COMMANDS]:
+    for command in [*cli_answers.COMMANDS, *cli_evals.COMMANDS, *cli_ui.COMMANDS, *cli_slack.COMMANDS,
+                    *cli_bench.COMMANDS]:
         cli.add_command(command)
 
 

@@ -1,0 +1,285 @@
+"""`crossbrief bench`: speed measured as ratios (against the raw encoder, against a plain LangChain peer) in one
+run, memory, the Chroma server beside embedded, and the eval summary of the same configuration."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from index.chunking import Chunker
+from index.embedding import Embedder
+from index.factory import build_ingester
+from index.ingest import discover
+from index.loaders import load
+from index.manifest import Manifest, SourceRecord
+from index.settings import Settings
+
+QUESTIONS = [
+    "What is the current US tariff on Canadian goods?",
+    "How much is Canada's border plan worth?",
+    "What share of the fentanyl entering the US comes from Canada?",
+    "How many organized crime groups operate in Canada?",
+    "How many opioid deaths did Canada record in 2023?",
+    "When did Canada last publish a comprehensive report on organized crime?",
+    "How long were the tariffs on Canada paused?",
+    "How many firearms were seized in the first half of fiscal 2023?",
+    "Where do fentanyl precursor chemicals come from?",
+    "What is the GDP of Brazil?",
+]
+
+
+@dataclass
+class BenchResult:
+    figures: dict[str, Any] = field(default_factory=dict)
+    latency_rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def percentile(values: list[float], q: int) -> float:
+    if len(values) < 2:
+        return round(values[0] if values else 0.0, 2)
+    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 2)
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def bench_ingest(base: Settings, files: list[Path], embedder: Embedder) -> dict[str, float]:
+    """Raw encode throughput on the pipeline's own chunks, then the full pipeline and a re-ingest."""
+    chunker = Chunker(embedder.count_word_pieces, base.index.chunk_tokens, base.index.overlap_tokens,
+                      base.index.csv_rows_per_chunk)
+    texts = [c.embedding_text for f in files for c in chunker.chunk(load(f))]
+    word_pieces = sum(min(embedder.count_word_pieces(t), 256) for t in texts)
+    embedder.embed(texts[:8])  # warm-up
+    started = time.perf_counter()
+    embedder.embed(texts)
+    raw_s = time.perf_counter() - started
+    home = Path(tempfile.mkdtemp(prefix="crossbrief-bench-ingest-"))
+    settings = base.model_copy(update={"home": home})
+    ingester = build_ingester(settings, embedder)
+    first = ingester.ingest(files)
+    again = build_ingester(settings, embedder).ingest(files)
+    raw_cps = len(texts) / raw_s
+    pipeline_cps = first.chunks_added / first.seconds
+    return {
+        "ingest_chunks": len(texts), "raw_chunks_per_s": round(raw_cps, 1),
+        "raw_tokens_per_s": round(word_pieces / raw_s, 0), "pipeline_chunks_per_s": round(pipeline_cps, 1),
+        "pipeline_seconds": first.seconds, "ingest_ratio": round(pipeline_cps / raw_cps, 3),
+        "reingest_seconds": again.seconds, "reingest_fraction": round(again.seconds / first.seconds, 4),
+        "_home": str(home),
+    }
+
+
+def grow_index(settings: Settings, size: int, rng: random.Random) -> None:
+    """Adds generated chunks (texts recombined from the real ones, vectors near real ones) up to `size`."""
+    from index.factory import open_store
+
+    store = open_store(settings, create=True)
+    real = store.get_all()
+    vectors = np.asarray(store.collection.get(ids=[c.id for c in real], include=["embeddings"])["embeddings"])
+    sentences = [s for c in real for s in c.text.split(". ") if len(s) > 30] or ["filler sentence about borders"]
+    existing = store.count()
+    need = size - existing
+    manifest = Manifest.load(settings.manifest_path)
+    ids: list[str] = []
+    for start in range(0, max(need, 0), 2000):
+        batch = min(2000, need - start)
+        batch_ids = [f"synthetic-{existing + start + i:07d}" for i in range(batch)]
+        docs = [". ".join(rng.sample(sentences, min(3, len(sentences)))) + f". Figure {rng.randint(1, 9999)}."
+                for _ in range(batch)]
+        base = vectors[[rng.randrange(len(vectors)) for _ in range(batch)]]
+        noisy = base + np.random.default_rng(start).normal(0, 0.08, base.shape)
+        noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+        metas = [{"source": "/synthetic/generated.txt", "title": "Generated filler", "start": 0, "end": len(d),
+                  "chunk_index": start + i, "heading": "", "kind": "text", "date": "2024-01-01",
+                  "date_num": 20240101} for i, d in enumerate(docs)]
+        store.collection.upsert(ids=batch_ids, documents=docs, metadatas=metas, embeddings=noisy)
+        ids.extend(batch_ids)
+    if ids:
+        old = manifest.sources.get("/synthetic/generated.txt")
+        manifest.sources["/synthetic/generated.txt"] = SourceRecord(
+            "/synthetic/generated.txt", f"generated-{size}", tuple((old.chunk_ids if old else ()) + tuple(ids)),
+            "Generated filler", "2024-01-01", None, "text", "bench")
+        manifest.save()
+
+
+def langchain_baseline(settings: Settings, model_dir: Path) -> Callable[[str, int], Any]:
+    from langchain_chroma import Chroma
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    from index.factory import open_store
+
+    store = open_store(settings)
+    embeddings = HuggingFaceEmbeddings(model_name=str(model_dir), model_kwargs={"device": "cpu"},
+                                       encode_kwargs={"normalize_embeddings": True})
+    vectorstore = Chroma(client=store._client, collection_name=settings.index.collection,
+                         embedding_function=embeddings)
+    return lambda q, k: vectorstore.similarity_search(q, k=k)
+
+
+def query_latencies(settings: Settings, embedder: Embedder, baseline: Callable[[str, int], Any],
+                    repeat: int) -> dict[str, float]:
+    from rag.service import build
+
+    service = build(settings, embedder)
+    for q in QUESTIONS:  # warm-up: BM25 load, caches
+        service.answer(q)
+        baseline(q, settings.retrieval.k)
+    retrieval, answer, plain = [], [], []
+    for _ in range(repeat):
+        for q in QUESTIONS:
+            retrieval += timed(lambda: service.retriever.retrieve(q), 1)
+            answer += timed(lambda: service.answer(q), 1)
+            plain += timed(lambda: baseline(q, settings.retrieval.k), 1)
+    return {
+        "chunks": service.store.count(),
+        "hybrid_p50_ms": percentile(retrieval, 50), "hybrid_p95_ms": percentile(retrieval, 95),
+        "answer_p50_ms": percentile(answer, 50), "answer_p95_ms": percentile(answer, 95),
+        "langchain_p50_ms": percentile(plain, 50), "langchain_p95_ms": percentile(plain, 95),
+        "hybrid_vs_langchain_p95": round(percentile(retrieval, 95) / max(percentile(plain, 95), 1e-6), 2),
+    }
+
+
+def peak_rss_mb(args: list[str], env: dict[str, str]) -> float:
+    """Peak resident memory of a child process, from the kernel's own accounting (wait4)."""
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise RuntimeError(f"{args[1:3]} exited with {os.waitstatus_to_exitcode(status)}")
+    return round(usage.ru_maxrss / 1024, 1)
+
+
+def chroma_server_latency(settings: Settings, embedder: Embedder, repeat: int) -> dict[str, float]:
+    """Copies the index into a `chroma run` server on localhost and times the same queries against it."""
+    import urllib.request
+
+    from index.factory import open_store
+    from rag.service import build
+
+    port = _free_port()
+    data = Path(tempfile.mkdtemp(prefix="crossbrief-bench-chroma-"))
+    chroma = str(Path(sys.executable).parent / "chroma")
+    server = subprocess.Popen([chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        local = open_store(settings)
+        remote_settings = settings.model_copy(update={"index": settings.index.model_copy(update={"chroma_url": url})})
+        remote = open_store(remote_settings, create=True)
+        everything = local.collection.get(include=["documents", "metadatas", "embeddings"])
+        for i in range(0, len(everything["ids"]), 2000):
+            remote.collection.upsert(ids=everything["ids"][i:i + 2000],
+                                     documents=everything["documents"][i:i + 2000],
+                                     metadatas=everything["metadatas"][i:i + 2000],
+                                     embeddings=everything["embeddings"][i:i + 2000])
+        service = build(remote_settings, embedder)
+        embedded = build(settings, embedder)
+        for q in QUESTIONS:
+            service.retriever.retrieve(q)
+            embedded.retriever.retrieve(q)
+        server_ms, embedded_ms = [], []
+        for _ in range(repeat):
+            for q in QUESTIONS:
+                server_ms += timed(lambda: service.retriever.retrieve(q), 1)
+                embedded_ms += timed(lambda: embedded.retriever.retrieve(q), 1)
+        return {"chunks": local.count(), "server_hybrid_p50_ms": percentile(server_ms, 50),
+                "server_hybrid_p95_ms": percentile(server_ms, 95),
+                "embedded_hybrid_p50_ms": percentile(embedded_ms, 50),
+                "embedded_hybrid_p95_ms": percentile(embedded_ms, 95)}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def plot(rows: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
+    sizes = [r["chunks"] for r in rows]
+    for key, label in (("hybrid_p95_ms", "hybrid retrieval p95"), ("answer_p95_ms", "offline answer p95"),
+                       ("langchain_p95_ms", "LangChain similarity_search p95"),
+                       ("hybrid_p50_ms", "hybrid retrieval p50")):
+        ax.plot(sizes, [r[key] for r in rows], marker="o", label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("chunks in the index")
+    ax.set_ylabel("milliseconds")
+    ax.set_title("Query latency against index size")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def run_bench(settings: Settings, embedder: Embedder, corpus: list[Path], sizes: list[int], repeat: int,
+              out: Path, progress: Callable[[str], None]) -> BenchResult:
+    from evals.cases import load_cases
+    from evals.runner import run_eval
+    from index.embedding import packaged_model_dir
+
+    result = BenchResult()
+    files = discover(corpus)
+    progress(f"ingest: {len(files)} files")
+    ingest = bench_ingest(settings, files, embedder)
+    home = Path(ingest.pop("_home"))
+    result.figures.update(ingest)
+    env = {**os.environ, "CROSSBRIEF_HOME": str(Path(tempfile.mkdtemp(prefix="crossbrief-bench-rss-"))),
+           "CROSSBRIEF_INDEX__EMBEDDING_BACKEND": embedder.backend}
+    crossbrief = str(Path(sys.executable).parent / "crossbrief")
+    progress("memory: ingest and query processes")
+    result.figures["ingest_peak_rss_mb"] = peak_rss_mb([crossbrief, "ingest", *map(str, corpus)], env)
+    result.figures["query_peak_rss_mb"] = peak_rss_mb([crossbrief, "ask", "--json", QUESTIONS[0]], env)
+    query_settings = settings.model_copy(update={"home": home})
+    baseline = langchain_baseline(query_settings, packaged_model_dir())
+    rng = random.Random(7)
+    for size in sizes:
+        progress(f"query latency at {size} chunks")
+        grow_index(query_settings, size, rng)
+        result.latency_rows.append(query_latencies(query_settings, embedder, baseline, repeat))
+    progress("chroma server")
+    result.figures["chroma_server"] = chroma_server_latency(query_settings, embedder, repeat)
+    progress("eval summary")
+    run = run_eval(settings.model_copy(update={"home": Path(tempfile.mkdtemp(prefix="crossbrief-bench-eval-"))}),
+                   load_cases(Path(__file__).resolve().parent / "cases" / "sample.yaml"), embedder=embedder)
+    result.figures["eval_sample"] = {k: run.metrics[k] for k in ("figure_accuracy", "refusal_precision",
+                                                                   "refusal_recall", "pass_rate")}
+    result.figures["embedding_backend"] = embedder.backend
+    result.figures["peak_rss_this_process_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps({"figures": result.figures, "latency": result.latency_rows}, indent=1))
+    plot(result.latency_rows, out / "latency.png")
+    return result

@@ -1,0 +1,119 @@
+"""The `onnx-int8` embedding backend: the packaged all-MiniLM-L6-v2 exported once to ONNX with torch's own
+exporter, quantised with onnxruntime's dynamic int8 quantisation, cached under the data directory, and run with
+onnxruntime and the model's own tokenizer (mean pooling and L2 normalisation as sentence-transformers does)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from index.embedding import MAX_WORD_PIECES, MODEL_SHA256, packaged_model_dir, verify_model_files
+from index.errors import EmbeddingError
+
+
+def int8_model_path(cache_dir: Path) -> Path:
+    return cache_dir / f"all-MiniLM-L6-v2-{MODEL_SHA256[:12]}-int8pc.onnx"
+
+
+def export_int8(model_dir: Path, target: Path) -> Path:
+    """Exports and quantises once; later calls return the cached file."""
+    if target.exists():
+        return target
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModel
+
+    verify_model_files(model_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # eager attention traces to plain ops that honour a padding mask of any shape
+    bert = AutoModel.from_pretrained(str(model_dir), local_files_only=True, attn_implementation="eager").eval()
+
+    class LastHiddenState(torch.nn.Module):
+        """Keyword arguments only: transformers' positional order is not stable across versions."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                             token_type_ids=token_type_ids).last_hidden_state
+
+    model = LastHiddenState().eval()
+    # a padded batch of two, so that nothing about batch size, length or masking is traced as a constant
+    dummy = {"input_ids": torch.tensor([[101, 2054, 2003, 1996, 7773, 102, 0, 0], [101, 2129, 2116, 2111, 102, 0, 0, 0]]),
+             "attention_mask": torch.tensor([[1, 1, 1, 1, 1, 1, 0, 0], [1, 1, 1, 1, 1, 0, 0, 0]]),
+             "token_type_ids": torch.zeros((2, 8), dtype=torch.long)}
+    float_path = target.with_name(target.stem + ".fp32.onnx")
+    with torch.no_grad():
+        torch.onnx.export(
+            model, (dummy["input_ids"], dummy["attention_mask"], dummy["token_type_ids"]), str(float_path),
+            input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
+            dynamic_axes={name: {0: "batch", 1: "sequence"} for name in
+                          ("input_ids", "attention_mask", "token_type_ids", "last_hidden_state")},
+            opset_version=17, dynamo=False,
+        )
+    partial = target.with_name(target.name + ".part")
+    # per-channel weights keep cosine to the torch vectors near 0.99 (per-tensor int8 drops to about 0.95)
+    quantize_dynamic(str(float_path), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+    float_path.unlink(missing_ok=True)
+    os.replace(partial, target)
+    return target
+
+
+@dataclass
+class OnnxInt8Embedder:
+    model_path: Path
+    tokenizer_path: Path
+    batch_size: int = 32
+    backend: str = "onnx-int8"
+    _session: Any = field(init=False, repr=False)
+    _tokenizer: Any = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(str(self.model_path), options,
+                                                     providers=["CPUExecutionProvider"])
+        self._tokenizer = Tokenizer.from_file(str(self.tokenizer_path))
+        self._counter = Tokenizer.from_file(str(self.tokenizer_path))
+        self._counter.no_truncation()
+        self._counter.no_padding()
+        self._tokenizer.enable_truncation(MAX_WORD_PIECES)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        out = []
+        for start in range(0, len(texts), self.batch_size):
+            encodings = self._tokenizer.encode_batch(list(texts[start:start + self.batch_size]))
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                              "token_type_ids": np.zeros_like(ids)})[0]
+            summed = (hidden * mask[..., None]).sum(axis=1)
+            pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
+            out.append(pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None))
+        return np.concatenate(out).astype(np.float32)
+
+    def count_word_pieces(self, text: str) -> int:
+        return len(self._counter.encode(text).ids)
+
+
+def load_onnx_int8(cache_dir: Path, batch_size: int = 32) -> OnnxInt8Embedder:
+    model_dir = packaged_model_dir()
+    try:
+        path = export_int8(model_dir, int8_model_path(cache_dir))
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise EmbeddingError(f"Could not build the int8 ONNX model in {cache_dir} ({exc.__class__.__name__}: "
+                             f"{str(exc)[:100]}); use CROSSBRIEF_INDEX__EMBEDDING_BACKEND=torch") from exc
+    return OnnxInt8Embedder(path, model_dir / "tokenizer.json", batch_size)

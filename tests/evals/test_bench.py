@@ -1,0 +1,36 @@
+"""The benchmark in quick mode with tiny sizes: it must produce every figure (timings are never asserted)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, run_cli
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def test_quick_bench_produces_every_figure(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("2025-02-07-canada-border-plan.md", "2025-08-01-tariff-rate-update.md"):
+        (corpus / name).write_bytes((CORPUS / name).read_bytes())
+    out = tmp_path / "bench"
+    result = run_cli("bench", "--quick", "--json", "--corpus", str(corpus), "--sizes", "60,150", "--repeat", "1",
+                     "--out", str(out), timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads(result.stdout)
+    figures = data["figures"]
+    for key in ("raw_chunks_per_s", "raw_tokens_per_s", "pipeline_chunks_per_s", "ingest_ratio", "reingest_fraction",
+                "ingest_peak_rss_mb", "query_peak_rss_mb", "embedding_backend"):
+        assert isinstance(figures[key], (int, float, str)) and figures[key] != 0, key
+    assert {"server_hybrid_p95_ms", "embedded_hybrid_p95_ms"} <= set(figures["chroma_server"])
+    assert {"figure_accuracy", "refusal_precision", "refusal_recall"} <= set(figures["eval_sample"])
+    assert [row["chunks"] for row in data["latency"]] == [60, 150]
+    for row in data["latency"]:
+        for key in ("hybrid_p50_ms", "hybrid_p95_ms", "answer_p95_ms", "langchain_p95_ms", "hybrid_vs_langchain_p95"):
+            assert row[key] > 0, key
+    assert json.loads((out / "bench.json").read_text())["figures"]["ingest_ratio"] == figures["ingest_ratio"]
+    assert (out / "latency.png").read_bytes()[:4] == b"\x89PNG"
