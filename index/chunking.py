@@ -53,6 +53,17 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     return trimmed
 
 
+def _looks_like_heading(line: str) -> bool:
+    """A short unpunctuated line such as a PDF heading, not a wrapped line of prose ("... epidemic cost")."""
+    words = line.split()
+    if not words or len(line) > 60 or line[-1] in ".,;:-–" or "," in line or not line[0].isupper():
+        return False
+    if words[-1].lower() in _CONNECTIVES:
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return len(words) <= 5 or capitalised * 2 >= len(words)
+
+
 def _split_heading_lines(text: str, spans: list[Span]) -> list[Span]:
     """Splits off short unpunctuated lines (headings in PDF text) that run into the next sentence."""
     out: list[Span] = []
@@ -62,9 +73,7 @@ def _split_heading_lines(text: str, spans: list[Span]) -> list[Span]:
             newline = span.start + match.start()
             line = text[cursor:newline].strip()
             following = text[newline + 1:newline + 2]
-            last_word = line.rsplit(None, 1)[-1].lower() if line else ""
-            if (line and len(line) <= 60 and line[0].isupper() and line[-1] not in ".,;:-–"
-                    and last_word not in _CONNECTIVES and following.isupper()):
+            if _looks_like_heading(line) and following.isupper():
                 out.append(Span(cursor, newline))
                 cursor = newline + 1
         out.append(Span(cursor, span.end))

@@ -25,8 +25,9 @@ from index.manifest import Manifest, SourceRecord
 from index.store import ChunkStore
 
 Progress = Callable[[int, int, str], None]
-# Bump when loading or chunking changes what a file turns into: every source is then re-ingested once.
-PIPELINE_VERSION = "2"
+# Bump when loading or chunking changes what a file turns into: those sources are then re-ingested once.
+# Tables (CSV) and prose are versioned apart, so a change to sentence handling does not re-embed a big table.
+PIPELINE_VERSIONS = {"table": "1", "prose": "3"}
 
 
 @dataclass
@@ -100,11 +101,12 @@ class Ingester:
     manifest: Manifest
     max_file_bytes: int
 
-    @property
-    def pipeline(self) -> str:
+    def pipeline(self, path: Path) -> str:
         """What a file's chunks depend on besides its bytes: code version, chunking settings, embedding backend."""
         c = self.chunker
-        return f"{PIPELINE_VERSION}/{c.chunk_tokens}/{c.overlap_tokens}/{c.csv_rows_per_chunk}/{self.embedder.backend}"
+        if path.suffix.lower() == ".csv":
+            return f"table{PIPELINE_VERSIONS['table']}/{c.csv_rows_per_chunk}/{self.embedder.backend}"
+        return f"prose{PIPELINE_VERSIONS['prose']}/{c.chunk_tokens}/{c.overlap_tokens}/{self.embedder.backend}"
 
     def _check_backend(self) -> None:
         recorded = self.manifest.embedding_backend
@@ -147,7 +149,7 @@ class Ingester:
             raise IngestError(f"{path}: cannot be read ({exc.strerror})") from exc
         content_hash = hashlib.sha256(data).hexdigest()
         old = self.manifest.sources.get(key)
-        if old and old.content_hash == content_hash and old.pipeline == self.pipeline:
+        if old and old.content_hash == content_hash and old.pipeline == self.pipeline(path):
             report.files_unchanged += 1
             return
         document = load(path, data)
@@ -160,7 +162,7 @@ class Ingester:
         self.manifest.sources[key] = SourceRecord(
             source=key, content_hash=content_hash, chunk_ids=tuple(c.id for c in chunks), title=document.title,
             date=document.date, source_url=document.source_url, kind=document.kind,
-            ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), pipeline=self.pipeline,
+            ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), pipeline=self.pipeline(path),
         )
         self.manifest.save()
         new_ids = {c.id for c in chunks}

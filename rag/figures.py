@@ -49,7 +49,7 @@ _CURRENCY = r"US\$|USD\s?|C\$|CA\$|CAD\s?|A\$|€|£|\$"
 _SCALE = r"thousand|million|billion|trillion|bn|mn|tn|[kKmMbB](?![a-zA-Z])"
 _DURATION = r"hours?|days?|weeks?|months?|years?|minutes?|seconds?|decades?"
 _MASS = r"pounds?|lbs?|kilograms?|kilos?|kg|tonnes?|tons?|grams?|mg|g(?![a-zA-Z])"
-_PERCENT = r"%|\s?per\s?cent\b|\s?percent\b|\s?percentage points?\b"
+_PERCENT = r"%|\s*per\s?cent\b|\s*percent\b|\s*percentage points?\b"
 _MONEY_WORD = r"(?:US |U\.S\. |Canadian |American )?dollars?"
 _RATE = r"(?:deaths?|people|persons|overdoses?|lives|Americans|Canadians)\s+(?:a|per|each)\s+(?:day|week|month|year)"
 

@@ -90,6 +90,20 @@ _MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", 
                 "november", "december", "president", "prime", "minister"}
 
 
+_ASKS_FOR_LATEST = re.compile(r"\b(?:current(?:ly)?|latest|most recent|newest|now|today|these days|as of)\b",
+                              re.IGNORECASE)
+_RECENCY_BONUS = 0.12
+
+
+def _recency_ranks(passages: list[Passage]) -> dict[str, float]:
+    """0 for the oldest dated source among the passages, 1 for the newest (for "what is the current..." questions)."""
+    dates = sorted({p.date for p in passages if p.date})
+    if len(dates) < 2:
+        return {}
+    rank = {d: i / (len(dates) - 1) for i, d in enumerate(dates)}
+    return {p.source: rank[p.date] for p in passages if p.date}
+
+
 def _row_values(sentence: str) -> str:
     """A table row's values without its column names ("Year: 2023; Unit: Number" -> "2023 Number")."""
     if sentence.count(": ") >= 3 and ";" in sentence:
@@ -210,6 +224,7 @@ class OfflineAnswerer:
         penalty = self._absent_penalty(own)
         scored: list[ScoredSentence] = []
         entities = _entities(own)
+        recency = _recency_ranks(passages) if _ASKS_FOR_LATEST.search(own) else {}
         for (passage, sentence, previous), similarity, vector in zip(candidates, similarities, vectors):
             s_words = {_stem(w) for w in _content_words(_row_values(sentence))}
             context_words = s_words | {_stem(w) for w in _content_words(f"{passage.title} {passage.heading} {previous}")}
@@ -229,6 +244,7 @@ class OfflineAnswerer:
                     bonus += 0.1
                 elif counted_noun and counted_noun not in context_words:
                     bonus -= 0.1
+            bonus += _RECENCY_BONUS * recency.get(passage.source, 0.0)
             if asked_years:
                 years = {f.value for f in figures if f.kind == "year"} | {
                     float(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", sentence)}
