@@ -66,6 +66,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_for_http(url: str, timeout: float = 90, accept_errors: bool = False) -> bool:
+    """Polls `url` until it answers (any HTTP status when accept_errors); False on timeout."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return True
+        except urllib.error.HTTPError:
+            if accept_errors:
+                return True
+            time.sleep(0.3)
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300,
             cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     merged = {**os.environ, **(env or {})}

@@ -15,7 +15,7 @@ import pytest
 from index.manifest import Manifest
 from index.settings import Settings
 from index.factory import open_store
-from tests.conftest import CORPUS, CROSSBRIEF, VENV_BIN, free_port, run_cli, shared_corpus_or_skip
+from tests.conftest import CORPUS, CROSSBRIEF, VENV_BIN, free_port, run_cli, shared_corpus_or_skip, wait_for_http
 
 pytestmark = pytest.mark.integration
 
@@ -88,16 +88,7 @@ def chroma_server(tmp_path: Path):  # type: ignore[no-untyped-def]
     process = subprocess.Popen([str(VENV_BIN / "chroma"), "run", "--path", str(tmp_path / "server-data"),
                                 "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    import urllib.request
-
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    if not wait_for_http(f"{url}/api/v2/heartbeat", timeout=60):
         process.kill()
         pytest.fail("chroma run did not start: " + (tmp_path / "chroma.log").read_text()[-500:])
     yield url

@@ -111,3 +111,15 @@ def test_cli_ask_json_has_the_documented_fields(sample_home) -> None:  # type: i
     assert {"text", "value", "unit", "supported"} <= set(data["figures"][0])
     text = run_cli("ask", "How many organized crime groups operate in Canada?", env={"CROSSBRIEF_HOME": str(sample_home)})
     assert "more than 600" in text.stdout and "Sources:" in text.stdout
+
+
+def test_cli_chat_holds_a_conversation(sample_home) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from tests.conftest import CROSSBRIEF
+
+    conversation = "What tariff did the US put on most Canadian imports in February 2025?\nAnd how long was it paused?\n\n"
+    result = subprocess.run([CROSSBRIEF, "chat"], input=conversation, capture_output=True, text=True, timeout=300,
+                            env={**__import__("os").environ, "CROSSBRIEF_HOME": str(sample_home)})
+    assert result.returncode == 0, result.stderr
+    assert "25%" in result.stdout and "30 days" in result.stdout

@@ -120,3 +120,12 @@ def test_evals_page_shows_the_latest_report(monkeypatch, tmp_path) -> None:  # t
     app.sidebar.radio[0].set_value("Evals").run()
     assert not app.exception
     assert [m.value for m in app.metric][:2] == ["90%", "95%"]
+
+
+def test_a_shared_password_guards_the_page(monkeypatch, sample_home) -> None:  # type: ignore[no-untyped-def]
+    app = start(monkeypatch, sample_home, CROSSBRIEF_UI_PASSWORD="s3cret")
+    assert not app.chat_input and len(app.text_input) == 1
+    app.text_input[0].set_value("wrong").run()
+    assert any("Wrong password" in e.value for e in app.error) and not app.chat_input
+    app.text_input[0].set_value("s3cret").run()
+    assert app.chat_input

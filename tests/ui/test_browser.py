@@ -6,13 +6,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CROSSBRIEF, free_port
+from tests.conftest import CROSSBRIEF, free_port, wait_for_http
 
 pytestmark = pytest.mark.integration
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -29,14 +27,7 @@ def running_ui(sample_home: Path, tmp_path: Path):  # type: ignore[no-untyped-de
     env = {**os.environ, "CROSSBRIEF_HOME": str(sample_home)}
     process = subprocess.Popen([CROSSBRIEF, "ui", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    if not wait_for_http(f"{url}/_stcore/health"):
         process.kill()
         pytest.fail("crossbrief ui did not start: " + (tmp_path / "ui.log").read_text()[-800:])
     yield url

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, CROSSBRIEF, free_port, run_cli
+from tests.conftest import CORPUS, CROSSBRIEF, free_port, run_cli, wait_for_http
 from tests.fake_slack import FakeSlack
 from ui.feedback import FeedbackStore
 
@@ -41,19 +41,11 @@ def bot(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
     port = free_port()
     log_path = base / "bot.log"
     env.update(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack.url,
-               CROSSBRIEF_SLACK__RATE_LIMIT_PER_MINUTE="3")
+               CROSSBRIEF_SLACK__RATE_LIMIT_PER_MINUTE="3", CROSSBRIEF_SLACK__ALLOWED_CHANNELS='["C1", "D1"]')
     process = subprocess.Popen([CROSSBRIEF, "slack", "--port", str(port)], env=env, stdout=log_path.open("w"),
                                stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/slack/events"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST"), timeout=2)
-        except urllib.error.HTTPError:
-            break  # the server answers (401 for an unsigned request): it is up
-        except OSError:
-            time.sleep(0.5)
-    else:
+    if not wait_for_http(url, accept_errors=True):  # an unsigned GET gets an error status once it is up
         process.kill()
         pytest.fail("crossbrief slack did not start: " + log_path.read_text()[-800:])
     yield {"url": url, "slack": slack, "home": home, "log": log_path}
@@ -181,3 +173,22 @@ def test_a_button_click_writes_a_feedback_row(bot) -> None:  # type: ignore[no-u
     (row,) = store.rows()
     assert (row["channel"], row["user"], row["rating"], row["settings_hash"]) == ("slack", "U7", -1, "abc123")
     assert "canada-border-plan" in str(row["citations"])
+
+
+def test_a_direct_message_is_answered_in_its_thread(bot) -> None:  # type: ignore[no-untyped-def]
+    event = {"type": "message", "channel_type": "im", "user": "U8", "text": "How many organized crime groups are in Canada?",
+             "ts": "1700.1", "channel": "D1", "event_ts": "1700.1"}
+    body = json.dumps({"token": "t", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+                       "event_id": "EvDm1", "event_time": 1, "event": event}).encode()
+    assert post(bot["url"], body)[0] == 200
+    slack = bot["slack"]
+    update = slack.wait_for("chat.update", ts=reply_ts(slack, "1700.1"))[-1]
+    assert "more than 600" in update["text"]
+
+
+def test_a_channel_that_is_not_allowed_gets_a_polite_line(bot) -> None:  # type: ignore[no-untyped-def]
+    post(bot["url"], mention("How much is Canada's border plan worth?", "1800.1", user="U9", channel="C9"))
+    (reply,) = bot["slack"].wait_for("chat.postMessage", thread_ts="1800.1")
+    assert "not enabled in this channel" in reply["text"]
+    time.sleep(1)
+    assert not bot["slack"].calls_to("chat.update", channel="C9")
