@@ -103,3 +103,20 @@ def test_an_endpoint_that_is_down_names_the_url_and_does_not_hang(sample_home, e
         build(settings, embedder).answer(QUESTION)
     assert url in str(info.value) and "offline" in str(info.value)
     assert time.monotonic() - started < 30
+
+
+def test_ollama_answerer_against_a_local_ollama_api(sample_home, embedder) -> None:  # type: ignore[no-untyped-def]
+    from tests.fake_ollama import FakeOllama
+
+    server = FakeOllama()
+    try:
+        server.replies.append("The plan is worth US$7 billion [1].")
+        settings = Settings(home=sample_home, generation={"answerer": "ollama", "ollama_url": server.url,
+                                                          "model": "llama3.2", "timeout_s": 5})
+        tokens: list[str] = []
+        answer = build(settings, embedder).answer(QUESTION, on_token=tokens.append)
+    finally:
+        server.close()
+    assert answer.answerer == "ollama" and len(tokens) > 2
+    assert [f.text for f in answer.unsupported_figures] == ["US$7 billion"]
+    assert server.requests[-1]["model"] == "llama3.2"
