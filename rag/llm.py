@@ -10,8 +10,7 @@ from typing import Any, Callable
 
 from index.settings import GenerationSettings
 from rag.errors import ConfigError, GenerationError
-from rag.models import REFUSAL_TEXT, Passage
-from rag.offline import Draft
+from rag.models import REFUSAL_TEXT, Draft, Passage
 
 SYSTEM_PROMPT = f"""You answer questions from policy staff about cross-border crime using ONLY the numbered
 source passages in the user message.

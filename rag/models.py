@@ -23,6 +23,15 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """An answerer's reply before checking: text with [n] markers."""
+
+    text: str
+    refused: bool
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Passage:
     """A retrieved chunk, numbered 1..k for the answerer."""
 

@@ -14,22 +14,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-
-
 import numpy as np
 
 from index.chunking import split_sentences
 from index.embedding import Embedder
-from rag.figures import Figure, extract_figures
 from rag.conversation import FOLLOW_UP_SEPARATOR
-from rag.models import REFUSAL_TEXT, Passage
+from rag.figures import Figure, extract_figures
+from rag.models import REFUSAL_TEXT, Draft, Passage
 from rag.question_types import expected_kinds
+from rag.wording import content_words, counted_noun, entities, entity_forms, followed_by, row_values, stem, word_forms
 
-_STOP = set("""a an and are as at be by can could did do does for from had has have how i in is it its of on or
-that the their them there these they this to was were what when where which who whom why will with would
-about after before into than then also any much many more percentage percent proportion portion share
-number amount figure total""".split())
-_WORD = re.compile(r"[a-z0-9]+")
 # two sentences this similar (cosine) are taken to speak of the same thing when their figures differ
 _SAME_TOPIC = 0.6
 _CACHE_SIZE = 50_000
@@ -44,15 +38,6 @@ _LEANS_BACK = re.compile(
 _ABSENT_WORD_PENALTY, _ABSENT_PENALTY_CAP = 0.06, 0.18
 # each name in the question that the sentence's passage never mentions lowers its support by this much
 _ENTITY_PENALTY, _ENTITY_PENALTY_CAP = 0.08, 0.24
-
-
-@dataclass(frozen=True)
-class Draft:
-    """An answerer's reply before checking: text with [n] markers."""
-
-    text: str
-    refused: bool
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,24 +57,6 @@ class ScoredSentence:
         return self.text
 
 
-def _content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
-
-
-def _stem(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    for suffix in ("ing", "es", "ed", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-_ROW_FIELD = re.compile(r"(?:^|;\s*)[A-Za-z_ ]+:\s")
-_MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-                "november", "december", "president", "prime", "minister"}
-
-
 _ASKS_FOR_LATEST = re.compile(r"\b(?:current(?:ly)?|latest|most recent|newest|now|today|these days|as of)\b",
                               re.IGNORECASE)
 _RECENCY_BONUS = 0.12
@@ -102,47 +69,6 @@ def _recency_ranks(passages: list[Passage]) -> dict[str, float]:
         return {}
     rank = {d: i / (len(dates) - 1) for i, d in enumerate(dates)}
     return {p.source: rank[p.date] for p in passages if p.date}
-
-
-def _row_values(sentence: str) -> str:
-    """A table row's values without its column names ("Year: 2023; Unit: Number" -> "2023 Number")."""
-    if sentence.count(": ") >= 3 and ";" in sentence:
-        return " ".join(_ROW_FIELD.split(sentence))
-    return sentence
-
-
-def _entities(question: str) -> list[str]:
-    """Capitalised names in the question (not its first word, not acronyms or months), lower-cased."""
-    words = re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,})(?:'s)?\b", question.strip())
-    return [w.lower() for w in words if w.lower() not in _MONTH_WORDS]
-
-
-_DEMONYMS = {"american": ("united states", "america", " us "), "canadian": ("canada",), "chinese": ("china",),
-             "mexican": ("mexico",), "colombian": ("colombia",), "indian": ("india",)}
-
-
-def _entity_forms(entity: str) -> tuple[str, ...]:
-    singular = entity[:-1] if entity.endswith("s") else entity
-    return (entity, singular, *_DEMONYMS.get(singular, ()))
-
-
-def _word_forms(word: str) -> set[str]:
-    forms = {word, word.rstrip("s"), word + "s", _stem(word)}
-    for suffix in ("ed", "ing", "d"):
-        if word.endswith(suffix):
-            forms.add(word[: -len(suffix)])
-    return forms
-
-
-def _counted_noun(question: str) -> str | None:
-    """The thing a "how many X" question counts, stemmed ("countries" -> "country")."""
-    match = re.search(r"\bhow many ([a-z]+)", question.lower())
-    return _stem(match.group(1)) if match else None
-
-
-def _followed_by(sentence: str, figure: Figure, noun: str) -> bool:
-    after = sentence[figure.end:figure.end + 60].lower()
-    return any(_stem(word) == noun for word in _WORD.findall(after)[:4])
 
 
 def _display(sentence: str) -> str:
@@ -164,7 +90,7 @@ class OfflineAnswerer:
         vocabulary = self.vocabulary() if self.vocabulary else set()
         if not vocabulary:
             return 0.0
-        absent = [w for w in _content_words(own) if len(w) >= 4 and not _word_forms(w) & vocabulary]
+        absent = [w for w in content_words(own) if len(w) >= 4 and not word_forms(w) & vocabulary]
         return min(_ABSENT_PENALTY_CAP, _ABSENT_WORD_PENALTY * len(absent))
 
     def _candidates(self, passages: list[Passage]) -> list[tuple[Passage, str, str]]:
@@ -216,33 +142,33 @@ class OfflineAnswerer:
             return 0.4 * (matrix @ query_vectors[0]) + 0.6 * (matrix @ query_vectors[1])
 
         similarities = np.maximum(similarity_to(vectors), similarity_to(with_previous) - _CONTEXT_DISCOUNT)
-        weights = {_stem(w): 0.7 for w in _content_words(context)}
-        weights.update({_stem(w): 1.0 for w in _content_words(own)})
+        weights = {stem(w): 0.7 for w in content_words(context)}
+        weights.update({stem(w): 1.0 for w in content_words(own)})
         total_weight = sum(weights.values()) or 1.0
         asked_years = {f.value for f in extract_figures(own) if f.kind == "year"}
-        counted_noun = _counted_noun(own)
+        counted = counted_noun(own)
         penalty = self._absent_penalty(own)
         scored: list[ScoredSentence] = []
-        entities = _entities(own)
+        names = entities(own)
         recency = _recency_ranks(passages) if _ASKS_FOR_LATEST.search(own) else {}
         for (passage, sentence, previous), similarity, vector in zip(candidates, similarities, vectors):
-            s_words = {_stem(w) for w in _content_words(_row_values(sentence))}
-            context_words = s_words | {_stem(w) for w in _content_words(f"{passage.title} {passage.heading} {previous}")}
+            s_words = {stem(w) for w in content_words(row_values(sentence))}
+            context_words = s_words | {stem(w) for w in content_words(f"{passage.title} {passage.heading} {previous}")}
             overlap = (0.75 * sum(weights[w] for w in weights if w in s_words)
                        + 0.25 * sum(weights[w] for w in weights if w in context_words)) / total_weight
             figures = tuple(extract_figures(sentence))
             base = 0.5 * float(similarity) + 0.2 * float(passage.dense_score or 0.0) + 0.3 * overlap
             bonus = -penalty
-            if entities:
+            if names:
                 where = f"{passage.title} {passage.text}".lower()
-                missing = sum(1 for e in entities if not any(form in where for form in _entity_forms(e)))
+                missing = sum(1 for e in names if not any(form in where for form in entity_forms(e)))
                 bonus -= min(_ENTITY_PENALTY_CAP, _ENTITY_PENALTY * missing)
             if kinds:
                 fitting = [f for f in figures if f.kind in kinds]
                 bonus += 0.15 * min(1.0, base / 0.45) if fitting else -0.2
-                if counted_noun and any(_followed_by(sentence, f, counted_noun) for f in fitting):
+                if counted and any(followed_by(sentence, f, counted) for f in fitting):
                     bonus += 0.1
-                elif counted_noun and counted_noun not in context_words:
+                elif counted and counted not in context_words:
                     bonus -= 0.1
             bonus += _RECENCY_BONUS * recency.get(passage.source, 0.0)
             if asked_years:

@@ -16,8 +16,8 @@ from index.store import ChunkStore
 from rag.citations import check_answer
 from rag.conversation import condense_offline
 from rag.errors import ConfigError, IndexNotFound, InvalidQuestion
-from rag.models import REFUSAL_TEXT, Answer, Filters
-from rag.offline import Draft, OfflineAnswerer
+from rag.models import REFUSAL_TEXT, Answer, Draft, Filters
+from rag.offline import OfflineAnswerer
 from rag.retrieval import HybridRetriever
 
 ANSWERERS = ("offline", "openai", "ollama")
