@@ -15,7 +15,7 @@ def open_store(settings: Settings, create: bool = False) -> ChunkStore:
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    return load_embedder(settings.index.embedding_backend, settings.index.embed_batch_size, settings.home / "models")
+    return load_embedder(settings.index.embedding_backend, settings.index.embed_batch_size, settings.model_cache)
 
 
 def build_ingester(settings: Settings, embedder: Embedder | None = None) -> Ingester:

@@ -19,11 +19,18 @@ VENV_BIN = Path(sys.executable).parent
 CROSSBRIEF = str(VENV_BIN / "crossbrief")
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The int8 ONNX export is made once per test session and shared by every data directory."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> Path:
     for key in list(os.environ):
         if key.startswith("CROSSBRIEF_") or key.startswith("SLACK_"):
             monkeypatch.delenv(key)
+    monkeypatch.setenv("CROSSBRIEF_INDEX__MODEL_CACHE_DIR", str(model_cache))
     home = tmp_path / "home"
     monkeypatch.setenv("CROSSBRIEF_HOME", str(home))
     monkeypatch.setenv("CROSSBRIEF_CONFIG", str(tmp_path / "no-config.toml"))
@@ -31,10 +38,19 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def embedder():  # type: ignore[no-untyped-def]
+def embedder(model_cache: Path):  # type: ignore[no-untyped-def]
+    """The default backend, as users get it."""
+    from index.factory import build_embedder
+    from index.settings import Settings
+
+    return build_embedder(Settings(index={"model_cache_dir": model_cache}))
+
+
+@pytest.fixture(scope="session")
+def torch_embedder():  # type: ignore[no-untyped-def]
     from index.embedding import load_embedder
 
-    return load_embedder()
+    return load_embedder("torch")
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +64,7 @@ def sample_home(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # 
     shutil.copytree(CORPUS, corpus)
     settings = Settings(home=base / "home")
     report = build_ingester(settings, embedder).ingest([corpus])
+    assert embedder.backend == settings.index.embedding_backend
     assert not report.files_failed, report.files_failed
     return base / "home"
 

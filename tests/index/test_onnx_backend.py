@@ -22,14 +22,14 @@ def onnx_embedder(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
     return load_embedder("onnx-int8", cache_dir=tmp_path_factory.mktemp("models"))
 
 
-def test_int8_vectors_stay_close_to_torch(onnx_embedder, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_int8_vectors_stay_close_to_torch(onnx_embedder, torch_embedder) -> None:  # type: ignore[no-untyped-def]
     texts = ["The tariff on Canadian goods rose from 25% to 35% on August 1, 2025.",
              "Criminal Intelligence Service Canada counts more than 600 organized crime groups.", "short",
              (CORPUS / "2025-02-07-canada-border-plan.md").read_text()[:1500]]
-    a, b = embedder.embed(texts), onnx_embedder.embed(texts)
+    a, b = torch_embedder.embed(texts), onnx_embedder.embed(texts)
     assert b.shape == a.shape and np.allclose(np.linalg.norm(b, axis=1), 1, atol=1e-4)
     assert float((a * b).sum(axis=1).min()) >= 0.98
-    assert onnx_embedder.count_word_pieces(texts[3]) == embedder.count_word_pieces(texts[3])
+    assert onnx_embedder.count_word_pieces(texts[3]) == torch_embedder.count_word_pieces(texts[3])
     assert onnx_embedder.backend == "onnx-int8"
 
 
@@ -43,10 +43,10 @@ def test_the_export_is_cached(tmp_path: Path) -> None:
     assert cached.stat().st_mtime_ns == stamp and not list(tmp_path.glob("*.fp32.onnx"))
 
 
-def test_an_index_refuses_queries_from_another_backend(tmp_path: Path, embedder, onnx_embedder) -> None:  # type: ignore[no-untyped-def]
+def test_an_index_refuses_queries_from_another_backend(tmp_path: Path, torch_embedder, onnx_embedder) -> None:  # type: ignore[no-untyped-def]
     from rag.service import build
 
     settings = Settings(home=tmp_path / "home")
-    build_ingester(settings, embedder).ingest([CORPUS / "2025-02-07-canada-border-plan.md"])
-    with pytest.raises(ConfigError, match="built with the 'torch' embedding backend"):
-        build(settings, onnx_embedder)
+    build_ingester(settings, onnx_embedder).ingest([CORPUS / "2025-02-07-canada-border-plan.md"])
+    with pytest.raises(ConfigError, match="built with the 'onnx-int8' embedding backend"):
+        build(settings, torch_embedder)
