@@ -15,6 +15,7 @@ import click
 
 from index.errors import ConfigError, CrossbriefError, IndexNotFound
 from rag.errors import InvalidQuestion
+from ui.render_text import short_source
 
 USAGE_ERRORS = (ConfigError, InvalidQuestion)
 
@@ -49,7 +50,7 @@ def ingest(paths: tuple[Path, ...], prune: bool, as_json: bool) -> None:
     settings = _settings()
     with ingest_lock(settings.home):
         ingester = build_ingester(settings)
-        bar = _progress_bar(enabled=not as_json and sys.stderr.isatty())
+        bar = TerminalProgress(enabled=not as_json and sys.stderr.isatty())
         report = ingester.ingest(list(paths), prune=prune, progress=bar)
         bar.close()
     if as_json:
@@ -66,7 +67,7 @@ def ingest(paths: tuple[Path, ...], prune: bool, as_json: bool) -> None:
         sys.exit(1)
 
 
-class _progress_bar:
+class TerminalProgress:
     """A tqdm bar on a terminal, nothing otherwise."""
 
     def __init__(self, enabled: bool) -> None:
@@ -107,15 +108,8 @@ def sources(as_json: bool) -> None:
         click.echo(json.dumps({"sources": rows, "chunks": sum(r["chunks"] for r in rows)}))
         return
     for row in rows:
-        click.echo(f"{row['date'] or '----------'}  {row['chunks']:>5}  {row['title'][:70]:<70}  {_short(row['source'])}")
+        click.echo(f"{row['date'] or '----------'}  {row['chunks']:>5}  {row['title'][:70]:<70}  {short_source(row['source'])}")
     click.echo(f"{len(rows)} sources, {sum(r['chunks'] for r in rows)} chunks")
-
-
-def _short(source: str) -> str:
-    try:
-        return str(Path(source).relative_to(Path.cwd()))
-    except ValueError:
-        return source
 
 
 @cli.command()
@@ -132,7 +126,7 @@ def remove(source: str) -> None:
         ingester = build_ingester(settings)
         key = ingester.resolve_source(source)
         removed = ingester.remove(key)
-    click.echo(f"Removed {_short(key)} ({removed} chunks)")
+    click.echo(f"Removed {short_source(key)} ({removed} chunks)")
 
 
 def _register_more() -> None:
