@@ -93,7 +93,7 @@ def grow_index(settings: Settings, size: int, rng: random.Random) -> None:
 
     store = open_store(settings, create=True)
     real = store.get_all()
-    vectors = np.asarray(store.collection.get(ids=[c.id for c in real], include=["embeddings"])["embeddings"])
+    vectors = np.asarray(store.collection.get(ids=[c.id for c in real[:2000]], include=["embeddings"])["embeddings"])
     sentences = [s for c in real for s in c.text.split(". ") if len(s) > 30] or ["filler sentence about borders"]
     existing = store.count()
     need = size - existing
@@ -189,12 +189,10 @@ def chroma_server_latency(settings: Settings, embedder: Embedder, repeat: int) -
         local = open_store(settings)
         remote_settings = settings.model_copy(update={"index": settings.index.model_copy(update={"chroma_url": url})})
         remote = open_store(remote_settings, create=True)
-        everything = local.collection.get(include=["documents", "metadatas", "embeddings"])
-        for i in range(0, len(everything["ids"]), 2000):
-            remote.collection.upsert(ids=everything["ids"][i:i + 2000],
-                                     documents=everything["documents"][i:i + 2000],
-                                     metadatas=everything["metadatas"][i:i + 2000],
-                                     embeddings=everything["embeddings"][i:i + 2000])
+        for offset in range(0, local.count(), 2000):  # pages: SQLite limits how many ids one query may bind
+            page = local.collection.get(include=["documents", "metadatas", "embeddings"], limit=2000, offset=offset)
+            remote.collection.upsert(ids=page["ids"], documents=page["documents"], metadatas=page["metadatas"],
+                                     embeddings=page["embeddings"])
         service = build(remote_settings, embedder)
         embedded = build(settings, embedder)
         for q in QUESTIONS:

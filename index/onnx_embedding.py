@@ -4,10 +4,13 @@ onnxruntime and the model's own tokenizer (mean pooling and L2 normalisation as 
 
 from __future__ import annotations
 
+import logging
 import os
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -19,19 +22,36 @@ def int8_model_path(cache_dir: Path) -> Path:
     return cache_dir / f"all-MiniLM-L6-v2-{MODEL_SHA256[:12]}-int8pc.onnx"
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """The exporter and quantiser warn about tracing details that do not apply to this model."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.setLevel(level)
+
+
 def export_int8(model_dir: Path, target: Path) -> Path:
     """Exports and quantises once; later calls return the cached file."""
     if target.exists():
         return target
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
+    import transformers
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    from transformers import AutoModel
 
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
     verify_model_files(model_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     # eager attention traces to plain ops that honour a padding mask of any shape
-    bert = AutoModel.from_pretrained(str(model_dir), local_files_only=True, attn_implementation="eager").eval()
+    bert = transformers.AutoModel.from_pretrained(str(model_dir), local_files_only=True,
+                                                  attn_implementation="eager").eval()
 
     class LastHiddenState(torch.nn.Module):
         """Keyword arguments only: transformers' positional order is not stable across versions."""
@@ -44,23 +64,22 @@ def export_int8(model_dir: Path, target: Path) -> Path:
             return self.bert(input_ids=input_ids, attention_mask=attention_mask,
                              token_type_ids=token_type_ids).last_hidden_state
 
-    model = LastHiddenState().eval()
     # a padded batch of two, so that nothing about batch size, length or masking is traced as a constant
-    dummy = {"input_ids": torch.tensor([[101, 2054, 2003, 1996, 7773, 102, 0, 0], [101, 2129, 2116, 2111, 102, 0, 0, 0]]),
-             "attention_mask": torch.tensor([[1, 1, 1, 1, 1, 1, 0, 0], [1, 1, 1, 1, 1, 0, 0, 0]]),
-             "token_type_ids": torch.zeros((2, 8), dtype=torch.long)}
+    inputs = (torch.tensor([[101, 2054, 2003, 1996, 7773, 102, 0, 0], [101, 2129, 2116, 2111, 102, 0, 0, 0]]),
+              torch.tensor([[1, 1, 1, 1, 1, 1, 0, 0], [1, 1, 1, 1, 1, 0, 0, 0]]),
+              torch.zeros((2, 8), dtype=torch.long))
+    names = ("input_ids", "attention_mask", "token_type_ids")
     float_path = target.with_name(target.stem + ".fp32.onnx")
-    with torch.no_grad():
+    partial = target.with_name(target.name + ".part")
+    with _quiet(), torch.no_grad():
         torch.onnx.export(
-            model, (dummy["input_ids"], dummy["attention_mask"], dummy["token_type_ids"]), str(float_path),
-            input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
-            dynamic_axes={name: {0: "batch", 1: "sequence"} for name in
-                          ("input_ids", "attention_mask", "token_type_ids", "last_hidden_state")},
+            LastHiddenState().eval(), inputs, str(float_path), input_names=list(names),
+            output_names=["last_hidden_state"],
+            dynamic_axes={name: {0: "batch", 1: "sequence"} for name in (*names, "last_hidden_state")},
             opset_version=17, dynamo=False,
         )
-    partial = target.with_name(target.name + ".part")
-    # per-channel weights keep cosine to the torch vectors near 0.99 (per-tensor int8 drops to about 0.95)
-    quantize_dynamic(str(float_path), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+        # per-channel weights keep cosine to the torch vectors near 0.99 (per-tensor int8 drops to about 0.95)
+        quantize_dynamic(str(float_path), str(partial), weight_type=QuantType.QInt8, per_channel=True)
     float_path.unlink(missing_ok=True)
     os.replace(partial, target)
     return target

@@ -4,6 +4,7 @@ manifest's fingerprint changes."""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,15 @@ from pathlib import Path
 import numpy as np
 
 from index.store import StoredChunk
+
+
+
+def _bm25s():  # type: ignore[no-untyped-def]
+    """bm25s, imported on first use; it sets its own logger to DEBUG on import, which we undo."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 def bm25_text(chunk: StoredChunk) -> str:
@@ -26,7 +36,7 @@ class BM25Index:
 
     @classmethod
     def build(cls, chunks: list[StoredChunk]) -> "BM25Index":
-        import bm25s
+        bm25s = _bm25s()
 
         retriever = bm25s.BM25()
         if chunks:
@@ -37,7 +47,7 @@ class BM25Index:
     @classmethod
     def load_or_build(cls, directory: Path, fingerprint: str, chunks_loader) -> "BM25Index":  # type: ignore[no-untyped-def]
         """Loads the saved index when its fingerprint matches, else rebuilds from `chunks_loader()` and saves."""
-        import bm25s
+        bm25s = _bm25s()
 
         meta_path = directory / "meta.json"
         if meta_path.exists():
@@ -69,7 +79,7 @@ class BM25Index:
 
     def scores(self, query: str) -> np.ndarray:
         """A BM25 score per chunk, in the order of `ids`."""
-        import bm25s
+        bm25s = _bm25s()
 
         if not self.ids:
             return np.zeros(0)

@@ -7,6 +7,7 @@ NOT a failure); 2 bad usage (unknown option, missing path, empty or oversized qu
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -157,4 +158,10 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - one line for the user; the traceback only on request
+        if os.environ.get("CROSSBRIEF_DEBUG"):
+            raise
+        click.echo(f"crossbrief: unexpected error ({exc.__class__.__name__}: {str(exc)[:200]}); "
+                   "rerun with CROSSBRIEF_DEBUG=1 for the details and report it", err=True)
+        sys.exit(1)
 
