@@ -1,7 +1,7 @@
 """Ingest sources into the index: incremental, idempotent, and consistent after a crash.
 
-Order of writes for each file: upsert its new chunks, then save the manifest (atomic), then delete its
-old chunks. A kill between any two steps leaves either extra chunks no manifest entry claims (deleted on
+Order of writes for each group of files: upsert their new chunks, then save the manifest (atomic), then delete
+their old chunks. A kill between any two steps leaves either extra chunks no manifest entry claims (deleted on
 the next run) or an entry whose chunks are all still present. `reconcile` runs first on every ingest and
 also drops an entry whose chunks went missing, so that file is ingested again.
 """
@@ -12,12 +12,16 @@ import datetime as dt
 import fcntl
 import hashlib
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+import numpy as np
+
 from index.chunking import Chunker
+from index.documents import Chunk
 from index.embedding import Embedder
 from index.errors import IngestError
 from index.loaders import SUPPORTED_SUFFIXES, load
@@ -28,6 +32,20 @@ Progress = Callable[[int, int, str], None]
 # Bump when loading or chunking changes what a file turns into: those sources are then re-ingested once.
 # Tables (CSV) and prose are versioned apart, so a change to sentence handling does not re-embed a big table.
 PIPELINE_VERSIONS = {"table": "1", "prose": "3"}
+
+
+# files are embedded and stored together until a group holds this many chunks (fewer, larger batches)
+_GROUP_CHUNKS = 256
+_LOOKAHEAD = 8
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A changed or new file, loaded and chunked, waiting to be embedded and stored."""
+
+    record: SourceRecord
+    chunks: list[Chunk]
+    old: SourceRecord | None
 
 
 @dataclass
@@ -123,13 +141,33 @@ class Ingester:
         self._check_backend()
         report.repaired_chunks = reconcile(self.manifest, self.store)
         files = discover(paths)
-        for number, path in enumerate(files, 1):
-            if progress:
-                progress(number, len(files), str(path))
-            try:
-                self._ingest_file(path, report)
-            except IngestError as exc:
-                report.files_failed.append({"path": str(path), "error": str(exc)})
+        group: list[Prepared] = []
+        # one thread reads, loads and chunks the next files while this one embeds and stores (the model runs
+        # outside the GIL); results are taken in order, so the writes happen exactly as without it
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crossbrief-load") as loader, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="crossbrief-store") as storer:
+            stored: list[Future[None]] = []
+            pending = [loader.submit(self._prepare, path) for path in files[:_LOOKAHEAD]]
+            for number, path in enumerate(files, 1):
+                if number - 1 + _LOOKAHEAD < len(files):
+                    pending.append(loader.submit(self._prepare, files[number - 1 + _LOOKAHEAD]))
+                if progress:
+                    progress(number, len(files), str(path))
+                try:
+                    prepared = pending[number - 1].result()
+                except IngestError as exc:
+                    report.files_failed.append({"path": str(path), "error": str(exc)})
+                    continue
+                if prepared is None:
+                    report.files_unchanged += 1
+                    continue
+                group.append(prepared)
+                if sum(len(p.chunks) for p in group) >= _GROUP_CHUNKS:
+                    stored.append(self._commit(group, report, storer))
+                    group = []
+            stored.append(self._commit(group, report, storer))
+            for future in stored:
+                future.result()  # in order; re-raises a store failure here
         if prune:
             for key in [k for k in self.manifest.sources if not Path(k).exists()]:
                 report.chunks_removed += self.remove(key)
@@ -138,7 +176,8 @@ class Ingester:
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
-    def _ingest_file(self, path: Path, report: IngestReport) -> None:
+    def _prepare(self, path: Path) -> "Prepared | None":
+        """Reads, loads and chunks a file; None when it is unchanged since the last ingest."""
         key = source_key(path)
         try:
             size = path.stat().st_size
@@ -150,30 +189,43 @@ class Ingester:
         content_hash = hashlib.sha256(data).hexdigest()
         old = self.manifest.sources.get(key)
         if old and old.content_hash == content_hash and old.pipeline == self.pipeline(path):
-            report.files_unchanged += 1
-            return
-        document = load(path, data)
-        document = _with_source(document, key)
+            return None
+        document = replace(load(path, data), source=key)
         chunks = self.chunker.chunk(document)
         if not chunks:
             raise IngestError(f"{path}: no text to index")
-        vectors = self.embedder.embed([c.embedding_text for c in chunks])
-        self.store.add(chunks, vectors)
-        self.manifest.sources[key] = SourceRecord(
+        record = SourceRecord(
             source=key, content_hash=content_hash, chunk_ids=tuple(c.id for c in chunks), title=document.title,
             date=document.date, source_url=document.source_url, kind=document.kind,
             ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), pipeline=self.pipeline(path),
         )
+        return Prepared(record, chunks, old)
+
+    def _commit(self, group: list["Prepared"], report: IngestReport, storer: ThreadPoolExecutor) -> "Future[None]":
+        """Embeds a group of files in one go here; stores and records them on the single store thread, in order
+        (see the module docstring), while the next group is embedded."""
+        chunks = [c for p in group for c in p.chunks]
+        vectors = self.embedder.embed([c.embedding_text for c in chunks])
+        return storer.submit(self._store, group, chunks, vectors, report)
+
+    def _store(self, group: list["Prepared"], chunks: list[Chunk], vectors: np.ndarray, report: IngestReport) -> None:
+        if not group:
+            return
+        self.store.add(chunks, vectors)
+        for prepared in group:
+            self.manifest.sources[prepared.record.source] = prepared.record
         self.manifest.save()
-        new_ids = {c.id for c in chunks}
-        stale = [i for i in (old.chunk_ids if old else ()) if i not in new_ids]
-        self.store.delete(stale)
-        report.chunks_added += len(new_ids - set(old.chunk_ids if old else ()))
-        report.chunks_removed += len(stale)
-        if old:
-            report.files_changed += 1
-        else:
-            report.files_new += 1
+        for prepared in group:
+            old_ids = set(prepared.old.chunk_ids if prepared.old else ())
+            new_ids = set(prepared.record.chunk_ids)
+            stale = [i for i in (prepared.old.chunk_ids if prepared.old else ()) if i not in new_ids]
+            self.store.delete(stale)
+            report.chunks_added += len(new_ids - old_ids)
+            report.chunks_removed += len(stale)
+            if prepared.old:
+                report.files_changed += 1
+            else:
+                report.files_new += 1
 
     def remove(self, source: str) -> int:
         """Removes one source (by absolute path) and its chunks; returns the chunks removed."""
@@ -195,7 +247,3 @@ class Ingester:
         raise IngestError(f"{name}: matches {len(matches)} sources; give more of the path")
 
 
-def _with_source(document, key: str):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
-    return replace(document, source=key)

@@ -112,9 +112,11 @@ class OnnxInt8Embedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
+        # batches of similar length waste little on padding; the order is restored at the end
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = []
         for start in range(0, len(texts), self.batch_size):
-            encodings = self._tokenizer.encode_batch(list(texts[start:start + self.batch_size]))
+            encodings = self._tokenizer.encode_batch([texts[i] for i in order[start:start + self.batch_size]])
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
             hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
@@ -122,7 +124,9 @@ class OnnxInt8Embedder:
             summed = (hidden * mask[..., None]).sum(axis=1)
             pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
             out.append(pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None))
-        return np.concatenate(out).astype(np.float32)
+        vectors = np.empty((len(texts), 384), dtype=np.float32)
+        vectors[order] = np.concatenate(out)
+        return vectors
 
     def count_word_pieces(self, text: str) -> int:
         return len(self._counter.encode(text).ids)
