@@ -157,13 +157,19 @@ def query_latencies(settings: Settings, embedder: Embedder, baseline: Callable[[
     }
 
 
+_MEASURE_CHILD = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+                  "stderr=subprocess.DEVNULL).returncode; "
+                  "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
 def peak_rss_mb(args: list[str], env: dict[str, str]) -> float:
-    """Peak resident memory of a child process, from the kernel's own accounting (wait4)."""
-    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise RuntimeError(f"{args[1:3]} exited with {os.waitstatus_to_exitcode(status)}")
-    return round(usage.ru_maxrss / 1024, 1)
+    """Peak resident memory of one command, from the kernel's accounting of a wrapper's only child."""
+    out = subprocess.run([sys.executable, "-c", _MEASURE_CHILD, *args], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    code, kilobytes = int(out[0]), int(out[1])
+    if code not in (0, 1):
+        raise RuntimeError(f"{args[1:3]} exited with {code}")
+    return round(kilobytes / 1024, 1)
 
 
 def chroma_server_latency(settings: Settings, embedder: Embedder, repeat: int) -> dict[str, float]:
@@ -256,7 +262,8 @@ def run_bench(settings: Settings, embedder: Embedder, corpus: list[Path], sizes:
     home = Path(ingest.pop("_home"))
     result.figures.update(ingest)
     env = {**os.environ, "CROSSBRIEF_HOME": str(Path(tempfile.mkdtemp(prefix="crossbrief-bench-rss-"))),
-           "CROSSBRIEF_INDEX__EMBEDDING_BACKEND": embedder.backend}
+           "CROSSBRIEF_INDEX__EMBEDDING_BACKEND": embedder.backend,
+           "CROSSBRIEF_INDEX__MODEL_CACHE_DIR": str(settings.model_cache)}  # the ONNX export is not measured
     crossbrief = str(Path(sys.executable).parent / "crossbrief")
     progress("memory: ingest and query processes")
     result.figures["ingest_peak_rss_mb"] = peak_rss_mb([crossbrief, "ingest", *map(str, corpus)], env)
