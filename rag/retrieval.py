@@ -20,6 +20,9 @@ from rag.models import Filters, Passage
 from pathlib import Path
 
 
+_CHUNK_CACHE = 20_000  # retrieved chunks kept in memory between questions
+
+
 @dataclass
 class Retrieved:
     passages: list[Passage]
@@ -53,17 +56,6 @@ def chroma_where(filters: Filters) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def passes(meta: dict[str, Any], filters: Filters) -> bool:
-    if filters.sources and meta.get("source") not in filters.sources:
-        return False
-    date_num = meta.get("date_num")
-    if filters.date_from and (date_num is None or date_num < _date_num(filters.date_from, "date_from")):
-        return False
-    if filters.date_to and (date_num is None or date_num > _date_num(filters.date_to, "date_to")):
-        return False
-    return True
-
-
 def to_passage(n: int, chunk: StoredChunk, dense: float | None, bm25: float | None, fused: float) -> Passage:
     meta = chunk.metadata
     return Passage(
@@ -88,18 +80,14 @@ class HybridRetriever:
     def _bm25_index(self) -> BM25Index:
         fingerprint = Manifest.load(self.manifest_path).fingerprint() if self.manifest_path.exists() else "empty"
         if self._bm25 is None or fingerprint != self._bm25_fingerprint:
-            all_chunks: list[StoredChunk] = []
-
-            def load_chunks() -> list[StoredChunk]:
-                all_chunks.extend(self.store.get_all())
-                return all_chunks
-
-            self._bm25 = BM25Index.load_or_build(self.bm25_dir, fingerprint, load_chunks)
+            self._bm25 = BM25Index.load_or_build(self.bm25_dir, fingerprint, self.store.get_all)
             self._bm25_fingerprint = fingerprint
-            self._chunks = {c.id: c for c in all_chunks}
+            self._chunks = {}
         return self._bm25
 
     def _chunk_meta(self, ids: list[str]) -> dict[str, StoredChunk]:
+        if len(self._chunks) > _CHUNK_CACHE:
+            self._chunks.clear()
         missing = [i for i in ids if i not in self._chunks]
         for chunk in self.store.get(missing):
             self._chunks[chunk.id] = chunk
@@ -144,20 +132,10 @@ class HybridRetriever:
 
         started = time.perf_counter()
         bm25 = self._bm25_index()
-        scores = bm25.scores(question)
-        order = np.argsort(-scores)
-        bm25_ranked: list[tuple[str, float]] = []
-        pending: list[tuple[str, float]] = []
-        for idx in order:
-            if scores[idx] <= 0 or len(pending) >= self.settings.candidates * 4:
-                break
-            pending.append((bm25.ids[idx], float(scores[idx])))
-        metas = self._chunk_meta([cid for cid, _ in pending])
-        for cid, score in pending:
-            if cid in metas and passes(metas[cid].metadata, filters):
-                bm25_ranked.append((cid, score))
-                if len(bm25_ranked) >= self.settings.candidates:
-                    break
+        keep = bm25.mask(filters.sources,
+                         _date_num(filters.date_from, "date_from") if filters.date_from else None,
+                         _date_num(filters.date_to, "date_to") if filters.date_to else None)
+        bm25_ranked = bm25.top(question, self.settings.candidates, keep)
         timings["bm25"] = time.perf_counter() - started
 
         fused: dict[str, float] = {}
