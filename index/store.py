@@ -27,12 +27,6 @@ class StoredChunk:
     metadata: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Hit:
-    chunk: StoredChunk
-    similarity: float
-
-
 def _client_settings() -> Any:
     from chromadb.config import Settings as ChromaSettings
 
@@ -140,14 +134,10 @@ class ChunkStore:
         found = dict(zip(page["ids"], page["embeddings"]))
         return [np.asarray(found[i], dtype=np.float32) for i in ids if i in found]
 
-    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[Hit]:
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the n nearest chunks, best first; texts are fetched by the caller
+        for the few it keeps (`get`), which is cheaper than carrying every candidate's text back."""
         n = min(n, max(self.count(), 1))
-        result = self.collection.query(
-            query_embeddings=[vector], n_results=n, where=where or None,
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            Hit(StoredChunk(i, d, m), 1.0 - float(dist))
-            for i, d, m, dist in zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
-                                     result["distances"][0])
-        ]
+        result = self.collection.query(query_embeddings=[vector], n_results=n, where=where or None,
+                                       include=["distances"])
+        return [(i, 1.0 - float(dist)) for i, dist in zip(result["ids"][0], result["distances"][0])]
