@@ -152,7 +152,7 @@ class Chunker:
         if self._tokens(text[span.start:span.end]) <= self.chunk_tokens:
             return [span]
         words = [m.span() for m in re.finditer(r"\S+", text[span.start:span.end])]
-        pieces, begin, size = [], words[0][0], 0
+        pieces, begin, size, prev_end = [], words[0][0], 0, words[0][1]
         for w_start, w_end in words:
             size += self._tokens(text[span.start + w_start:span.start + w_end]) + 1
             if size > self.chunk_tokens * 0.8 and w_start > begin:

@@ -4,7 +4,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 
 from index.factory import build_ingester, open_store
 from index.manifest import Manifest
