@@ -4,6 +4,7 @@ onnxruntime and the model's own tokenizer (mean pooling and L2 normalisation as 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import warnings
@@ -36,9 +37,22 @@ def _quiet() -> Iterator[None]:
         root.setLevel(level)
 
 
+def _checksum_path(target: Path) -> Path:
+    return target.with_name(target.name + ".sha256")
+
+
+def _cached_and_intact(target: Path) -> bool:
+    """The export exists and matches the checksum written beside it (a damaged cache is rebuilt)."""
+    checksum = _checksum_path(target)
+    if not (target.exists() and checksum.exists()):
+        return False
+    return hashlib.sha256(target.read_bytes()).hexdigest() == checksum.read_text().strip()
+
+
 def export_int8(model_dir: Path, target: Path) -> Path:
-    """Exports and quantises once; later calls return the cached file."""
-    if target.exists():
+    """Exports and quantises once, from the packaged weights after checking their sha256; later calls return the
+    cached file once its own checksum holds."""
+    if _cached_and_intact(target):
         return target
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -81,6 +95,7 @@ def export_int8(model_dir: Path, target: Path) -> Path:
         # per-channel weights keep cosine to the torch vectors near 0.99 (per-tensor int8 drops to about 0.95)
         quantize_dynamic(str(float_path), str(partial), weight_type=QuantType.QInt8, per_channel=True)
     float_path.unlink(missing_ok=True)
+    _checksum_path(target).write_text(hashlib.sha256(partial.read_bytes()).hexdigest())
     os.replace(partial, target)
     return target
 

@@ -50,3 +50,15 @@ def test_an_index_refuses_queries_from_another_backend(tmp_path: Path, torch_emb
     build_ingester(settings, onnx_embedder).ingest([CORPUS / "2025-02-07-canada-border-plan.md"])
     with pytest.raises(ConfigError, match="built with the 'onnx-int8' embedding backend"):
         build(settings, torch_embedder)
+
+
+def test_a_damaged_export_is_rebuilt(tmp_path: Path) -> None:
+    from index.onnx_embedding import int8_model_path
+
+    load_embedder("onnx-int8", cache_dir=tmp_path)
+    cached = int8_model_path(tmp_path)
+    good = cached.read_bytes()
+    cached.write_bytes(good[:1000])  # truncated, as after a full disk
+    embedder = load_embedder("onnx-int8", cache_dir=tmp_path)
+    assert cached.read_bytes() == good or len(cached.read_bytes()) > 1000
+    assert embedder.embed(["border"]).shape == (1, 384)
