@@ -11,7 +11,7 @@ from typing import Callable
 from evals.cases import Case, CaseSet
 from evals.scoring import CaseResult, score_answer, score_error, summarise
 from index.embedding import Embedder
-from index.errors import ConfigError, CrossbriefError
+from index.errors import ConfigError
 from index.factory import build_embedder, build_ingester
 from index.ingest import IngestReport, ingest_lock
 from index.settings import Settings
@@ -76,5 +76,3 @@ def run_eval(settings: Settings, case_set: CaseSet, corpus: Path | None = None, 
     return EvalRun(case_set, corpus, settings.short_hash(), chosen, results, summarise(results), report,
                    round(time.perf_counter() - started, 2))
 
-
-__all__ = ["EvalRun", "run_eval", "run_case", "eval_home", "CrossbriefError"]

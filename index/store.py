@@ -137,7 +137,7 @@ class ChunkStore:
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the n nearest chunks, best first; texts are fetched by the caller
         for the few it keeps (`get`), which is cheaper than carrying every candidate's text back."""
-        n = min(n, max(self.count(), 1))
-        result = self.collection.query(query_embeddings=[vector], n_results=n, where=where or None,
+        # Chroma returns fewer than n when the collection (or the filter) holds fewer: no count call needed
+        result = self.collection.query(query_embeddings=[vector], n_results=max(n, 1), where=where or None,
                                        include=["distances"])
         return [(i, 1.0 - float(dist)) for i, dist in zip(result["ids"][0], result["distances"][0])]

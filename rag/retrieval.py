@@ -76,15 +76,29 @@ class HybridRetriever:
     bm25_dir: Path
     _bm25: BM25Index | None = None
     _bm25_fingerprint: str | None = None
+    _manifest_seen: tuple[int, int] | None = None
     _chunks: dict[str, StoredChunk] = field(default_factory=dict)
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="crossbrief-bm25"))
 
+    def _manifest_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self.manifest_path.stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
     def _bm25_index(self) -> BM25Index:
-        fingerprint = Manifest.load(self.manifest_path).fingerprint() if self.manifest_path.exists() else "empty"
+        """The BM25 index for what the manifest lists; the manifest is only re-read when its file changed (it is
+        replaced atomically on every ingest), not on every question."""
+        stamp = self._manifest_stamp()
+        if self._bm25 is not None and stamp == self._manifest_seen:
+            return self._bm25
+        fingerprint = Manifest.load(self.manifest_path).fingerprint() if stamp else "empty"
         if self._bm25 is None or fingerprint != self._bm25_fingerprint:
             self._bm25 = BM25Index.load_or_build(self.bm25_dir, fingerprint, self.store.get_all)
             self._bm25_fingerprint = fingerprint
             self._chunks = {}
+        self._manifest_seen = stamp
         return self._bm25
 
     def _chunk_meta(self, ids: list[str]) -> dict[str, StoredChunk]:

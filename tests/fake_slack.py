@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlparse
+
+from tests.local_http import LocalServer, QuietHandler
 
 
 class FakeSlack:
@@ -16,13 +17,11 @@ class FakeSlack:
         self.threads: dict[str, list[dict]] = {}
         self._ts = 2000
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self._server = LocalServer(self._handler())
+        self.url = f"{self._server.base_url}/api/"
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._server.close()
 
     def calls_to(self, method: str, **match: str) -> list[dict]:
         with self._lock:
@@ -55,18 +54,9 @@ class FakeSlack:
     def _handler(self):  # type: ignore[no-untyped-def]
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def _respond(self, params: dict) -> None:
-                method = urlparse(self.path).path.rsplit("/", 1)[-1]
-                data = json.dumps(fake._reply(method, params)).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.send_json(fake._reply(urlparse(self.path).path.rsplit("/", 1)[-1], params))
 
             def do_GET(self) -> None:  # noqa: N802
                 self._respond(dict(parse_qsl(urlparse(self.path).query)))

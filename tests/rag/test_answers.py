@@ -123,3 +123,19 @@ def test_cli_chat_holds_a_conversation(sample_home) -> None:  # type: ignore[no-
                             env={**__import__("os").environ, "CROSSBRIEF_HOME": str(sample_home)})
     assert result.returncode == 0, result.stderr
     assert "25%" in result.stdout and "30 days" in result.stdout
+
+
+def test_a_running_service_sees_a_later_ingest(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from index.factory import build_ingester
+    from index.settings import Settings
+    from rag.service import build
+    from tests.conftest import CORPUS
+
+    settings = Settings(home=tmp_path / "home")
+    build_ingester(settings, embedder).ingest([CORPUS / "2025-02-07-canada-border-plan.md"])
+    service = build(settings, embedder)
+    assert "xylazine" not in service.retriever.bm25_vocabulary()
+    service.answer("How much is the border plan worth?")
+    build_ingester(settings, embedder).ingest([CORPUS / "2024-11-15-new-synthetic-substances.pdf"])
+    assert "xylazine" in service.retriever.bm25_vocabulary()
+    assert "eleven" in service.answer("How many new synthetic substances were identified in Canada in 2023?").answer
