@@ -7,8 +7,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from evals.runner import EvalRun
-from evals.scoring import HIGHER_IS_BETTER, LOWER_IS_BETTER
+from crossbrief.evals.runner import EvalRun
+from crossbrief.evals.scoring import HIGHER_IS_BETTER, LOWER_IS_BETTER
 
 
 @dataclass(frozen=True)

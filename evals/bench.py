@@ -18,13 +18,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from index.chunking import Chunker
-from index.embedding import Embedder
-from index.factory import build_ingester
-from index.ingest import discover
-from index.loaders import load
-from index.manifest import Manifest, SourceRecord
-from index.settings import Settings
+from crossbrief.index.chunking import Chunker
+from crossbrief.index.embedding import Embedder
+from crossbrief.index.factory import build_ingester
+from crossbrief.index.ingest import discover
+from crossbrief.index.loaders import load
+from crossbrief.index.manifest import Manifest, SourceRecord
+from crossbrief.config import Settings
 
 QUESTIONS = [
     "What is the current US tariff on Canadian goods?",
@@ -89,7 +89,7 @@ def bench_ingest(base: Settings, files: list[Path], embedder: Embedder) -> dict[
 
 def grow_index(settings: Settings, size: int, rng: random.Random) -> None:
     """Adds generated chunks (texts recombined from the real ones, vectors near real ones) up to `size`."""
-    from index.factory import open_store
+    from crossbrief.index.factory import open_store
 
     store = open_store(settings, create=True)
     real = store.get_all()
@@ -124,7 +124,7 @@ def langchain_baseline(settings: Settings, model_dir: Path) -> Callable[[str, in
     from langchain_chroma import Chroma
     from langchain_huggingface import HuggingFaceEmbeddings
 
-    from index.factory import open_store
+    from crossbrief.index.factory import open_store
 
     store = open_store(settings)
     embeddings = HuggingFaceEmbeddings(model_name=str(model_dir), model_kwargs={"device": "cpu"},
@@ -136,7 +136,7 @@ def langchain_baseline(settings: Settings, model_dir: Path) -> Callable[[str, in
 
 def query_latencies(settings: Settings, embedder: Embedder, baseline: Callable[[str, int], Any],
                     repeat: int) -> dict[str, float]:
-    from rag.service import build
+    from crossbrief.rag.service import build
 
     service = build(settings, embedder)
     for q in QUESTIONS:  # warm-up: BM25 load, caches
@@ -176,8 +176,8 @@ def chroma_server_latency(settings: Settings, embedder: Embedder, repeat: int) -
     """Copies the index into a `chroma run` server on localhost and times the same queries against it."""
     import urllib.request
 
-    from index.factory import open_store
-    from rag.service import build
+    from crossbrief.index.factory import open_store
+    from crossbrief.rag.service import build
 
     port = _free_port()
     data = Path(tempfile.mkdtemp(prefix="crossbrief-bench-chroma-"))
@@ -251,9 +251,9 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
 
 def run_bench(settings: Settings, embedder: Embedder, corpus: list[Path], sizes: list[int], repeat: int,
               out: Path, progress: Callable[[str], None]) -> BenchResult:
-    from evals.cases import load_cases
-    from evals.runner import run_eval
-    from index.embedding import packaged_model_dir
+    from crossbrief.evals.cases import load_cases
+    from crossbrief.evals.runner import run_eval
+    from crossbrief.index.embedding import packaged_model_dir
 
     result = BenchResult()
     files = discover(corpus)

@@ -22,8 +22,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from index.errors import ConfigError
-from rag.figures import Figure, extract_figures
+from crossbrief.errors import ConfigError
+from crossbrief.rag.figures import Figure, extract_figures
 
 
 class CaseError(ConfigError):

@@ -8,7 +8,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from evals.runner import EvalRun
+from crossbrief.evals.runner import EvalRun
 
 TREND_METRICS = ("pass_rate", "figure_accuracy", "citation_precision", "recall_at_k", "refusal_precision",
                  "refusal_recall", "unsupported_figure_rate")

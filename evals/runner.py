@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from evals.cases import Case, CaseSet
-from evals.scoring import CaseResult, score_answer, score_error, summarise
-from index.embedding import Embedder
-from index.errors import ConfigError
-from index.factory import build_embedder, build_ingester
-from index.ingest import IngestReport, ingest_lock
-from index.settings import Settings
-from rag.models import Filters
-from rag.service import Crossbrief, build
+from crossbrief.evals.cases import Case, CaseSet
+from crossbrief.evals.scoring import CaseResult, score_answer, score_error, summarise
+from crossbrief.index.embedding import Embedder
+from crossbrief.errors import ConfigError
+from crossbrief.index.factory import build_embedder, build_ingester
+from crossbrief.index.ingest import IngestReport, ingest_lock
+from crossbrief.config import Settings
+from crossbrief.rag.models import Filters
+from crossbrief.rag.service import Crossbrief, build
 
 
 @dataclass

@@ -7,10 +7,10 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from evals.cases import Case, Expectation
-from rag.citations import check_answer
-from rag.figures import Figure
-from rag.models import Answer
+from crossbrief.evals.cases import Case, Expectation
+from crossbrief.rag.citations import check_answer
+from crossbrief.rag.figures import Figure
+from crossbrief.rag.models import Answer
 
 HIGHER_IS_BETTER = ("pass_rate", "figure_accuracy", "citation_precision", "recall_at_k", "refusal_precision",
                     "refusal_recall")

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from index.documents import Chunk, Document, Section
-from index.embedding import MAX_WORD_PIECES
-from index.tokens import get_encoding
+from crossbrief.index.documents import Chunk, Document, Section
+from crossbrief.index.embedding import MAX_WORD_PIECES
+from crossbrief.index.tokens import get_encoding
 
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) before whitespace and a capital,
 # digit or opening quote; a blank line or a list item also ends one.

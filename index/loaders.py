@@ -12,8 +12,8 @@ from typing import Callable
 
 import yaml
 
-from index.documents import Document, Section
-from index.errors import IngestError
+from crossbrief.index.documents import Document, Section
+from crossbrief.errors import IngestError
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".csv")
 

@@ -11,7 +11,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from index.errors import IngestError
+from crossbrief.errors import IngestError
 
 FORMAT_VERSION = 1
 

@@ -15,8 +15,8 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from index.embedding import MAX_WORD_PIECES, MODEL_SHA256, packaged_model_dir, verify_model_files
-from index.errors import EmbeddingError
+from crossbrief.index.embedding import MAX_WORD_PIECES, MODEL_SHA256, packaged_model_dir, verify_model_files
+from crossbrief.errors import EmbeddingError
 
 
 def int8_model_path(cache_dir: Path) -> Path:

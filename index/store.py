@@ -11,8 +11,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from index.documents import Chunk
-from index.errors import IndexNotFound, StoreUnavailable
+from crossbrief.index.documents import Chunk
+from crossbrief.errors import IndexNotFound, StoreUnavailable
 
 # Chroma's telemetry stays off, whatever the client.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

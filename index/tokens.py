@@ -15,7 +15,7 @@ from pathlib import Path
 
 import tiktoken
 
-from index.errors import EmbeddingError
+from crossbrief.errors import EmbeddingError
 
 # tiktoken caches a file under the sha1 of the URL it would download it from.
 _BLOB_URLS = {

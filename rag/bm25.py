@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.store import StoredChunk
+from crossbrief.index.store import StoredChunk
 
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from index.chunking import split_sentences
-from rag.figures import Figure, extract_figures, find_support
-from rag.models import Citation, Passage
+from crossbrief.index.chunking import split_sentences
+from crossbrief.rag.figures import Figure, extract_figures, find_support
+from crossbrief.rag.models import Citation, Passage
 
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _WORD = re.compile(r"[a-z0-9]+")

@@ -4,8 +4,10 @@ rule that carries the previous question's subject forward."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import Sequence
 
-FOLLOW_UP_SEPARATOR = " (follow-up to: "
+from crossbrief.rag.models import Question, Turn
 
 _FOLLOW_UP = re.compile(
     r"^(?:and|but|or|also|so|what about|how about|and what about|same for|what of)\b|"
@@ -19,12 +21,14 @@ def looks_like_follow_up(question: str) -> bool:
     return len(words) <= 10 and bool(_FOLLOW_UP.search(question))
 
 
-def condense_offline(question: str, history: list[tuple[str, str]]) -> str:
-    """`history` is (role, text) pairs, oldest first. Carries the last user question's subject forward."""
+def condense_offline(question: str, history: Sequence[Turn]) -> Question:
+    """`history` is (role, text) pairs, oldest first. A follow-up carries the last standalone user question as its
+    context; retrieval then searches with both."""
+    asked = Question(text=question, history=tuple(history))
     if not looks_like_follow_up(question):
-        return question
+        return asked
     previous = [text for role, text in history if role == "user"]
     subject = next((text for text in reversed(previous) if not looks_like_follow_up(text)), None)
     if subject is None:
-        return question
-    return f"{question.strip()}{FOLLOW_UP_SEPARATOR}{subject.strip()})"
+        return asked
+    return replace(asked, standalone=f"{question.strip()} {subject.strip()}", context=subject.strip())

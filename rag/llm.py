@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from index.settings import GenerationSettings
-from rag.errors import ConfigError, GenerationError
-from rag.models import REFUSAL_TEXT, Draft, Passage
+from crossbrief.config import GenerationSettings
+from crossbrief.errors import ConfigError, GenerationError
+from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question, Turn
 
 SYSTEM_PROMPT = f"""You answer questions from policy staff about cross-border crime using ONLY the numbered
 source passages in the user message.
@@ -74,15 +74,17 @@ class ChatModelAnswerer:
                 "check that it is running, or use the offline answerer (--answerer offline)"
             ) from exc
 
-    def draft(self, question: str, passages: list[Passage], on_token: Callable[[str], None] | None = None) -> Draft:
-        text = self._call(build_messages(question, passages), on_token).strip()
+    def draft(self, question: Question, passages: list[Passage],
+              on_token: Callable[[str], None] | None = None) -> Draft:
+        text = self._call(build_messages(question.query, passages), on_token).strip()
         if not text or _is_refusal(text):
             return Draft(REFUSAL_TEXT, refused=True)
         return Draft(text, refused=False)
 
-    def condense(self, question: str, history: list[tuple[str, str]]) -> str:
+    def condense(self, question: str, history: Sequence[Turn]) -> Question:
         lines = [f"{role}: {text}" for role, text in history] + [f"user: {question}"]
-        return self._call([("system", CONDENSE_PROMPT), ("user", "\n".join(lines))], None).strip() or question
+        standalone = self._call([("system", CONDENSE_PROMPT), ("user", "\n".join(lines))], None).strip()
+        return Question(text=question, history=tuple(history), standalone=standalone or question)
 
 
 def build_llm_answerer(settings: GenerationSettings, kind: str) -> ChatModelAnswerer:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from rag.figures import Figure
+from crossbrief.rag.figures import Figure
 
 REFUSAL_TEXT = "The sources do not say."
 
@@ -20,6 +20,29 @@ class Filters:
 
     def is_empty(self) -> bool:
         return not (self.sources or self.date_from or self.date_to)
+
+
+Turn = tuple[str, str]  # (role, text): role is "user" or "assistant"
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as answerers receive it: the words asked, the conversation so far, and what retrieval used.
+
+    `standalone` is the question made self-contained (an LLM rewrite, or the text itself); `context` is the earlier
+    question a short follow-up leans on ("" when it stands alone). Answerers read these fields; nothing is
+    encoded into the text.
+    """
+
+    text: str
+    history: tuple[Turn, ...] = ()
+    standalone: str = ""
+    context: str = ""
+
+    @property
+    def query(self) -> str:
+        """The text to retrieve and answer with: the standalone form when there is one."""
+        return self.standalone or self.text
 
 
 @dataclass(frozen=True)

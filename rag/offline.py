@@ -16,13 +16,12 @@ from typing import Callable
 
 import numpy as np
 
-from index.chunking import split_sentences
-from index.embedding import Embedder
-from rag.conversation import FOLLOW_UP_SEPARATOR
-from rag.figures import Figure, extract_figures
-from rag.models import REFUSAL_TEXT, Draft, Passage
-from rag.question_types import expected_kinds
-from rag.wording import content_words, counted_noun, entities, entity_forms, followed_by, row_values, stem, word_forms
+from crossbrief.index.chunking import split_sentences
+from crossbrief.index.embedding import Embedder
+from crossbrief.rag.figures import Figure, extract_figures
+from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
+from crossbrief.rag.question_types import expected_kinds
+from crossbrief.rag.wording import content_words, counted_noun, entities, entity_forms, followed_by, row_values, stem, word_forms
 
 # two sentences this similar (cosine) are taken to speak of the same thing when their figures differ
 _SAME_TOPIC = 0.6
@@ -123,13 +122,13 @@ class OfflineAnswerer:
                 self._cache[text] = vector
         return np.stack([self._cache[t] for t in texts])
 
-    def score_sentences(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
+    def score_sentences(self, asked: Question | str, passages: list[Passage]) -> list[ScoredSentence]:
+        asked = asked if isinstance(asked, Question) else Question(asked)
         candidates = self._candidates(passages)
         if not candidates:
             return []
-        own, _, context = question.partition(FOLLOW_UP_SEPARATOR)
-        context = context.rstrip(")")
-        kinds = expected_kinds(question)
+        own, context, question = asked.text, asked.context, asked.query
+        kinds = expected_kinds(own, context)
         query_vectors = self.embedder.embed([own, question] if context else [own])
         vectors = self._embed([s for _, s, _ in candidates])
         # a sentence that leans on the one before ("That is a drop of 27%") is also read with it
@@ -178,11 +177,12 @@ class OfflineAnswerer:
             scored.append(ScoredSentence(passage, sentence, base + bonus, figures, vector, previous))
         return sorted(scored, key=lambda s: -s.score)
 
-    def draft(self, question: str, passages: list[Passage], on_token: Callable[[str], None] | None = None) -> Draft:
+    def draft(self, question: Question, passages: list[Passage],
+              on_token: Callable[[str], None] | None = None) -> Draft:
         scored = self.score_sentences(question, passages)
         if not scored or scored[0].score < self.support_threshold:
             return self._emit(Draft(REFUSAL_TEXT, refused=True), on_token)
-        kinds = expected_kinds(question)
+        kinds = expected_kinds(question.text, question.context)
         best = scored[0]
         conflict = self._dated_conflict(best, scored, kinds) if kinds else None
         if conflict:

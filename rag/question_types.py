@@ -21,10 +21,10 @@ _RULES: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
-def expected_kinds(question: str) -> tuple[str, ...]:
-    """Figure kinds that would answer `question`; empty when it asks for no particular figure."""
-    own, _, context = question.partition(" (follow-up to: ")
-    for text in (own, context):
+def expected_kinds(question: str, context: str = "") -> tuple[str, ...]:
+    """Figure kinds that would answer `question` (or, failing that, the earlier question it follows up);
+    empty when it asks for no particular figure."""
+    for text in (question, context):
         lowered = text.lower().strip()
         for pattern, kinds in _RULES:
             if lowered and re.search(pattern, lowered):

@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 
-from index.embedding import Embedder
-from index.manifest import Manifest
-from index.store import ChunkStore, StoredChunk
-from index.settings import RetrievalSettings
-from rag.bm25 import BM25Index
-from rag.errors import RetrievalError
-from rag.models import Filters, Passage
+from crossbrief.index.embedding import Embedder
+from crossbrief.index.manifest import Manifest
+from crossbrief.index.store import ChunkStore, StoredChunk
+from crossbrief.config import RetrievalSettings
+from crossbrief.rag.bm25 import BM25Index
+from crossbrief.errors import RetrievalError
+from crossbrief.rag.models import Filters, Passage
 from pathlib import Path
 
 

@@ -8,26 +8,29 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Protocol
 
-from index.embedding import Embedder
-from index.factory import build_embedder, open_store
-from index.manifest import Manifest
-from index.settings import Settings
-from index.store import ChunkStore
-from rag.citations import check_answer
-from rag.conversation import condense_offline
-from rag.errors import ConfigError, IndexNotFound, InvalidQuestion
-from rag.models import REFUSAL_TEXT, Answer, Draft, Filters
-from rag.offline import OfflineAnswerer
-from rag.retrieval import HybridRetriever
+from crossbrief.index.embedding import Embedder
+from crossbrief.index.factory import build_embedder, open_store
+from crossbrief.index.manifest import Manifest
+from crossbrief.config import Settings
+from crossbrief.index.store import ChunkStore
+from crossbrief.rag.citations import check_answer
+from crossbrief.rag.conversation import condense_offline
+from crossbrief.errors import ConfigError, IndexNotFound, InvalidQuestion
+from crossbrief.rag.models import REFUSAL_TEXT, Answer, Draft, Filters, Passage, Question, Turn
+from crossbrief.rag.offline import OfflineAnswerer
+from crossbrief.rag.retrieval import HybridRetriever
 
 ANSWERERS = ("offline", "openai", "ollama")
-History = list[tuple[str, str]]
+History = list[Turn]
 
 
 class Answerer(Protocol):
+    """Writes a draft with [n] markers into the numbered passages, or refuses. Checking happens after, once."""
+
     name: str
 
-    def draft(self, question: str, passages: list, on_token: Callable[[str], None] | None = None) -> Draft: ...
+    def draft(self, question: Question, passages: list[Passage],
+              on_token: Callable[[str], None] | None = None) -> Draft: ...
 
 
 @dataclass
@@ -46,7 +49,7 @@ class Crossbrief:
         if name not in ANSWERERS:
             raise ConfigError(f"Unknown answerer {name!r}; use one of {', '.join(ANSWERERS)}")
         if name not in self._llms:
-            from rag.llm import build_llm_answerer
+            from crossbrief.rag.llm import build_llm_answerer
 
             self._llms[name] = build_llm_answerer(self.settings.generation, name)
         return self._llms[name]
@@ -72,13 +75,15 @@ class Crossbrief:
             resolved.extend(matches or [name])
         return tuple(dict.fromkeys(resolved))
 
-    def condense(self, question: str, history: History, answerer: Answerer) -> str:
+    def condense(self, question: str, history: History, answerer: Answerer) -> Question:
+        """The question as data: a follow-up gets its standalone form and context (by the LLM when it can)."""
         history = history[-2 * self.settings.generation.history_turns:] if history else []
         if not history:
-            return question
+            return Question(text=question)
         condense = getattr(answerer, "condense", None)
         if condense is not None:
-            return str(condense(question, history))
+            condensed: Question = condense(question, history)
+            return condensed
         return condense_offline(question, history)
 
     def answer(
@@ -97,12 +102,12 @@ class Crossbrief:
         filters = filters or Filters()
         if filters.sources:
             filters = replace(filters, sources=self.resolve_sources(filters.sources))
-        standalone = self.condense(text, history or [], chosen)
-        retrieved = self.retriever.retrieve(standalone, filters, k)
+        asked = self.condense(text, history or [], chosen)
+        retrieved = self.retriever.retrieve(asked.query, filters, k)
         timings = dict(retrieved.timings)
         result = Answer(question=text, answer="", refused=False, passages=retrieved.passages,
                         settings_hash=self.settings.short_hash(), answerer=chosen.name,
-                        standalone_question=standalone)
+                        standalone_question=asked.query)
         unknown = self.retriever.unknown_names(text)
         if retrieved.best_similarity < self.settings.retrieval.min_similarity or unknown:
             result.answer, result.refused = REFUSAL_TEXT, True
@@ -111,7 +116,7 @@ class Crossbrief:
                 on_token(REFUSAL_TEXT)
         else:
             draft_started = time.perf_counter()
-            draft = chosen.draft(standalone, retrieved.passages, on_token)
+            draft = chosen.draft(asked, retrieved.passages, on_token)
             timings["draft"] = time.perf_counter() - draft_started
             result.notes.extend(draft.notes)
             result.refused = draft.refused
@@ -123,7 +128,7 @@ class Crossbrief:
                 result.figures, result.removed_markers = checked.figures, checked.removed_markers
                 if result.unsupported_figures and chosen is not self.offline \
                         and self.settings.generation.unsupported_figures == "fallback":
-                    fallback = self.offline.draft(standalone, retrieved.passages)
+                    fallback = self.offline.draft(asked, retrieved.passages)
                     result.notes.append("fell_back_to_offline")
                     result.answerer = "offline"
                     if fallback.refused:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rag.figures import Figure
+from crossbrief.rag.figures import Figure
 
 STOP = set("""a an and are as at be by can could did do does for from had has have how i in is it its of on or
 that the their them there these they this to was were what when where which who whom why will with would

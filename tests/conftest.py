@@ -40,15 +40,15 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cac
 @pytest.fixture(scope="session")
 def embedder(model_cache: Path):  # type: ignore[no-untyped-def]
     """The default backend, as users get it."""
-    from index.factory import build_embedder
-    from index.settings import Settings
+    from crossbrief.index.factory import build_embedder
+    from crossbrief.config import Settings
 
     return build_embedder(Settings(index={"model_cache_dir": model_cache}))
 
 
 @pytest.fixture(scope="session")
 def torch_embedder():  # type: ignore[no-untyped-def]
-    from index.embedding import load_embedder
+    from crossbrief.index.embedding import load_embedder
 
     return load_embedder("torch")
 
@@ -56,8 +56,8 @@ def torch_embedder():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def sample_home(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
     """The sample corpus, ingested once (copied so tests may not alter the project's files)."""
-    from index.factory import build_ingester
-    from index.settings import Settings
+    from crossbrief.index.factory import build_ingester
+    from crossbrief.config import Settings
 
     base = tmp_path_factory.mktemp("sample")
     corpus = base / "corpus"
@@ -71,8 +71,8 @@ def sample_home(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # 
 
 @pytest.fixture(scope="session")
 def sample_service(sample_home: Path, embedder):  # type: ignore[no-untyped-def]
-    from index.settings import Settings
-    from rag.service import build
+    from crossbrief.config import Settings
+    from crossbrief.rag.service import build
 
     return build(Settings(home=sample_home), embedder)
 

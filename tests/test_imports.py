@@ -1,22 +1,84 @@
-"""The dependency direction: rag/ and index/ never pull in the front ends, Streamlit or Slack."""
+"""The dependency direction: ui -> evals -> rag -> index -> core, nothing back up; no top-level index/rag/ui/evals."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+# Rank of each layer: a module may import its own layer and any layer of lower rank.
+LAYERS = {"core": 0, "index": 1, "rag": 2, "evals": 3, "ui": 4}
+FOLDERS = {"crossbrief": "core", "index": "index", "rag": "rag", "evals": "evals", "ui": "ui"}
+
+
+def _layer_of_module(name: str) -> str | None:
+    parts = name.split(".")
+    if parts[0] != "crossbrief":
+        return None
+    if len(parts) > 1 and parts[1] in LAYERS and parts[1] != "core":
+        return parts[1]
+    return "core"
+
+
+def _imports(path: Path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+            names += [f"{node.module}.{alias.name}" for alias in node.names if node.module == "crossbrief"]
+    return names
+
+
+def _upward_imports() -> list[str]:
+    problems = []
+    for folder, layer in FOLDERS.items():
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if path.name == "__main__.py":  # the entry point runs the CLI on purpose
+                continue
+            for name in _imports(path):
+                target = _layer_of_module(name)
+                if target is not None and LAYERS[target] > LAYERS[layer]:
+                    problems.append(f"{path.relative_to(ROOT)} ({layer}) imports {name} ({target})")
+                if name.split(".")[0] in {"index", "rag", "ui", "evals"}:
+                    problems.append(f"{path.relative_to(ROOT)} imports top-level {name}")
+    return problems
+
+
+def test_no_module_imports_a_higher_layer() -> None:
+    assert _upward_imports() == []
+
+
+def test_layer_check_catches_an_upward_import(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from crossbrief.rag.service import build\nimport crossbrief.ui.cli.main\n")
+    targets = [_layer_of_module(n) for n in _imports(bad)]
+    assert targets == ["rag", "ui"] and LAYERS["rag"] > LAYERS["index"]
 
 
 def _modules_after(statement: str) -> set[str]:
     code = f"import sys; {statement}; print('\\n'.join(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd="/").stdout
     return set(out.split())
 
 
 def test_importing_rag_pulls_in_no_front_end() -> None:
-    loaded = _modules_after("import rag.service, rag.llm, rag.figures")
-    assert not {m for m in loaded if m.split(".")[0] in {"ui", "streamlit", "slack_bolt", "slack_sdk", "evals"}}
+    loaded = _modules_after("import crossbrief.rag.service, crossbrief.rag.llm, crossbrief.rag.figures")
+    assert not {m for m in loaded if m.startswith(("crossbrief.ui", "crossbrief.evals", "streamlit", "slack_bolt",
+                                                   "slack_sdk"))}
 
 
 def test_importing_index_pulls_in_neither_rag_nor_front_ends() -> None:
-    loaded = _modules_after("import index.ingest, index.factory")
-    assert not {m for m in loaded if m.split(".")[0] in {"rag", "ui", "streamlit", "slack_bolt"}}
+    loaded = _modules_after("import crossbrief.index.ingest, crossbrief.index.factory")
+    assert not {m for m in loaded if m.startswith(("crossbrief.rag", "crossbrief.ui", "streamlit", "slack_bolt"))}
+
+
+def test_installed_package_has_no_generic_top_level_names() -> None:
+    code = "import importlib.util as u; print([n for n in ('index', 'rag', 'ui', 'evals') if u.find_spec(n)])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/").stdout
+    assert out.strip() == "[]"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from evals.cases import CaseError, load_cases
-from evals.runner import run_case
-from evals.scoring import score_answer, score_error, summarise
-from rag.models import Answer, Passage
+from crossbrief.evals.cases import CaseError, load_cases
+from crossbrief.evals.runner import run_case
+from crossbrief.evals.scoring import score_answer, score_error, summarise
+from crossbrief.rag.models import Answer, Passage
 
 
 def passage(n: int, text: str, source: str = "note.md") -> Passage:

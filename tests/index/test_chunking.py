@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.chunking import Chunker, split_sentences
-from index.documents import Document, Section
-from index.embedding import MAX_WORD_PIECES
-from index.loaders import load
+from crossbrief.index.chunking import Chunker, split_sentences
+from crossbrief.index.documents import Document, Section
+from crossbrief.index.embedding import MAX_WORD_PIECES
+from crossbrief.index.loaders import load
 from tests.conftest import CORPUS
 
 

@@ -5,9 +5,9 @@ import shutil
 from pathlib import Path
 
 
-from index.factory import build_ingester, open_store
-from index.manifest import Manifest
-from index.settings import Settings
+from crossbrief.index.factory import build_ingester, open_store
+from crossbrief.index.manifest import Manifest
+from crossbrief.config import Settings
 from tests.conftest import CORPUS, run_cli
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from index.errors import IngestError
-from index.loaders import load
+from crossbrief.errors import IngestError
+from crossbrief.index.loaders import load
 from tests.conftest import CORPUS
 
 

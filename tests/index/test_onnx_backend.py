@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedding import load_embedder
-from index.errors import ConfigError
-from index.factory import build_ingester
-from index.settings import Settings
+from crossbrief.index.embedding import load_embedder
+from crossbrief.errors import ConfigError
+from crossbrief.index.factory import build_ingester
+from crossbrief.config import Settings
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.slow
@@ -34,7 +34,7 @@ def test_int8_vectors_stay_close_to_torch(onnx_embedder, torch_embedder) -> None
 
 
 def test_the_export_is_cached(tmp_path: Path) -> None:
-    from index.onnx_embedding import int8_model_path
+    from crossbrief.index.onnx_embedding import int8_model_path
 
     load_embedder("onnx-int8", cache_dir=tmp_path)
     cached = int8_model_path(tmp_path)
@@ -44,7 +44,7 @@ def test_the_export_is_cached(tmp_path: Path) -> None:
 
 
 def test_an_index_refuses_queries_from_another_backend(tmp_path: Path, torch_embedder, onnx_embedder) -> None:  # type: ignore[no-untyped-def]
-    from rag.service import build
+    from crossbrief.rag.service import build
 
     settings = Settings(home=tmp_path / "home")
     build_ingester(settings, onnx_embedder).ingest([CORPUS / "2025-02-07-canada-border-plan.md"])
@@ -53,7 +53,7 @@ def test_an_index_refuses_queries_from_another_backend(tmp_path: Path, torch_emb
 
 
 def test_a_damaged_export_is_rebuilt(tmp_path: Path) -> None:
-    from index.onnx_embedding import int8_model_path
+    from crossbrief.index.onnx_embedding import int8_model_path
 
     load_embedder("onnx-int8", cache_dir=tmp_path)
     cached = int8_model_path(tmp_path)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from index.manifest import Manifest
-from index.settings import Settings
-from index.factory import open_store
+from crossbrief.index.manifest import Manifest
+from crossbrief.config import Settings
+from crossbrief.index.factory import open_store
 from tests.conftest import CORPUS, CROSSBRIEF, VENV_BIN, free_port, run_cli, shared_corpus_or_skip, wait_for_http
 
 pytestmark = pytest.mark.integration
@@ -121,7 +121,7 @@ def test_reference_corpus_ingests_with_every_loader(tmp_path: Path, embedder) ->
     """The real documents in ../shared/corpus (read there, never copied into the project). The 24k-row CSV is
     cut to its first 300 rows here to keep the suite fast; the full file is measured by the benchmark."""
     shared = shared_corpus_or_skip()
-    from index.factory import build_ingester
+    from crossbrief.index.factory import build_ingester
 
     csv_head = tmp_path / "SubstanceHarmsData-head.csv"
     with (shared / "health_canada" / "SubstanceHarmsData.csv").open(encoding="utf-8") as handle:

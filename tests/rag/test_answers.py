@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from rag.errors import InvalidQuestion
-from rag.figures import extract_figures
-from rag.models import Filters
+from crossbrief.errors import InvalidQuestion
+from crossbrief.rag.figures import extract_figures
+from crossbrief.rag.models import Filters
 from tests.conftest import run_cli
 
 FIGURE_QUESTIONS = [
@@ -126,9 +126,9 @@ def test_cli_chat_holds_a_conversation(sample_home) -> None:  # type: ignore[no-
 
 
 def test_a_running_service_sees_a_later_ingest(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
-    from index.factory import build_ingester
-    from index.settings import Settings
-    from rag.service import build
+    from crossbrief.index.factory import build_ingester
+    from crossbrief.config import Settings
+    from crossbrief.rag.service import build
     from tests.conftest import CORPUS
 
     settings = Settings(home=tmp_path / "home")

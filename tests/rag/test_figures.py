@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rag.figures import check_figures, extract_figures, parse_expected
+from crossbrief.rag.figures import check_figures, extract_figures, parse_expected
 
 
 def one(text: str):  # type: ignore[no-untyped-def]

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from index.settings import Settings
-from rag.errors import GenerationError
-from rag.service import build
+from crossbrief.config import Settings
+from crossbrief.errors import GenerationError
+from crossbrief.rag.service import build
 from tests.conftest import free_port
 from tests.fake_openai import FakeOpenAI
 

@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 from tests.fake_openai import FakeOpenAI
-from ui.feedback import FeedbackStore
+from crossbrief.feedback import FeedbackStore
 
-APP = str(ROOT / "ui" / "app.py")
+APP = str(ROOT / "ui" / "web" / "app.py")
 
 
 def unescape(markdown: str) -> str:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from index.errors import IngestError
-from rag.figures import extract_figures
-from ui.render_md import escape, highlight_figures, safe_url
-from ui.uploads import safe_name, save_upload
+from crossbrief.errors import IngestError
+from crossbrief.rag.figures import extract_figures
+from crossbrief.ui.web.render import escape, highlight_figures, safe_url
+from crossbrief.ui.web.uploads import safe_name, save_upload
 
 
 def test_source_text_cannot_inject_html_or_links() -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import CORPUS, CROSSBRIEF, free_port, run_cli, wait_for_http
 from tests.fake_slack import FakeSlack
-from ui.feedback import FeedbackStore
+from crossbrief.feedback import FeedbackStore
 
 pytestmark = pytest.mark.integration
 SECRET = "test-signing-secret-8f2a"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rag.models import Answer
-from ui.render_md import safe_url
+from crossbrief.rag.models import Answer
+from crossbrief.ui.web.render import safe_url
 
 LOOKING_UP = ":mag: Looking it up in the sources…"
 REFUSAL = "The sources don't say."

@@ -6,13 +6,13 @@ from typing import Callable
 
 import streamlit as st
 
-from index.embedding import Embedder
-from index.errors import CrossbriefError
-from index.factory import build_ingester
-from index.ingest import ingest_lock
-from index.manifest import Manifest
-from index.settings import Settings
-from ui.uploads import save_upload
+from crossbrief.index.embedding import Embedder
+from crossbrief.errors import CrossbriefError
+from crossbrief.index.factory import build_ingester
+from crossbrief.index.ingest import ingest_lock
+from crossbrief.index.manifest import Manifest
+from crossbrief.config import Settings
+from crossbrief.ui.web.uploads import save_upload
 
 
 def render(settings: Settings, get_embedder: Callable[[], Embedder], reset_service: Callable[[], None]) -> None:

@@ -24,7 +24,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from index.errors import ConfigError
+from crossbrief.errors import ConfigError
 
 
 class _Section(BaseModel):
@@ -91,6 +91,14 @@ class UISettings(_Section):
     max_upload_mb: float = Field(20.0, gt=0, description="largest accepted upload")
 
 
+class CatalogSettings(_Section):
+    url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the catalog database (manifest, tables, feedback, Slack state), e.g. "
+                    "postgresql+psycopg://user@host/crossbrief for several machines; unset: sqlite:///<home>/catalog.sqlite3",
+    )
+
+
 class EvalSettings(_Section):
     tolerance: float = Field(0.02, ge=0, le=1, description="how far a metric may fall below the baseline")
 
@@ -109,6 +117,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     ui: UISettings = Field(default_factory=UISettings)
     eval: EvalSettings = Field(default_factory=EvalSettings)
+    catalog: CatalogSettings = Field(default_factory=CatalogSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -137,6 +146,11 @@ class Settings(BaseSettings):
     @property
     def model_cache(self) -> Path:
         return self.index.model_cache_dir or self.home / "models"
+
+    @property
+    def catalog_url(self) -> str:
+        """The catalog database: `catalog.url` when set, else a SQLite file in the data directory."""
+        return self.catalog.url or f"sqlite:///{(self.home / 'catalog.sqlite3').resolve()}"
 
     @property
     def feedback_db(self) -> Path:

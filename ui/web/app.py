@@ -8,11 +8,11 @@ import os
 
 import streamlit as st
 
-from index.errors import CrossbriefError
-from index.settings import Settings, load_settings
-from index.embedding import Embedder
-from index.factory import build_embedder
-from rag.service import Crossbrief, build
+from crossbrief.errors import CrossbriefError
+from crossbrief.config import Settings, load_settings
+from crossbrief.index.embedding import Embedder
+from crossbrief.index.factory import build_embedder
+from crossbrief.rag.service import Crossbrief, build
 
 st.set_page_config(page_title="crossbrief", page_icon="🔎", layout="wide")
 
@@ -51,7 +51,7 @@ def main() -> None:
         return
     if not password_ok(settings):
         return
-    from ui import chat_page, evals_page, sources_page
+    from crossbrief.ui.web import chat_page, evals_page, sources_page
 
     page = st.sidebar.radio("Page", ["Chat", "Sources", "Evals"], horizontal=True, label_visibility="collapsed")
     if page == "Sources":

@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from rag.errors import CrossbriefError, InvalidQuestion
-from rag.models import Filters
+from crossbrief.errors import CrossbriefError, InvalidQuestion
+from crossbrief.rag.models import Filters
 
 
 def _filters(source: tuple[str, ...], date_from: str | None, date_to: str | None) -> Filters:
@@ -16,8 +16,8 @@ def _filters(source: tuple[str, ...], date_from: str | None, date_to: str | None
 
 
 def _service():  # type: ignore[no-untyped-def]
-    from index.settings import load_settings
-    from rag.service import build
+    from crossbrief.config import load_settings
+    from crossbrief.rag.service import build
 
     return build(load_settings())
 
@@ -46,7 +46,7 @@ def answer_options(func):  # type: ignore[no-untyped-def]
 def ask(question: str, answerer: str | None, k: int | None, source: tuple[str, ...], date_from: str | None,
         date_to: str | None, as_json: bool, stream: bool) -> None:
     """Answer QUESTION from the index, with numbered sources."""
-    from ui.render_text import render_answer
+    from crossbrief.ui.cli.render import render_answer
 
     if not question.strip():
         raise InvalidQuestion("The question is empty: ask something, e.g. crossbrief ask \"What tariff did the US put on Canada?\"")
@@ -69,7 +69,7 @@ def ask(question: str, answerer: str | None, k: int | None, source: tuple[str, .
 def chat(answerer: str | None, k: int | None, source: tuple[str, ...], date_from: str | None,
          date_to: str | None) -> None:
     """A terminal conversation; follow-up questions use the conversation. Empty line or Ctrl-D ends it."""
-    from ui.render_text import render_answer
+    from crossbrief.ui.cli.render import render_answer
 
     service = _service()
     history: list[tuple[str, str]] = []

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from index.errors import IngestError
-from index.loaders import SUPPORTED_SUFFIXES
+from crossbrief.errors import IngestError
+from crossbrief.index.loaders import SUPPORTED_SUFFIXES
 
 
 def safe_name(name: str) -> str:

@@ -12,9 +12,9 @@ import click
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="HTTP mode port (default 3000).")
 def slack_command(port: int | None) -> None:
     """Run the Slack bot."""
-    from index.settings import load_settings
-    from rag.service import build
-    from ui.slack_bot import RedactSecrets, build_app
+    from crossbrief.config import load_settings
+    from crossbrief.rag.service import build
+    from crossbrief.ui.slack.bot import RedactSecrets, build_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:

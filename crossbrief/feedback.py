@@ -10,8 +10,16 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol, Sequence
 
-from rag.models import Answer
+
+class RatedAnswer(Protocol):
+    """What feedback keeps of an answer (crossbrief.rag.models.Answer has these fields)."""
+
+    question: str
+    answer: str
+    settings_hash: str
+    citations: Sequence[Any]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -54,7 +62,7 @@ class FeedbackStore:
             )
             return int(cursor.lastrowid or 0)
 
-    def record_answer(self, answer: Answer, rating: int, channel: str, user: str = "", comment: str = "") -> int:
+    def record_answer(self, answer: RatedAnswer, rating: int, channel: str, user: str = "", comment: str = "") -> int:
         citations = [{"n": c.n, "source": c.source, "title": c.title, "quote": c.quote} for c in answer.citations]
         return self.record(channel=channel, question=answer.question, answer=answer.answer, citations=citations,
                            settings_hash=answer.settings_hash, rating=rating, user=user, comment=comment)

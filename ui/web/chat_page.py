@@ -7,12 +7,12 @@ import os
 
 import streamlit as st
 
-from index.errors import CrossbriefError
-from index.manifest import Manifest
-from rag.models import Answer, Filters
-from rag.service import Crossbrief
-from ui.feedback import FeedbackStore
-from ui.render_md import escape, highlight_figures, safe_url
+from crossbrief.errors import CrossbriefError
+from crossbrief.index.manifest import Manifest
+from crossbrief.rag.models import Answer, Filters
+from crossbrief.rag.service import Crossbrief
+from crossbrief.feedback import FeedbackStore
+from crossbrief.ui.web.render import escape, highlight_figures, safe_url
 
 
 def _answerers(service: Crossbrief) -> list[str]:

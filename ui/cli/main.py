@@ -14,9 +14,8 @@ from typing import Any
 
 import click
 
-from index.errors import ConfigError, CrossbriefError, IndexNotFound
-from rag.errors import InvalidQuestion
-from ui.render_text import short_source
+from crossbrief.errors import ConfigError, CrossbriefError, IndexNotFound, InvalidQuestion
+from crossbrief.ui.cli.render import short_source
 
 USAGE_ERRORS = (ConfigError, InvalidQuestion)
 
@@ -31,7 +30,7 @@ def cli() -> None:
 
 
 def _settings(**overrides: Any):  # type: ignore[no-untyped-def]
-    from index.settings import load_settings
+    from crossbrief.config import load_settings
 
     return load_settings(**overrides)
 
@@ -42,8 +41,8 @@ def _settings(**overrides: Any):  # type: ignore[no-untyped-def]
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 def ingest(paths: tuple[Path, ...], prune: bool, as_json: bool) -> None:
     """Index files and folders (.txt .md .html .pdf .docx .csv)."""
-    from index.factory import build_ingester
-    from index.ingest import ingest_lock
+    from crossbrief.index.factory import build_ingester
+    from crossbrief.index.ingest import ingest_lock
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -94,7 +93,7 @@ class TerminalProgress:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def sources(as_json: bool) -> None:
     """List what the index holds: source, title, date, chunks."""
-    from index.manifest import Manifest
+    from crossbrief.index.manifest import Manifest
 
     settings = _settings()
     if not settings.manifest_path.exists():
@@ -117,8 +116,8 @@ def sources(as_json: bool) -> None:
 @click.argument("source")
 def remove(source: str) -> None:
     """Remove one source (path or file name) and its chunks from the index."""
-    from index.factory import build_ingester
-    from index.ingest import ingest_lock
+    from crossbrief.index.factory import build_ingester
+    from crossbrief.index.ingest import ingest_lock
 
     settings = _settings()
     if not settings.manifest_path.exists():
@@ -132,10 +131,10 @@ def remove(source: str) -> None:
 
 def _register_more() -> None:
     """Commands defined in their own modules (answers, evals, UI, Slack, bench)."""
-    from ui import cli_answers, cli_bench, cli_evals, cli_slack, cli_ui
+    from crossbrief.ui.cli import answers, bench_command, evals_command, slack_command, ui_command
 
-    for command in [*cli_answers.COMMANDS, *cli_evals.COMMANDS, *cli_ui.COMMANDS, *cli_slack.COMMANDS,
-                    *cli_bench.COMMANDS]:
+    for command in [*answers.COMMANDS, *evals_command.COMMANDS, *ui_command.COMMANDS, *slack_command.COMMANDS,
+                    *bench_command.COMMANDS]:
         cli.add_command(command)
 
 

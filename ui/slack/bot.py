@@ -13,10 +13,10 @@ from collections import OrderedDict, defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.errors import ConfigError, CrossbriefError
-from rag.service import Crossbrief
-from ui.feedback import FeedbackStore
-from ui.slack_format import FEEDBACK_DOWN, FEEDBACK_UP, LOOKING_UP, answer_blocks, escape
+from crossbrief.errors import ConfigError, CrossbriefError
+from crossbrief.rag.service import Crossbrief
+from crossbrief.feedback import FeedbackStore
+from crossbrief.ui.slack.format import FEEDBACK_DOWN, FEEDBACK_UP, LOOKING_UP, answer_blocks, escape
 
 log = logging.getLogger("crossbrief.slack")
 _SECRET = re.compile(r"xox[a-z]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @click.command("bench")
@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def bench_command(quick: bool, as_json: bool, out: Path, corpus: tuple[Path, ...], sizes: str | None,
                   repeat: int | None) -> None:
     """Benchmark ingest and query speed against the hardware limit and a plain LangChain peer."""
-    from evals.bench import run_bench
-    from index.factory import build_embedder
-    from index.settings import load_settings
+    from crossbrief.evals.bench import run_bench
+    from crossbrief.index.factory import build_embedder
+    from crossbrief.config import load_settings
 
     settings = load_settings()
     shared = ROOT.parent / "shared" / "corpus"

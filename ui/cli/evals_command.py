@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-import evals
+from crossbrief import evals
 
 CASES_DIR = Path(evals.__file__).resolve().parent / "cases"
 BASELINES_DIR = Path(evals.__file__).resolve().parent / "baselines"
@@ -28,11 +28,11 @@ BASELINES_DIR = Path(evals.__file__).resolve().parent / "baselines"
 def eval_command(cases_path: Path, corpus: Path | None, answerer: str | None, baseline: Path | None,
                  update_baseline: bool, report_dir: Path | None, as_json: bool) -> None:
     """Run the eval cases through answer(); exit 1 when answers got worse than the baseline."""
-    from evals.baseline import compare, write_baseline
-    from evals.cases import load_cases
-    from evals.report import git_commit, write_reports
-    from evals.runner import run_eval
-    from index.settings import load_settings
+    from crossbrief.evals.baseline import compare, write_baseline
+    from crossbrief.evals.cases import load_cases
+    from crossbrief.evals.report import git_commit, write_reports
+    from crossbrief.evals.runner import run_eval
+    from crossbrief.config import load_settings
 
     settings = load_settings()
     case_set = load_cases(cases_path)

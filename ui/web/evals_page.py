@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from index.settings import Settings
+from crossbrief.config import Settings
 
 
 def render(settings: Settings) -> None:

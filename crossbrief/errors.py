@@ -8,6 +8,7 @@
      +-- EmbeddingError       the packaged model is missing, altered or mismatched
      +-- RetrievalError       a query or filter is invalid
      +-- GenerationError      an answerer (LLM endpoint) failed
+     +-- InvalidQuestion      an empty, whitespace-only or over-long question
 
 Front ends (CLI, Streamlit, Slack) render these as one line; library code only raises them.
 """
@@ -45,3 +46,7 @@ class RetrievalError(CrossbriefError):
 
 class GenerationError(CrossbriefError):
     pass
+
+
+class InvalidQuestion(CrossbriefError):
+    """An empty, whitespace-only or over-long question."""

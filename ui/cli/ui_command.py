@@ -16,7 +16,7 @@ APP = Path(__file__).resolve().parent / "app.py"
 @click.option("--address", default=None, help="Address to bind (default 127.0.0.1).")
 def ui_command(port: int | None, address: str | None) -> None:
     """Start the chat UI in the browser."""
-    from index.settings import load_settings
+    from crossbrief.config import load_settings
 
     settings = load_settings()
     args = [

@@ -1,0 +1,1 @@
+"""The Streamlit page for staff (`crossbrief ui`)."""
