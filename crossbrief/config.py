@@ -82,6 +82,9 @@ class SlackSettings(_Section):
     allowed_channels: list[str] = Field(default_factory=list, description="channel ids; empty: all")
     rate_limit_per_minute: int = Field(6, ge=1, description="questions per user per minute")
     port: int = Field(3000, ge=1, le=65535, description="HTTP mode port")
+    address: str = Field("127.0.0.1", description="address HTTP mode binds to (0.0.0.0 behind a TLS proxy)")
+    workers: int = Field(4, ge=1, le=64, description="questions answered at once per bot process")
+    queue: int = Field(64, ge=0, le=10000, description="questions waiting for a worker; beyond it: 'busy' reply")
 
 
 class UISettings(_Section):

@@ -17,24 +17,30 @@ class FakeSlack:
         self.threads: dict[str, list[dict]] = {}
         self._ts = 2000
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
         self._server = LocalServer(self._handler())
         self.url = f"{self._server.base_url}/api/"
 
     def close(self) -> None:
         self._server.close()
 
+    def _matching(self, method: str, match: dict[str, str]) -> list[dict]:
+        return [p for m, p in self.calls if m == method and all(str(p.get(k)) == v for k, v in match.items())]
+
     def calls_to(self, method: str, **match: str) -> list[dict]:
         with self._lock:
-            return [p for m, p in self.calls if m == method and all(str(p.get(k)) == v for k, v in match.items())]
+            return self._matching(method, match)
 
     def wait_for(self, method: str, timeout: float = 60, count: int = 1, **match: str) -> list[dict]:
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            found = self.calls_to(method, **match)
-            if len(found) >= count:
-                return found
-            time.sleep(0.1)
-        raise AssertionError(f"no {method} {match} within {timeout}s; calls: {[m for m, _ in self.calls]}")
+        """Blocks until `count` matching calls have arrived (woken by each call, no polling)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(found := self._matching(method, match)) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {method} {match} within {timeout}s; calls: {[m for m, _ in self.calls]}")
+                self._changed.wait(left)
+            return found
 
     def _reply(self, method: str, params: dict) -> dict:
         with self._lock:
@@ -42,6 +48,8 @@ class FakeSlack:
             self._ts += 1
             ts = f"{self._ts}.000100"
             params["_reply_ts"] = ts
+            params["_at"] = time.monotonic()
+            self._changed.notify_all()
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "team": "Test",
                     "user": "crossbrief", "url": "https://test.slack.com/"}

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 from tests.fake_openai import FakeOpenAI
+from crossbrief.config import Settings
 from crossbrief.feedback import FeedbackStore
 
 APP = str(ROOT / "ui" / "web" / "app.py")
@@ -79,7 +80,7 @@ def test_thumbs_and_comment_write_a_feedback_row(monkeypatch, tmp_path, sample_h
     app.feedback[0].set_value(0).run()
     app.text_input[0].set_value("figure checked against CISC").run()
     app.button(key="comment-save-0").click().run()
-    (row,) = FeedbackStore(home / "feedback.sqlite3").rows()
+    (row,) = FeedbackStore.open(Settings(home=home)).rows()
     assert row["rating"] == -1 and row["channel"] == "ui" and "more than 600" in str(row["answer"])
     assert row["comment"] == "figure checked against CISC" and row["settings_hash"]
     assert "organized-crime" in str(row["citations"])

@@ -6,7 +6,9 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 import time
 import urllib.error
@@ -16,13 +18,43 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, CROSSBRIEF, free_port, run_cli, wait_for_http
+from tests.conftest import CORPUS, CROSSBRIEF, run_cli
 from tests.fake_slack import FakeSlack
+from crossbrief.config import Settings
 from crossbrief.feedback import FeedbackStore
 
 pytestmark = pytest.mark.integration
 SECRET = "test-signing-secret-8f2a"
 TOKEN = "xoxb-1234-secret-bot-token"
+
+
+SERVING = re.compile(r"serving HTTP mode on (http://127\.0\.0\.1:\d+)/slack/events")
+
+
+def wait_for_log(path: Path, pattern: str | re.Pattern[str], timeout: float = 90) -> re.Match[str]:
+    """Polls the bot's log until `pattern` appears (a condition with a deadline, not a fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = re.search(pattern, path.read_text(errors="replace")) if path.exists() else None
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"{pattern!r} not in the bot's log within {timeout}s: " + path.read_text()[-800:])
+
+
+def start_bot(home: Path, slack: FakeSlack, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`crossbrief slack --port 0` (a free port, read back from its log) against the Web API stand-in."""
+    env = {**os.environ, "CROSSBRIEF_HOME": str(home), "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+           "SLACK_API_URL": slack.url, "CROSSBRIEF_SLACK__RATE_LIMIT_PER_MINUTE": "3",
+           "CROSSBRIEF_SLACK__ALLOWED_CHANNELS": '["C1", "D1"]'}
+    process = subprocess.Popen([CROSSBRIEF, "slack", "--port", "0"], env=env, stdout=log_path.open("w"),
+                               stderr=subprocess.STDOUT)
+    try:
+        base = wait_for_log(log_path, SERVING).group(1)
+    except AssertionError:
+        process.kill()
+        raise
+    return process, f"{base}/slack/events"
 
 
 @pytest.fixture(scope="module")
@@ -35,20 +67,11 @@ def bot(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
         "Alert <!channel> and <@U0ADMIN>: officers at the port of Halifax seized 77 kilograms of fentanyl "
         "precursors, see <https://evil.example|the official record>.\n")
     home = base / "home"
-    env = {**os.environ, "CROSSBRIEF_HOME": str(home)}
     assert run_cli("ingest", str(corpus), env={"CROSSBRIEF_HOME": str(home)}).returncode == 0
     slack = FakeSlack()
-    port = free_port()
     log_path = base / "bot.log"
-    env.update(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack.url,
-               CROSSBRIEF_SLACK__RATE_LIMIT_PER_MINUTE="3", CROSSBRIEF_SLACK__ALLOWED_CHANNELS='["C1", "D1"]')
-    process = subprocess.Popen([CROSSBRIEF, "slack", "--port", str(port)], env=env, stdout=log_path.open("w"),
-                               stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/slack/events"
-    if not wait_for_http(url, accept_errors=True):  # an unsigned GET gets an error status once it is up
-        process.kill()
-        pytest.fail("crossbrief slack did not start: " + log_path.read_text()[-800:])
-    yield {"url": url, "slack": slack, "home": home, "log": log_path}
+    process, url = start_bot(home, slack, log_path)
+    yield {"url": url, "slack": slack, "home": home, "log": log_path, "base": base}
     process.terminate()
     process.wait(timeout=30)
     slack.close()
@@ -93,15 +116,14 @@ def test_bad_signature_and_stale_timestamp_get_401_and_no_answer(bot) -> None:  
     stale = post(bot["url"], mention("How much is Canada's border plan worth?", "1100.2"),
                  timestamp=int(time.time()) - 6 * 60)
     assert wrong[0] == 401 and stale[0] == 401
-    time.sleep(2)
+    # refused before Bolt saw them (the response came after the check), so nothing can still be on its way
     assert not bot["slack"].calls_to("chat.postMessage", thread_ts="1100.1")
     assert not bot["slack"].calls_to("chat.postMessage", thread_ts="1100.2")
 
 
 def test_signed_mention_gets_a_threaded_answer_with_sources(bot) -> None:  # type: ignore[no-untyped-def]
-    started = time.time()
     status, _ = post(bot["url"], mention("How much is Canada's border plan worth?", "1200.1"))
-    assert status == 200 and time.time() - started < 3
+    assert status == 200
     slack = bot["slack"]
     (looking,) = slack.wait_for("chat.postMessage", thread_ts="1200.1")
     assert "Looking it up" in looking["text"] and looking["channel"] == "C1"
@@ -119,7 +141,7 @@ def test_a_retried_event_is_answered_once(bot) -> None:  # type: ignore[no-untyp
     assert post(bot["url"], body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})[0] == 200
     slack = bot["slack"]
     slack.wait_for("chat.update", ts=reply_ts(slack, "1300.1"))
-    time.sleep(2)
+    wait_for_log(bot["log"], "duplicate event EvRetry ignored")
     assert len(slack.calls_to("chat.postMessage", thread_ts="1300.1")) == 1
 
 
@@ -166,10 +188,10 @@ def test_a_button_click_writes_a_feedback_row(bot) -> None:  # type: ignore[no-u
     body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
     status, _ = post(bot["url"], body, content_type="application/x-www-form-urlencoded")
     assert status == 200
-    store = FeedbackStore(Path(bot["home"]) / "feedback.sqlite3")
-    deadline = time.time() + 20
-    while time.time() < deadline and not store.rows():
-        time.sleep(0.2)
+    store = FeedbackStore.open(Settings(home=Path(bot["home"])))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not store.rows():
+        time.sleep(0.1)
     (row,) = store.rows()
     assert (row["channel"], row["user"], row["rating"], row["settings_hash"]) == ("slack", "U7", -1, "abc123")
     assert "canada-border-plan" in str(row["citations"])
@@ -190,5 +212,59 @@ def test_a_channel_that_is_not_allowed_gets_a_polite_line(bot) -> None:  # type:
     post(bot["url"], mention("How much is Canada's border plan worth?", "1800.1", user="U9", channel="C9"))
     (reply,) = bot["slack"].wait_for("chat.postMessage", thread_ts="1800.1")
     assert "not enabled in this channel" in reply["text"]
-    time.sleep(1)
+    # the polite line is the handler's last act for a refused channel: no answer can follow it
     assert not bot["slack"].calls_to("chat.update", channel="C9")
+
+
+def test_an_idle_connection_does_not_stop_the_bot(bot) -> None:  # type: ignore[no-untyped-def]
+    host, port = urllib.parse.urlsplit(bot["url"]).hostname, urllib.parse.urlsplit(bot["url"]).port
+    idle = socket.create_connection((host, port))  # connects and never sends a byte
+    half = socket.create_connection((host, port))  # starts a request and stalls mid-headers
+    half.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n")
+    try:
+        status, _ = post(bot["url"], mention("How much is Canada's border plan worth?", "1900.1", user="U10"))
+        assert status == 200
+        slack = bot["slack"]
+        update = slack.wait_for("chat.update", ts=reply_ts(slack, "1900.1"))[-1]
+        assert "US$1.3 billion" in update["text"]
+    finally:
+        idle.close()
+        half.close()
+
+
+@pytest.mark.parametrize("body, content_type", [
+    (b'{"type": "event_callback", "event": {', "application/json"),
+    (b"\xff\xfe{\x00\"type\x00", "application/json"),
+    (b"[1, 2]", "application/json"),
+    (b"payload=%7Bnot-json", "application/x-www-form-urlencoded"),
+], ids=["truncated-json", "not-utf8", "json-array", "bad-form-payload"])
+def test_a_signed_malformed_body_gets_400_and_no_traceback(bot, body: bytes, content_type: str) -> None:  # type: ignore[no-untyped-def]
+    status, text = post(bot["url"], body, content_type=content_type)
+    assert status == 400 and "Bad request" in text
+    assert "Traceback" not in bot["log"].read_text(errors="replace")
+
+
+def test_a_malformed_body_without_a_signature_gets_401_before_parsing(bot) -> None:  # type: ignore[no-untyped-def]
+    status, _ = post(bot["url"], b"\xff{{{", secret="wrong")
+    assert status == 401
+    assert "Traceback" not in bot["log"].read_text(errors="replace")
+
+
+def test_two_bot_processes_on_one_catalog_answer_a_retried_event_once(bot) -> None:  # type: ignore[no-untyped-def]
+    slack = bot["slack"]
+    second_log = bot["base"] / "bot2.log"
+    second, second_url = start_bot(bot["home"], slack, second_log)  # same home, so the same catalog database
+    try:
+        body = mention("How many organized crime groups operate in Canada?", "2100.1", user="U11", event_id="EvTwo")
+        assert post(bot["url"], body)[0] == 200
+        assert post(second_url, body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})[0] == 200
+        slack.wait_for("chat.update", ts=reply_ts(slack, "2100.1"))
+        # whichever process saw the event second says so in its log
+        deadline = time.monotonic() + 30
+        while not any("duplicate event EvTwo ignored" in p.read_text() for p in (bot["log"], second_log)):
+            assert time.monotonic() < deadline, "neither bot process logged the retry as a duplicate"
+            time.sleep(0.1)
+        assert len(slack.calls_to("chat.postMessage", thread_ts="2100.1")) == 1
+    finally:
+        second.terminate()
+        second.wait(timeout=30)

@@ -1,4 +1,5 @@
-"""`crossbrief slack`: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP mode on --port at /slack/events."""
+"""`crossbrief slack`: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP mode at /slack/events, served by
+waitress (a production WSGI server) through Bolt's WSGI adapter."""
 
 from __future__ import annotations
 
@@ -9,25 +10,47 @@ import click
 
 
 @click.command("slack")
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="HTTP mode port (default 3000).")
-def slack_command(port: int | None) -> None:
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="HTTP mode port (default 3000; 0 picks a free one and logs it).")
+@click.option("--address", default=None, help="HTTP mode address (default 127.0.0.1; CROSSBRIEF_SLACK__ADDRESS).")
+def slack_command(port: int | None, address: str | None) -> None:
     """Run the Slack bot."""
     from crossbrief.config import load_settings
+    from crossbrief.errors import ConfigError
     from crossbrief.rag.service import build
-    from crossbrief.ui.slack.bot import RedactSecrets, build_app
+    from crossbrief.ui.slack.bot import RedactSecrets, build_app, required_env
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactSecrets())
     settings = load_settings()
-    app, _ = build_app(build(settings))
+    app, bot = build_app(build(settings))
     app_token = os.environ.get("SLACK_APP_TOKEN")
-    if app_token:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+    log = logging.getLogger("crossbrief.slack")
+    try:
+        if app_token:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        SocketModeHandler(app, app_token).start()
-    else:
-        app.start(port=port or settings.slack.port, path="/slack/events", http_server_logger_enabled=False)
+            SocketModeHandler(app, app_token).start()
+            return
+        from crossbrief.ui.slack.server import GuardedSlackApp, make_server
+
+        host, chosen = address or settings.slack.address, settings.slack.port if port is None else port
+        try:
+            server = make_server(GuardedSlackApp(app, required_env("SLACK_SIGNING_SECRET")), host, chosen,
+                                 threads=max(4, settings.slack.workers))
+        except OSError as exc:
+            raise ConfigError(f"Cannot listen on {host}:{chosen} ({exc.strerror or exc}): choose another --port "
+                              "or --address") from exc
+        log.info("serving HTTP mode on http://%s:%s/slack/events", server.effective_host, server.effective_port)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
+    finally:
+        bot.pool.shutdown(wait=False)
 
 
 COMMANDS = [slack_command]

@@ -8,14 +8,19 @@ import logging
 import os
 import re
 import threading
-import time
-from collections import OrderedDict, defaultdict, deque
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import Engine
 
 from crossbrief.errors import ConfigError, CrossbriefError
 from crossbrief.rag.service import Crossbrief
+from crossbrief.catalog import engine as catalog_engine
+from crossbrief.catalog import ensure_tables
 from crossbrief.feedback import FeedbackStore
+from crossbrief.ui.slack.state import RateLimiter, SeenEvents
 from crossbrief.ui.slack.format import FEEDBACK_DOWN, FEEDBACK_UP, LOOKING_UP, answer_blocks, escape
 
 log = logging.getLogger("crossbrief.slack")
@@ -33,40 +38,33 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-@dataclass
-class RateLimiter:
-    per_minute: int
-    _seen: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))  # type: ignore[type-arg]
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+class AnswerPool:
+    """A bounded pool: `workers` questions answered at once, `queue` more waiting; beyond that `submit` says no,
+    so a burst costs a "busy" reply instead of unbounded memory and answers that arrive minutes late."""
 
-    def allow(self, user: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            window = self._seen[user]
-            while window and now - window[0] > 60:
-                window.popleft()
-            if len(window) >= self.per_minute:
-                return False
-            window.append(now)
-            return True
+    def __init__(self, workers: int, queue: int) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crossbrief-answer")
+        self._slots = threading.BoundedSemaphore(workers + queue)
 
+    def submit(self, job: Callable[[], None]) -> bool:
+        if not self._slots.acquire(blocking=False):
+            return False
 
-@dataclass
-class SeenEvents:
-    """Slack retries an event it thinks we missed; each event is answered once."""
+        def run() -> None:
+            try:
+                job()
+            finally:
+                self._slots.release()
 
-    size: int = 5000
-    _ids: OrderedDict = field(default_factory=OrderedDict)  # type: ignore[type-arg]
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+        try:
+            self._executor.submit(run)
+        except RuntimeError:  # shut down
+            self._slots.release()
+            return False
+        return True
 
-    def first_time(self, key: str) -> bool:
-        with self._lock:
-            if key in self._ids:
-                return False
-            self._ids[key] = True
-            if len(self._ids) > self.size:
-                self._ids.popitem(last=False)
-            return True
+    def shutdown(self, wait: bool = True) -> None:
+        self._executor.shutdown(wait=wait)
 
 
 def required_env(name: str) -> str:
@@ -80,9 +78,10 @@ def required_env(name: str) -> str:
 class SlackBot:
     service: Crossbrief
     feedback: FeedbackStore
+    seen: SeenEvents
+    limiter: RateLimiter
+    pool: AnswerPool
     bot_user_id: str = ""
-    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(6))
-    seen: SeenEvents = field(default_factory=SeenEvents)
 
     def allowed(self, channel: str) -> bool:
         allowed = self.service.settings.slack.allowed_channels
@@ -107,6 +106,8 @@ class SlackBot:
         return turns
 
     def handle(self, event: dict[str, Any], client: Any, event_id: str) -> None:
+        """Runs on Bolt's listener thread after the event is acknowledged: the quick checks, then the answer is
+        queued on the bounded pool."""
         channel, user = event.get("channel", ""), event.get("user", "")
         ts = event.get("ts", "")
         thread_ts = event.get("thread_ts") or ts
@@ -122,7 +123,18 @@ class SlackBot:
                 "You're asking faster than I can look things up. Please wait a minute and ask again."))
             return
         question = _MENTION.sub("", event.get("text") or "").strip()
-        posted = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=LOOKING_UP)
+        if not self.pool.submit(lambda: self.answer(client, channel, ts, thread_ts, question)):
+            log.warning("answer queue full; event %s turned away", event_id)
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=(
+                "I'm answering many questions right now. Please ask again in a minute."))
+
+    def answer(self, client: Any, channel: str, ts: str, thread_ts: str, question: str) -> None:
+        """Runs on a pool worker: a "looking it up" line in the thread, then the answer in its place."""
+        try:
+            posted = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=LOOKING_UP)
+        except Exception as exc:  # noqa: BLE001 - Slack unreachable: nothing to update, say so in the log
+            log.error("could not post to Slack: %s", exc.__class__.__name__)
+            return
         reply_ts = posted["ts"]
         try:
             history = self.history(client, channel, thread_ts, ts) if thread_ts != ts else []
@@ -149,22 +161,27 @@ class SlackBot:
                              rating=rating)
 
 
-def build_app(service: Crossbrief) -> tuple[Any, SlackBot]:
-    """The Bolt app with its listeners. Tokens come from SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET."""
+def build_app(service: Crossbrief, engine: Engine | None = None) -> tuple[Any, SlackBot]:
+    """The Bolt app with its listeners. Tokens come from SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET; event ids, rate
+    limits and feedback go to the catalog database (`engine`, default: the one `catalog.url` names)."""
     from slack_bolt import App
     from slack_sdk import WebClient
 
     logging.getLogger().addFilter(RedactSecrets())
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactSecrets())
+    settings = service.settings
     token = required_env("SLACK_BOT_TOKEN")
     base_url = os.environ.get("SLACK_API_URL")
     client = WebClient(token=token, base_url=(base_url.rstrip("/") + "/") if base_url else WebClient.BASE_URL)
     signing_secret = None if os.environ.get("SLACK_APP_TOKEN") else required_env("SLACK_SIGNING_SECRET")
     app = App(token=token, client=client, signing_secret=signing_secret,
               request_verification_enabled=signing_secret is not None, logger=log)
-    bot = SlackBot(service, FeedbackStore(service.settings.feedback_db),
-                   limiter=RateLimiter(service.settings.slack.rate_limit_per_minute))
+    engine = engine or catalog_engine(settings.catalog_url)
+    ensure_tables(engine)
+    bot = SlackBot(service, FeedbackStore.open(settings, engine), seen=SeenEvents(engine),
+                   limiter=RateLimiter(engine, settings.slack.rate_limit_per_minute),
+                   pool=AnswerPool(settings.slack.workers, settings.slack.queue))
     try:
         bot.bot_user_id = client.auth_test().get("user_id", "")
     except Exception as exc:  # noqa: BLE001

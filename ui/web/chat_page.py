@@ -26,7 +26,7 @@ def _answerers(service: Crossbrief) -> list[str]:
 
 
 def sidebar(service: Crossbrief) -> tuple[str, Filters, int]:
-    manifest = Manifest.load(service.settings.manifest_path)
+    manifest = Manifest.load(service.settings)
     with st.sidebar:
         if st.button("New conversation", width="stretch"):
             st.session_state["turns"] = []
@@ -42,7 +42,7 @@ def sidebar(service: Crossbrief) -> tuple[str, Filters, int]:
         chunks = sum(len(r.chunk_ids) for r in manifest.sources.values())
         last = max((r.ingested_at for r in manifest.sources.values()), default="never")
         st.caption(f"Index: {len(manifest.sources)} sources · {chunks} chunks · last ingest {last}")
-        store = FeedbackStore(service.settings.feedback_db)
+        store = FeedbackStore.open(service.settings)
         st.download_button("Download feedback (CSV)", store.to_csv(), file_name="crossbrief-feedback.csv",
                            mime="text/csv", width="stretch")
     filters = Filters(
@@ -86,7 +86,7 @@ def show_answer(answer: Answer) -> None:
 
 
 def feedback_widgets(service: Crossbrief, answer: Answer, index: int) -> None:
-    store = FeedbackStore(service.settings.feedback_db)
+    store = FeedbackStore.open(service.settings)
     recorded = st.session_state.setdefault("feedback_rows", {})
     value = st.feedback("thumbs", key=f"thumbs-{index}")
     if value is not None and index not in recorded:
