@@ -117,3 +117,26 @@ def test_the_shipped_case_sets_are_valid_and_big_enough() -> None:
     assert sum("dated" in c.tags for c in sample.cases) >= 5
     reference = load_cases(Path("evals/cases/reference.yaml"))
     assert reference.corpus and reference.corpus.name == "corpus" and len(reference.cases) >= 30
+
+
+def test_the_reworded_and_near_miss_sets_keep_dev_and_test_apart() -> None:
+    cases_dir = Path("evals/cases")
+    dev_reworded = [load_cases(cases_dir / f) for f in ("reworded.yaml", "reworded_reference.yaml")]
+    dev_near_miss = [load_cases(cases_dir / f) for f in ("near_miss.yaml", "near_miss_reference.yaml")]
+    test_reworded = [load_cases(cases_dir / "heldout" / f)
+                     for f in ("reworded_test.yaml", "reworded_test_reference.yaml")]
+    test_near_miss = [load_cases(cases_dir / "heldout" / f)
+                      for f in ("near_miss_test.yaml", "near_miss_test_reference.yaml")]
+    for sets, least, refuse in ((dev_reworded, 40, False), (dev_near_miss, 20, True),
+                                (test_reworded, 15, False), (test_near_miss, 10, True)):
+        cases = [c for s in sets for c in s.cases]
+        assert len(cases) >= least and all(c.refuse is refuse for c in cases)
+        assert {s.corpus.name for s in sets if s.corpus} == {"corpus"} and len({s.corpus for s in sets}) == 2
+    dev = {c.id: c.question.lower() for s in dev_reworded + dev_near_miss for c in s.cases}
+    held_out = {c.id: c.question.lower() for s in test_reworded + test_near_miss for c in s.cases}
+    assert not dev.keys() & held_out.keys() and not set(dev.values()) & set(held_out.values())
+    for path in [*cases_dir.glob("near_miss*.yaml"), *(cases_dir / "heldout").glob("near_miss*.yaml")]:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for n, line in enumerate(lines):
+            if line.strip().startswith("- id:"):
+                assert lines[n - 1].strip().startswith("# Nearest:"), f"{path}:{n + 1}: say what the corpus has instead"
