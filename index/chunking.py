@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from crossbrief.index.documents import Chunk, Document, Section
 from crossbrief.index.embedding import MAX_WORD_PIECES
+from crossbrief.index.tables import TABLE_EMBED_ROWS, table_pieces
 from crossbrief.index.tokens import get_encoding
 
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) before whitespace and a capital,
@@ -80,6 +81,23 @@ def _split_heading_lines(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+def _outside_tables(document: Document) -> list[Section]:
+    """The document's sections with the stretches its tables occupy cut out (tables are chunked as rows)."""
+    sections = list(document.sections or (Section(0, len(document.text)),))
+    for table in document.tables:
+        cut: list[Section] = []
+        for section in sections:
+            if table.end <= section.start or table.start >= section.end:
+                cut.append(section)
+                continue
+            if table.start > section.start:
+                cut.append(Section(section.start, table.start, section.heading))
+            if table.end < section.end:
+                cut.append(Section(table.end, section.end, section.heading))
+        sections = cut
+    return [s for s in sections if document.text[s.start:s.end].strip()]
+
+
 def chunk_id(source: str, text: str, occurrence: int) -> str:
     """Stable id from the source's identity and the chunk's content (occurrence tells repeats apart)."""
     digest = hashlib.sha256(f"{source}\x00{occurrence}\x00{text}".encode()).hexdigest()
@@ -94,6 +112,7 @@ class Chunker:
     chunk_tokens: int = 180
     overlap_tokens: int = 30
     csv_rows_per_chunk: int = 8
+    table_embed_rows: int = TABLE_EMBED_ROWS
     max_pieces: int = MAX_WORD_PIECES
 
     def __post_init__(self) -> None:
@@ -103,40 +122,37 @@ class Chunker:
         return len(self._encoding.encode(text, disallowed_special=()))
 
     def chunk(self, document: Document) -> list[Chunk]:
-        groups = self._table_groups(document) if document.table_header else self._prose_groups(document)
         chunks: list[Chunk] = []
         seen: dict[str, int] = {}
-        for heading, spans in groups:
-            text = document.text[spans[0].start:spans[-1].end]
+
+        def add(text: str, start: int, end: int, heading: str, kind: str) -> None:
             occurrence = seen.get(text, 0)
             seen[text] = occurrence + 1
-            if document.table_header:
-                text = f"{document.table_header}\n{text}"
             chunks.append(Chunk(
                 id=chunk_id(document.source, text, occurrence), text=text, source=document.source,
-                title=document.title, start=spans[0].start, end=spans[-1].end, index=len(chunks),
-                date=document.date, source_url=document.source_url, page=document.page_at(spans[0].start),
-                heading=heading, kind=document.kind,
+                title=document.title, start=start, end=end, index=len(chunks), date=document.date,
+                source_url=document.source_url, page=document.page_at(start), heading=heading, kind=kind,
             ))
-        return chunks
+
+        for heading, spans in self._prose_groups(document):
+            add(document.text[spans[0].start:spans[-1].end], spans[0].start, spans[-1].end, heading, "text")
+        for table in document.tables:
+            for text, start, end, kind in table_pieces(table, document.title, self.count_pieces, self.max_pieces,
+                                                       self.csv_rows_per_chunk, self.table_embed_rows):
+                add(text, start, end, table.caption, kind)
+        if not document.tables:
+            return chunks
+        ordered = sorted(chunks, key=lambda c: (c.start, c.index))
+        return [replace(c, index=i) for i, c in enumerate(ordered)]
 
     def _fits(self, document: Document, heading: str, spans: list[Span]) -> bool:
         text = document.text[spans[0].start:spans[-1].end]
-        if document.table_header:
-            text = f"{document.table_header}\n{text}"
         context = " - ".join(p for p in (document.title, heading) if p)
         return self.count_pieces(f"{context}\n{text}" if context else text) <= self.max_pieces
 
-    def _table_groups(self, document: Document) -> list[tuple[str, list[Span]]]:
-        rows = [Span(s.start, s.end) for s in document.sections]
-        groups: list[tuple[str, list[Span]]] = []
-        for i in range(0, len(rows), self.csv_rows_per_chunk):
-            groups.extend(self._enforce_limit(document, "", rows[i:i + self.csv_rows_per_chunk]))
-        return groups
-
     def _prose_groups(self, document: Document) -> list[tuple[str, list[Span]]]:
         groups: list[tuple[str, list[Span]]] = []
-        for section in document.sections or (Section(0, len(document.text)),):
+        for section in _outside_tables(document):
             sentences = [piece for span in split_sentences(document.text, section.start, section.end)
                          for piece in self._split_long_sentence(document.text, span)]
             body = document.text[section.start:section.end].strip().lstrip("#").strip()

@@ -16,12 +16,64 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A table kept as a table: its column names, its rows (each as long as `columns`) and where it sits.
+
+    `caption` is the table's caption or the heading it sits under; `start`/`end` bound its rendering in the
+    document's text and `row_starts` holds the offset of each rendered row there (see `render_row`).
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+    start: int = 0
+    end: int = 0
+    row_starts: tuple[int, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.caption or self.name
+
+
+def render_row(columns: tuple[str, ...] | list[str], row: tuple[str, ...] | list[str], number: int) -> str:
+    """One row as text that keeps its column names: "Row 3: Region: Yukon; Year: 2020; Value: 12".
+    Empty cells are left out; a cell under an unnamed column is given its position."""
+    cells = []
+    for i, (name, cell) in enumerate(zip(columns, row)):
+        value = " ".join(cell.split())
+        if value:
+            cells.append(f"{name or f'Column {i + 1}'}: {value}")
+    return f"Row {number}: " + "; ".join(cells)
+
+
+def render_table(name: str, columns: list[str], rows: list[list[str]], caption: str,
+                 offset: int) -> tuple[str, "Table"]:
+    """The table as document text (one line per row, after a caption line) and the Table that points into it,
+    `offset` being where the text will start in the document."""
+    width = max([len(columns), *(len(r) for r in rows)]) if rows else len(columns)
+    cols = tuple(c.strip() for c in columns) + tuple("" for _ in range(width - len(columns)))
+    cols = tuple(c or f"Column {i + 1}" for i, c in enumerate(cols))
+    padded = tuple(tuple(c.strip() for c in r) + tuple("" for _ in range(width - len(r))) for r in rows)
+    lines = [f"Table: {caption or name}"]
+    starts = []
+    position = offset + len(lines[0]) + 1
+    for number, row in enumerate(padded, 1):
+        line = render_row(cols, row, number)
+        starts.append(position)
+        lines.append(line)
+        position += len(line) + 1
+    text = "\n".join(lines)
+    return text, Table(name, cols, padded, caption, offset, offset + len(text), tuple(starts))
+
+
+@dataclass(frozen=True)
 class Document:
     """A source's text and what is known about it.
 
     `text` is what chunk spans index into. `page_starts` holds the offset at which each page begins (PDF);
-    `sections` split the text at headings. For tables, `table_header` names the columns and every section
-    is one row.
+    `sections` split the text at headings. `tables` holds every table of the source as structured data (a CSV
+    file is one table); their rendering in `text` is chunked as rows, never as prose.
     """
 
     source: str
@@ -32,7 +84,7 @@ class Document:
     source_url: str | None = None
     page_starts: tuple[int, ...] = ()
     sections: tuple[Section, ...] = ()
-    table_header: str | None = None
+    tables: tuple[Table, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     def page_at(self, offset: int) -> int | None:

@@ -1,0 +1,211 @@
+"""Questions answered from tables by filtering rows in the table store, not by reading chunks.
+
+The question's words are linked to a table's values and column names (the vocabulary is the table store's
+distinct values, never lists in code). Linked values pin their columns; a column the question does not pin takes
+the table's overall value when the data shows one (index/tables.py); "how many" wants a count, not a rate or a
+percentage. One matching row is quoted with its column names and row number; a few are shown as a small table;
+a suppressed or missing value is said to be so, with its row cited. The answer cites a passage that holds exactly
+the rows it quotes, so the figure checker finds every figure there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crossbrief.index.documents import render_row
+from crossbrief.index.table_store import StoredTable, TableStore
+from crossbrief.index.tables import parse_number
+from crossbrief.rag.models import Draft, Filters, Passage, Question
+
+# at most this many rows are shown as a small table; more and the question is not pinned enough to answer here
+MAX_ROWS_SHOWN = 4
+# rows read back to apply the defaults in memory when the pinned values alone match more
+_MAX_ROWS_READ = 5000
+_WORD = re.compile(r"[a-z0-9]+(?:\.\d+)?")
+# function words: they carry no link between a question and a table value
+_STOPWORDS = frozenset("""a an the of in on at to for from by with and or as is are was were be been what which who
+how many much did does do has have had its their this that these those than per into over under about there all
+any each tell me give show number""".split())
+# words that mark a value as a ratio rather than a count (units, not corpus words)
+_RATIO_MARKS = ("%", "percent", "rate", "ratio", "proportion", "share", "per ")
+_HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
+_ASKS_RATIO = re.compile(r"%|\bpercent|\bshare\b|\bproportion\b|\brate\b|\bratio\b", re.IGNORECASE)
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> set[str]:
+    """Content words of `text`, lower-cased and singular."""
+    return {_stem(w) for w in _WORD.findall(text.lower().replace(",", "")) if w not in _STOPWORDS}
+
+
+def _is_ratio(value: str) -> bool:
+    lowered = f"{value.lower()} "
+    return any(mark in lowered for mark in _RATIO_MARKS)
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a question pins in one table: values per categorical column, and the columns it names."""
+
+    table: StoredTable
+    pinned: dict[int, list[str]]
+    named: list[int]
+    score: float
+
+
+def link(question: str, table: StoredTable) -> Link:
+    """The values and column names of `table` that the question's words name (all of a value's content words,
+    or most of a long one's)."""
+    asked = words(question)
+    pinned: dict[int, list[str]] = {}
+    score = 0.0
+    for i, column in enumerate(table.profile.columns):
+        best: list[str] = []
+        best_score = 0.0
+        for value in column.values:
+            tokens = words(value)
+            if not tokens:
+                continue
+            hit = len(tokens & asked)
+            if hit == len(tokens) or (hit >= 2 and hit >= 0.6 * len(tokens)):
+                value_score = hit + (0.5 if hit == len(tokens) else 0.0)
+                if value_score > best_score:
+                    best, best_score = [value], value_score
+                elif value_score == best_score:
+                    best.append(value)
+        if best:
+            pinned[i] = best
+            score += best_score
+    named = []
+    for i, name in enumerate(table.columns):
+        tokens = words(name)
+        if tokens and tokens <= asked and i not in pinned:
+            named.append(i)
+            score += len(tokens)
+    return Link(table, pinned, named, score)
+
+
+def _alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:
+    """When the same words link values in several columns (a year that is both a period and a breakdown), one
+    reading per column, the column without blank cells first (a blank is how a table says "not broken down")."""
+    asked = words(question)
+    by_words: dict[frozenset[str], list[int]] = {}
+    for i, values in found.pinned.items():
+        key = frozenset(w for v in values for w in words(v) & asked)
+        by_words.setdefault(key, []).append(i)
+    readings = [dict(found.pinned)]
+    for columns in (c for c in by_words.values() if len(c) > 1):
+        columns.sort(key=lambda i: "" in found.table.profile.columns[i].values)
+        readings = [{k: v for k, v in r.items() if k not in columns or k == keep} for r in readings for keep in columns]
+    return [Link(found.table, r, found.named, found.score) for r in readings[:limit]]
+
+
+@dataclass(frozen=True)
+class TableAnswer:
+    draft: Draft
+    passage: Passage
+
+
+@dataclass
+class TableAnswerer:
+    """Answers a question from the tables of the retrieved (or filtered) sources, or returns None."""
+
+    store: TableStore
+    min_score: float = 2.0
+
+    def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None) -> TableAnswer | None:
+        ranked_sources = list(dict.fromkeys(p.source for p in passages))
+        sources = list(filters.sources) if filters and filters.sources else ranked_sources
+        if not sources:
+            return None
+        tables = self.store.tables(sources)
+        if not tables:
+            return None
+        order = {s: i for i, s in enumerate(ranked_sources)}
+        links = [link(question.query, t) for t in tables]
+        links = [lk for lk in links if lk.pinned and lk.score >= self.min_score]
+        if not links:
+            return None
+        best = max(links, key=lambda lk: (lk.score, -order.get(lk.table.source, len(order))))
+        for alternative in _alternatives(best, question.query):
+            answered = self._answer_from(alternative, question.query, passages)
+            if answered is not None:
+                return answered
+        return None
+
+    def _answer_from(self, found: Link, question: str, passages: list[Passage]) -> TableAnswer | None:
+        table = found.table
+        profile = table.profile.columns
+        defaults = {i: c.overall for i, c in enumerate(profile) if c.overall and i not in found.pinned}
+        numbers = self.store.row_numbers(table.table_id, found.pinned)
+        if len(numbers) > _MAX_ROWS_READ:  # too many to read back: the defaults are applied in SQL
+            numbers = self.store.row_numbers(table.table_id, {**found.pinned, **{i: [v] for i, v in defaults.items()}})
+            if len(numbers) > _MAX_ROWS_READ:
+                return None
+        rows = self._by_unit(self.store.rows(table.table_id, numbers), question, table)
+        for i, overall in defaults.items():  # an unpinned column takes its overall value where rows have it
+            narrowed = [r for r in rows if r[1][i] == overall]
+            if narrowed:
+                rows = narrowed
+        if not rows or len(rows) > MAX_ROWS_SHOWN:
+            return None
+        measures = [i for i, c in enumerate(profile) if c.numeric and not c.values]
+        asked = found.named or measures
+        return self._write(table, rows, asked, passages)
+
+    @staticmethod
+    def _by_unit(rows: list[tuple[int, tuple[str, ...]]], question: str,
+                 table: StoredTable) -> list[tuple[int, tuple[str, ...]]]:
+        """"How many" keeps counts (rows no ratio-valued cell marks); a question about a share keeps ratios."""
+        categorical = [i for i, c in enumerate(table.profile.columns) if c.values and not c.numeric]
+        def is_ratio(row: tuple[str, ...]) -> bool:
+            return any(_is_ratio(row[i]) for i in categorical)
+        if _HOW_MANY.search(question) and not _ASKS_RATIO.search(question):
+            counts = [r for r in rows if not is_ratio(r[1])]
+            return counts or rows
+        if _ASKS_RATIO.search(question):
+            ratios = [r for r in rows if is_ratio(r[1])]
+            return ratios or rows
+        return rows
+
+    def _write(self, table: StoredTable, rows: list[tuple[int, tuple[str, ...]]], asked: list[int],
+               passages: list[Passage]) -> TableAnswer:
+        """The answer text and the passage it cites: the quoted rows, each with its column names and number."""
+        lines = [render_row(table.columns, cells, number) for number, cells in rows]
+        n = max((p.n for p in passages), default=0) + 1
+        near = next((p for p in passages if p.source == table.source), None)
+        title = near.title if near else table.label
+        passage = Passage(
+            n=n, chunk_id=f"table:{table.table_id}:{rows[0][0]}", text="\n\n".join(lines), source=table.source,
+            title=title, date=near.date if near else None, page=None, heading=table.label, start=0, end=0,
+            source_url=near.source_url if near else None, kind="table-rows",
+        )
+        where = f"{table.label}" if table.label == title else f"{title}, {table.label}"
+        missing = [(number, cells) for number, cells in rows
+                   if any(cells[i].strip() == "" or parse_number(cells[i]) is None for i in asked)]
+        if len(rows) == 1:
+            number, cells = rows[0]
+            if missing:
+                shown = ", ".join(f"{table.columns[i]} \"{cells[i]}\"" if cells[i].strip() else
+                                  f"{table.columns[i]} (blank)" for i in asked)
+                text = (f"The table gives no figure here: the value is suppressed or missing ({shown}) in "
+                        f"{where}, row {number}: {lines[0].split(': ', 1)[1]} [{n}]")
+            else:
+                text = f"{where}, row {number}: {lines[0].split(': ', 1)[1]} [{n}]"
+            return TableAnswer(Draft(text, refused=False, notes=("table_answer",)), passage)
+        varying = [i for i in range(len(table.columns)) if len({cells[i] for _, cells in rows}) > 1]
+        shown_columns = list(dict.fromkeys([*varying, *asked]))
+        parts = [f"row {number}: " + "; ".join(f"{table.columns[i]}: {cells[i]}" for i in shown_columns
+                                                 if cells[i].strip()) for number, cells in rows]
+        text = f"{where}, matching rows: " + " | ".join(parts) + f" [{n}]"
+        if missing:
+            text += " (suppressed or missing in row " + ", ".join(str(r) for r, _ in missing) + ")"
+        return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_rows")), passage)
