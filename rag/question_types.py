@@ -1,32 +1,47 @@
-"""What kind of figure a question asks for: "how many" wants a count, "what share" a percentage, and so on."""
+"""What a question asks for: "how many" wants a count, "what share" a percentage, "who" a name, and so on.
+
+The rules are general English interrogatives and units of measure, never words of a corpus."""
 
 from __future__ import annotations
 
 import re
 
-# (pattern, accepted figure kinds), first match wins
-_RULES: list[tuple[str, tuple[str, ...]]] = [
+# (pattern, answer type, accepted figure kinds), first match wins
+_RULES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\bhow (?:many|much) (?:tonnes|tons|kilograms|kilos|kg|pounds|lbs|grams)\b|\bhow much (?:weight|mass)\b",
-     ("quantity",)),
-    (r"\bhow long\b|\bhow many (?:hours|days|weeks|months|years)\b|\bfor how long\b|\bduration\b", ("duration",)),
-    (r"\bwhat (?:share|percentage|percent|proportion|fraction|portion)\b|\bhow much of\b|\bwhat rate\b|"
-     r"\bwhich rate\b|\bhow high\b.*\b(?:tariff|duty|rate)\b|\b(?:tariff|duty) rate\b|\bby how much\b|"
-     r"\bhow big (?:a|was the) (?:fall|drop|decline|increase|rise)\b|\bpercent", ("percent",)),
+     "quantity", ("quantity",)),
+    (r"\bhow long\b|\bhow many (?:hours|days|weeks|months|years|minutes)\b|\bfor how long\b", "duration",
+     ("duration",)),
+    (r"\bwhat (?:share|percentage|percent|proportion|fraction|portion)\b|\bhow much of\b|\bwhat (?:\w+ )?rate\b|"
+     r"\bwhich (?:\w+ )?rate\b|\bby how much\b|\bpercent|\bwhat (?:\w+ )?level\b",
+     "percent", ("percent",)),
     (r"\bhow much\b.*\b(?:cost|worth|spend|spent|fund|funding|budget|money|dollars?|pay|paid|invest)|"
-     r"\b(?:cost|worth|price|value|budget)\b.*\?$|\bhow much money\b|\bhow big\b.*\b(?:plan|package|budget)\b",
-     ("money",)),
-    (r"\bhow many\b|\bnumber of\b|\bhow often\b|\bcount\b", ("count", "rate")),
-    (r"\bwhat (?:year|date|month|day)\b|\bwhen\b|\bsince when\b|\bwhich year\b|\bin what year\b", ("year", "date")),
-    (r"\b(?:tariff|duty|rate)\b", ("percent",)),
+     r"\bwhat (?:did|does|do|will|would) .*\b(?:spend|cost|pay|invest)\b|\bhow much money\b|\bhow big\b.*\b(?:plan|package|budget|fund)\b|\bwhat (?:\w+ )?(?:cost|budget|price)\b",
+     "money", ("money",)),
+    (r"\bhow many\b|\bnumber of\b|\bhow often\b", "count", ("count", "rate")),
+    (r"\bwhat (?:year|date|month|day)\b|\bwhen\b|\bsince when\b|\bwhich year\b|\bin what year\b|"
+     r"\bon what (?:date|day)\b|\bfrom what date\b", "date", ("year", "date")),
+    (r"^\s*who\b|\bwhich (?:country|countries|agency|agencies|organi[sz]ations?|person|people|body|bodies)\b",
+     "name", ()),
+    (r"\blist\b|\bwhat (?:are|were) the\b|\bwhich\b.*\b(?:are|were)\b|\binclude[ds]?\b|\bmeasures\b", "list", ()),
 ]
+
+
+def _match(question: str, context: str) -> tuple[str, tuple[str, ...]]:
+    for text in (question, context):
+        lowered = text.lower().strip()
+        for pattern, kind, kinds in _RULES:
+            if lowered and re.search(pattern, lowered):
+                return kind, kinds
+    return "open", ()
 
 
 def expected_kinds(question: str, context: str = "") -> tuple[str, ...]:
     """Figure kinds that would answer `question` (or, failing that, the earlier question it follows up);
     empty when it asks for no particular figure."""
-    for text in (question, context):
-        lowered = text.lower().strip()
-        for pattern, kinds in _RULES:
-            if lowered and re.search(pattern, lowered):
-                return kinds
-    return ()
+    return _match(question, context)[1]
+
+
+def answer_type(question: str, context: str = "") -> str:
+    """count, percent, money, date, duration, quantity, name, list or open."""
+    return _match(question, context)[0]

@@ -1,0 +1,243 @@
+"""What a question pins: years, months and days, names, the answer type, the thing counted, and a named source.
+
+Every constraint is parsed with general English (interrogatives, prepositions, capitalisation) and the one figure
+parser; which capitalised words are names the sources know comes from the index's own vocabulary, never from a
+list of corpus words. An answering unit is then checked against the constraints: a unit that contradicts a pinned
+year, month, name or answer type cannot be the answer (see `check`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from crossbrief.rag.figures import Figure, extract_figures
+from crossbrief.rag.question_types import answer_type, expected_kinds
+
+WORD = re.compile(r"[a-z0-9]+")
+# general English function words; what is left of a question are its content words
+FUNCTION_WORDS = frozenset("""a an and are as at be been being by can could did do does doing for from had has have
+having how i if in into is it its of on or that the their them there these they this those to was were what when
+where which while who whom whose why will with would about after before than then also any much many more most
+some such per according said says say tell me our we us you your my one ones other another each every both all
+should shall may might must not no nor only own same so too very just over under again further once here
+out up down off above below between through during until against among""".split())
+_NAME = re.compile(r"\b([A-Z][a-zA-Z]{2,}(?:[-'][A-Za-z]+)?)(?:'s)?\b")
+_SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*[\"'(]*$")
+# a source named in the question: "according to the February 2025 order", "per the 2023 fact sheet"
+_SOURCE_PHRASE = re.compile(r"\b(?:according to|per|as stated in|as set out in|in|under|by) (?:the|its|their|this|that) "
+                            r"([^,?.;]{3,60})", re.IGNORECASE)
+_WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+MONTHS = frozenset(m.lower() for m in ("January", "February", "March", "April", "May", "June", "July", "August",
+                                       "September", "October", "November", "December"))
+_HOW_MANY = re.compile(r"\bhow many ([a-z]+(?:\s[a-z]+)?)", re.IGNORECASE)
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in WORD.findall(text.lower()) if w not in FUNCTION_WORDS and len(w) > 1]
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper, enough to match "seizures"/"seized" and "countries"/"country"."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    for suffix in ("ing", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def name_key(name: str) -> str:
+    """The part of a name its other forms share ("Canadian" and "Canada" -> "cana"): the name without up to
+    three trailing letters, never shorter than four."""
+    lowered = name.lower()
+    return lowered[: max(4, len(lowered) - 3)] if len(lowered) > 4 else lowered
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` names `name`, in another form ("Canadian"/"Canada") or, for an acronym, spelt out."""
+    if name.isupper():
+        return re.search(r"\b" + re.escape(name) + r"\b", text) is not None or name in initials(text)
+    return re.search(r"\b" + re.escape(name_key(name)), text.lower()) is not None
+
+
+def initials(text: str) -> set[str]:
+    """Acronyms of the runs of capitalised words in `text` ("United States" -> "US")."""
+    runs = re.findall(r"(?:\b[A-Z][a-z]+(?:\s+(?:of|and|for|the)?\s*)?){2,}", text)
+    return {"".join(w[0] for w in run.split() if w[:1].isupper()) for run in runs}
+
+
+def sentence_names(text: str) -> tuple[str, ...]:
+    """Names a sentence mentions (as `question_names` reads them)."""
+    return question_names(text)
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What a question pins. Empty fields pin nothing. Names are not a hard requirement (a capital may stand
+    for its country), only a feature; years, months and the answer type are."""
+
+    years: frozenset[int] = frozenset()
+    months: frozenset[tuple[int, int]] = frozenset()  # (year, month)
+    names: tuple[str, ...] = ()  # capitalised names of places, bodies, people
+    kinds: tuple[str, ...] = ()  # figure kinds that answer it (count, percent, money, date, year, duration...)
+    answer: str = "open"  # count | percent | money | date | duration | rate | quantity | name | list | open
+    counted: str = ""  # the stemmed noun a "how many" question counts
+    source_words: frozenset[str] = frozenset()  # content words of a named source ("fact sheet", "order")
+    words: tuple[str, ...] = field(default=())  # stemmed content words of the question
+
+    @property
+    def pins_date(self) -> bool:
+        return bool(self.years or self.months)
+
+
+def _dates(figures: list[Figure]) -> tuple[set[int], set[tuple[int, int]]]:
+    years: set[int] = set()
+    months: set[tuple[int, int]] = set()
+    for figure in figures:
+        if figure.kind == "year" and 1900 <= figure.value <= 2100:
+            years.add(int(figure.value))
+        elif figure.kind == "date" and figure.unit == "month":
+            year, month = divmod(int(figure.value), 100)
+            years.add(year)
+            months.add((year, month))
+        elif figure.kind == "date" and figure.unit == "day":
+            day = dt.date.fromordinal(int(figure.value))
+            years.add(day.year)
+            months.add((day.year, day.month))
+    return years, months
+
+
+def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:
+    """Years and (year, month)s a piece of text mentions, with bare four-digit years counted as years."""
+    years, months = _dates(extract_figures(text))
+    years |= {int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", text)}
+    return years, months
+
+
+def question_names(question: str) -> tuple[str, ...]:
+    """Capitalised words in the question that do not open a sentence: names of places, bodies and people
+    (month names left out: months are dates)."""
+    names = []
+    for match in _NAME.finditer(question):
+        word = match.group(1)
+        if _SENTENCE_START.search(question[: match.start()]):
+            continue
+        if word.lower() in FUNCTION_WORDS or word.lower() in MONTHS:
+            continue
+        names.append(word)
+    return tuple(dict.fromkeys(names))
+
+
+def parse(question: str, context: str = "") -> Constraints:
+    """The constraints of `question`; `context` (the question a follow-up leans on) fills in what it leaves open."""
+    figures = extract_figures(question)
+    years, months = _dates(figures)
+    # a follow-up that asks in its own words ("Which of them...?") does not inherit the earlier answer type
+    inherit = context if not _WH.search(question) else ""
+    kinds = expected_kinds(question, inherit)
+    kind = answer_type(question, inherit)
+    counted = ""
+    match = _HOW_MANY.search(question) or (_HOW_MANY.search(context) if context else None)
+    if match:
+        counted = stem(match.group(1).split()[0])
+        if counted in FUNCTION_WORDS or counted in {"time", "year", "day", "hour", "week", "month"}:
+            counted = ""
+    source_words: set[str] = set()
+    for phrase in _SOURCE_PHRASE.finditer(question):
+        words = [w for w in content_words(phrase.group(1)) if not w.isdigit()]
+        if figures_in(phrase.group(1)):
+            source_words.update(stem(w) for w in words if not extract_figures(w))
+    names = question_names(question) or (question_names(context) if context else ())
+    return Constraints(frozenset(years), frozenset(months), names, kinds, kind, counted,
+                       frozenset(source_words), tuple(dict.fromkeys(stem(w) for w in content_words(question))))
+
+
+def figures_in(text: str) -> bool:
+    """Whether a phrase holds a date or year: only then does "in the 2023 fact sheet" name a source."""
+    return any(f.kind in ("year", "date") for f in extract_figures(text))
+
+
+@dataclass(frozen=True)
+class Check:
+    """How a unit stands against the constraints: fractions in [0, 1] and a reason when it contradicts one."""
+
+    date: float  # 1 pinned date met, 0.5 nothing pinned or nothing said, 0 contradicted
+    names: float  # share of pinned names the unit's passage mentions (1 when none pinned)
+    names_near: float  # share of pinned names the unit itself (sentence, title, heading) mentions
+    other_names: float  # 1 when the unit names places or bodies and none of them is one the question names
+    kind: float  # 1 holds a figure of the asked kind, 0 does not (1 when none asked)
+    counted: float  # 1 a figure is followed by the counted noun
+    source: float  # share of a named source's words in the unit's title (1 when none named)
+    contradiction: str = ""  # "year 2021", "name India", "kind count" ...
+
+
+def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], context: str, passage_text: str,
+          passage_date: str | None) -> Check:
+    """Checks one unit (a sentence with `context`: title, heading, the sentence before; and its whole passage)."""
+    contradiction = ""
+    date = 0.5
+    if constraints.pins_date:
+        years, months = unit_dates(sentence)
+        near_years, near_months = unit_dates(context)
+        published = (int(passage_date[:4]), int(passage_date[5:7])) if passage_date and len(passage_date) >= 7 else None
+        # the sentence's own dates speak for it; only a sentence that names none is read with its context
+        year_ok = bool(constraints.years & (years or near_years)) or bool(
+            published and published[0] in constraints.years and not years)
+        month_ok = not constraints.months or bool(constraints.months & (months or near_months)) or bool(
+            published and published in constraints.months and not months)
+        if year_ok and month_ok:
+            date = 1.0
+        elif years - constraints.years and not (constraints.years & years):
+            contradiction = f"year {max(years - constraints.years)}"
+            date = 0.0
+        elif constraints.months and months and not (constraints.months & months):
+            year, month = max(months)
+            contradiction = f"month {dt.date(year, month, 1):%B %Y}"
+            date = 0.0
+        elif not year_ok and constraints.years and (near_years - constraints.years) and not years:
+            date = 0.25  # the passage speaks of another year; the sentence itself says none
+    names = names_near = 1.0
+    other_names = 0.0
+    if constraints.names:  # soft signals: "Washington" may stand for a country its sources call by name
+        where = f"{context} {passage_text}"
+        names = sum(1 for n in constraints.names if mentions(where, n)) / len(constraints.names)
+        names_near = sum(1 for n in constraints.names if mentions(f"{context} {sentence}", n)) / len(constraints.names)
+        own = sentence_names(sentence)
+        if own and not names_near and not any(mentions(" ".join(constraints.names), n) for n in own):
+            other_names = 1.0
+    kind = 1.0
+    if constraints.kinds:
+        kind = 1.0 if any(f.kind in constraints.kinds for f in figures) else 0.0
+        if not kind and not contradiction:
+            contradiction = f"kind {constraints.answer}"
+    counted = 0.0
+    if constraints.counted:
+        for figure in figures:
+            after = sentence[figure.end:figure.end + 60].lower()
+            if any(stem(w) == constraints.counted for w in WORD.findall(after)[:4]):
+                counted = 1.0
+                break
+    source = 1.0
+    if constraints.source_words:
+        title_words = {stem(w) for w in content_words(context)}
+        source = len(constraints.source_words & title_words) / len(constraints.source_words)
+    return Check(date, names, names_near, other_names, kind, counted, source, contradiction)
+
+
+def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
+    """A user-facing sentence for a question whose nearest evidence contradicts what it pins."""
+    what, _, value = contradiction.partition(" ")
+    if what == "year":
+        asked = ", ".join(str(y) for y in sorted(constraints.years))
+        return f"The sources give no figure for {asked}; the nearest is {value}."
+    if what == "month":
+        asked = ", ".join(f"{dt.date(y, m, 1):%B %Y}" for y, m in sorted(constraints.months))
+        return f"The sources give nothing for {asked}; the nearest is {value}."
+    if what == "name":
+        return f"The closest passages say nothing about {value}."
+    if what == "kind":
+        article = "an" if value[:1] in "aeiou" else "a"
+        return f"The closest passages hold no {value} that answers this." if value != "open" else \
+            f"The closest passages hold {article} different kind of figure."
+    return "The sources do not say."

@@ -1,0 +1,89 @@
+"""Question constraints: what a question pins, and how a unit of evidence stands against it (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crossbrief.rag.constraints import check, mentions, near_miss_reason, parse
+from crossbrief.rag.figures import extract_figures
+from crossbrief.rag.question_types import answer_type
+
+
+def test_years_months_and_the_answer_type_are_parsed() -> None:
+    pinned = parse("How many widgets did Norland export in 2020?")
+    assert pinned.years == {2020} and not pinned.months
+    assert pinned.answer == "count" and pinned.counted == "widget"
+    assert pinned.names == ("Norland",)
+    dated = parse("What levy did the February 2025 order set?")
+    assert dated.months == {(2025, 2)} and dated.years == {2025}
+    assert dated.pins_date
+
+
+def test_a_named_source_is_parsed_with_its_date() -> None:
+    pinned = parse("According to the 2023 fact sheet, how many ports were closed?")
+    assert pinned.years == {2023}
+    assert pinned.source_words == {"fact", "sheet"}
+    assert not parse("How many ports were closed in the north?").source_words
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How many inspectors were hired?", "count"),
+    ("What share of the budget went to schools?", "percent"),
+    ("How much did the bridge cost?", "money"),
+    ("When did the council first meet?", "date"),
+    ("For how long was the road closed?", "duration"),
+    ("Who chairs the committee?", "name"),
+    ("What measures did the plan include?", "list"),
+    ("Why was the decision taken?", "open"),
+])
+def test_answer_types_come_from_general_interrogatives(question: str, kind: str) -> None:
+    assert answer_type(question) == kind
+
+
+def test_a_follow_up_asking_in_its_own_words_does_not_inherit_the_answer_type() -> None:
+    assert parse("Which of them was the most common?", context="How many new substances were found?").answer != "count"
+    assert parse("And in 2021?", context="How many new substances were found?").answer == "count"
+
+
+def _check(question: str, sentence: str, context: str = "", date: str | None = None):  # type: ignore[no-untyped-def]
+    return check(parse(question), sentence, tuple(extract_figures(sentence)), context, sentence, date)
+
+
+def test_a_unit_naming_another_year_contradicts_a_pinned_year() -> None:
+    stands = _check("How many widgets were exported in 2020?", "Exports reached 4,000 widgets in 2021.")
+    assert stands.contradiction == "year 2021" and stands.date == 0
+    assert not _check("How many widgets were exported in 2021?", "Exports reached 4,000 widgets in 2021.").contradiction
+
+
+def test_the_sentence_own_year_speaks_before_its_context() -> None:
+    stands = _check("How many widgets were exported in 2020?", "Exports reached 4,000 widgets in 2021.",
+                    context="Trade review 2020-2021")
+    assert stands.contradiction == "year 2021"
+    undated = _check("How many widgets were exported in 2020?", "Exports reached 4,000 widgets.",
+                     context="Trade review 2020")
+    assert not undated.contradiction and undated.date == 1
+
+
+def test_a_unit_without_a_figure_of_the_asked_kind_cannot_answer() -> None:
+    assert _check("How many widgets were exported?", "Exports of widgets grew strongly.").contradiction == "kind count"
+    assert _check("Why did exports grow?", "Exports of widgets grew strongly.").contradiction == ""
+
+
+def test_names_are_a_signal_not_a_veto() -> None:
+    stands = _check("How many crime groups operate in Norland?", "Officials count more than 600 crime groups in Sudmark.")
+    assert not stands.contradiction
+    assert stands.names == 0 and stands.other_names == 1
+    assert _check("How many crime groups operate in Norland?", "Norland counts more than 600 crime groups.").names_near == 1
+
+
+def test_names_match_their_other_forms_and_acronyms() -> None:
+    assert mentions("Norlandian exporters", "Norland")
+    assert mentions("the United Provinces agreed", "UP")
+    assert not mentions("Sudmark exporters", "Norland")
+
+
+def test_a_near_miss_reason_names_what_was_asked_and_what_the_sources_hold() -> None:
+    pinned = parse("How many widgets were exported in 2020?")
+    assert near_miss_reason(pinned, "year 2021") == "The sources give no figure for 2020; the nearest is 2021."
+    monthly = parse("What levy did the February 2025 order set?")
+    assert "February 2025" in near_miss_reason(monthly, "month August 2025")
