@@ -1,0 +1,204 @@
+"""Tables stay tables: every loader keeps rows whole with their header, chunks never cut a row, a big table is
+described rather than embedded row by row, and the table store follows the manifest through every ingest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crossbrief.config import Settings
+from crossbrief.index.chunking import Chunker
+from crossbrief.index.documents import Document, render_table
+from crossbrief.index.factory import build_ingester
+from crossbrief.index.loaders import load
+from crossbrief.index.manifest import Manifest
+from crossbrief.index.table_store import TableStore
+from crossbrief.index.tables import profile_table
+
+
+def _chunker(chunk_tokens: int = 40) -> Chunker:
+    return Chunker(lambda text: len(text.split()) * 2, chunk_tokens=chunk_tokens, overlap_tokens=5)
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+PROSE = " ".join(f"Sentence {i} says something about the yearly report and its figures." for i in range(12))
+MD_TABLE = f"""# Report
+
+{PROSE}
+
+## Revenue by segment
+
+| Segment | 2019 | 2018 |
+|---|---|---|
+| Cloud services | $1,200 | $900 |
+| Consulting | 300 | 250 |
+| Total | 1,500 | 1,150 |
+
+{PROSE}
+"""
+
+
+def _assert_rows_whole(doc: Document, expected_rows: int, columns: tuple[str, ...]) -> None:
+    chunks = _chunker().chunk(doc)
+    table_chunks = [c for c in chunks if c.kind == "table"]
+    rows = [line for c in table_chunks for line in c.text.split("\n")[1:]]
+    assert len(rows) == expected_rows
+    for row in rows:
+        assert all(f"{name}: " in row for name in columns[1:]), row
+    assert all(c.text.startswith("Table: ") for c in table_chunks)
+    assert not any("|" in c.text or "Row 1:" in c.text for c in chunks if c.kind == "text")
+
+
+def test_markdown_pipe_table_rows_stay_whole_with_their_header(tmp_path: Path) -> None:
+    doc = load(_write(tmp_path, "report.md", MD_TABLE))
+    (table,) = doc.tables
+    assert table.columns == ("Segment", "2019", "2018")
+    assert table.rows[0] == ("Cloud services", "$1,200", "$900")
+    assert table.caption == "Revenue by segment"
+    _assert_rows_whole(doc, 3, table.columns)
+
+
+def test_html_table_is_read_as_rows_not_one_block_per_cell(tmp_path: Path) -> None:
+    page = ("<html><head><title>T</title></head><body><h1>Staff</h1><p>Intro text for the page.</p><table>"
+            "<caption>Staff by team</caption><thead><tr><th>Team</th><th>2020</th><th>2021</th></tr></thead>"
+            "<tr><td>Sales</td><td>12</td><td>15</td></tr><tr><td>Operations</td><td>7</td><td>n/a</td></tr>"
+            "</table><p>After the table.</p></body></html>")
+    doc = load(_write(tmp_path, "page.html", page))
+    (table,) = doc.tables
+    assert table.columns == ("Team", "2020", "2021") and table.caption == "Staff by team"
+    assert "Row 2: Team: Operations; 2020: 7; 2021: n/a" in doc.text
+    assert "\n\nSales\n\n" not in doc.text
+    _assert_rows_whole(doc, 2, table.columns)
+
+
+def test_docx_table_rows_keep_their_header(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Seizures", level=1)
+    document.add_paragraph("Seizures rose over the period.")
+    grid = document.add_table(rows=3, cols=3)
+    for r, cells in enumerate([("Port", "2022", "2023"), ("North", "10", "12"), ("South", "4", "9")]):
+        for c, text in enumerate(cells):
+            grid.cell(r, c).text = text
+    path = tmp_path / "seizures.docx"
+    document.save(str(path))
+    doc = load(path)
+    (table,) = doc.tables
+    assert table.columns == ("Port", "2022", "2023") and table.caption == "Seizures"
+    assert "Row 2: Port: South; 2022: 4; 2023: 9" in doc.text
+    _assert_rows_whole(doc, 2, table.columns)
+
+
+def test_csv_is_one_structured_table(tmp_path: Path) -> None:
+    doc = load(_write(tmp_path, "d.csv", "Region,Year,Value\nNorth,2020,4\nSouth,2020,Suppr.\n"))
+    (table,) = doc.tables
+    assert table.columns == ("Region", "Year", "Value")
+    assert table.rows == (("North", "2020", "4"), ("South", "2020", "Suppr."))
+    assert doc.text[table.row_starts[1]:].startswith("Row 2: Region: South; Year: 2020; Value: Suppr.")
+
+
+def test_wide_table_does_not_repeat_its_header_in_every_chunk() -> None:
+    columns = [f"Measure number {i}" for i in range(60)]
+    rows = [[str(r * 100 + i) for i in range(60)] for r in range(3)]
+    text, table = render_table("wide.csv", columns, rows, "Wide", 0)
+    doc = Document(source="/x/wide.csv", text=text, title="Wide", kind="csv", tables=(table,))
+    chunks = Chunker(lambda t: len(t.split()) * 2, max_pieces=256).chunk(doc)
+    assert len(chunks) <= 12
+    assert all(len(c.text.split()) * 2 <= 256 for c in chunks)
+    # every cell is still in some chunk, under its column name
+    joined = "\n".join(c.text for c in chunks)
+    assert all(f"Measure number {i}: {200 + i}" in joined for i in range(60))
+
+
+def test_big_table_is_described_not_embedded_row_by_row() -> None:
+    regions = ["All", "North", "South", "East"]
+    rows = [[region, str(2000 + y), str(y * 10 + i)] for y in range(100) for i, region in enumerate(regions)]
+    text, table = render_table("big.csv", ["Region", "Year", "Value"], rows, "Big", 0)
+    doc = Document(source="/x/big.csv", text=text, title="Big", kind="csv", tables=(table,))
+    chunks = _chunker().chunk(doc)
+    assert len(chunks) < len(rows) / 10
+    assert chunks[0].kind == "table-summary" and "400 rows" in chunks[0].text
+    assert any("rows with Region: South" in c.text for c in chunks)
+
+
+def test_overall_value_is_found_from_the_data() -> None:
+    rows = [[region, str(year), unit, str(value * (1 if unit == "Number" else 10))]
+            for year in (2020, 2021) for unit in ("Number", "Percent")
+            for region, value in (("Everywhere", 10), ("North", 4), ("South", 6))]
+    _, table = render_table("t.csv", ["Region", "Year", "Unit", "Value"], rows, "", 0)
+    profile = {c.name: c for c in profile_table(table).columns}
+    assert profile["Region"].overall == "Everywhere"
+    assert profile["Unit"].overall is None and profile["Year"].overall is None
+    assert profile["Value"].numeric and not profile["Value"].values
+
+
+# -- the table store follows the manifest ------------------------------------------------------------------------
+
+def _store_state(settings: Settings) -> set[tuple[str, str]]:
+    return TableStore.open(settings.catalog_url).versions()
+
+
+def _manifest_state(settings: Settings) -> set[tuple[str, str]]:
+    return {(k, r.content_hash) for k, r in Manifest.load(settings).sources.items()}
+
+
+def test_table_store_follows_ingest_change_and_remove(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    data = _write(corpus, "d.csv", "Region,Year,Value\nNorth,2020,4\nSouth,2020,6\n")
+    _write(corpus, "r.md", MD_TABLE)
+    settings = Settings(home=tmp_path / "home")
+    build_ingester(settings, embedder).ingest([corpus])
+    store = TableStore.open(settings.catalog_url)
+    assert _store_state(settings) == _manifest_state(settings)
+    assert sorted(t.n_rows for t in store.tables()) == [2, 3]
+    before = store.tables()
+
+    again = build_ingester(settings, embedder).ingest([corpus])
+    assert again.files_unchanged == 2 and store.tables() == before  # nothing rewritten
+
+    data.write_text("Region,Year,Value\nNorth,2020,5\nSouth,2020,6\nEast,2020,1\n", encoding="utf-8")
+    build_ingester(settings, embedder).ingest([corpus])
+    assert _store_state(settings) == _manifest_state(settings)
+    csv_tables = [t for t in store.tables() if t.source.endswith("d.csv")]
+    assert len(csv_tables) == 1 and csv_tables[0].n_rows == 3
+    numbers = store.row_numbers(csv_tables[0].table_id, {0: ["North"]})
+    assert store.rows(csv_tables[0].table_id, numbers) == [(1, ("North", "2020", "5"))]
+
+    ingester = build_ingester(settings, embedder)
+    ingester.remove(str(data.resolve()))
+    assert [t.source for t in store.tables()] == [str((corpus / "r.md").resolve())]
+    assert _store_state(settings) == _manifest_state(settings)
+
+
+def test_crash_between_table_write_and_manifest_is_repaired(tmp_path: Path, embedder,  # type: ignore[no-untyped-def]
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    data = _write(corpus, "d.csv", "Region,Year,Value\nNorth,2020,4\nSouth,2020,6\n")
+    settings = Settings(home=tmp_path / "home")
+    build_ingester(settings, embedder).ingest([corpus])
+    data.write_text("Region,Year,Value\nNorth,2020,9\n", encoding="utf-8")
+
+    ingester = build_ingester(settings, embedder)
+
+    def crash() -> None:
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(ingester.manifest, "save", crash)
+    with pytest.raises(RuntimeError):
+        ingester.ingest([corpus])
+    monkeypatch.undo()
+    assert len(_store_state(settings)) == 2  # the new version was written, the manifest still names the old
+
+    build_ingester(settings, embedder).ingest([corpus])
+    assert _store_state(settings) == _manifest_state(settings)
+    (table,) = TableStore.open(settings.catalog_url).tables()
+    assert table.n_rows == 1
