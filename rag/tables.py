@@ -26,10 +26,13 @@ _WORD = re.compile(r"[a-z0-9]+(?:\.\d+)?")
 # function words: they carry no link between a question and a table value
 _STOPWORDS = frozenset("""a an the of in on at to for from by with and or as is are was were be been what which who
 how many much did does do has have had its their this that these those than per into over under about there all
-any each tell me give show number""".split())
+any each tell me give show""".split())
 # words that mark a value as a ratio rather than a count (units, not corpus words)
 _RATIO_MARKS = ("%", "percent", "rate", "ratio", "proportion", "share", "per ")
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
+# a question about causes, means or descriptions is answered from prose, never from a table's cells
+_ASKS_WHY_OR_HOW = re.compile(r"\bwhy\b|\breasons?\b|\bhow (?:do|does|did|is|are|was|were|can|will)\b|\bexplain|"
+                              r"\bdescribe\b|\bwhat (?:does|do|did) .* (?:show|include|mean)\b", re.IGNORECASE)
 _ASKS_RATIO = re.compile(r"%|\bpercent|\bshare\b|\bproportion\b|\brate\b|\bratio\b", re.IGNORECASE)
 
 
@@ -122,6 +125,8 @@ class TableAnswerer:
     min_score: float = 2.0
 
     def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None) -> TableAnswer | None:
+        if _ASKS_WHY_OR_HOW.search(question.query):
+            return None
         ranked_sources = list(dict.fromkeys(p.source for p in passages))
         sources = list(filters.sources) if filters and filters.sources else ranked_sources
         if not sources:

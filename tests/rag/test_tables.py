@@ -1,0 +1,82 @@
+"""Table questions answered by filtering rows: overall values as defaults, counts for "how many", suppressed
+values said to be suppressed, and a citation that quotes the row with its column names and number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crossbrief.index.documents import render_table
+from crossbrief.index.table_store import TableStore
+from crossbrief.rag.citations import check_answer
+from crossbrief.rag.models import Filters, Passage, Question
+from crossbrief.rag.tables import TableAnswerer
+
+SOURCE = "/data/harms.csv"
+
+
+def _rows() -> list[list[str]]:
+    rows = []
+    for year in ("2020", "2021"):
+        for unit, scale in (("Number", 1), ("Rate per 100,000", 0.1)):
+            for place, value in (("Whole country", 100), ("Lakeside", 40), ("Hillside", 60)):
+                cell = f"{value * scale:g}"
+                if (place, year, unit) == ("Hillside", "2021", "Number"):
+                    cell = "Suppr."
+                rows.append([place, year, unit, cell])
+    return rows
+
+
+@pytest.fixture
+def answerer(tmp_path: Path) -> TableAnswerer:
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("harms.csv", ["Place", "Year", "Unit", "Value"], _rows(), "Harms", 0)
+    store.write(SOURCE, "hash1", [table])
+    return TableAnswerer(store)
+
+
+def _passages() -> list[Passage]:
+    return [Passage(n=1, chunk_id="c1", text="Table: Harms\n12 rows.", source=SOURCE, title="Harms", date=None,
+                    page=None, heading="Harms", start=0, end=0, kind="table-summary")]
+
+
+def test_unpinned_column_takes_the_overall_value(answerer: TableAnswerer) -> None:
+    found = answerer.answer(Question("What was the number counted in 2020?"), _passages())
+    assert found is not None
+    assert found.passage.text == "Row 1: Place: Whole country; Year: 2020; Unit: Number; Value: 100"
+
+
+def test_pinned_value_filters_rows(answerer: TableAnswerer) -> None:
+    found = answerer.answer(Question("How many in Lakeside in 2021?"), _passages())
+    assert found is not None and "Value: 40" in found.draft.text and "Year: 2021" in found.draft.text
+
+
+def test_how_many_wants_counts_not_rates(answerer: TableAnswerer) -> None:
+    found = answerer.answer(Question("How many in Hillside in 2020?"), _passages())
+    assert found is not None and "Unit: Number" in found.passage.text and "Rate" not in found.passage.text
+    rate = answerer.answer(Question("What was the rate in Hillside in 2020?"), _passages())
+    assert rate is not None and "Unit: Rate per 100,000" in rate.passage.text
+
+
+def test_suppressed_value_is_said_to_be_suppressed_with_its_row(answerer: TableAnswerer) -> None:
+    found = answerer.answer(Question("How many in Hillside in 2021?"), _passages())
+    assert found is not None
+    assert "suppressed" in found.draft.text and "Suppr." in found.draft.text and "row 9" in found.draft.text
+
+
+def test_citation_quotes_the_row_with_column_names_and_number(answerer: TableAnswerer) -> None:
+    found = answerer.answer(Question("How many in Lakeside in 2020?"), _passages())
+    assert found is not None
+    passages = [*_passages(), found.passage]
+    checked = check_answer(found.draft.text, passages)
+    (citation,) = checked.citations
+    assert citation.quote == "Row 2: Place: Lakeside; Year: 2020; Unit: Number; Value: 40"
+    assert citation.source == SOURCE
+    assert checked.figures and all(f.supported for f in checked.figures)
+
+
+def test_unlinked_or_causal_questions_are_left_to_the_prose_answerer(answerer: TableAnswerer) -> None:
+    assert answerer.answer(Question("What did the minister announce?"), _passages()) is None
+    assert answerer.answer(Question("Why did Lakeside rise in 2021?"), _passages()) is None
+    assert answerer.answer(Question("How many in Lakeside in 2020?"), [], Filters()) is None
