@@ -97,7 +97,7 @@ def grow_index(settings: Settings, size: int, rng: random.Random) -> None:
     sentences = [s for c in real for s in c.text.split(". ") if len(s) > 30] or ["filler sentence about borders"]
     existing = store.count()
     need = size - existing
-    manifest = Manifest.load(settings.manifest_path)
+    manifest = Manifest.load(settings)
     ids: list[str] = []
     for start in range(0, max(need, 0), 2000):
         batch = min(2000, need - start)

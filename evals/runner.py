@@ -64,7 +64,7 @@ def run_eval(settings: Settings, case_set: CaseSet, corpus: Path | None = None, 
     home = eval_home(settings, corpus)
     eval_settings = settings.model_copy(update={"home": home})
     embedder = embedder or build_embedder(settings)
-    with ingest_lock(home):
+    with ingest_lock(eval_settings):
         report = build_ingester(eval_settings, embedder).ingest([corpus], prune=True)
     service = build(eval_settings, embedder)
     results = []

@@ -27,6 +27,6 @@ def build_ingester(settings: Settings, embedder: Embedder | None = None) -> Inge
             embedder.count_word_pieces, settings.index.chunk_tokens, settings.index.overlap_tokens,
             settings.index.csv_rows_per_chunk,
         ),
-        manifest=Manifest.load(settings.manifest_path),
+        manifest=Manifest.load(settings),
         max_file_bytes=int(settings.index.max_file_mb * 1e6),
     )

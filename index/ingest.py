@@ -9,17 +9,17 @@ also drops an entry whose chunks went missing, so that file is ingested again.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 import numpy as np
 
+from crossbrief import catalog
 from crossbrief.index.chunking import Chunker
 from crossbrief.index.documents import Chunk
 from crossbrief.index.embedding import Embedder
@@ -27,6 +27,9 @@ from crossbrief.errors import IngestError
 from crossbrief.index.loaders import SUPPORTED_SUFFIXES, load
 from crossbrief.index.manifest import Manifest, SourceRecord
 from crossbrief.index.store import ChunkStore
+
+if TYPE_CHECKING:
+    from crossbrief.config import Settings
 
 Progress = Callable[[int, int, str], None]
 # Bump when loading or chunking changes what a file turns into: those sources are then re-ingested once.
@@ -87,15 +90,10 @@ def discover(paths: Sequence[Path]) -> list[Path]:
 
 
 @contextmanager
-def ingest_lock(home: Path) -> Iterator[None]:
-    """One writer at a time per data directory."""
-    home.mkdir(parents=True, exist_ok=True)
-    with (home / "ingest.lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def ingest_lock(settings: "Settings") -> Iterator[None]:
+    """One writer at a time per index, across processes and machines (a lock in the catalog database)."""
+    with catalog.exclusive(catalog.engine(settings.catalog_url), "ingest"):
+        yield
 
 
 def reconcile(manifest: Manifest, store: ChunkStore) -> int:
@@ -138,6 +136,7 @@ class Ingester:
     def ingest(self, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
+        self.manifest.reload()  # what the catalog holds now (callers hold ingest_lock while this runs)
         self._check_backend()
         report.repaired_chunks = reconcile(self.manifest, self.store)
         files = discover(paths)

@@ -1,18 +1,55 @@
-"""BM25 over the indexed chunks (bm25s), persisted beside the Chroma data and rebuilt whenever the
-manifest's fingerprint changes."""
+"""BM25 over the indexed chunks (bm25s), persisted under `<home>/bm25/<version key>/` and rebuilt whenever the
+catalog's version of the index changes (index/manifest.py `Stamp`)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import shutil
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from crossbrief.index.store import StoredChunk
 
+_TMP_PREFIX = ".tmp-"
+_TMP_MAX_AGE_S = 3600  # a temporary folder this old belongs to a process that died while saving
+
+
+def _prune(root: Path, key: str) -> None:
+    """Removes saved versions older than the one before `key`, a pre-catalog layout, and abandoned temporary
+    folders. A process still reading a removed version finds it gone and rebuilds (BM25Index.load)."""
+    version, catalog_id = _parse(key)
+    for entry in root.iterdir():
+        if entry.name == key:
+            continue
+        if entry.name.startswith(_TMP_PREFIX):
+            try:
+                stale = time.time() - entry.stat().st_mtime > _TMP_MAX_AGE_S
+            except OSError:
+                continue
+            if not stale:
+                continue
+        elif entry.name in ("meta.json", "bm25"):
+            pass  # the layout before the catalog
+        else:
+            other_version, other_catalog = _parse(entry.name)
+            if other_catalog == catalog_id and other_version >= version - 1:
+                continue  # this version or the one before it: a reader may be loading it right now
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _parse(key: str) -> tuple[int, str]:
+    """(version, catalog id) from a folder name made by manifest.Stamp.key; (-1, "") for anything else."""
+    number, _, catalog_id = key[1:].partition("-")
+    return (int(number), catalog_id) if key.startswith("v") and number.isdigit() else (-1, "")
 
 
 def _bm25s():  # type: ignore[no-untyped-def]
@@ -77,33 +114,42 @@ class BM25Index:
         return [(self.ids[i], float(scores[i])) for i in best if scores[i] > 0]
 
     @classmethod
-    def load_or_build(cls, directory: Path, fingerprint: str, chunks_loader) -> "BM25Index":  # type: ignore[no-untyped-def]
-        """Loads the saved index when its fingerprint matches, else rebuilds from `chunks_loader()` and saves."""
-        bm25s = _bm25s()
-
-        meta_path = directory / "meta.json"
-        if meta_path.exists():
-            try:
-                meta = json.loads(meta_path.read_text())
-                if meta.get("fingerprint") == fingerprint:
-                    retriever = bm25s.BM25.load(str(directory / "bm25"), load_corpus=False) if meta["ids"] else None
-                    return cls(meta["ids"], meta["sources"], meta["date_nums"], retriever)
-            except (OSError, ValueError, KeyError):
-                pass  # a damaged cache is rebuilt below
+    def load_or_build(cls, root: Path, key: str, chunks_loader: Callable[[], list[StoredChunk]]) -> "BM25Index":
+        """The index saved under `root/key`, else one built from `chunks_loader()` and saved there. Safe when
+        several threads or processes do this at once: each builds in its own temporary folder and renames it into
+        place; the first rename wins and a folder in place is never changed."""
+        loaded = cls.load(root / key)
+        if loaded is not None:
+            return loaded
         index = cls.build(chunks_loader())
-        index.save(directory, fingerprint)
+        index.save(root, key)
         return index
 
-    def save(self, directory: Path, fingerprint: str) -> None:
-        partial = directory.with_name(directory.name + ".tmp")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        if self.ids:
-            self._retriever.save(str(partial / "bm25"))  # type: ignore[attr-defined]
-        (partial / "meta.json").write_text(json.dumps({"fingerprint": fingerprint, "ids": self.ids,
-                                                      "sources": self.sources, "date_nums": self.date_nums}))
-        shutil.rmtree(directory, ignore_errors=True)
-        partial.rename(directory)
+    @classmethod
+    def load(cls, directory: Path) -> "BM25Index | None":
+        """The index saved in `directory`; None when there is none (or it was pruned or damaged meanwhile)."""
+        try:
+            meta = json.loads((directory / "meta.json").read_text())
+            retriever = _bm25s().BM25.load(str(directory / "bm25"), load_corpus=False) if meta["ids"] else None
+            return cls(meta["ids"], meta["sources"], meta["date_nums"], retriever)
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def save(self, root: Path, key: str) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=root))
+        try:
+            if self.ids:
+                self._retriever.save(str(partial / "bm25"))  # type: ignore[attr-defined]
+            (partial / "meta.json").write_text(json.dumps({"ids": self.ids, "sources": self.sources,
+                                                          "date_nums": self.date_nums}))
+            try:
+                partial.rename(root / key)
+            except OSError:
+                pass  # another thread or process saved this version first: theirs stays
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
+        _prune(root, key)
 
     def vocabulary(self) -> set[str]:
         if self._vocabulary is None:

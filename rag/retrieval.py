@@ -4,6 +4,7 @@ Filters on source and publication date apply to both."""
 from __future__ import annotations
 
 import re
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from crossbrief.index.embedding import Embedder
-from crossbrief.index.manifest import Manifest
+from crossbrief.index.manifest import Manifest, Stamp, read_stamp, saves_in_this_process
 from crossbrief.index.store import ChunkStore, StoredChunk
 from crossbrief.config import RetrievalSettings
 from crossbrief.rag.bm25 import BM25Index
@@ -72,42 +73,45 @@ class HybridRetriever:
     store: ChunkStore
     embedder: Embedder
     settings: RetrievalSettings
-    manifest_path: Path
+    catalog_url: str
     bm25_dir: Path
+    refresh_s: float = 1.0  # how often the catalog's version is looked at (at once after a save in this process)
     _bm25: BM25Index | None = None
-    _bm25_fingerprint: str | None = None
-    _manifest_seen: tuple[int, int] | None = None
+    _stamp: Stamp | None = None
+    _checked: tuple[float, int] = (float("-inf"), -1)  # (monotonic time, saves_in_this_process) of the last look
+    _lock: threading.Lock = field(default_factory=threading.Lock)
     _chunks: dict[str, StoredChunk] = field(default_factory=dict)
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="crossbrief-bm25"))
 
-    def _manifest_stamp(self) -> tuple[int, int] | None:
-        try:
-            stat = self.manifest_path.stat()
-        except FileNotFoundError:
-            return None
-        return stat.st_mtime_ns, stat.st_size
-
     def _bm25_index(self) -> BM25Index:
-        """The BM25 index for what the manifest lists; the manifest is only re-read when its file changed (it is
-        replaced atomically on every ingest), not on every question."""
-        stamp = self._manifest_stamp()
-        if self._bm25 is not None and stamp == self._manifest_seen:
+        """The BM25 index for the catalog's current version of the index. The version is read at most every
+        `refresh_s` seconds (one small SELECT), and at once after this process saved the manifest; one thread at a
+        time rebuilds, the others wait for its result."""
+        with self._lock:
+            now, saves = time.monotonic(), saves_in_this_process()
+            if self._bm25 is not None and now - self._checked[0] < self.refresh_s and saves == self._checked[1]:
+                return self._bm25
+            stamp = read_stamp(self.catalog_url)
+            if self._bm25 is None or stamp != self._stamp:
+                manifest = Manifest.open(self.catalog_url)
+                wanted = manifest.all_chunk_ids()
+                # only what this version lists: chunks of an ingest still running, or stale ones it has yet to
+                # delete, would otherwise become ids that retrieval cannot fetch
+                self._bm25 = BM25Index.load_or_build(
+                    self.bm25_dir, manifest.stamp.key, lambda: [c for c in self.store.get_all() if c.id in wanted])
+                self._stamp = manifest.stamp
+                self._chunks = {}
+            self._checked = (now, saves)
             return self._bm25
-        fingerprint = Manifest.load(self.manifest_path).fingerprint() if stamp else "empty"
-        if self._bm25 is None or fingerprint != self._bm25_fingerprint:
-            self._bm25 = BM25Index.load_or_build(self.bm25_dir, fingerprint, self.store.get_all)
-            self._bm25_fingerprint = fingerprint
-            self._chunks = {}
-        self._manifest_seen = stamp
-        return self._bm25
 
     def _chunk_meta(self, ids: list[str]) -> dict[str, StoredChunk]:
         if len(self._chunks) > _CHUNK_CACHE:
             self._chunks.clear()
-        missing = [i for i in ids if i not in self._chunks]
+        cache = self._chunks  # a new index swaps in a new dict; this question keeps using its own
+        missing = [i for i in ids if i not in cache]
         for chunk in self.store.get(missing):
-            self._chunks[chunk.id] = chunk
-        return {i: self._chunks[i] for i in ids if i in self._chunks}
+            cache[chunk.id] = chunk
+        return {i: cache[i] for i in ids if i in cache}
 
     def bm25_vocabulary(self) -> set[str]:
         return self._bm25_index().vocabulary()
@@ -165,8 +169,15 @@ class HybridRetriever:
         bm25_score = dict(bm25_ranked)
         for rank, (cid, _) in enumerate(bm25_ranked):
             fused[cid] = fused.get(cid, 0.0) + self.settings.bm25_weight / (self.settings.rrf_k + rank + 1)
-        ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
-        chunks = self._chunk_meta([cid for cid, _ in ranked])
+        ordered = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+        ranked: list[tuple[str, float]] = []
+        chunks: dict[str, StoredChunk] = {}
+        while len(ranked) < k and ordered:
+            # an id the store no longer holds (deleted since this BM25 version was read) gives way to the next
+            batch, ordered = ordered[:k - len(ranked)], ordered[k - len(ranked):]
+            found = self._chunk_meta([cid for cid, _ in batch])
+            chunks.update(found)
+            ranked.extend(item for item in batch if item[0] in found)
         # a BM25-only hit has no dense score yet: compute it so the relevance floor sees every passage
         missing = [cid for cid, _ in ranked if cid not in dense_score and cid in chunks]
         if missing:

@@ -67,7 +67,7 @@ class Crossbrief:
         """Maps file names or paths to the indexed source keys (unknown names match nothing)."""
         if not names:
             return ()
-        keys = list(Manifest.load(self.settings.manifest_path).sources)
+        keys = list(Manifest.load(self.settings).sources)
         resolved = []
         for name in names:
             exact = str(Path(name).resolve())
@@ -146,16 +146,17 @@ class Crossbrief:
 def build(settings: Settings, embedder: Embedder | None = None) -> Crossbrief:
     """Opens the index and builds every part from `settings` (raises IndexNotFound when there is no index)."""
     store = open_store(settings, create=False)
-    if not settings.index.chroma_url and not settings.manifest_path.exists():
+    manifest = Manifest.load(settings)
+    if not settings.index.chroma_url and not manifest.indexed:
         raise IndexNotFound(f"No index at {settings.home}: run `crossbrief ingest PATH` first")
-    recorded = Manifest.load(settings.manifest_path).embedding_backend if settings.manifest_path.exists() else None
+    recorded = manifest.embedding_backend
     embedder = embedder or build_embedder(settings)
     if recorded and recorded != embedder.backend:
         raise ConfigError(
             f"This index was built with the {recorded!r} embedding backend; queries with {embedder.backend!r} "
             f"would not match. Set CROSSBRIEF_INDEX__EMBEDDING_BACKEND={recorded} or re-ingest into a new home"
         )
-    retriever = HybridRetriever(store, embedder, settings.retrieval, settings.manifest_path, settings.bm25_dir)
+    retriever = HybridRetriever(store, embedder, settings.retrieval, settings.catalog_url, settings.bm25_dir)
     offline = OfflineAnswerer(embedder, settings.generation.support_threshold,
                               vocabulary=lambda: retriever.bm25_vocabulary())
     return Crossbrief(settings, store, embedder, retriever, offline)

@@ -28,7 +28,7 @@ def _contents(settings: Settings) -> dict[str, tuple[str, tuple]]:
 
 
 def assert_consistent(settings: Settings) -> None:
-    manifest = Manifest.load(settings.manifest_path)
+    manifest = Manifest.load(settings)
     assert open_store(settings).all_ids() == manifest.all_chunk_ids()
 
 
@@ -71,11 +71,11 @@ def test_prune_and_remove_drop_sources(tmp_path: Path, embedder) -> None:  # typ
     gone.unlink()
     report = build_ingester(settings, embedder).ingest([corpus], prune=True)
     assert report.files_removed == 1 and report.chunks_removed > 0
-    assert str(gone.resolve()) not in Manifest.load(settings.manifest_path).sources
+    assert str(gone.resolve()) not in Manifest.load(settings).sources
     ingester = build_ingester(settings, embedder)
     key = ingester.resolve_source("2025-02-07-canada-border-plan.md")
     assert ingester.remove(key) > 0
-    assert len(Manifest.load(settings.manifest_path).sources) == MD_FILES - 2
+    assert len(Manifest.load(settings).sources) == MD_FILES - 2
     assert_consistent(settings)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from crossbrief.errors import CrossbriefError
 from crossbrief.index.manifest import Manifest
 from crossbrief.config import Settings
 from crossbrief.index.factory import open_store
@@ -33,15 +34,14 @@ def test_kill_9_during_ingest_is_repaired_by_the_next_run(tmp_path: Path) -> Non
     corpus = _many_notes(tmp_path / "notes", 40)
     home = tmp_path / "home"
     env = {**os.environ, "CROSSBRIEF_HOME": str(home)}
-    manifest_path = home / "manifest.json"
     for kill_after_sources in (1, 12):
         process = subprocess.Popen([CROSSBRIEF, "ingest", str(corpus)], env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         deadline = time.time() + 120
         while time.time() < deadline and process.poll() is None:
             try:
-                done = len(json.loads(manifest_path.read_text())["sources"])
-            except (OSError, ValueError, KeyError):
+                done = len(Manifest.load(Settings(home=home)).sources)
+            except CrossbriefError:
                 done = 0
             if done >= kill_after_sources:
                 break
@@ -53,7 +53,7 @@ def test_kill_9_during_ingest_is_repaired_by_the_next_run(tmp_path: Path) -> Non
     final = run_cli("ingest", str(corpus), "--json", env={"CROSSBRIEF_HOME": str(home)})
     assert final.returncode == 0, final.stderr
     settings = Settings(home=home)
-    manifest = Manifest.load(settings.manifest_path)
+    manifest = Manifest.load(settings)
     assert len(manifest.sources) == 40
     assert open_store(settings).all_ids() == manifest.all_chunk_ids()
     again = json.loads(run_cli("ingest", str(corpus), "--json", env={"CROSSBRIEF_HOME": str(home)}).stdout)
@@ -129,7 +129,7 @@ def test_reference_corpus_ingests_with_every_loader(tmp_path: Path, embedder) ->
     settings = Settings(home=tmp_path / "home")
     report = build_ingester(settings, embedder).ingest([shared / "seed", shared / "whitehouse", csv_head])
     assert report.files_failed == [] and report.files_new == 1 + 23 + 1
-    manifest = Manifest.load(settings.manifest_path)
+    manifest = Manifest.load(settings)
     dated = [r for r in manifest.sources.values() if r.date]
     assert len(dated) == 24  # every document but the CSV states a date
     assert all(r.source_url for r in manifest.sources.values() if "/whitehouse/" in r.source)

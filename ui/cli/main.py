@@ -48,7 +48,7 @@ def ingest(paths: tuple[Path, ...], prune: bool, as_json: bool) -> None:
     if missing:
         raise UsageProblem(f"No such file or folder: {', '.join(missing)}")
     settings = _settings()
-    with ingest_lock(settings.home):
+    with ingest_lock(settings):
         ingester = build_ingester(settings)
         bar = TerminalProgress(enabled=not as_json and sys.stderr.isatty())
         report = ingester.ingest(list(paths), prune=prune, progress=bar)
@@ -96,9 +96,9 @@ def sources(as_json: bool) -> None:
     from crossbrief.index.manifest import Manifest
 
     settings = _settings()
-    if not settings.manifest_path.exists():
+    manifest = Manifest.load(settings)
+    if not manifest.indexed:
         raise IndexNotFound(f"No index at {settings.home}: run `crossbrief ingest PATH` first")
-    manifest = Manifest.load(settings.manifest_path)
     rows = [
         {"source": r.source, "title": r.title, "date": r.date, "chunks": len(r.chunk_ids), "kind": r.kind,
          "source_url": r.source_url, "ingested_at": r.ingested_at}
@@ -118,11 +118,12 @@ def remove(source: str) -> None:
     """Remove one source (path or file name) and its chunks from the index."""
     from crossbrief.index.factory import build_ingester
     from crossbrief.index.ingest import ingest_lock
+    from crossbrief.index.manifest import Manifest
 
     settings = _settings()
-    if not settings.manifest_path.exists():
+    if not Manifest.load(settings).indexed:
         raise IndexNotFound(f"No index at {settings.home}: run `crossbrief ingest PATH` first")
-    with ingest_lock(settings.home):
+    with ingest_lock(settings):
         ingester = build_ingester(settings)
         key = ingester.resolve_source(source)
         removed = ingester.remove(key)

@@ -17,7 +17,7 @@ from crossbrief.ui.web.uploads import save_upload
 
 def render(settings: Settings, get_embedder: Callable[[], Embedder], reset_service: Callable[[], None]) -> None:
     st.title("Sources")
-    manifest = Manifest.load(settings.manifest_path)
+    manifest = Manifest.load(settings)
     rows = [{"title": r.title, "date": r.date or "", "chunks": len(r.chunk_ids), "type": r.kind,
              "source": r.source_url or r.source} for r in sorted(manifest.sources.values(), key=lambda r: r.date or "")]
     st.caption(f"{len(rows)} sources, {sum(r['chunks'] for r in rows)} chunks")
@@ -35,7 +35,7 @@ def render(settings: Settings, get_embedder: Callable[[], Embedder], reset_servi
         names = {f"{r.title} ({r.source.rsplit('/', 1)[-1]})": key for key, r in manifest.sources.items()}
         choice = st.selectbox("Source", list(names), index=None, placeholder="Choose a source")
         if choice and st.button("Remove", type="secondary"):
-            with ingest_lock(settings.home):
+            with ingest_lock(settings):
                 removed = build_ingester(settings, get_embedder()).remove(names[choice])
             reset_service()
             st.success(f"Removed {choice} ({removed} chunks).")
@@ -56,7 +56,7 @@ def ingest_uploads(settings: Settings, get_embedder: Callable[[], Embedder], res
         return
     bar = st.progress(0.0, text="Ingesting…")
     try:
-        with ingest_lock(settings.home):
+        with ingest_lock(settings):
             ingester = build_ingester(settings, get_embedder())
             report = ingester.ingest(saved, progress=lambda n, total, path: bar.progress(
                 n / total, text=f"Ingesting {path.rsplit('/', 1)[-1]} ({n}/{total})"))
