@@ -175,7 +175,7 @@ def build_app(service: Crossbrief, engine: Engine | None = None) -> tuple[Any, S
     base_url = os.environ.get("SLACK_API_URL")
     client = WebClient(token=token, base_url=(base_url.rstrip("/") + "/") if base_url else WebClient.BASE_URL)
     signing_secret = None if os.environ.get("SLACK_APP_TOKEN") else required_env("SLACK_SIGNING_SECRET")
-    app = App(token=token, client=client, signing_secret=signing_secret,
+    app = App(client=client, signing_secret=signing_secret,
               request_verification_enabled=signing_secret is not None, logger=log)
     engine = engine or catalog_engine(settings.catalog_url)
     ensure_tables(engine)

@@ -4,14 +4,17 @@ answers a retried event once and counts a user's questions together."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import Column, Engine, Float, Integer, String, Table, and_, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from crossbrief.catalog import metadata
+
+log = logging.getLogger("crossbrief.slack")
 
 slack_events = Table(
     "slack_events", metadata,
@@ -65,6 +68,10 @@ class SeenEvents:
             return True
         except IntegrityError:
             return False
+        except SQLAlchemyError as exc:  # the catalog is unreachable: a rare double answer beats a dropped question
+            log.warning("could not record Slack event %s in the catalog (%s); answering it anyway", key,
+                        exc.__class__.__name__)
+            return True
 
 
 @dataclass
@@ -91,6 +98,13 @@ class RateLimiter:
         return int(connection.execute(select(table.c.count).where(key)).scalar_one())
 
     def allow(self, user: str) -> bool:
+        try:
+            return self._allow(user)
+        except SQLAlchemyError as exc:  # the catalog is unreachable: let the question through, say so in the log
+            log.warning("rate limit not checked (%s)", exc.__class__.__name__)
+            return True
+
+    def _allow(self, user: str) -> bool:
         now = time.time()
         window, elapsed = divmod(now, WINDOW_S)
         current = int(window)
