@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from sqlalchemy import Column, Engine, Index, Integer, String, Table as SqlTable, Text, and_, delete, insert, select
+from sqlalchemy import Column, Engine, Index, Integer, String, Table as SqlTable, Text, and_, delete, insert, intersect, select
 
 from crossbrief import catalog
 from crossbrief.index.documents import Table
@@ -174,17 +174,14 @@ class TableStore:
 
     def row_numbers(self, table: str, pinned: Mapping[int, Sequence[str]]) -> set[int]:
         """Numbers of the rows whose cell, in every pinned (categorical) column, is one of the pinned values."""
-        numbers: set[int] | None = None
         with self.engine.connect() as conn:
-            for column, values in pinned.items():
-                query = select(CELLS.c.row_number).where(
-                    CELLS.c.table_id == table, CELLS.c.column_index == column, CELLS.c.value.in_(list(values)))
-                found = {r[0] for r in conn.execute(query)}
-                numbers = found if numbers is None else numbers & found
-        if numbers is None:
-            with self.engine.connect() as conn:
+            if not pinned:
                 return {r[0] for r in conn.execute(select(ROWS.c.row_number).where(ROWS.c.table_id == table))}
-        return numbers
+            selects = [select(CELLS.c.row_number).where(CELLS.c.table_id == table, CELLS.c.column_index == column,
+                                                        CELLS.c.value.in_(list(values)))
+                       for column, values in pinned.items()]
+            query = selects[0] if len(selects) == 1 else intersect(*selects)
+            return {r[0] for r in conn.execute(query)}
 
     def rows(self, table: str, numbers: Iterable[int]) -> list[tuple[int, tuple[str, ...]]]:
         wanted = sorted(numbers)

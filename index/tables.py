@@ -232,3 +232,54 @@ def _largest(rows: tuple[tuple[str, ...], ...], column: int, crossed: list[int],
         return None
     leader, won = wins.most_common(1)[0]
     return leader if won >= 0.8 * compared else None
+
+
+_CELL_NUMBER = re.compile(r"^[(\-−–]?[$€£]?\d[\d,]*(?:\.\d+)?%?\)?$|^[-–—]$")
+_MIN_TEXT_ROWS = 3
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _numeric_tail(line: str) -> tuple[str, list[str]]:
+    tokens = line.split()
+    tail: list[str] = []
+    while tokens and _CELL_NUMBER.match(tokens[-1]):
+        tail.insert(0, tokens.pop())
+    return " ".join(tokens), tail
+
+
+def text_tables(text: str, name: str, offset: int, first: int = 1) -> tuple[str, tuple[Table, ...]]:
+    """Tables found in extracted text (a PDF page): runs of at least three lines that each end in the same
+    number (two or more) of numeric cells, under a header line that ends in as many labels (years, usually).
+    Best effort: a table whose layout pypdf loses stays prose. Returns the text with each table rendered row
+    by row, and the tables pointing into it (`offset` is where `text` starts in the document)."""
+    from crossbrief.index.documents import render_table
+
+    lines = text.split("\n")
+    tails = [_numeric_tail(line) for line in lines]
+    out: list[str] = []
+    tables: list[Table] = []
+    position = offset
+    i = 0
+    while i < len(lines):
+        width = len(tails[i][1])
+        end = i
+        while end < len(lines) and width >= 2 and len(tails[end][1]) == width:
+            end += 1
+        if width < 2 or end - i < _MIN_TEXT_ROWS:
+            out.append(lines[i])
+            position += len(lines[i]) + 1
+            i += 1
+            continue
+        columns = [""] + [f"Column {n + 2}" for n in range(width)]
+        start = i
+        if all(_YEAR.match(cell) for cell in tails[i][1]):  # a header of years names the numeric columns
+            columns = [tails[i][0], *tails[i][1]]
+            start = i + 1
+        caption = out[-1].strip() if out and 0 < len(out[-1].strip()) <= 80 else ""
+        rows = [[label, *cells] for label, cells in tails[start:end]]
+        rendered, table = render_table(f"{name} table {first + len(tables)}", columns, rows, caption, position)
+        tables.append(table)
+        out.append(rendered)
+        position += len(rendered) + 1
+        i = end
+    return "\n".join(out), tuple(tables)

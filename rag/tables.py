@@ -31,7 +31,7 @@ any each tell me give show""".split())
 _RATIO_MARKS = ("%", "percent", "rate", "ratio", "proportion", "share", "per ")
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
 # a question about causes, means or descriptions is answered from prose, never from a table's cells
-_ASKS_WHY_OR_HOW = re.compile(r"\bwhy\b|\breasons?\b|\bhow (?:do|does|did|is|are|was|were|can|will)\b|\bexplain|"
+_ASKS_WHY_OR_HOW = re.compile(r"\bwhy\b|\bwhen\b|\breasons?\b|\bhow (?:do|does|did|is|are|was|were|can|will)\b|\bexplain|"
                               r"\bdescribe\b|\bwhat (?:does|do|did) .* (?:show|include|mean)\b", re.IGNORECASE)
 _ASKS_RATIO = re.compile(r"%|\bpercent|\bshare\b|\bproportion\b|\brate\b|\bratio\b", re.IGNORECASE)
 
@@ -62,6 +62,7 @@ class Link:
     pinned: dict[int, list[str]]
     named: list[int]
     score: float
+    coverage: float = 0.0  # the share of the question's content words that the links account for
 
 
 def link(question: str, table: StoredTable) -> Link:
@@ -70,6 +71,7 @@ def link(question: str, table: StoredTable) -> Link:
     asked = words(question)
     pinned: dict[int, list[str]] = {}
     score = 0.0
+    covered: set[str] = set()
     for i, column in enumerate(table.profile.columns):
         best: list[str] = []
         best_score = 0.0
@@ -79,7 +81,8 @@ def link(question: str, table: StoredTable) -> Link:
                 continue
             hit = len(tokens & asked)
             if hit == len(tokens) or (hit >= 2 and hit >= 0.6 * len(tokens)):
-                value_score = hit + (0.5 if hit == len(tokens) else 0.0)
+                # a value named in full beats a longer one named in part
+                value_score = hit + 0.5 if hit == len(tokens) else hit - (len(tokens) - hit)
                 if value_score > best_score:
                     best, best_score = [value], value_score
                 elif value_score == best_score:
@@ -87,13 +90,16 @@ def link(question: str, table: StoredTable) -> Link:
         if best:
             pinned[i] = best
             score += best_score
+            covered |= {w for v in best for w in words(v)} & asked
     named = []
     for i, name in enumerate(table.columns):
         tokens = words(name)
-        if tokens and tokens <= asked and i not in pinned:
+        years = {w for w in tokens if len(w) == 4 and w.isdigit()}
+        if i not in pinned and tokens and (tokens <= asked or (years and years <= asked)):
             named.append(i)
-            score += len(tokens)
-    return Link(table, pinned, named, score)
+            score += len(tokens & asked)
+            covered |= tokens & asked
+    return Link(table, pinned, named, score, len(covered) / len(asked) if asked else 0.0)
 
 
 def _alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:
@@ -108,7 +114,7 @@ def _alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:
     for columns in (c for c in by_words.values() if len(c) > 1):
         columns.sort(key=lambda i: "" in found.table.profile.columns[i].values)
         readings = [{k: v for k, v in r.items() if k not in columns or k == keep} for r in readings for keep in columns]
-    return [Link(found.table, r, found.named, found.score) for r in readings[:limit]]
+    return [Link(found.table, r, found.named, found.score, found.coverage) for r in readings[:limit]]
 
 
 @dataclass(frozen=True)
@@ -123,12 +129,15 @@ class TableAnswerer:
 
     store: TableStore
     min_score: float = 2.0
+    min_coverage: float = 0.5
+    top_sources: int = 2
 
     def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None) -> TableAnswer | None:
         if _ASKS_WHY_OR_HOW.search(question.query):
             return None
         ranked_sources = list(dict.fromkeys(p.source for p in passages))
-        sources = list(filters.sources) if filters and filters.sources else ranked_sources
+        # without a source filter, only the tables of the best-retrieved sources are candidates
+        sources = list(filters.sources) if filters and filters.sources else ranked_sources[:self.top_sources]
         if not sources:
             return None
         tables = self.store.tables(sources)
@@ -136,10 +145,13 @@ class TableAnswerer:
             return None
         order = {s: i for i, s in enumerate(ranked_sources)}
         links = [link(question.query, t) for t in tables]
-        links = [lk for lk in links if lk.pinned and lk.score >= self.min_score]
+        links = [lk for lk in links if lk.pinned and lk.score >= self.min_score and lk.coverage >= self.min_coverage]
         if not links:
             return None
-        best = max(links, key=lambda lk: (lk.score, -order.get(lk.table.source, len(order))))
+        # the best-retrieved source among the tables linked (nearly) as well as the best one
+        top = max(lk.score for lk in links)
+        best = min((lk for lk in links if lk.score >= 0.8 * top),
+                   key=lambda lk: (order.get(lk.table.source, len(order)), -lk.score))
         for alternative in _alternatives(best, question.query):
             answered = self._answer_from(alternative, question.query, passages)
             if answered is not None:
@@ -155,15 +167,17 @@ class TableAnswerer:
             numbers = self.store.row_numbers(table.table_id, {**found.pinned, **{i: [v] for i, v in defaults.items()}})
             if len(numbers) > _MAX_ROWS_READ:
                 return None
-        rows = self._by_unit(self.store.rows(table.table_id, numbers), question, table)
+        measures = [i for i, c in enumerate(profile) if c.numeric and not c.values]
+        asked = found.named or measures
+        # a row with nothing under the asked columns is a heading inside the table ("Sales:"), not an answer
+        rows = [r for r in self.store.rows(table.table_id, numbers) if any(r[1][i].strip() for i in asked)]
+        rows = self._by_unit(rows, question, table)
         for i, overall in defaults.items():  # an unpinned column takes its overall value where rows have it
             narrowed = [r for r in rows if r[1][i] == overall]
             if narrowed:
                 rows = narrowed
         if not rows or len(rows) > MAX_ROWS_SHOWN:
             return None
-        measures = [i for i, c in enumerate(profile) if c.numeric and not c.values]
-        asked = found.named or measures
         return self._write(table, rows, asked, passages)
 
     @staticmethod
@@ -194,13 +208,15 @@ class TableAnswerer:
             source_url=near.source_url if near else None, kind="table-rows",
         )
         where = f"{table.label}" if table.label == title else f"{title}, {table.label}"
+        # a mark where a number belongs ("Suppr.", "n/a", "x"), or every asked cell blank
         missing = [(number, cells) for number, cells in rows
-                   if any(cells[i].strip() == "" or parse_number(cells[i]) is None for i in asked)]
+                   if any(cells[i].strip() and parse_number(cells[i]) is None for i in asked)
+                   or not any(cells[i].strip() for i in asked)]
         if len(rows) == 1:
             number, cells = rows[0]
             if missing:
-                shown = ", ".join(f"{table.columns[i]} \"{cells[i]}\"" if cells[i].strip() else
-                                  f"{table.columns[i]} (blank)" for i in asked)
+                shown = ", ".join(f"{table.columns[i]} \"{cells[i]}\"" for i in asked
+                                  if cells[i].strip() and parse_number(cells[i]) is None) or "blank"
                 text = (f"The table gives no figure here: the value is suppressed or missing ({shown}) in "
                         f"{where}, row {number}: {lines[0].split(': ', 1)[1]} [{n}]")
             else:

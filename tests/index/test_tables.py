@@ -202,3 +202,16 @@ def test_crash_between_table_write_and_manifest_is_repaired(tmp_path: Path, embe
     assert _store_state(settings) == _manifest_state(settings)
     (table,) = TableStore.open(settings.catalog_url).tables()
     assert table.n_rows == 1
+
+
+def test_pdf_text_table_rows_are_found_under_a_header_of_years() -> None:
+    from crossbrief.index.tables import text_tables
+
+    page = "Seizures by port\nPort 2022 2023\nNorth gate 10 12\nSouth gate 4 9\nEast 1,200 (3)\nThe end of 2023 was busy."
+    text, (table,) = text_tables(page, "report.pdf", 0)
+    assert table.columns == ("Port", "2022", "2023") and table.caption == "Seizures by port"
+    assert table.rows[2] == ("East", "1,200", "(3)")
+    assert text[table.row_starts[1]:].startswith("Row 2: Port: South gate; 2022: 4; 2023: 9\n")
+    assert text.endswith("The end of 2023 was busy.")
+    prose = "It rose 10 20 times.\nThen 3 4 more.\nA line without numbers."
+    assert text_tables(prose, "p.pdf", 0) == (prose, ())
