@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -127,7 +128,7 @@ class PostgresServer:
 
     def _terminate(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()  # "smart" shutdown would wait for clients; SIGTERM is PostgreSQL's fast mode
+            self.process.send_signal(signal.SIGINT)  # "fast" shutdown: SIGTERM ("smart") waits for every client
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
