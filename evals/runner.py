@@ -62,7 +62,11 @@ def run_eval(settings: Settings, case_set: CaseSet, corpus: Path | None = None, 
     if not corpus.exists():
         raise ConfigError(f"The corpus {corpus} for case set {case_set.name!r} does not exist")
     home = eval_home(settings, corpus)
-    eval_settings = settings.model_copy(update={"home": home})
+    # the eval index is private to its corpus, never a shared Chroma collection or catalog database: the prune
+    # below would remove every other source from them
+    eval_settings = settings.model_copy(update={
+        "home": home, "index": settings.index.model_copy(update={"chroma_url": None}),
+        "catalog": settings.catalog.model_copy(update={"url": None})})
     embedder = embedder or build_embedder(settings)
     with ingest_lock(eval_settings):
         report = build_ingester(eval_settings, embedder).ingest([corpus], prune=True)
