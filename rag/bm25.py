@@ -132,7 +132,7 @@ class BM25Index:
             meta = json.loads((directory / "meta.json").read_text())
             retriever = _bm25s().BM25.load(str(directory / "bm25"), load_corpus=False) if meta["ids"] else None
             return cls(meta["ids"], meta["sources"], meta["date_nums"], retriever)
-        except (OSError, ValueError, KeyError):
+        except Exception:  # noqa: BLE001  (derived data: anything unreadable is rebuilt from the store)
             return None
 
     def save(self, root: Path, key: str) -> None:
@@ -146,7 +146,13 @@ class BM25Index:
             try:
                 partial.rename(root / key)
             except OSError:
-                pass  # another thread or process saved this version first: theirs stays
+                # another thread or process saved this version first: theirs stays, unless it is damaged
+                if BM25Index.load(root / key) is None:
+                    shutil.rmtree(root / key, ignore_errors=True)
+                    try:
+                        partial.rename(root / key)
+                    except OSError:
+                        pass  # replaced by a third writer meanwhile: that copy is as good as ours
         finally:
             shutil.rmtree(partial, ignore_errors=True)
         _prune(root, key)

@@ -130,3 +130,13 @@ def test_parallel_asks_from_several_processes_after_an_ingest_all_answer(tmp_pat
     for process, (out, err) in zip(processes, results):
         assert process.returncode == 0, err[-1500:]
         assert "1.3 billion" in json.loads(out)["answer"]
+
+
+def test_a_damaged_saved_version_is_rebuilt_and_replaced(tmp_path: Path) -> None:
+    root = tmp_path / "bm25"
+    BM25Index.load_or_build(root, _key(1), lambda: _chunks(1))
+    (root / _key(1) / "meta.json").write_text("{damaged")
+    rebuilt = BM25Index.load_or_build(root, _key(1), lambda: _chunks(1))
+    assert rebuilt.ids == [c.id for c in _chunks(1)]
+    reloaded = BM25Index.load(root / _key(1))
+    assert reloaded is not None and reloaded.ids == rebuilt.ids
