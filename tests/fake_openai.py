@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from tests.local_http import LocalServer, QuietHandler
 
@@ -10,7 +11,7 @@ from tests.local_http import LocalServer, QuietHandler
 class FakeOpenAI:
     def __init__(self) -> None:
         self.replies: list[str] = []
-        self.requests: list[dict] = []
+        self.requests: list[dict[str, Any]] = []
         self._server = LocalServer(self._handler())
         self.url = f"{self._server.base_url}/v1"
 

@@ -1,11 +1,22 @@
 """The plumbing the local stand-in servers share (OpenAI-compatible, Ollama, Slack Web API): a threaded HTTP
-server on a free loopback port and a quiet handler base with a JSON reply."""
+server bound on port 0 (it reports the port the kernel gave it) and a quiet handler base with a JSON reply; and
+for servers we start as processes that cannot bind port 0 (`chroma run`, streamlit), a start that retries on
+another port when the chosen one was taken."""
 
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
 import threading
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable, Iterator
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -32,3 +43,66 @@ class LocalServer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def candidate_port() -> int:
+    """A port that was free a moment ago. Only for servers that cannot bind port 0 themselves (`chroma run`,
+    streamlit): another process may take it first, so `serve_on_free_port` retries on a failed start."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def closed_port() -> Iterator[int]:
+    """A loopback port that nothing listens on, held bound (never listening) so no other process can take it
+    while the test uses it: connections to it are refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield int(sock.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=2)
+    except urllib.error.HTTPError:
+        return True  # it answered, with any status
+    except OSError:
+        return False
+    return True
+
+
+@dataclass
+class ServedProcess:
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def close(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def serve_on_free_port(command: Callable[[int], list[str]], log: Path, ready_path: str = "/",
+                       env: dict[str, str] | None = None, timeout: float = 120, attempts: int = 5) -> ServedProcess:
+    """Starts `command(port)` on a free loopback port and waits until http://127.0.0.1:PORT{ready_path} answers.
+    A process that exits before answering (its port was taken in between) is started again on another port."""
+    for _ in range(attempts):
+        port = candidate_port()
+        with log.open("ab") as out:
+            process = subprocess.Popen(command(port), stdout=out, stderr=subprocess.STDOUT, env=env)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and process.poll() is None:
+            if _answers(url + ready_path):
+                return ServedProcess(process, url, log)
+            time.sleep(0.2)  # polling for readiness, not waiting for something not to happen
+        if process.poll() is None:  # still running but never answered: a real failure, not a port race
+            process.kill()
+            process.wait()
+            break
+    raise RuntimeError(f"{command(0)[0]} did not start; its log ends: {log.read_text(errors='replace')[-800:]}")

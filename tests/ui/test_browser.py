@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CROSSBRIEF, free_port, wait_for_http
+from tests.conftest import CROSSBRIEF, missing_prerequisite
+from tests.local_http import serve_on_free_port
 
 pytestmark = pytest.mark.integration
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -21,18 +21,15 @@ SCREENSHOTS = Path(os.environ.get("CROSSBRIEF_SCREENSHOTS", Path(__file__).resol
 @pytest.fixture
 def running_ui(sample_home: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (scripts/test installs it when run as root)")
-    port = free_port()
-    log = (tmp_path / "ui.log").open("w")
+        missing_prerequisite("Debian's chromium is not installed (scripts/test installs it when run as root)")
     env = {**os.environ, "CROSSBRIEF_HOME": str(sample_home)}
-    process = subprocess.Popen([CROSSBRIEF, "ui", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    if not wait_for_http(f"{url}/_stcore/health"):
-        process.kill()
-        pytest.fail("crossbrief ui did not start: " + (tmp_path / "ui.log").read_text()[-800:])
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        ui = serve_on_free_port(lambda port: [CROSSBRIEF, "ui", "--port", str(port)], tmp_path / "ui.log",
+                                ready_path="/_stcore/health", env=env)
+    except RuntimeError as exc:
+        pytest.fail(f"crossbrief ui did not start: {exc}")
+    yield ui.url
+    ui.close()
 
 
 def test_browser_asks_a_question_and_sees_the_citation_card(running_ui: str) -> None:
