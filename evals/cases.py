@@ -136,13 +136,13 @@ def load_case_file(path: Path) -> CaseSet:
             raise CaseError(f"{path}:1: unknown top-level keys {sorted(unknown)}; use name, corpus, cases")
         name = str(data.get("name") or name)
         corpus = (path.parent / data["corpus"]).resolve() if data.get("corpus") else None
-        items_node = next(v for k, v in root.value if k.value == "cases")  # type: ignore[union-attr]
+        items_node = next(v for k, v in root.value if k.value == "cases")
         data = data.get("cases")
     if not isinstance(data, list) or not data:
         raise CaseError(f"{path}:1: expected a list of cases")
     cases: list[Case] = []
     seen: dict[str, int] = {}
-    for raw, node in zip(data, items_node.value):  # type: ignore[union-attr]
+    for raw, node in zip(data, items_node.value):
         line = node.start_mark.line + 1
         if not isinstance(raw, dict):
             raise CaseError(f"{path}:{line}: a case must be a mapping with id, question/turns, expect...")

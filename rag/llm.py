@@ -97,7 +97,7 @@ def build_llm_answerer(settings: GenerationSettings, kind: str) -> ChatModelAnsw
                 f"The openai answerer needs an API key: set {settings.api_key_env}, or set "
                 "CROSSBRIEF_GENERATION__BASE_URL to a local OpenAI-compatible server"
             )
-        model = ChatOpenAI(
+        model: Any = ChatOpenAI(
             model=settings.model, base_url=settings.base_url, api_key=key or "not-needed",
             timeout=settings.timeout_s, max_retries=1, temperature=settings.temperature,
         )
