@@ -1,6 +1,8 @@
 """A long-running crossbrief process for the multi-machine test: reads one question per stdin line, answers it
 with the service built from the environment's settings, and prints one JSON line with the answer and, apart,
-the sources that dense retrieval and BM25 each rank highest (so a test can tell the two retrievers apart)."""
+the sources that dense retrieval and BM25 each rank highest (so a test can tell the two retrievers apart).
+The line `:rate` records a thumbs-up for the last answer and `:feedback` lists the questions of every feedback
+row the catalog holds."""
 
 from __future__ import annotations
 
@@ -8,13 +10,23 @@ import json
 import sys
 
 from crossbrief.config import Settings
+from crossbrief.feedback import FeedbackStore
 from crossbrief.rag.service import build
 
 
 def main() -> None:
-    service = build(Settings())
+    settings = Settings()
+    service = build(settings)
+    feedback = FeedbackStore.open(settings)
+    answer = None
     for line in sys.stdin:
         question = line.strip()
+        if question == ":rate" and answer is not None:
+            print(json.dumps({"row": feedback.record_answer(answer, 1, channel="test")}), flush=True)
+            continue
+        if question == ":feedback":
+            print(json.dumps({"questions": [row["question"] for row in feedback.rows()]}), flush=True)
+            continue
         try:
             answer = service.answer(question)
             retriever = service.retriever

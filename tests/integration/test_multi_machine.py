@@ -1,7 +1,7 @@
 """Several machines serving one index (issue 12, "Done means"): a real `chroma run` and a real PostgreSQL, and
 crossbrief processes with different data directories against them. One ingests while another answers; the other
-then finds the new source through dense and BM25 retrieval; two simultaneous ingests leave one consistent
-catalog."""
+then finds the new source through dense and BM25 retrieval; feedback written on either is read by both; two
+simultaneous ingests leave one consistent catalog."""
 
 from __future__ import annotations
 
@@ -52,6 +52,17 @@ def _folder(tmp_path: Path, name: str, *patterns: str) -> Path:
         for path in CORPUS.glob(pattern):
             shutil.copy(path, folder / path.name)
     return folder
+
+
+_RATE_ON_A = """
+import json
+from crossbrief.config import Settings
+from crossbrief.feedback import FeedbackStore
+store = FeedbackStore.open(Settings())
+store.record(channel="test", question="asked on machine A", answer="an answer", citations=[], settings_hash="x",
+             rating=-1)
+print(json.dumps({"questions": [row["question"] for row in store.rows()]}))
+"""
 
 
 class Answerer:
@@ -114,6 +125,14 @@ def test_two_machines_share_one_index_through_chroma_and_postgresql(
                 break
         assert found_by == {"dense_sources", "bm25_sources"}, after
         assert new_source in after["passage_sources"] and "eleven" in str(after["answer"])  # type: ignore[operator]
+
+        # feedback given on either machine is read on both
+        other.ask(":rate")
+        written_on_a = subprocess.run([sys.executable, "-c", _RATE_ON_A], cwd=ROOT, env=machine("machine-a"),
+                                      capture_output=True, text=True, timeout=120)
+        assert written_on_a.returncode == 0, written_on_a.stderr
+        assert json.loads(written_on_a.stdout)["questions"] == [QUESTION, "asked on machine A"]
+        assert other.ask(":feedback")["questions"] == [QUESTION, "asked on machine A"]
     finally:
         other.close()
 
@@ -131,6 +150,6 @@ def test_two_machines_share_one_index_through_chroma_and_postgresql(
     expected = {str(p.resolve()) for folder in ("notes", "later", "web", "text") for p in (tmp_path / folder).iterdir()}
     assert set(manifest.sources) == expected
     assert open_store(settings).all_ids() == manifest.all_chunk_ids()
-    for name in "abcd":  # nothing of the index is kept per machine but the BM25 cache
+    for name in "abcd":  # nothing of the index or feedback is kept per machine, only the BM25 cache
         home = tmp_path / f"machine-{name}"
-        assert not (home / "manifest.json").exists() and not (home / "catalog.sqlite3").exists()
+        assert not any((home / name).exists() for name in ("manifest.json", "catalog.sqlite3", "feedback.sqlite3"))
