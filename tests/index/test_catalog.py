@@ -103,14 +103,17 @@ def test_sources_without_an_index_creates_no_catalog(tmp_path: Path) -> None:
 
 
 _HOLDER = textwrap.dedent("""
-    import os, sys
+    import os, sys, time
+    from pathlib import Path
     from crossbrief import catalog
-    url, marker, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    url, marker, rounds, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
     db = catalog.engine(url)
+    while not go.exists():  # all processes start their rounds together
+        time.sleep(0.01)
     for _ in range(rounds):
         with catalog.exclusive(db, "ingest"):
             fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)  # fails if another holder is inside
-            os.write(fd, str(os.getpid()).encode())
+            time.sleep(0.005)  # a holder stays inside a while, so that without the lock the holders would meet
             os.close(fd)
             os.unlink(marker)
     print("done")
@@ -118,9 +121,10 @@ _HOLDER = textwrap.dedent("""
 
 
 def test_the_ingest_lock_admits_one_holder_across_processes(catalog_url: str, tmp_path: Path) -> None:
-    marker = tmp_path / "inside"
-    processes = [subprocess.Popen([sys.executable, "-c", _HOLDER, catalog_url, str(marker), "150"], cwd=ROOT,
+    marker, go = tmp_path / "inside", tmp_path / "go"
+    processes = [subprocess.Popen([sys.executable, "-c", _HOLDER, catalog_url, str(marker), "60", str(go)], cwd=ROOT,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    go.touch()
     results = [p.communicate(timeout=240) for p in processes]
     for process, (out, err) in zip(processes, results):
         assert process.returncode == 0 and out.strip() == "done", err[-1500:]
