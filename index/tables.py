@@ -104,7 +104,8 @@ def _summary_pieces(table: Table) -> list[Piece]:
     names = list(table.columns[:_LISTED_COLUMNS])
     more = len(table.columns) - len(names)
     columns = ", ".join(names) + (f" and {more} more" if more > 0 else "")
-    description = f"{head}\n{len(table.rows)} rows. Columns: {columns}."
+    # one line each: a summary describes rows, it holds none, so no answerer reads a line of it as a row
+    description = f"{head}. {len(table.rows)} rows. Columns: {columns}."
     pieces: list[Piece] = [(description, table.start, table.end, "table-summary")]
     categorical = [i for i, c in enumerate(profile.columns) if c.values and not c.numeric and len(c.values) > 1]
     index_of = {i: defaultdict(list) for i in categorical}  # type: dict[int, defaultdict[str, list[int]]]
@@ -124,7 +125,7 @@ def _summary_pieces(table: Table) -> list[Piece]:
                 values = [v for v, _ in seen.most_common(_LISTED_VALUES) if v]
                 if values:
                     beside.append(f"{table.columns[j]}: {', '.join(values)}")
-            text = f"{head}\n{len(members)} rows with {name}: {value}. " + "; ".join(beside)
+            text = f"{head}. {len(members)} rows with {name}: {value}. " + "; ".join(beside)
             first = table.row_starts[members[0]] if table.row_starts else table.start
             pieces.append((text, first, first, "table-summary"))
     return pieces

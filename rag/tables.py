@@ -28,6 +28,7 @@ _STOPWORDS = frozenset("""a an the of in on at to for from by with and or as is 
 how many much did does do has have had its their this that these those than per into over under about there all
 any each tell me give show""".split())
 # words that mark a value as a ratio rather than a count (units, not corpus words)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _RATIO_MARKS = ("%", "percent", "rate", "ratio", "proportion", "share", "per ")
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
 # a question about causes, means or descriptions is answered from prose, never from a table's cells
@@ -63,6 +64,7 @@ class Link:
     named: list[int]
     score: float
     coverage: float = 0.0  # the share of the question's content words that the links account for
+    absent: tuple[tuple[int, str], ...] = ()  # (year column, year asked) where the column has no such year
 
 
 def link(question: str, table: StoredTable) -> Link:
@@ -99,7 +101,18 @@ def link(question: str, table: StoredTable) -> Link:
             named.append(i)
             score += len(tokens & asked)
             covered |= tokens & asked
-    return Link(table, pinned, named, score, len(covered) / len(asked) if asked else 0.0)
+    years_asked = sorted(w for w in asked if _YEAR.match(w))
+    absent: list[tuple[int, str]] = []
+    for i, column in enumerate(table.profile.columns):
+        dated = [v for v in column.values if any(_YEAR.match(w) for w in words(v))]
+        years = {w for v in dated for w in words(v) if _YEAR.match(w)}
+        if i not in pinned and years and len(dated) >= 0.5 * len(column.values):
+            absent.extend((i, y) for y in years_asked if y not in years and not any(
+                y in words(table.columns[j]) for j in named))
+    if absent and pinned:  # a year asked of a table with years is a link too, a missing one
+        score += 1.0
+        covered |= {y for _, y in absent}
+    return Link(table, pinned, named, score, len(covered) / len(asked) if asked else 0.0, tuple(absent))
 
 
 def _alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:
@@ -114,13 +127,34 @@ def _alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:
     for columns in (c for c in by_words.values() if len(c) > 1):
         columns.sort(key=lambda i: "" in found.table.profile.columns[i].values)
         readings = [{k: v for k, v in r.items() if k not in columns or k == keep} for r in readings for keep in columns]
-    return [Link(found.table, r, found.named, found.score, found.coverage) for r in readings[:limit]]
+    return [Link(found.table, r, found.named, found.score, found.coverage, found.absent) for r in readings[:limit]]
+
+
+def _nearest(asked: str, present: list[str], limit: int = 5) -> list[str]:
+    """The values closest to `asked`: by number when both are numbers (years), else in table order."""
+    target = parse_number(asked.split()[0]) if asked.split() else None
+    if target is None:
+        return present[:limit]
+    numbered = [(abs((parse_number(p.split()[0]) or 0.0) - target), p) for p in present
+                if p.split() and parse_number(p.split()[0]) is not None]
+    return [p for _, p in sorted(numbered)[:limit]] or present[:limit]
+
+
+def _specificity(values: tuple[str, ...]) -> tuple[bool, int]:
+    """Sort key: columns without blank cells first, then those with more distinct values."""
+    return ("" in values, -len(values))
+
+
+def _describe(table: StoredTable, pinned: dict[int, list[str]]) -> str:
+    return ", ".join(f"{table.columns[c]} {' or '.join(v)}" for c, v in pinned.items())
 
 
 @dataclass(frozen=True)
 class TableAnswer:
+    """A draft from a table: an answer citing `passage` (the quoted rows), or a near-miss refusal (no passage)."""
+
     draft: Draft
-    passage: Passage
+    passage: Passage | None
 
 
 @dataclass
@@ -152,17 +186,27 @@ class TableAnswerer:
         top = max(lk.score for lk in links)
         best = min((lk for lk in links if lk.score >= 0.8 * top),
                    key=lambda lk: (order.get(lk.table.source, len(order)), -lk.score))
+        near_miss: TableAnswer | None = None
         for alternative in _alternatives(best, question.query):
             answered = self._answer_from(alternative, question.query, passages)
-            if answered is not None:
+            if answered is not None and not answered.draft.refused:
                 return answered
-        return None
+            near_miss = near_miss or answered
+        return near_miss
 
     def _answer_from(self, found: Link, question: str, passages: list[Passage]) -> TableAnswer | None:
         table = found.table
         profile = table.profile.columns
         defaults = {i: c.overall for i, c in enumerate(profile) if c.overall and i not in found.pinned}
+        if found.absent:  # the question asks for a year this table does not have
+            column, year = min(found.absent, key=lambda a: _specificity(profile[a[0]].values))
+            values = [v for v in profile[column].values if v.strip()]
+            reason = (f"{table.label} has no row for {table.columns[column]} {year}; it has "
+                      f"{', '.join(_nearest(year, values))}.")
+            return TableAnswer(Draft("", refused=True, notes=("table_near_miss",), reason=reason), None)
         numbers = self.store.row_numbers(table.table_id, found.pinned)
+        if not numbers:
+            return self._near_miss(found)
         if len(numbers) > _MAX_ROWS_READ:  # too many to read back: the defaults are applied in SQL
             numbers = self.store.row_numbers(table.table_id, {**found.pinned, **{i: [v] for i, v in defaults.items()}})
             if len(numbers) > _MAX_ROWS_READ:
@@ -179,6 +223,30 @@ class TableAnswerer:
         if not rows or len(rows) > MAX_ROWS_SHOWN:
             return None
         return self._write(table, rows, asked, passages)
+
+    def _near_miss(self, found: Link) -> TableAnswer | None:
+        """No row holds every pinned value, but dropping one pin finds rows: a refusal that says which value the
+        table lacks and which it has instead ("no row for Year 2016; it has 2018, 2019, ...")."""
+        if len(found.pinned) < 2:
+            return None
+        table = found.table
+        # drop the most specific pin first (a year before a substance): that is the value most likely missing
+        for column, values in sorted(found.pinned.items(),
+                                     key=lambda item: _specificity(table.profile.columns[item[0]].values)):
+            others = {c: v for c, v in found.pinned.items() if c != column}
+            numbers = sorted(self.store.row_numbers(table.table_id, others))[:_MAX_ROWS_READ]
+            if not numbers:
+                continue
+            present = list(dict.fromkeys(cells[column] for _, cells in self.store.rows(table.table_id, numbers)))
+            nearest = _nearest(values[0], [p for p in present if p.strip()])
+            if not nearest:
+                continue
+            name = table.columns[column]
+            reason = (f"{table.label} has no row for {name} {' or '.join(values)}"
+                      f"{' with ' + _describe(table, others) if others else ''}; it has {name} "
+                      f"{', '.join(nearest)}.")
+            return TableAnswer(Draft("", refused=True, notes=("table_near_miss",), reason=reason), None)
+        return None
 
     @staticmethod
     def _by_unit(rows: list[tuple[int, tuple[str, ...]]], question: str,

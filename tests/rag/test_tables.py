@@ -80,3 +80,9 @@ def test_unlinked_or_causal_questions_are_left_to_the_prose_answerer(answerer: T
     assert answerer.answer(Question("What did the minister announce?"), _passages()) is None
     assert answerer.answer(Question("Why did Lakeside rise in 2021?"), _passages()) is None
     assert answerer.answer(Question("How many in Lakeside in 2020?"), [], Filters()) is None
+
+
+def test_a_value_the_table_lacks_is_a_near_miss_refusal_with_its_reason(answerer: TableAnswerer) -> None:
+    found = answerer.answer(Question("How many in Lakeside in 2019?"), _passages())
+    assert found is not None and found.draft.refused and found.passage is None
+    assert "no row for Year 2019" in found.draft.reason and "2020" in found.draft.reason
