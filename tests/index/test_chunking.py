@@ -31,8 +31,8 @@ def test_sample_corpus_chunks_fit_and_keep_their_spans(embedder) -> None:  # typ
         doc = load(path)
         for chunk in chunker.chunk(doc):
             assert embedder.count_word_pieces(chunk.embedding_text) <= MAX_WORD_PIECES
-            if doc.table_header:
-                assert chunk.text.startswith(doc.table_header + "\n")
+            if chunk.kind == "table":
+                assert chunk.text.startswith("Table: ")
                 assert chunk.text.endswith(doc.text[chunk.start:chunk.end])
             else:
                 assert doc.text[chunk.start:chunk.end] == chunk.text

@@ -47,7 +47,7 @@ def test_docx_headings_become_sections() -> None:
 def test_csv_rows_keep_their_column_names() -> None:
     doc = load(_one("*.csv"))
     assert "Substance: Opioids; Type: Deaths; Region: Canada; Year: 2023; Unit: Number; Value: 8020" in doc.text
-    assert doc.table_header == "Columns: Substance, Type, Region, Year, Unit, Value"
+    assert doc.tables[0].columns == ("Substance", "Type", "Region", "Year", "Unit", "Value")
 
 
 def test_text_file_title_and_date() -> None:

@@ -25,9 +25,19 @@ BASELINES_DIR = Path(evals.__file__).resolve().parent / "baselines"
 @click.option("--report", "report_dir", type=click.Path(path_type=Path), default=None,
               help="Report folder (default: <data dir>/reports/<case set>).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as one JSON object.")
+@click.option("--tatqa", is_flag=True, help="Run the TAT-QA span questions (md / html / csv reports) instead.")
+@click.option("--split", type=click.Choice(["dev", "test"]), default="dev", show_default=True,
+              help="TAT-QA split (tune on dev only).")
+@click.option("--limit", type=click.IntRange(1), default=40, show_default=True, help="TAT-QA reports to sample.")
 def eval_command(cases_path: Path, corpus: Path | None, answerer: str | None, baseline: Path | None,
-                 update_baseline: bool, report_dir: Path | None, as_json: bool) -> None:
+                 update_baseline: bool, report_dir: Path | None, as_json: bool, tatqa: bool = False,
+                 split: str = "dev", limit: int = 40) -> None:
     """Run the eval cases through answer(); exit 1 when answers got worse than the baseline."""
+    if tatqa:
+        from crossbrief.ui.cli.tatqa_command import run_tatqa_command
+
+        run_tatqa_command(split, limit, as_json)
+        return
     from crossbrief.evals.baseline import compare, write_baseline
     from crossbrief.evals.cases import load_cases
     from crossbrief.evals.report import git_commit, write_reports
