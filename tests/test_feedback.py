@@ -10,8 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from crossbrief.config import Settings
 from crossbrief.feedback import COLUMNS, FeedbackStore
+from tests.postgres_server import postgres as _postgres_fixture  # noqa: F401 - provides the `postgres` fixture
 
 _WRITE = """
 from crossbrief.config import load_settings
@@ -63,3 +66,14 @@ def test_rows_of_an_old_feedback_file_are_imported_once(tmp_path: Path) -> None:
                            capture_output=True, text=True, timeout=120)
     assert other.returncode == 0, other.stderr
     assert int(other.stdout) == 2
+
+
+@pytest.mark.integration
+def test_feedback_on_a_postgresql_catalog_is_shared_by_processes(postgres, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url = postgres.new_database("feedback")
+    env = {**os.environ, "CROSSBRIEF_HOME": str(tmp_path / "machine-a"), "CROSSBRIEF_CATALOG__URL": url}
+    written = subprocess.run([sys.executable, "-c", _WRITE], env=env, capture_output=True, text=True, timeout=120)
+    assert written.returncode == 0, written.stderr
+    other = FeedbackStore.open(Settings(home=tmp_path / "machine-b", catalog={"url": url}))
+    other.record(channel="ui", question="q2", answer="a2", citations=[], settings_hash="h2", rating=-1)
+    assert [(r["channel"], r["rating"]) for r in other.rows()] == [("slack", 1), ("ui", -1)]

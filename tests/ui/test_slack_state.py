@@ -6,8 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from crossbrief.catalog import ensure_tables, open_engine
 from crossbrief.ui.slack.state import RateLimiter, SeenEvents
+from tests.postgres_server import postgres as _postgres_fixture  # noqa: F401 - provides the `postgres` fixture
 
 _CLAIM = """
 import sys
@@ -61,3 +64,15 @@ def test_a_refused_question_does_not_use_up_the_budget(tmp_path: Path) -> None:
     from crossbrief.ui.slack.state import slack_rate_windows
     with engine.connect() as connection:
         assert sum(connection.execute(select(slack_rate_windows.c.count)).scalars()) == 1
+
+
+@pytest.mark.integration
+def test_processes_on_a_postgresql_catalog_claim_each_event_once_and_share_rate_limits(postgres) -> None:  # type: ignore[no-untyped-def]
+    url = postgres.new_database("slack_state")
+    ensure_tables(open_engine(url))
+    runs = [subprocess.Popen([sys.executable, "-c", _CLAIM, url], stdout=subprocess.PIPE, text=True)
+            for _ in range(3)]
+    claimed = [int(run.communicate(timeout=120)[0]) for run in runs]
+    assert all(run.returncode == 0 for run in runs) and sum(claimed) == 40
+    limiters = [RateLimiter(open_engine(url), per_minute=2) for _ in range(2)]
+    assert [limiters[i % 2].allow("U1") for i in range(3)] == [True, True, False]
