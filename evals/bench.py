@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,6 +25,7 @@ from crossbrief.index.factory import build_ingester
 from crossbrief.index.ingest import discover
 from crossbrief.index.loaders import load
 from crossbrief.index.manifest import Manifest, SourceRecord
+from crossbrief.index.store import StoredChunk
 from crossbrief.config import Settings
 
 QUESTIONS = [
@@ -61,7 +63,7 @@ def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
     return out
 
 
-def bench_ingest(base: Settings, files: list[Path], embedder: Embedder) -> dict[str, float]:
+def bench_ingest(base: Settings, files: list[Path], embedder: Embedder) -> dict[str, Any]:
     """Raw encode throughput on the pipeline's own chunks, then the full pipeline and a re-ingest."""
     chunker = Chunker(embedder.count_word_pieces, base.index.chunk_tokens, base.index.overlap_tokens,
                       base.index.csv_rows_per_chunk)
@@ -93,7 +95,7 @@ def grow_index(settings: Settings, size: int, rng: random.Random) -> None:
 
     store = open_store(settings, create=True)
     real = store.get_all()
-    vectors = np.asarray(store.collection.get(ids=[c.id for c in real[:2000]], include=["embeddings"])["embeddings"])
+    vectors = np.stack(store.vectors([c.id for c in real[:2000]]))
     sentences = [s for c in real for s in c.text.split(". ") if len(s) > 30] or ["filler sentence about borders"]
     existing = store.count()
     need = size - existing
@@ -110,7 +112,7 @@ def grow_index(settings: Settings, size: int, rng: random.Random) -> None:
         metas = [{"source": "/synthetic/generated.txt", "title": "Generated filler", "start": 0, "end": len(d),
                   "chunk_index": start + i, "heading": "", "kind": "text", "date": "2024-01-01",
                   "date_num": 20240101} for i, d in enumerate(docs)]
-        store.collection.upsert(ids=batch_ids, documents=docs, metadatas=metas, embeddings=noisy)
+        store.put([StoredChunk(*row) for row in zip(batch_ids, docs, metas)], noisy)
         ids.extend(batch_ids)
     if ids:
         old = manifest.sources.get("/synthetic/generated.txt")
@@ -121,16 +123,13 @@ def grow_index(settings: Settings, size: int, rng: random.Random) -> None:
 
 
 def langchain_baseline(settings: Settings, model_dir: Path) -> Callable[[str, int], Any]:
-    from langchain_chroma import Chroma
     from langchain_huggingface import HuggingFaceEmbeddings
 
-    from crossbrief.index.factory import open_store
+    from crossbrief.index.factory import open_chroma
 
-    store = open_store(settings)
     embeddings = HuggingFaceEmbeddings(model_name=str(model_dir), model_kwargs={"device": "cpu"},
                                        encode_kwargs={"normalize_embeddings": True})
-    vectorstore = Chroma(client=store._client, collection_name=settings.index.collection,
-                         embedding_function=embeddings)
+    vectorstore = open_chroma(settings).as_langchain(embeddings)
     return lambda q, k: vectorstore.similarity_search(q, k=k)
 
 
@@ -145,9 +144,9 @@ def query_latencies(settings: Settings, embedder: Embedder, baseline: Callable[[
     retrieval, answer, plain = [], [], []
     for _ in range(repeat):
         for q in QUESTIONS:
-            retrieval += timed(lambda: service.retriever.retrieve(q), 1)
-            answer += timed(lambda: service.answer(q), 1)
-            plain += timed(lambda: baseline(q, settings.retrieval.k), 1)
+            retrieval += timed(partial(service.retriever.retrieve, q), 1)
+            answer += timed(partial(service.answer, q), 1)
+            plain += timed(partial(baseline, q, settings.retrieval.k), 1)
     return {
         "chunks": service.store.count(),
         "hybrid_p50_ms": percentile(retrieval, 50), "hybrid_p95_ms": percentile(retrieval, 95),
@@ -195,10 +194,8 @@ def chroma_server_latency(settings: Settings, embedder: Embedder, repeat: int) -
         local = open_store(settings)
         remote_settings = settings.model_copy(update={"index": settings.index.model_copy(update={"chroma_url": url})})
         remote = open_store(remote_settings, create=True)
-        for offset in range(0, local.count(), 2000):  # pages: SQLite limits how many ids one query may bind
-            page = local.collection.get(include=["documents", "metadatas", "embeddings"], limit=2000, offset=offset)
-            remote.collection.upsert(ids=page["ids"], documents=page["documents"], metadatas=page["metadatas"],
-                                     embeddings=page["embeddings"])
+        for chunks, vectors in local.pages(2000):  # pages: SQLite limits how many ids one query may bind
+            remote.put(chunks, vectors)
         service = build(remote_settings, embedder)
         embedded = build(settings, embedder)
         for q in QUESTIONS:
@@ -207,8 +204,8 @@ def chroma_server_latency(settings: Settings, embedder: Embedder, repeat: int) -
         server_ms, embedded_ms = [], []
         for _ in range(repeat):
             for q in QUESTIONS:
-                server_ms += timed(lambda: service.retriever.retrieve(q), 1)
-                embedded_ms += timed(lambda: embedded.retriever.retrieve(q), 1)
+                server_ms += timed(partial(service.retriever.retrieve, q), 1)
+                embedded_ms += timed(partial(embedded.retriever.retrieve, q), 1)
         return {"chunks": local.count(), "server_hybrid_p50_ms": percentile(server_ms, 50),
                 "server_hybrid_p95_ms": percentile(server_ms, 95),
                 "embedded_hybrid_p50_ms": percentile(embedded_ms, 50),
@@ -253,7 +250,7 @@ def run_bench(settings: Settings, embedder: Embedder, corpus: list[Path], sizes:
               out: Path, progress: Callable[[str], None]) -> BenchResult:
     from crossbrief.evals.cases import load_cases
     from crossbrief.evals.runner import run_eval
-    from crossbrief.index.embedding import packaged_model_dir
+    from crossbrief.index.packaged_model import packaged_model_dir
 
     result = BenchResult()
     files = discover(corpus)

@@ -7,21 +7,28 @@ from crossbrief.index.embedding import Embedder, load_embedder
 from crossbrief.index.ingest import Ingester
 from crossbrief.index.manifest import Manifest
 from crossbrief.config import Settings
-from crossbrief.index.store import ChunkStore
+from crossbrief.index.store import ChromaStore, ChunkStore
+
+
+def open_chroma(settings: Settings, create: bool = False) -> ChromaStore:
+    """The Chroma collection the settings name: a server when `index.chroma_url` is set, else on disk."""
+    return ChromaStore.open(settings.chroma_dir, settings.index.chroma_url, settings.index.collection, create)
 
 
 def open_store(settings: Settings, create: bool = False) -> ChunkStore:
-    return ChunkStore.open(settings.chroma_dir, settings.index.chroma_url, settings.index.collection, create)
+    return open_chroma(settings, create)
 
 
 def build_embedder(settings: Settings) -> Embedder:
     return load_embedder(settings.index.embedding_backend, settings.index.embed_batch_size, settings.model_cache)
 
 
-def build_ingester(settings: Settings, embedder: Embedder | None = None) -> Ingester:
+def build_ingester(settings: Settings, embedder: Embedder | None = None,
+                   store: ChunkStore | None = None) -> Ingester:
+    """The ingester for `settings`; `embedder` and `store` default to the ones the settings name."""
     embedder = embedder or build_embedder(settings)
     return Ingester(
-        store=open_store(settings, create=True),
+        store=store if store is not None else open_store(settings, create=True),
         embedder=embedder,
         chunker=Chunker(
             embedder.count_word_pieces, settings.index.chunk_tokens, settings.index.overlap_tokens,

@@ -1,30 +1,73 @@
-"""The Chroma collection that holds chunk texts, vectors and metadata: on disk by default, or a Chroma
-server over HTTP when `index.chroma_url` is set (the same code path, through `HttpClient`)."""
+"""The `ChunkStore` port (chunk texts, vectors and metadata, searched by cosine similarity) and its Chroma
+adapter: on disk by default, or a Chroma server over HTTP when `index.chroma_url` is set (the same code path,
+through `HttpClient`). index/memory_store.py holds a small in-memory implementation of the same port."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Protocol, Sequence, runtime_checkable
 from urllib.parse import urlparse
 
 import numpy as np
 
-from crossbrief.index.documents import Chunk
 from crossbrief.errors import IndexNotFound, StoreUnavailable
+from crossbrief.index.documents import Chunk
 
 # Chroma's telemetry stays off, whatever the client.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 _BATCH = 1000
+_PAGE = 5000
 
 
 @dataclass(frozen=True)
 class StoredChunk:
+    """A chunk as the store holds it: id, text and flat metadata (`Chunk.metadata()`)."""
+
     id: str
     text: str
     metadata: dict[str, Any]
+
+    @classmethod
+    def of(cls, chunk: Chunk) -> "StoredChunk":
+        return cls(chunk.id, chunk.text, dict(chunk.metadata()))
+
+
+Where = dict[str, Any]
+"""A metadata filter in Chroma's `where` syntax; stores support `$and`, `$in`, `$eq`, `$gte`, `$lte`, `$gt`, `$lt`
+and a bare value for equality. A chunk that lacks the key does not match."""
+
+
+@runtime_checkable
+class ChunkStore(Protocol):
+    """Chunks with their vectors. Writes are upserts by chunk id; reads return what exists, in the order asked."""
+
+    location: str
+
+    def count(self) -> int: ...
+
+    def all_ids(self) -> set[str]: ...
+
+    def put(self, chunks: Sequence[StoredChunk], vectors: np.ndarray) -> None:
+        """Upserts chunks (row i of `vectors` belongs to chunks[i])."""
+
+    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None: ...
+
+    def delete(self, ids: Iterable[str]) -> None: ...
+
+    def get(self, ids: Sequence[str]) -> list[StoredChunk]: ...
+
+    def get_all(self) -> list[StoredChunk]: ...
+
+    def pages(self, size: int = _PAGE) -> Iterator[tuple[list[StoredChunk], np.ndarray]]:
+        """Every chunk with its vectors, `size` at a time (to copy one store into another)."""
+
+    def vectors(self, ids: Sequence[str]) -> list[np.ndarray]: ...
+
+    def query(self, vector: np.ndarray, n: int, where: Where | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the n nearest chunks that match `where`, best first."""
 
 
 def _client_settings() -> Any:
@@ -33,19 +76,19 @@ def _client_settings() -> Any:
     return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
 
 
-class ChunkStore:
+class ChromaStore:
     """Chunks in one Chroma collection (cosine space). Never uses Chroma's own embedding function."""
 
     def __init__(self, client: Any, collection_name: str, location: str, create: bool) -> None:
         self.location = location
         self._client = client
         self._name = collection_name
-        self._collection = None
+        self._collection: Any = None
         if create:
             self._collection = self._open(create=True)
 
     @classmethod
-    def open(cls, chroma_dir: Path, chroma_url: str | None, collection: str, create: bool) -> "ChunkStore":
+    def open(cls, chroma_dir: Path, chroma_url: str | None, collection: str, create: bool) -> "ChromaStore":
         import chromadb
 
         if chroma_url:
@@ -81,63 +124,92 @@ class ChunkStore:
             ) from exc
 
     @property
-    def collection(self) -> Any:
+    def _chroma(self) -> Any:
         if self._collection is None:
             self._collection = self._open(create=False)
         return self._collection
 
+    def as_langchain(self, embeddings: Any) -> Any:
+        """LangChain's own Chroma vector store over this collection (the plain peer `crossbrief bench` compares
+        against)."""
+        from langchain_chroma import Chroma
+
+        return Chroma(client=self._client, collection_name=self._name, embedding_function=embeddings)
+
     def count(self) -> int:
-        return int(self.collection.count())
+        return int(self._chroma.count())
 
     def all_ids(self) -> set[str]:
         ids: set[str] = set()
         offset = 0
         while True:
-            page = self.collection.get(include=[], limit=5000, offset=offset)
+            page = self._chroma.get(include=[], limit=_PAGE, offset=offset)
             ids.update(page["ids"])
-            if len(page["ids"]) < 5000:
+            if len(page["ids"]) < _PAGE:
                 return ids
-            offset += 5000
+            offset += _PAGE
 
-    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+    def put(self, chunks: Sequence[StoredChunk], vectors: np.ndarray) -> None:
         for i in range(0, len(chunks), _BATCH):
             part = chunks[i:i + _BATCH]
-            self.collection.upsert(
+            # Chroma's upsert merges metadata into what a stored chunk had (a key the new metadata lacks, such as
+            # a date removed from the source, would survive): chunks stored before are replaced whole instead
+            stored_before = self._chroma.get(ids=[c.id for c in part], include=[])["ids"]
+            if stored_before:
+                self._chroma.delete(ids=stored_before)
+            self._chroma.upsert(
                 ids=[c.id for c in part], documents=[c.text for c in part],
-                metadatas=[c.metadata() for c in part], embeddings=vectors[i:i + _BATCH],
+                metadatas=[c.metadata for c in part], embeddings=np.asarray(vectors[i:i + _BATCH]),
             )
+
+    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        self.put([StoredChunk.of(c) for c in chunks], vectors)
 
     def delete(self, ids: Iterable[str]) -> None:
         id_list = list(ids)
         for i in range(0, len(id_list), _BATCH):
-            self.collection.delete(ids=id_list[i:i + _BATCH])
+            self._chroma.delete(ids=id_list[i:i + _BATCH])
 
     def get_all(self) -> list[StoredChunk]:
         out: list[StoredChunk] = []
         offset = 0
         while True:
-            page = self.collection.get(include=["documents", "metadatas"], limit=5000, offset=offset)
+            page = self._chroma.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
             out.extend(StoredChunk(i, d, m) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"]))
-            if len(page["ids"]) < 5000:
+            if len(page["ids"]) < _PAGE:
                 return out
-            offset += 5000
+            offset += _PAGE
+
+    def pages(self, size: int = _PAGE) -> Iterator[tuple[list[StoredChunk], np.ndarray]]:
+        offset = 0
+        while True:
+            page = self._chroma.get(include=["documents", "metadatas", "embeddings"], limit=size, offset=offset)
+            if not page["ids"]:
+                return
+            yield ([StoredChunk(i, d, m) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])],
+                   np.asarray(page["embeddings"], dtype=np.float32))
+            if len(page["ids"]) < size:
+                return
+            offset += size
 
     def get(self, ids: Sequence[str]) -> list[StoredChunk]:
         if not ids:
             return []
-        page = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        page = self._chroma.get(ids=list(ids), include=["documents", "metadatas"])
         found = {i: StoredChunk(i, d, m) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])}
         return [found[i] for i in ids if i in found]
 
     def vectors(self, ids: Sequence[str]) -> list[np.ndarray]:
-        page = self.collection.get(ids=list(ids), include=["embeddings"])
+        if not ids:
+            return []
+        page = self._chroma.get(ids=list(ids), include=["embeddings"])
         found = dict(zip(page["ids"], page["embeddings"]))
         return [np.asarray(found[i], dtype=np.float32) for i in ids if i in found]
 
-    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+    def query(self, vector: np.ndarray, n: int, where: Where | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the n nearest chunks, best first; texts are fetched by the caller
         for the few it keeps (`get`), which is cheaper than carrying every candidate's text back."""
         # Chroma returns fewer than n when the collection (or the filter) holds fewer: no count call needed
-        result = self.collection.query(query_embeddings=[vector], n_results=max(n, 1), where=where or None,
-                                       include=["distances"])
+        result = self._chroma.query(query_embeddings=[vector], n_results=max(n, 1), where=where or None,
+                                    include=["distances"])
         return [(i, 1.0 - float(dist)) for i, dist in zip(result["ids"][0], result["distances"][0])]

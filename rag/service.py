@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Mapping
 
 from crossbrief.index.embedding import Embedder
 from crossbrief.index.factory import build_embedder, open_store
@@ -16,21 +16,28 @@ from crossbrief.index.store import ChunkStore
 from crossbrief.rag.citations import check_answer
 from crossbrief.rag.conversation import condense_offline
 from crossbrief.errors import ConfigError, IndexNotFound, InvalidQuestion
-from crossbrief.rag.models import REFUSAL_TEXT, Answer, Draft, Filters, Passage, Question, Turn
+from crossbrief.rag.answerer import Answerer, Condenser
+from crossbrief.rag.models import REFUSAL_TEXT, Answer, Citation, Draft, Filters, Passage, Question, Turn
 from crossbrief.rag.offline import OfflineAnswerer
+from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.retrieval import HybridRetriever
+from crossbrief.rag.sources import (
+    SUPPORTED_SUFFIXES,
+    IngestReport,
+    SourceRecord,
+    ingest_sources,
+    list_sources,
+    remove_source,
+    require_index,
+)
+
+# What the front ends (ui/cli, ui/web, ui/slack) use, so that they import nothing else from rag/ or index/.
+__all__ = ["ANSWERERS", "SUPPORTED_SUFFIXES", "Answer", "Answerer", "Citation", "Crossbrief", "Draft", "Embedder",
+           "Figure", "Filters", "History", "IngestReport", "Passage", "Question", "SourceRecord", "build",
+           "build_embedder", "extract_figures", "ingest_sources", "list_sources", "remove_source", "require_index"]
 
 ANSWERERS = ("offline", "openai", "ollama")
 History = list[Turn]
-
-
-class Answerer(Protocol):
-    """Writes a draft with [n] markers into the numbered passages, or refuses. Checking happens after, once."""
-
-    name: str
-
-    def draft(self, question: Question, passages: list[Passage],
-              on_token: Callable[[str], None] | None = None) -> Draft: ...
 
 
 @dataclass
@@ -46,6 +53,8 @@ class Crossbrief:
         name = name or self.settings.generation.answerer
         if name == "offline":
             return self.offline
+        if name in self._llms:  # built already, or passed to build()
+            return self._llms[name]
         if name not in ANSWERERS:
             raise ConfigError(f"Unknown answerer {name!r}; use one of {', '.join(ANSWERERS)}")
         if name not in self._llms:
@@ -80,10 +89,8 @@ class Crossbrief:
         history = history[-2 * self.settings.generation.history_turns:] if history else []
         if not history:
             return Question(text=question)
-        condense = getattr(answerer, "condense", None)
-        if condense is not None:
-            condensed: Question = condense(question, history)
-            return condensed
+        if isinstance(answerer, Condenser):
+            return answerer.condense(question, history)
         return condense_offline(question, history)
 
     def answer(
@@ -143,9 +150,11 @@ class Crossbrief:
         return result
 
 
-def build(settings: Settings, embedder: Embedder | None = None) -> Crossbrief:
-    """Opens the index and builds every part from `settings` (raises IndexNotFound when there is no index)."""
-    store = open_store(settings, create=False)
+def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStore | None = None,
+          answerers: Mapping[str, Answerer] | None = None) -> Crossbrief:
+    """Opens the index and builds every part from `settings` (raises IndexNotFound when there is no index).
+    `embedder`, `store` and extra `answerers` (by name) replace the ones the settings would build."""
+    store = store if store is not None else open_store(settings, create=False)
     manifest = Manifest.load(settings)
     if not settings.index.chroma_url and not manifest.indexed:
         raise IndexNotFound(f"No index at {settings.home}: run `crossbrief ingest PATH` first")
@@ -159,4 +168,4 @@ def build(settings: Settings, embedder: Embedder | None = None) -> Crossbrief:
     retriever = HybridRetriever(store, embedder, settings.retrieval, settings.catalog_url, settings.bm25_dir)
     offline = OfflineAnswerer(embedder, settings.generation.support_threshold,
                               vocabulary=lambda: retriever.bm25_vocabulary())
-    return Crossbrief(settings, store, embedder, retriever, offline)
+    return Crossbrief(settings, store, embedder, retriever, offline, dict(answerers or {}))

@@ -60,6 +60,49 @@ def test_layer_check_catches_an_upward_import(tmp_path: Path) -> None:
     assert targets == ["rag", "ui"] and LAYERS["rag"] > LAYERS["index"]
 
 
+# The front ends reach rag/ and index/ only through crossbrief.rag.service; only the CLI's eval and bench commands
+# (with `eval --tatqa`'s own module) may import the evals.
+MAY_IMPORT_EVALS = {"ui/cli/evals_command.py", "ui/cli/tatqa_command.py", "ui/cli/bench_command.py"}
+
+
+def _front_end_problems(paths: list[Path], root: Path) -> list[str]:
+    problems = []
+    for path in paths:
+        where = path.relative_to(root).as_posix()
+        for name in _imports(path):
+            parts = name.split(".")
+            if parts[0] != "crossbrief" or len(parts) < 2:
+                continue
+            through_service = parts[:3] == ["crossbrief", "rag", "service"]
+            if parts[1] in {"index", "rag"} and not through_service:
+                problems.append(f"{where} imports {name}: use crossbrief.rag.service")
+            elif parts[1] == "evals" and where not in MAY_IMPORT_EVALS:
+                problems.append(f"{where} imports {name}: only the eval and bench commands may")
+    return problems
+
+
+def test_front_ends_use_only_the_service_and_the_core() -> None:
+    assert _front_end_problems(sorted((ROOT / "ui").rglob("*.py")), ROOT) == []
+
+
+def test_front_end_check_catches_a_reach_past_the_service(tmp_path: Path) -> None:
+    (tmp_path / "ui" / "web").mkdir(parents=True)
+    (tmp_path / "ui" / "cli").mkdir()
+    (tmp_path / "ui" / "web" / "page.py").write_text(
+        "from crossbrief.rag.service import build\n"
+        "from crossbrief.config import Settings\n"
+        "def f():\n"
+        "    from crossbrief.index.manifest import Manifest\n"
+        "from crossbrief.rag import models\n"
+        "import crossbrief.evals.runner\n")
+    (tmp_path / "ui" / "cli" / "bench_command.py").write_text("from crossbrief.evals.bench import run_bench\n")
+    problems = _front_end_problems(sorted((tmp_path / "ui").rglob("*.py")), tmp_path)
+    assert sorted(problems) == [
+        "ui/web/page.py imports crossbrief.evals.runner: only the eval and bench commands may",
+        "ui/web/page.py imports crossbrief.index.manifest: use crossbrief.rag.service",
+        "ui/web/page.py imports crossbrief.rag: use crossbrief.rag.service"]
+
+
 def _modules_after(statement: str) -> set[str]:
     code = f"import sys; {statement}; print('\\n'.join(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -16,7 +16,8 @@ from crossbrief.errors import CrossbriefError
 from crossbrief.index.manifest import Manifest
 from crossbrief.config import Settings
 from crossbrief.index.factory import open_store
-from tests.conftest import CORPUS, CROSSBRIEF, VENV_BIN, free_port, run_cli, shared_corpus_or_skip, wait_for_http
+from tests.conftest import CORPUS, CROSSBRIEF, VENV_BIN, run_cli, shared_corpus_or_skip
+from tests.local_http import closed_port, serve_on_free_port
 
 pytestmark = pytest.mark.integration
 
@@ -83,17 +84,14 @@ def test_ingest_succeeds_with_no_network_at_all(tmp_path: Path) -> None:
 
 @pytest.fixture
 def chroma_server(tmp_path: Path):  # type: ignore[no-untyped-def]
-    port = free_port()
-    log = (tmp_path / "chroma.log").open("w")
-    process = subprocess.Popen([str(VENV_BIN / "chroma"), "run", "--path", str(tmp_path / "server-data"),
-                                "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    if not wait_for_http(f"{url}/api/v2/heartbeat", timeout=60):
-        process.kill()
-        pytest.fail("chroma run did not start: " + (tmp_path / "chroma.log").read_text()[-500:])
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    try:
+        server = serve_on_free_port(lambda port: [str(VENV_BIN / "chroma"), "run", "--path", str(tmp_path / "server-data"),
+                                                  "--host", "127.0.0.1", "--port", str(port)],
+                                    tmp_path / "chroma.log", ready_path="/api/v2/heartbeat")
+    except RuntimeError as exc:
+        pytest.fail(f"chroma run did not start: {exc}")
+    yield server.url
+    server.close()
 
 
 def test_ingest_and_ask_through_a_chroma_server(tmp_path: Path, chroma_server: str) -> None:
@@ -112,7 +110,8 @@ def test_ingest_and_ask_through_a_chroma_server(tmp_path: Path, chroma_server: s
 
 
 def test_a_chroma_server_that_is_down_gives_one_line(tmp_path: Path) -> None:
-    result = run_cli("ingest", str(CORPUS), env={"CROSSBRIEF_INDEX__CHROMA_URL": f"http://127.0.0.1:{free_port()}"})
+    with closed_port() as port:
+        result = run_cli("ingest", str(CORPUS), env={"CROSSBRIEF_INDEX__CHROMA_URL": f"http://127.0.0.1:{port}"})
     assert result.returncode == 1
     assert "Cannot reach the Chroma server" in result.stderr and "Traceback" not in result.stderr
 

@@ -8,7 +8,7 @@ import sys
 import click
 
 from crossbrief.errors import CrossbriefError, InvalidQuestion
-from crossbrief.rag.models import Filters
+from crossbrief.rag.service import Filters
 
 
 def _filters(source: tuple[str, ...], date_from: str | None, date_to: str | None) -> Filters:

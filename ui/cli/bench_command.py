@@ -23,8 +23,8 @@ def bench_command(quick: bool, as_json: bool, out: Path, corpus: tuple[Path, ...
                   repeat: int | None) -> None:
     """Benchmark ingest and query speed against the hardware limit and a plain LangChain peer."""
     from crossbrief.evals.bench import run_bench
-    from crossbrief.index.factory import build_embedder
     from crossbrief.config import load_settings
+    from crossbrief.rag.service import build_embedder
 
     settings = load_settings()
     shared = ROOT.parent / "shared" / "corpus"

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from crossbrief.errors import ConfigError, CrossbriefError, IndexNotFound, InvalidQuestion
+from crossbrief.errors import ConfigError, CrossbriefError, InvalidQuestion
 from crossbrief.ui.cli.render import short_source
 
 USAGE_ERRORS = (ConfigError, InvalidQuestion)
@@ -41,17 +41,16 @@ def _settings(**overrides: Any):  # type: ignore[no-untyped-def]
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 def ingest(paths: tuple[Path, ...], prune: bool, as_json: bool) -> None:
     """Index files and folders (.txt .md .html .pdf .docx .csv)."""
-    from crossbrief.index.factory import build_ingester
-    from crossbrief.index.ingest import ingest_lock
+    from crossbrief.rag.service import ingest_sources
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageProblem(f"No such file or folder: {', '.join(missing)}")
     settings = _settings()
-    with ingest_lock(settings):
-        ingester = build_ingester(settings)
-        bar = TerminalProgress(enabled=not as_json and sys.stderr.isatty())
-        report = ingester.ingest(list(paths), prune=prune, progress=bar)
+    bar = TerminalProgress(enabled=not as_json and sys.stderr.isatty())
+    try:
+        report, chunks_in_index = ingest_sources(settings, list(paths), prune=prune, progress=bar)
+    finally:
         bar.close()
     if as_json:
         click.echo(json.dumps(report.as_dict()))
@@ -61,7 +60,7 @@ def ingest(paths: tuple[Path, ...], prune: bool, as_json: bool) -> None:
         click.echo(
             f"Ingested {report.files_new} new, {report.files_changed} changed, {report.files_unchanged} unchanged, "
             f"{len(report.files_failed)} failed files; +{report.chunks_added} / -{report.chunks_removed} chunks "
-            f"in {report.seconds:.1f}s ({ingester.store.count()} chunks in the index)"
+            f"in {report.seconds:.1f}s ({chunks_in_index} chunks in the index)"
         )
     if report.files_failed:
         sys.exit(1)
@@ -71,7 +70,7 @@ class TerminalProgress:
     """A tqdm bar on a terminal, nothing otherwise."""
 
     def __init__(self, enabled: bool) -> None:
-        self._bar = None
+        self._bar: Any = None
         self._enabled = enabled
 
     def __call__(self, number: int, total: int, path: str) -> None:
@@ -93,16 +92,14 @@ class TerminalProgress:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def sources(as_json: bool) -> None:
     """List what the index holds: source, title, date, chunks."""
-    from crossbrief.index.manifest import Manifest
+    from crossbrief.rag.service import list_sources, require_index
 
     settings = _settings()
-    manifest = Manifest.load(settings)
-    if not manifest.indexed:
-        raise IndexNotFound(f"No index at {settings.home}: run `crossbrief ingest PATH` first")
-    rows = [
+    require_index(settings)
+    rows: list[dict[str, Any]] = [
         {"source": r.source, "title": r.title, "date": r.date, "chunks": len(r.chunk_ids), "kind": r.kind,
          "source_url": r.source_url, "ingested_at": r.ingested_at}
-        for r in sorted(manifest.sources.values(), key=lambda r: (r.date or "", r.source))
+        for r in list_sources(settings)
     ]
     if as_json:
         click.echo(json.dumps({"sources": rows, "chunks": sum(r["chunks"] for r in rows)}))
@@ -116,17 +113,9 @@ def sources(as_json: bool) -> None:
 @click.argument("source")
 def remove(source: str) -> None:
     """Remove one source (path or file name) and its chunks from the index."""
-    from crossbrief.index.factory import build_ingester
-    from crossbrief.index.ingest import ingest_lock
-    from crossbrief.index.manifest import Manifest
+    from crossbrief.rag.service import remove_source
 
-    settings = _settings()
-    if not Manifest.load(settings).indexed:
-        raise IndexNotFound(f"No index at {settings.home}: run `crossbrief ingest PATH` first")
-    with ingest_lock(settings):
-        ingester = build_ingester(settings)
-        key = ingester.resolve_source(source)
-        removed = ingester.remove(key)
+    key, removed = remove_source(_settings(), source)
     click.echo(f"Removed {short_source(key)} ({removed} chunks)")
 
 

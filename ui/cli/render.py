@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crossbrief.rag.models import Answer
+from crossbrief.rag.service import Answer
 
 
 def short_source(source: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from crossbrief.rag.models import Answer
+from crossbrief.rag.service import Answer
 from crossbrief.ui.web.render import safe_url
 
 LOOKING_UP = ":mag: Looking it up in the sources…"

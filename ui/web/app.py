@@ -10,9 +10,7 @@ import streamlit as st
 
 from crossbrief.errors import CrossbriefError
 from crossbrief.config import Settings, load_settings
-from crossbrief.index.embedding import Embedder
-from crossbrief.index.factory import build_embedder
-from crossbrief.rag.service import Crossbrief, build
+from crossbrief.rag.service import Crossbrief, Embedder, build, build_embedder
 
 st.set_page_config(page_title="crossbrief", page_icon="🔎", layout="wide")
 

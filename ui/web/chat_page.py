@@ -8,9 +8,7 @@ import os
 import streamlit as st
 
 from crossbrief.errors import CrossbriefError
-from crossbrief.index.manifest import Manifest
-from crossbrief.rag.models import Answer, Filters
-from crossbrief.rag.service import Crossbrief
+from crossbrief.rag.service import Answer, Crossbrief, Filters, list_sources
 from crossbrief.feedback import FeedbackStore
 from crossbrief.ui.web.render import escape, highlight_figures, safe_url
 
@@ -26,22 +24,22 @@ def _answerers(service: Crossbrief) -> list[str]:
 
 
 def sidebar(service: Crossbrief) -> tuple[str, Filters, int]:
-    manifest = Manifest.load(service.settings)
+    records = list_sources(service.settings)
     with st.sidebar:
         if st.button("New conversation", width="stretch"):
             st.session_state["turns"] = []
         answerers = _answerers(service)
         default = service.settings.generation.answerer
         answerer = st.selectbox("Answerer", answerers, index=answerers.index(default) if default in answerers else 0)
-        titles = {f"{r.title} ({r.date or 'undated'})": key for key, r in sorted(manifest.sources.items())}
+        titles = {f"{r.title} ({r.date or 'undated'})": r.source for r in sorted(records, key=lambda r: r.source)}
         chosen = st.multiselect("Only these sources", list(titles))
         col_from, col_to = st.columns(2)
         date_from = col_from.date_input("From", value=None, format="YYYY-MM-DD")
         date_to = col_to.date_input("To", value=None, format="YYYY-MM-DD")
         k = st.slider("Passages (k)", 1, 20, service.settings.retrieval.k)
-        chunks = sum(len(r.chunk_ids) for r in manifest.sources.values())
-        last = max((r.ingested_at for r in manifest.sources.values()), default="never")
-        st.caption(f"Index: {len(manifest.sources)} sources · {chunks} chunks · last ingest {last}")
+        chunks = sum(len(r.chunk_ids) for r in records)
+        last = max((r.ingested_at for r in records), default="never")
+        st.caption(f"Index: {len(records)} sources · {chunks} chunks · last ingest {last}")
         store = FeedbackStore.open(service.settings)
         st.download_button("Download feedback (CSV)", store.to_csv(), file_name="crossbrief-feedback.csv",
                            mime="text/csv", width="stretch")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from crossbrief.rag.figures import Figure, extract_figures
+from crossbrief.rag.service import Figure, extract_figures
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^@&])")
 

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 import streamlit as st
 
-from crossbrief.index.embedding import Embedder
-from crossbrief.errors import CrossbriefError
-from crossbrief.index.factory import build_ingester
-from crossbrief.index.ingest import ingest_lock
-from crossbrief.index.manifest import Manifest
 from crossbrief.config import Settings
+from crossbrief.errors import CrossbriefError
+from crossbrief.rag.service import Embedder, ingest_sources, list_sources, remove_source
 from crossbrief.ui.web.uploads import save_upload
 
 
 def render(settings: Settings, get_embedder: Callable[[], Embedder], reset_service: Callable[[], None]) -> None:
     st.title("Sources")
-    manifest = Manifest.load(settings)
-    rows = [{"title": r.title, "date": r.date or "", "chunks": len(r.chunk_ids), "type": r.kind,
-             "source": r.source_url or r.source} for r in sorted(manifest.sources.values(), key=lambda r: r.date or "")]
+    records = list_sources(settings)
+    rows: list[dict[str, Any]] = [
+        {"title": r.title, "date": r.date or "", "chunks": len(r.chunk_ids), "type": r.kind,
+         "source": r.source_url or r.source} for r in records]
     st.caption(f"{len(rows)} sources, {sum(r['chunks'] for r in rows)} chunks")
     if rows:
         st.dataframe(rows, width="stretch", hide_index=True)
@@ -30,13 +28,12 @@ def render(settings: Settings, get_embedder: Callable[[], Embedder], reset_servi
     if uploads and st.button("Ingest uploaded files", type="primary"):
         ingest_uploads(settings, get_embedder, reset_service, uploads)
 
-    if manifest.sources:
+    if records:
         st.subheader("Remove a source")
-        names = {f"{r.title} ({r.source.rsplit('/', 1)[-1]})": key for key, r in manifest.sources.items()}
+        names = {f"{r.title} ({r.source.rsplit('/', 1)[-1]})": r.source for r in records}
         choice = st.selectbox("Source", list(names), index=None, placeholder="Choose a source")
         if choice and st.button("Remove", type="secondary"):
-            with ingest_lock(settings):
-                removed = build_ingester(settings, get_embedder()).remove(names[choice])
+            _, removed = remove_source(settings, names[choice], get_embedder())
             reset_service()
             st.success(f"Removed {choice} ({removed} chunks).")
             st.rerun()
@@ -56,10 +53,9 @@ def ingest_uploads(settings: Settings, get_embedder: Callable[[], Embedder], res
         return
     bar = st.progress(0.0, text="Ingesting…")
     try:
-        with ingest_lock(settings):
-            ingester = build_ingester(settings, get_embedder())
-            report = ingester.ingest(saved, progress=lambda n, total, path: bar.progress(
-                n / total, text=f"Ingesting {path.rsplit('/', 1)[-1]} ({n}/{total})"))
+        report, _ = ingest_sources(settings, saved, embedder=get_embedder(),
+                                   progress=lambda n, total, path: bar.progress(
+                                       n / total, text=f"Ingesting {path.rsplit('/', 1)[-1]} ({n}/{total})"))
     except CrossbriefError as exc:
         st.error(str(exc))
         return

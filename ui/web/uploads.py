@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from crossbrief.errors import IngestError
-from crossbrief.index.loaders import SUPPORTED_SUFFIXES
+from crossbrief.rag.service import SUPPORTED_SUFFIXES
 
 
 def safe_name(name: str) -> str:
