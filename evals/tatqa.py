@@ -155,7 +155,7 @@ def run_tatqa(settings: Settings, dataset: Path, workdir: Path, limit: int = 40,
     service = build(run_settings, embedder)
     run = TatqaRun()
     for number, fmt, path, report in written:
-        own = {str(path.resolve()), str(path.with_suffix(".txt").resolve())}
+        own = {str(p.resolve()) for p in (path, path.with_suffix(".txt")) if p.exists()}
         for q in report["questions"]:
             if q["answer_type"] not in SPAN_TYPES:
                 continue
