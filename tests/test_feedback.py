@@ -14,7 +14,9 @@ import pytest
 
 from crossbrief.config import Settings
 from crossbrief.feedback import COLUMNS, FeedbackStore
-from tests.postgres_server import postgres as _postgres_fixture  # noqa: F401 - provides the `postgres` fixture
+from tests import postgres_server
+
+postgres = postgres_server.postgres  # the fixture: a real PostgreSQL per module
 
 _WRITE = """
 from crossbrief.config import load_settings

@@ -10,7 +10,9 @@ import pytest
 
 from crossbrief.catalog import ensure_tables, open_engine
 from crossbrief.ui.slack.state import RateLimiter, SeenEvents
-from tests.postgres_server import postgres as _postgres_fixture  # noqa: F401 - provides the `postgres` fixture
+from tests import postgres_server
+
+postgres = postgres_server.postgres  # the fixture: a real PostgreSQL per module
 
 _CLAIM = """
 import sys
