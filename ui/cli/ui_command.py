@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-APP = Path(__file__).resolve().parent / "app.py"
+APP = Path(__file__).resolve().parents[1] / "web" / "app.py"
 
 
 @click.command("ui")
@@ -28,6 +28,9 @@ def ui_command(port: int | None, address: str | None) -> None:
         "--server.maxUploadSize", str(max(1, int(settings.ui.max_upload_mb))),
         "--global.developmentMode", "false",
         "--client.toolbarMode", "viewer",
+        # a served page never reloads its modules when files change: a reload under live sessions breaks their
+        # imports mid-run (KeyError in importlib, seen under `crossbrief bench --load` while files were edited)
+        "--server.fileWatcherType", "none",
     ]
     os.execv(sys.executable, args)
 
