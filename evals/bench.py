@@ -173,24 +173,11 @@ def peak_rss_mb(args: list[str], env: dict[str, str]) -> float:
 
 def chroma_server_latency(settings: Settings, embedder: Embedder, repeat: int) -> dict[str, float]:
     """Copies the index into a `chroma run` server on localhost and times the same queries against it."""
-    import urllib.request
-
     from crossbrief.index.factory import open_store
     from crossbrief.rag.service import build
 
-    port = _free_port()
-    data = Path(tempfile.mkdtemp(prefix="crossbrief-bench-chroma-"))
-    chroma = str(Path(sys.executable).parent / "chroma")
-    server = subprocess.Popen([chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, url = _start_chroma(Path(tempfile.mkdtemp(prefix="crossbrief-bench-chroma-")))
     try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
         local = open_store(settings)
         remote_settings = settings.model_copy(update={"index": settings.index.model_copy(update={"chroma_url": url})})
         remote = open_store(remote_settings, create=True)
@@ -221,6 +208,32 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _start_chroma(data: Path, attempts: int = 5) -> tuple[subprocess.Popen[bytes], str]:
+    """`chroma run` on a free loopback port, answering its heartbeat. It cannot bind port 0, so a port taken
+    between our probe and its bind (the process exits) is retried on another."""
+    import urllib.request
+
+    chroma = str(Path(sys.executable).parent / "chroma")
+    for _ in range(attempts):
+        port = _free_port()
+        server = subprocess.Popen([chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(240):
+            if server.poll() is not None:
+                break  # most likely the port was taken: try another
+            try:
+                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+                return server, url
+            except OSError:
+                time.sleep(0.5)
+        else:
+            server.kill()
+            server.wait()
+            raise RuntimeError(f"chroma run did not answer at {url} within two minutes")
+    raise RuntimeError(f"chroma run exited on {attempts} ports in a row; run `chroma run --path DIR` to see why")
 
 
 def plot(rows: list[dict[str, Any]], path: Path) -> None:
