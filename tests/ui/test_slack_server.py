@@ -73,7 +73,7 @@ def test_bolt_failing_gives_a_plain_500_not_an_exception(guarded) -> None:  # ty
     def broken(request: Any) -> Any:
         raise RuntimeError("listener blew up")
 
-    bolt.dispatch = broken  # type: ignore[method-assign]
+    bolt.dispatch = broken
     status, text = call(app, b'{"type": "event_callback"}')
     assert status.startswith("500") and text == b"Internal error"
 
