@@ -32,8 +32,10 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _RATIO_MARKS = ("%", "percent", "rate", "ratio", "proportion", "share", "per ")
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
 # a question about causes, means or descriptions is answered from prose, never from a table's cells
-_ASKS_WHY_OR_HOW = re.compile(r"\bwhy\b|\bwhen\b|\breasons?\b|\bhow (?:do|does|did|is|are|was|were|can|will)\b|\bexplain|"
+_ASKS_WHY_OR_HOW = re.compile(r"\bwhy\b|\bwhen\b|\bresult(?:s|ed)? (?:from|in)\b|\brelated to\b|\bdue to\b|\breasons?\b|\bhow (?:do|does|did|is|are|was|were|can|will)\b|\bexplain|"
                               r"\bdescribe\b|\bwhat (?:does|do|did) .* (?:show|include|mean)\b", re.IGNORECASE)
+# a question about a change is arithmetic or prose unless a column of the table names the change
+_ASKS_CHANGE = re.compile(r"\b(?:increase|decrease|change|growth|difference|rise|fall|decline)[sd]?\b", re.IGNORECASE)
 _ASKS_RATIO = re.compile(r"%|\bpercent|\bshare\b|\bproportion\b|\brate\b|\bratio\b", re.IGNORECASE)
 
 
@@ -67,6 +69,28 @@ class Link:
     absent: tuple[tuple[int, str], ...] = ()  # (year column, year asked) where the column has no such year
 
 
+def _forms(value: str) -> list[set[str]]:
+    """The ways a question may name a value: in full, and as its bracketed short form or without it
+    ("Emergency Medical Services (EMS)": also "EMS", and "Emergency Medical Services")."""
+    forms = [words(value)]
+    inside = re.findall(r"\(([^()]+)\)", value)
+    if inside:
+        forms.append(words(" ".join(inside)))
+        forms.append(words(re.sub(r"\([^()]*\)", " ", value)))
+    return [f for f in forms if f]
+
+
+def _name_score(tokens: set[str], asked: set[str]) -> float:
+    """How well the question names a value: all its words (best), or most of a long one's; 0 when it does not.
+    A value named in full beats a longer one named in part."""
+    hit = len(tokens & asked)
+    if hit == len(tokens):
+        return hit + 0.5
+    if hit >= 2 and hit >= 0.6 * len(tokens):
+        return hit - (len(tokens) - hit)
+    return 0.0
+
+
 def link(question: str, table: StoredTable) -> Link:
     """The values and column names of `table` that the question's words name (all of a value's content words,
     or most of a long one's)."""
@@ -78,13 +102,8 @@ def link(question: str, table: StoredTable) -> Link:
         best: list[str] = []
         best_score = 0.0
         for value in column.values:
-            tokens = words(value)
-            if not tokens:
-                continue
-            hit = len(tokens & asked)
-            if hit == len(tokens) or (hit >= 2 and hit >= 0.6 * len(tokens)):
-                # a value named in full beats a longer one named in part
-                value_score = hit + 0.5 if hit == len(tokens) else hit - (len(tokens) - hit)
+            value_score = max((_name_score(tokens, asked) for tokens in _forms(value)), default=0.0)
+            if value_score > 0:
                 if value_score > best_score:
                     best, best_score = [value], value_score
                 elif value_score == best_score:
@@ -92,7 +111,7 @@ def link(question: str, table: StoredTable) -> Link:
         if best:
             pinned[i] = best
             score += best_score
-            covered |= {w for v in best for w in words(v)} & asked
+            covered |= {w for v in best for form in _forms(v) for w in form} & asked
     named = []
     for i, name in enumerate(table.columns):
         tokens = words(name)
@@ -184,6 +203,11 @@ class TableAnswerer:
             return None
         # the best-retrieved source among the tables linked (nearly) as well as the best one
         top = max(lk.score for lk in links)
+        if _ASKS_CHANGE.search(question.query):
+            links = [lk for lk in links if any(_ASKS_CHANGE.search(lk.table.columns[i]) for i in lk.named)]
+            if not links:
+                return None
+            top = max(lk.score for lk in links)
         best = min((lk for lk in links if lk.score >= 0.8 * top),
                    key=lambda lk: (order.get(lk.table.source, len(order)), -lk.score))
         near_miss: TableAnswer | None = None
@@ -276,10 +300,8 @@ class TableAnswerer:
             source_url=near.source_url if near else None, kind="table-rows",
         )
         where = f"{table.label}" if table.label == title else f"{title}, {table.label}"
-        # a mark where a number belongs ("Suppr.", "n/a", "x"), or every asked cell blank
-        missing = [(number, cells) for number, cells in rows
-                   if any(cells[i].strip() and parse_number(cells[i]) is None for i in asked)
-                   or not any(cells[i].strip() for i in asked)]
+        # no number under any asked column: a mark where one belongs ("Suppr.", "n/a", "x"), or blanks
+        missing = [(number, cells) for number, cells in rows if all(parse_number(cells[i]) is None for i in asked)]
         if len(rows) == 1:
             number, cells = rows[0]
             if missing:
