@@ -4,6 +4,7 @@ Filters on source and publication date apply to both."""
 from __future__ import annotations
 
 import re
+import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,11 +18,12 @@ from crossbrief.index.manifest import Manifest, Stamp, read_stamp, saves_in_this
 from crossbrief.index.store import ChunkStore, StoredChunk
 from crossbrief.config import RetrievalSettings
 from crossbrief.rag.bm25 import BM25Index
-from crossbrief.errors import RetrievalError
+from crossbrief.errors import RetrievalError, StoreUnavailable
 from crossbrief.rag.models import Filters, Passage
 from pathlib import Path
 
 
+log = logging.getLogger(__name__)
 _CHUNK_CACHE = 20_000  # retrieved chunks kept in memory between questions
 
 
@@ -91,7 +93,15 @@ class HybridRetriever:
             now, saves = time.monotonic(), saves_in_this_process()
             if self._bm25 is not None and now - self._checked[0] < self.refresh_s and saves == self._checked[1]:
                 return self._bm25
-            stamp = read_stamp(self.catalog_url)
+            try:
+                stamp = read_stamp(self.catalog_url)
+            except StoreUnavailable as exc:
+                if self._bm25 is None:
+                    raise
+                # keep answering from the index we have; look again after the next interval
+                log.warning("the catalog cannot be read (%s); BM25 stays at the version it has", exc)
+                self._checked = (now, saves)
+                return self._bm25
             if self._bm25 is None or stamp != self._stamp:
                 manifest = Manifest.open(self.catalog_url)
                 wanted = manifest.all_chunk_ids()
