@@ -140,3 +140,61 @@ def test_a_damaged_saved_version_is_rebuilt_and_replaced(tmp_path: Path) -> None
     assert rebuilt.ids == [c.id for c in _chunks(1)]
     reloaded = BM25Index.load(root / _key(1))
     assert reloaded is not None and reloaded.ids == rebuilt.ids
+
+
+NOTES = {  # invented notes, no corpus text
+    "ferry.md": "# Ferry service\n\nFerry crossings were suspended for two weeks after a storm damaged the pier.\n",
+    "toll.md": "# Harbour toll\n\nThe harbour bridge toll rose by 12% in June 2025.\n",
+}
+
+
+def _fake_service(tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A service on the in-process fakes whose retriever counts how often it reads the catalog's version."""
+    import crossbrief.rag.retrieval as retrieval
+    from crossbrief.config import Settings
+    from crossbrief.index.factory import build_ingester
+    from crossbrief.rag.service import build
+    from tests.fakes import MemoryStore, ToyEmbedder
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "ferry.md").write_text(NOTES["ferry.md"])
+    settings, embedder, store = Settings(home=tmp_path / "home"), ToyEmbedder(dim=64), MemoryStore()
+    ingest = lambda: build_ingester(settings, embedder, store=store).ingest([folder])  # noqa: E731
+    ingest()
+    reads: list[int] = []
+    real = retrieval.read_stamp
+    monkeypatch.setattr(retrieval, "read_stamp", lambda url: reads.append(1) or real(url))
+    return build(settings, embedder, store=store), folder, ingest, reads
+
+
+def test_questions_read_the_catalog_version_once_per_interval_and_at_once_after_a_local_ingest(
+        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    service, folder, ingest, reads = _fake_service(tmp_path, monkeypatch)
+    service.retriever.refresh_s = 3600
+    for _ in range(10):
+        service.retriever.retrieve("ferry crossings")
+    assert len(reads) == 1
+    (folder / "toll.md").write_text(NOTES["toll.md"])
+    ingest()  # a save in this process: the next question looks at once
+    passages = service.retriever.retrieve("harbour bridge toll").passages
+    assert len(reads) == 2 and passages[0].source.endswith("toll.md") and passages[0].bm25_score
+    service.retriever.refresh_s = 0
+    for _ in range(3):
+        service.retriever.retrieve("ferry crossings")
+    assert len(reads) == 5
+
+
+def test_an_unreachable_catalog_keeps_the_bm25_it_has(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import crossbrief.rag.retrieval as retrieval
+    from crossbrief.errors import StoreUnavailable
+
+    service, _, _, _ = _fake_service(tmp_path, monkeypatch)
+    service.retriever.refresh_s = 0
+    assert service.retriever.retrieve("ferry crossings").passages[0].bm25_score
+
+    def down(url: str) -> None:
+        raise StoreUnavailable("Cannot read the catalog database: connection refused")
+
+    monkeypatch.setattr(retrieval, "read_stamp", down)
+    assert service.retriever.retrieve("ferry crossings").passages[0].bm25_score
