@@ -83,7 +83,7 @@ class FeedbackStore:
         store.import_legacy(settings.feedback_db)
         return store
 
-    def record(self, *, channel: str, question: str, answer: str, citations: list[dict], settings_hash: str,
+    def record(self, *, channel: str, question: str, answer: str, citations: list[dict[str, Any]], settings_hash: str,
                rating: int, user: str = "", comment: str = "") -> int:
         if rating not in (-1, 1):
             raise ValueError(f"rating must be 1 or -1 (got {rating})")

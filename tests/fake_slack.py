@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
 from tests.local_http import LocalServer, QuietHandler
@@ -13,8 +14,8 @@ from tests.local_http import LocalServer, QuietHandler
 
 class FakeSlack:
     def __init__(self) -> None:
-        self.calls: list[tuple[str, dict]] = []
-        self.threads: dict[str, list[dict]] = {}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.threads: dict[str, list[dict[str, Any]]] = {}
         self._ts = 2000
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -24,14 +25,14 @@ class FakeSlack:
     def close(self) -> None:
         self._server.close()
 
-    def _matching(self, method: str, match: dict[str, str]) -> list[dict]:
+    def _matching(self, method: str, match: dict[str, str]) -> list[dict[str, Any]]:
         return [p for m, p in self.calls if m == method and all(str(p.get(k)) == v for k, v in match.items())]
 
-    def calls_to(self, method: str, **match: str) -> list[dict]:
+    def calls_to(self, method: str, **match: str) -> list[dict[str, Any]]:
         with self._lock:
             return self._matching(method, match)
 
-    def wait_for(self, method: str, timeout: float = 60, count: int = 1, **match: str) -> list[dict]:
+    def wait_for(self, method: str, timeout: float = 60, count: int = 1, **match: str) -> list[dict[str, Any]]:
         """Blocks until `count` matching calls have arrived (woken by each call, no polling)."""
         deadline = time.monotonic() + timeout
         with self._changed:
@@ -42,7 +43,7 @@ class FakeSlack:
                 self._changed.wait(left)
             return found
 
-    def _reply(self, method: str, params: dict) -> dict:
+    def _reply(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             self.calls.append((method, params))
             self._ts += 1
@@ -63,7 +64,7 @@ class FakeSlack:
         fake = self
 
         class Handler(QuietHandler):
-            def _respond(self, params: dict) -> None:
+            def _respond(self, params: dict[str, Any]) -> None:
                 self.send_json(fake._reply(urlparse(self.path).path.rsplit("/", 1)[-1], params))
 
             def do_GET(self) -> None:  # noqa: N802

@@ -34,7 +34,7 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = _SECRET.sub("[redacted]", str(record.msg))
         if record.args:
-            record.args = tuple(_SECRET.sub("[redacted]", str(a)) for a in record.args)  # type: ignore[assignment]
+            record.args = tuple(_SECRET.sub("[redacted]", str(a)) for a in record.args)
         return True
 
 
