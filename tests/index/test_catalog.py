@@ -164,6 +164,10 @@ def test_after_rechunking_retrieval_still_returns_k_passages(tmp_path: Path, emb
     corpus = _corpus(tmp_path, "corpus", "*.md")
     settings = Settings(home=tmp_path / "home")
     build_ingester(settings, embedder).ingest([corpus])
+    stamp = read_stamp(settings.catalog_url)
+    unchanged = build_ingester(settings, embedder).ingest([corpus])
+    assert unchanged.chunks_added == unchanged.chunks_removed == 0
+    assert read_stamp(settings.catalog_url) == stamp  # ingesting twice changes nothing, not even the version
     question = "What tariff did the US put on Canadian goods?"
     running = build(settings, embedder)
     k = settings.retrieval.k
