@@ -120,6 +120,7 @@ _HOLDER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.integration
 def test_the_ingest_lock_admits_one_holder_across_processes(catalog_url: str, tmp_path: Path) -> None:
     marker, go = tmp_path / "inside", tmp_path / "go"
     processes = [subprocess.Popen([sys.executable, "-c", _HOLDER, catalog_url, str(marker), "60", str(go)], cwd=ROOT,
@@ -138,6 +139,7 @@ def _corpus(tmp_path: Path, name: str, pattern: str) -> Path:
     return folder
 
 
+@pytest.mark.integration
 def test_two_simultaneous_ingests_leave_one_consistent_catalog(tmp_path: Path) -> None:
     home = tmp_path / "home"
     first, second = _corpus(tmp_path, "one", "2025-0[1-2]*.md"), _corpus(tmp_path, "two", "2025-[01][3-9]*.md")

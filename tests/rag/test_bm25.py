@@ -11,6 +11,8 @@ import textwrap
 import threading
 from pathlib import Path
 
+import pytest
+
 from crossbrief.index.store import StoredChunk
 from crossbrief.rag.bm25 import BM25Index
 from tests.conftest import CORPUS, CROSSBRIEF, ROOT, run_cli
@@ -69,6 +71,7 @@ _REBUILDER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.integration
 def test_processes_rebuilding_the_same_versions_at_once_all_succeed(tmp_path: Path) -> None:
     root, go = tmp_path / "bm25", tmp_path / "go"
     processes = [subprocess.Popen([sys.executable, "-c", _REBUILDER, str(root), str(go)], cwd=ROOT, text=True,
@@ -116,6 +119,7 @@ def test_concurrent_questions_after_an_ingest_all_get_k_passages(tmp_path: Path,
         assert any(p.source == new_source and p.bm25_score for p in passages)
 
 
+@pytest.mark.integration
 def test_parallel_asks_from_several_processes_after_an_ingest_all_answer(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
