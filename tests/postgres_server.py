@@ -23,7 +23,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import free_port, missing_prerequisite
 
 SUPERUSER = "crossbrief"
 
@@ -41,10 +41,8 @@ def postgres_bin() -> Path | None:
 def postgres_bin_or_skip() -> Path:
     found = postgres_bin()
     if found is None:
-        reason = "PostgreSQL is not installed (Debian: apt-get install postgresql; scripts/test does it as root)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason + " and CI=true requires it")
-        pytest.skip(reason)
+        missing_prerequisite("PostgreSQL is not installed (Debian: apt-get install postgresql; scripts/test does it "
+                             "as root)")
     return found
 
 

@@ -39,3 +39,15 @@ def test_a_missing_reference_corpus_fails_under_ci(monkeypatch: pytest.MonkeyPat
 def test_the_browser_test_requires_chromium_through_the_same_rule() -> None:
     source = (Path(__file__).parent / "ui" / "test_browser.py").read_text()
     assert "missing_prerequisite(" in source and "pytest.skip(" not in source
+
+
+def test_the_postgresql_tests_require_postgresql_through_the_same_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests import postgres_server
+
+    monkeypatch.setattr(postgres_server, "postgres_bin", lambda: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="PostgreSQL is not installed.*CI=true requires it"):
+        postgres_server.postgres_bin_or_skip()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="PostgreSQL is not installed"):
+        postgres_server.postgres_bin_or_skip()
