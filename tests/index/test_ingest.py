@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 
 from crossbrief.index.factory import build_ingester, open_store
@@ -22,7 +23,7 @@ def _copy_corpus(tmp_path: Path, pattern: str = "*") -> Path:
     return corpus
 
 
-def _contents(settings: Settings) -> dict[str, tuple[str, tuple]]:
+def _contents(settings: Settings) -> dict[str, tuple[str, tuple[tuple[str, Any], ...]]]:
     store = open_store(settings)
     return {c.id: (c.text, tuple(sorted(c.metadata.items()))) for c in store.get_all()}
 
