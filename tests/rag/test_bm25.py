@@ -146,6 +146,14 @@ def test_a_damaged_saved_version_is_rebuilt_and_replaced(tmp_path: Path) -> None
     assert reloaded is not None and reloaded.ids == rebuilt.ids
 
 
+def test_the_cache_layout_from_before_the_catalog_is_cleared_on_the_first_build(tmp_path: Path) -> None:
+    root = tmp_path / "bm25"
+    (root / "bm25").mkdir(parents=True)
+    (root / "meta.json").write_text('{"fingerprint": "0123", "ids": []}')
+    BM25Index.load_or_build(root, _key(1), lambda: _chunks(1))
+    assert sorted(p.name for p in root.iterdir()) == [_key(1)]
+
+
 NOTES = {  # invented notes, no corpus text
     "ferry.md": "# Ferry service\n\nFerry crossings were suspended for two weeks after a storm damaged the pier.\n",
     "toll.md": "# Harbour toll\n\nThe harbour bridge toll rose by 12% in June 2025.\n",
