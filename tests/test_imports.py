@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import graphlib
 import subprocess
 import sys
 from pathlib import Path
@@ -101,6 +102,32 @@ def test_front_end_check_catches_a_reach_past_the_service(tmp_path: Path) -> Non
         "ui/web/page.py imports crossbrief.evals.runner: only the eval and bench commands may",
         "ui/web/page.py imports crossbrief.index.manifest: use crossbrief.rag.service",
         "ui/web/page.py imports crossbrief.rag: use crossbrief.rag.service"]
+
+
+def _module_name(path: Path) -> str:
+    folder = path.relative_to(ROOT).parts[0]
+    package = "crossbrief" if folder == "crossbrief" else f"crossbrief.{folder}"
+    parts = [p for p in path.relative_to(ROOT / folder).with_suffix("").parts if p != "__init__"]
+    return ".".join([package, *parts])
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle in `graph` (module -> modules it imports), or [] when there is none."""
+    try:
+        list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        return list(exc.args[1])
+    return []
+
+
+def test_no_import_cycles_even_through_imports_inside_functions() -> None:
+    paths = {_module_name(p): p for folder in FOLDERS for p in (ROOT / folder).rglob("*.py")}
+    graph = {name: {m for m in _imports(path) if m in paths and m != name} for name, path in paths.items()}
+    assert "crossbrief.index.onnx_embedding" in graph and _cycle(graph) == []
+
+
+def test_cycle_check_finds_a_cycle() -> None:
+    assert sorted(set(_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}))) == ["a", "b", "c"]
 
 
 def _modules_after(statement: str) -> set[str]:
