@@ -19,6 +19,8 @@ class FakeSlack:
         self._ts = 2000
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
+        self.replies_open = threading.Event()  # cleared: conversations.replies waits (an answer held in flight)
+        self.replies_open.set()
         self._server = LocalServer(self._handler())
         self.url = f"{self._server.base_url}/api/"
 
@@ -57,6 +59,7 @@ class FakeSlack:
         if method == "chat.postMessage":
             return {"ok": True, "ts": ts, "channel": params.get("channel")}
         if method == "conversations.replies":
+            self.replies_open.wait(timeout=60)
             return {"ok": True, "messages": self.threads.get(str(params.get("ts")), [])}
         return {"ok": True}
 

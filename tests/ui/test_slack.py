@@ -270,3 +270,19 @@ def test_two_bot_processes_on_one_catalog_answer_a_retried_event_once(bot) -> No
     finally:
         second.terminate()
         second.wait(timeout=30)
+
+
+def test_a_stopped_bot_answers_the_questions_it_already_acknowledged(bot) -> None:  # type: ignore[no-untyped-def]
+    slack = bot["slack"]
+    log_path = bot["base"] / "bot-stopping.log"
+    stopping, url = start_bot(bot["home"], slack, log_path)
+    slack.replies_open.clear()  # the answer below stops inside its history lookup until released
+    try:
+        post(url, mention("And how long was it paused?", "2200.2", user="U12", thread_ts="2200.1"))
+        slack.wait_for("conversations.replies", ts="2200.1")
+        stopping.terminate()  # SIGTERM while the answer is in flight
+        wait_for_log(log_path, "stopping: finishing the questions in hand")
+    finally:
+        slack.replies_open.set()
+    slack.wait_for("chat.update", ts=reply_ts(slack, "2200.1"))
+    assert stopping.wait(timeout=60) == 0

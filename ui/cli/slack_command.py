@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 
 import click
 
@@ -27,6 +28,7 @@ def slack_command(port: int | None, address: str | None) -> None:
     app, bot = build_app(build(settings))
     app_token = os.environ.get("SLACK_APP_TOKEN")
     log = logging.getLogger("crossbrief.slack")
+    signal.signal(signal.SIGTERM, _stop)  # a stopping container or supervisor: stop listening, finish answers
     try:
         if app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -49,8 +51,16 @@ def slack_command(port: int | None, address: str | None) -> None:
             pass
         finally:
             server.close()
+    except KeyboardInterrupt:
+        pass
     finally:
-        bot.pool.shutdown(wait=False)
+        # questions already acknowledged are answered before the process ends (Slack will not send them again)
+        log.info("stopping: finishing the questions in hand")
+        bot.pool.shutdown(wait=True)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 COMMANDS = [slack_command]
