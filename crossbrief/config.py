@@ -62,6 +62,10 @@ class RetrievalSettings(_Section):
     bm25_weight: float = Field(1.0, ge=0, description="weight of the BM25 ranking in the fusion")
 
 
+# the offline answerer's model, fitted on the development case sets by scripts/fit_answerer.py
+_FITTED = json.loads((Path(__file__).parent / "answerer_weights.json").read_text())
+
+
 class GenerationSettings(_Section):
     answerer: Literal["offline", "openai", "ollama"] = Field("offline", description="who writes the answer")
     model: str = Field("gpt-4o-mini", description="chat model name for the LLM answerers")
@@ -73,7 +77,18 @@ class GenerationSettings(_Section):
     unsupported_figures: Literal["warn", "fallback"] = Field(
         "warn", description="what to do with an LLM figure no cited passage holds: flag it, or use the offline answer"
     )
-    support_threshold: float = Field(0.58, ge=0, le=2, description="offline answerer: minimum sentence score")
+    support_threshold: float = Field(
+        _FITTED["threshold"], ge=0, le=1,
+        description="offline answerer: refuse when the support model gives the best sentence less than this "
+                    "probability of answering (fitted by scripts/fit_answerer.py)")
+    answerer_weights: tuple[float, ...] = Field(
+        tuple(_FITTED["weights"]), description="offline answerer: logistic weights of the sentence features "
+                                               "(rag/evidence.py FEATURES), fitted by scripts/fit_answerer.py")
+    answerer_bias: float = Field(_FITTED["bias"], description="offline answerer: logistic bias, fitted with the weights")
+    support_weights: tuple[float, ...] = Field(
+        tuple(_FITTED["support_weights"]), description="offline answerer: logistic weights of the support model "
+                                                       "(rag/calibration.py SUPPORT_FEATURES), fitted by scripts/fit_answerer.py")
+    support_bias: float = Field(_FITTED["support_bias"], description="offline answerer: support model bias")
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")
     history_turns: int = Field(6, ge=0, le=50, description="previous turns kept for follow-ups")
 

@@ -189,14 +189,22 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         if year_ok and month_ok:
             date = 1.0
         elif years - constraints.years and not (constraints.years & years):
-            contradiction = f"year {max(years - constraints.years)}"
+            other = years - constraints.years
+            contradiction = f"year {min(other, key=lambda y: (min(abs(y - a) for a in constraints.years), -y))}"
             date = 0.0
         elif constraints.months and months and not (constraints.months & months):
             year, month = max(months)
             contradiction = f"month {dt.date(year, month, 1):%B %Y}"
             date = 0.0
         elif not year_ok and constraints.years and (near_years - constraints.years) and not years:
-            date = 0.25  # the passage speaks of another year; the sentence itself says none
+            other = near_years - constraints.years
+            contradiction = f"year {min(other, key=lambda y: (min(abs(y - a) for a in constraints.years), -y))}"
+            date = 0.0  # the sentence names no year, and what it is read with names another
+        elif not year_ok and constraints.years and published and not any(
+                0 <= published[0] - asked <= 1 for asked in constraints.years):
+            # a sentence that dates nothing speaks of its own time (or "last year"): a source published long after
+            # the asked year does not give that year's figure
+            contradiction, date = f"published {published[0]}", 0.0
     names = names_near = 1.0
     other_names = 0.0
     if constraints.names:  # soft signals: "Washington" may stand for a country its sources call by name
@@ -234,6 +242,9 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
     if what == "month":
         asked = ", ".join(f"{dt.date(y, m, 1):%B %Y}" for y, m in sorted(constraints.months))
         return f"The sources give nothing for {asked}; the nearest is {value}."
+    if what == "published":
+        asked = ", ".join(str(y) for y in sorted(constraints.years))
+        return f"The sources give no figure for {asked}; the closest passages speak of {value}."
     if what == "name":
         return f"The closest passages say nothing about {value}."
     if what == "kind":

@@ -52,6 +52,7 @@ class Draft:
     text: str
     refused: bool
     notes: tuple[str, ...] = ()
+    reason: str = ""  # why it refused, for the user ("The sources give no figure for 2020; the nearest is 2021.")
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class Answer:
     standalone_question: str = ""
     removed_markers: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    refusal_reason: str = ""
 
     @property
     def unsupported_figures(self) -> list[Figure]:
@@ -131,6 +133,7 @@ class Answer:
             "passages": [p.as_dict() for p in self.passages],
             "removed_markers": self.removed_markers,
             "notes": self.notes,
+            "refusal_reason": self.refusal_reason,
             "timings": self.timings,
             "settings_hash": self.settings_hash,
         }

@@ -3,7 +3,6 @@ Filters on source and publication date apply to both."""
 
 from __future__ import annotations
 
-import re
 import logging
 import threading
 import time
@@ -125,23 +124,6 @@ class HybridRetriever:
 
     def bm25_vocabulary(self) -> set[str]:
         return self._bm25_index().vocabulary()
-
-    def unknown_names(self, question: str) -> list[str]:
-        """Capitalised names in the question (not its first word) that no indexed chunk mentions at all:
-        a question about a country or body the sources never name cannot be answered from them."""
-        vocab = self.bm25_vocabulary()
-        if not vocab:
-            return []
-        words = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-zA-Z]{2,})\b", question.strip())
-        unknown = []
-        for word in words:
-            if word.isupper():
-                continue  # an acronym (CISC, RCMP) may stand for words the sources spell out
-            lowered = word.lower()
-            forms = {lowered, lowered.rstrip("s"), lowered + "s", lowered.removesuffix("n"), lowered + "n"}
-            if not forms & vocab:
-                unknown.append(word)
-        return unknown
 
     def _timed_bm25(self, bm25: BM25Index, question: str, keep: np.ndarray | None) -> tuple[list[tuple[str, float]], float]:
         started = time.perf_counter()

@@ -18,6 +18,7 @@ from crossbrief.rag.conversation import condense_offline
 from crossbrief.errors import ConfigError, IndexNotFound, InvalidQuestion
 from crossbrief.rag.answerer import Answerer, Condenser
 from crossbrief.rag.models import REFUSAL_TEXT, Answer, Citation, Draft, Filters, Passage, Question, Turn
+from crossbrief.rag.calibration import Calibration
 from crossbrief.rag.offline import OfflineAnswerer
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.retrieval import HybridRetriever
@@ -115,10 +116,10 @@ class Crossbrief:
         result = Answer(question=text, answer="", refused=False, passages=retrieved.passages,
                         settings_hash=self.settings.short_hash(), answerer=chosen.name,
                         standalone_question=asked.query)
-        unknown = self.retriever.unknown_names(text)
-        if retrieved.best_similarity < self.settings.retrieval.min_similarity or unknown:
+        if retrieved.best_similarity < self.settings.retrieval.min_similarity:
             result.answer, result.refused = REFUSAL_TEXT, True
-            result.notes.append(f"not_in_sources: {', '.join(unknown)}" if unknown else "below_relevance_floor")
+            result.notes.append("below_relevance_floor")
+            result.refusal_reason = "No indexed passage is close to this question."
             if on_token:
                 on_token(REFUSAL_TEXT)
         else:
@@ -128,7 +129,7 @@ class Crossbrief:
             result.notes.extend(draft.notes)
             result.refused = draft.refused
             if draft.refused:
-                result.answer = REFUSAL_TEXT
+                result.answer, result.refusal_reason = REFUSAL_TEXT, draft.reason
             else:
                 checked = check_answer(draft.text, retrieved.passages)
                 result.answer, result.citations = checked.text, checked.citations
@@ -166,6 +167,8 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
             f"would not match. Set CROSSBRIEF_INDEX__EMBEDDING_BACKEND={recorded} or re-ingest into a new home"
         )
     retriever = HybridRetriever(store, embedder, settings.retrieval, settings.catalog_url, settings.bm25_dir)
-    offline = OfflineAnswerer(embedder, settings.generation.support_threshold,
-                              vocabulary=lambda: retriever.bm25_vocabulary())
+    generation = settings.generation
+    calibration = Calibration(generation.answerer_weights, generation.answerer_bias, generation.support_threshold,
+                              generation.support_weights, generation.support_bias)
+    offline = OfflineAnswerer(embedder, calibration, vocabulary=retriever.bm25_vocabulary)
     return Crossbrief(settings, store, embedder, retriever, offline, dict(answerers or {}))

@@ -1,0 +1,131 @@
+"""Candidate answering units and the features they are scored with.
+
+A unit is one sentence of a retrieved passage, read with its passage's title, heading and date and with the
+sentence before it when it opens by pointing back ("That is a drop of 27%"). Table chunks (marked `kind` in their
+metadata, not by their text) give one unit per row. Each unit gets a few features (similarity to the question,
+word overlap, how it stands against the question's constraints, its passage's rank) that a fitted logistic model
+turns into a probability of answering the question (rag/calibration.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from crossbrief.index.chunking import split_sentences
+from crossbrief.rag.constraints import Check, Constraints, check, content_words, stem
+from crossbrief.rag.figures import Figure, extract_figures
+from crossbrief.rag.models import Passage
+
+# the features, in the order of the fitted weights
+FEATURES = ("sim_sentence", "sim_context", "dense", "bm25", "overlap", "overlap_context", "overlap_passage", "date", "names", "names_near",
+            "other_names", "kind",
+            "counted", "source", "rank", "has_figure", "leans_back", "names_unknown")
+# a sentence opening with a pronoun or a connective, or a short sentence without its own subject, leans on the one
+# before it; general English function words, not words of any corpus
+_POINTS_BACK = re.compile(r"^(?:that|this|it|they|these|those|then|there|such|its|their|he|she|the same)\b|"
+                          r"\b(?:of them|of these|of those)\b", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-*•]|#{1,6}|\d+[.)])\s+")
+
+
+@dataclass(frozen=True)
+class Unit:
+    passage: Passage
+    text: str
+    previous: str
+    figures: tuple[Figure, ...]
+
+    @property
+    def leans_back(self) -> bool:
+        return bool(self.previous) and _POINTS_BACK.search(self.text) is not None
+
+    @property
+    def quoted(self) -> str:
+        """The unit as quoted in an answer: with the sentence before when it leans back on it."""
+        return f"{self.previous} {self.text}" if self.leans_back else self.text
+
+    @property
+    def context(self) -> str:
+        return f"{self.passage.title} {self.passage.heading} {self.previous}"
+
+
+def _display(sentence: str) -> str:
+    return " ".join(_BULLET.sub("", sentence).split())
+
+
+def kind(passage: Passage) -> str:
+    """The chunk's kind from its metadata ("text", "table", "table-summary"...)."""
+    return str(getattr(passage, "kind", "text") or "text")  # passages built before kinds existed are text
+
+
+def is_table(passage: Passage) -> bool:
+    return kind(passage) != "text"
+
+
+def units(passages: list[Passage]) -> list[Unit]:
+    """Every quotable sentence (or table row) of the passages."""
+    found: list[Unit] = []
+    for passage in passages:
+        if kind(passage).endswith("summary"):
+            continue  # a description of a whole table: retrieval's, not an answer
+        if is_table(passage):
+            rows = [line.strip() for line in passage.text.split("\n")[1:] if line.strip()]
+            found.extend(Unit(passage, row, "", tuple(extract_figures(row))) for row in rows)
+            continue
+        previous = ""
+        for span in split_sentences(passage.text):
+            sentence = _display(passage.text[span.start:span.end])
+            is_heading = (sentence in (passage.heading, passage.title)
+                          or (len(sentence) < 60 and sentence[-1:] not in ".!?\"”'’)"))
+            if len(sentence) >= 12 and not is_heading:
+                found.append(Unit(passage, sentence, previous, tuple(extract_figures(sentence))))
+                previous = sentence
+            else:
+                previous = ""
+    return found
+
+
+@dataclass(frozen=True)
+class Scored:
+    unit: Unit
+    check: Check
+    features: np.ndarray
+    vector: np.ndarray
+    probability: float = 0.0
+
+    @property
+    def eligible(self) -> bool:
+        """A unit that contradicts nothing the question pins."""
+        return not self.check.contradiction
+
+
+def passage_words(passage: Passage) -> set[str]:
+    return {stem(w) for w in content_words(f"{passage.title} {passage.heading} {passage.text}")}
+
+
+def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarray, sim_context: np.ndarray,
+             vectors: np.ndarray, unknown: float = 0.0) -> list[Scored]:
+    """The feature rows of `found`, in the order of FEATURES. `unknown`: the share of the question's names that the
+    index never uses (the same for every unit: it tells how well the sources cover the question)."""
+    words = set(constraints.words)
+    bm25_best = max((u.passage.bm25_score or 0.0 for u in found), default=0.0) or 1.0
+    rows: list[Scored] = []
+    for unit, s_sim, c_sim, vector in zip(found, sim_sentence, sim_context, vectors):
+        own = {stem(w) for w in content_words(unit.text)}
+        around = {stem(w) for w in content_words(unit.context)}
+        overlap = len(words & own) / len(words) if words else 0.0
+        overlap_context = len(words & (own | around)) / len(words) if words else 0.0
+        overlap_passage = len(words & passage_words(unit.passage)) / len(words) if words else 0.0
+        figures = tuple(extract_figures(unit.quoted)) if unit.leans_back else unit.figures
+        stands = check(constraints, unit.text, figures, unit.context, unit.passage.text, unit.passage.date)
+        row = np.array([
+            float(s_sim), float(c_sim), float(unit.passage.dense_score or 0.0),
+            float(unit.passage.bm25_score or 0.0) / bm25_best, overlap, overlap_context, overlap_passage,
+            stands.date, stands.names, stands.names_near, stands.other_names, stands.kind, stands.counted, stands.source, 1.0 / unit.passage.n,
+            1.0 if any(f.kind not in ("year", "date") for f in unit.figures) else 0.0,
+            1.0 if unit.leans_back else 0.0, unknown,
+        ], dtype=np.float64)
+        rows.append(Scored(unit, stands, row, vector))
+    return rows

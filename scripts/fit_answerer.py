@@ -1,0 +1,205 @@
+"""Fits the offline answerer's logistic model and refusal threshold on the DEVELOPMENT case sets only.
+
+    .venv/bin/python scripts/fit_answerer.py [--home DIR] [--cases FILE ...] [--write]
+
+Each case set's corpus is ingested (reused under --home), every case's question is retrieved as `answer()` would,
+and every candidate unit (rag/evidence.py) is labelled 1 when its quoted text holds all of the case's expected
+figures or words. A logistic regression (numpy, Newton's method, L2; deterministic) is fitted over the units, each
+case weighing the same. Then a second logistic regression, the support model, is fitted over the cases: from the
+best eligible unit's probability and a few of its features, is the case answerable or `refuse: true`? The refusal
+threshold on its probability gives the most right outcomes (answerable cases answered by a right unit, plus
+`refuse: true` cases refused); --budget caps the share of answerable cases it may refuse (none by default: on the
+development sets a 5% cap kept only about a third of the near misses refused). --write stores the result in
+crossbrief/answerer_weights.json, the settings' defaults.
+Never pass evals/cases/heldout/: those sets are for judging, not fitting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from crossbrief.config import load_settings
+from crossbrief.evals.cases import Case, load_case_file
+from crossbrief.evals.runner import eval_home
+from crossbrief.evals.scoring import _expectation_met
+from crossbrief.index.factory import build_embedder, build_ingester
+from crossbrief.index.ingest import ingest_lock
+from crossbrief.rag.calibration import SUPPORT_FEATURES, fit_logistic, support_row
+from crossbrief.rag.evidence import FEATURES, Scored
+from crossbrief.rag.figures import extract_figures
+from crossbrief.rag.models import Filters
+from crossbrief.rag.service import build
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "evals" / "cases"
+WEIGHTS = ROOT / "crossbrief" / "answerer_weights.json"
+
+
+@dataclass
+class CaseUnits:
+    case: Case
+    scored: list[Scored]
+    labels: np.ndarray
+    floor: bool  # refused by the retrieval relevance floor before any unit is scored
+
+
+def default_case_files() -> list[Path]:
+    files = [CASES / "sample.yaml", CASES / "reference.yaml"]
+    files += sorted(CASES.glob("reworded*.yaml")) + sorted(CASES.glob("near_miss*.yaml"))
+    return [f for f in files if f.exists()]
+
+
+def holds(case: Case, text: str) -> bool:
+    figures = extract_figures(text)
+    return all(_expectation_met(e, text, figures) for e in case.expect)
+
+
+def collect(case_files: list[Path], home: Path) -> list[CaseUnits]:
+    settings = load_settings(home=home)
+    embedder = build_embedder(settings)
+    collected: list[CaseUnits] = []
+    for path in case_files:
+        if "heldout" in path.parts:
+            raise SystemExit(f"{path}: held-out sets are never used for fitting")
+        case_set = load_case_file(path)
+        if case_set.corpus is None or not case_set.corpus.exists():
+            print(f"skip {path.name}: corpus {case_set.corpus} absent", file=sys.stderr)
+            continue
+        case_home = eval_home(settings, case_set.corpus)
+        case_settings = settings.model_copy(update={"home": case_home})
+        with ingest_lock(case_settings):
+            build_ingester(case_settings, embedder).ingest([case_set.corpus], prune=True)
+        service = build(case_settings, embedder)
+        for case in case_set.cases:
+            history: list[tuple[str, str]] = []
+            filters = Filters(date_from=case.date_from, date_to=case.date_to)
+            for turn in case.turns[:-1]:
+                previous = service.answer(turn, history=history, filters=filters)
+                history.extend([("user", turn), ("assistant", previous.answer)])
+            asked = service.condense(case.question, history, service.offline)
+            retrieved = service.retriever.retrieve(asked.query, filters)
+            if service.tables is not None and service.tables.answer(asked, retrieved.passages, filters) is not None:
+                continue  # answered by filtering a table (rag/tables.py), never reaches this answerer
+            floor = retrieved.best_similarity < settings.retrieval.min_similarity
+            _, scored = service.offline.score(asked, retrieved.passages)
+            labels = np.array([0.0 if case.refuse else float(holds(case, s.unit.quoted)) for s in scored])
+            collected.append(CaseUnits(case, scored, labels, floor))
+        print(f"{path.name}: {len(case_set.cases)} cases", file=sys.stderr)
+    return collected
+
+
+def fit(collected: list[CaseUnits], l2: float) -> tuple[np.ndarray, float]:
+    rows, labels, weights = [], [], []
+    for item in collected:
+        if not item.scored:
+            continue
+        rows.append(np.stack([s.features for s in item.scored]))
+        labels.append(item.labels)
+        positives = item.labels.sum()
+        # each case weighs the same; within it, its positives weigh as much as its negatives
+        w = np.where(item.labels > 0, 0.5 / positives if positives else 0.0,
+                     0.5 / max(1.0, len(item.labels) - positives) if positives else 1.0 / len(item.labels))
+        weights.append(w)
+    x, y, w = np.vstack(rows), np.concatenate(labels), np.concatenate(weights)
+    return fit_logistic(x, y, l2=l2, sample_weight=w)
+
+
+def best_units(collected: list[CaseUnits], weights: np.ndarray, bias: float) -> list[tuple[np.ndarray | None, bool]]:
+    """Per case: the support row of its best eligible unit (None when nothing is eligible or the relevance floor
+    refused it) and whether that unit answers correctly."""
+    found: list[tuple[np.ndarray | None, bool]] = []
+    for item in collected:
+        eligible = [i for i, s in enumerate(item.scored) if s.eligible]
+        if item.floor or not eligible:
+            found.append((None, False))
+            continue
+        x = np.stack([item.scored[i].features for i in eligible])
+        p = 1.0 / (1.0 + np.exp(-(x @ weights + bias)))
+        top = int(np.argmax(p))
+        row = support_row(float(p[top]), x[top], len(eligible) / len(item.scored))
+        found.append((row, bool(item.labels[eligible[top]])))
+    return found
+
+
+def fit_support(collected: list[CaseUnits], found: list[tuple[np.ndarray | None, bool]],
+                l2: float) -> tuple[np.ndarray, float]:
+    """The support model: answerable (1) against refuse: true (0), over the cases with an eligible unit."""
+    rows = [(row, 0.0 if item.case.refuse else 1.0) for item, (row, _) in zip(collected, found) if row is not None]
+    return fit_logistic(np.stack([r for r, _ in rows]), np.array([y for _, y in rows]), l2=l2)
+
+
+def outcomes(collected: list[CaseUnits], found: list[tuple[np.ndarray | None, bool]], weights: np.ndarray,
+             bias: float) -> list[tuple[bool, float, bool]]:
+    """Per case: (should refuse, support probability, the best unit answers correctly)."""
+    result = []
+    for item, (row, correct) in zip(collected, found):
+        support = 0.0 if row is None else float(1.0 / (1.0 + np.exp(-(row @ weights + bias))))
+        result.append((item.case.refuse, support, correct))
+    return result
+
+
+def choose_threshold(results: list[tuple[bool, float, bool]],
+                     budget: float | None = None) -> tuple[float, dict[str, float]]:
+    """The threshold with the most right outcomes: answerable cases answered by a right unit, plus unanswerable
+    cases refused. With `budget`, only thresholds refusing at most that share of answerable cases are considered
+    (when any does). Ties go to the lower threshold, which answers more."""
+    answerable = [r for r in results if not r[0]]
+    unanswerable = [r for r in results if r[0]]
+    candidates = sorted({0.0, *(round(r[1], 4) for r in results)})
+    grid = sorted(set(candidates) | {(a + b) / 2 for a, b in zip(candidates, candidates[1:])})
+    scored = []
+    for t in grid:
+        wrongly_refused = sum(1 for r in answerable if r[1] < t) / max(1, len(answerable))
+        correct = sum(1 for r in answerable if r[1] >= t and r[2])
+        refused = sum(1 for r in unanswerable if r[1] < t)
+        within = budget is None or wrongly_refused <= budget
+        scored.append((within, correct + refused, -t, t, wrongly_refused, correct, refused))
+    _, _, _, threshold, wrongly_refused, correct, refused = max(scored)
+    return threshold, {"answerable_refused": round(wrongly_refused, 4),
+                       "unanswerable_refused": round(refused / max(1, len(unanswerable)), 4),
+                       "answerable_answered_right": round(correct / max(1, len(answerable)), 4),
+                       "answerable": len(answerable), "unanswerable": len(unanswerable)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--home", type=Path, default=Path(".crossbrief"), help="data directory for the eval indexes")
+    parser.add_argument("--cases", type=Path, nargs="*", help="development case files (default: all dev sets)")
+    parser.add_argument("--l2", type=float, default=0.1, help="L2 penalty of the logistic fit")
+    parser.add_argument("--budget", type=float, default=None,
+                        help="largest share of answerable cases the threshold may refuse (default: no cap; the fit keeps the threshold with the most right outcomes)")
+    parser.add_argument("--write", action="store_true", help=f"write the fit to {WEIGHTS.relative_to(ROOT)}")
+    args = parser.parse_args()
+    case_files = args.cases or default_case_files()
+    collected = collect(case_files, args.home)
+    weights, bias = fit(collected, args.l2)
+    found = best_units(collected, weights, bias)
+    support_weights, support_bias = fit_support(collected, found, args.l2)
+    threshold, metrics = choose_threshold(outcomes(collected, found, support_weights, support_bias), args.budget)
+    fitted = {
+        "note": "fitted by scripts/fit_answerer.py on development case sets only",
+        "case_sets": [f.name for f in case_files],
+        "features": list(FEATURES),
+        "weights": [round(float(w), 4) for w in weights],
+        "bias": round(bias, 4),
+        "support_features": list(SUPPORT_FEATURES),
+        "support_weights": [round(float(w), 4) for w in support_weights],
+        "support_bias": round(support_bias, 4),
+        "threshold": round(threshold, 4),
+        "l2": args.l2,
+        "budget": args.budget,
+        "fit_metrics": metrics,
+    }
+    print(json.dumps(fitted, indent=2))
+    if args.write:
+        WEIGHTS.write_text(json.dumps(fitted, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

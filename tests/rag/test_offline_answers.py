@@ -1,0 +1,139 @@
+"""The offline answerer: near-miss refusals with their reason, pinned dates, open questions, dated conflicts only
+between figures of one measure, and refusal logic free of corpus words."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from crossbrief.config import GenerationSettings
+from crossbrief.rag.calibration import Calibration, fit_logistic
+from crossbrief.rag.models import Passage, Question
+from crossbrief.rag.offline import OfflineAnswerer
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus"
+# the modules that decide what is answered and what is refused
+DECIDING = ["rag/offline.py", "rag/constraints.py", "rag/evidence.py", "rag/calibration.py", "rag/question_types.py",
+            "rag/service.py", "rag/retrieval.py"]
+
+
+def _calibration() -> Calibration:
+    g = GenerationSettings()
+    return Calibration(g.answerer_weights, g.answerer_bias, g.support_threshold, g.support_weights, g.support_bias)
+
+
+def _passage(n: int, text: str, date: str, title: str) -> Passage:
+    return Passage(n=n, chunk_id=f"c{n}", text=text, source=f"/notes/{date}-{n}.md", title=title, date=date, page=None,
+                   heading="", start=0, end=len(text), dense_score=0.7, bm25_score=5.0, fused_score=0.03)
+
+
+def test_a_question_for_a_year_the_sources_lack_is_refused_with_the_nearest_year(sample_service) -> None:
+    answer = sample_service.answer("How many opioid deaths did Canada record in 2015?")
+    assert answer.refused, answer.answer
+    assert "2015" in answer.refusal_reason, answer.refusal_reason
+    assert answer.passages, "the nearest passages are still shown"
+    assert answer.as_dict()["refusal_reason"] == answer.refusal_reason
+
+
+def test_a_question_pinning_the_order_date_gets_that_order_figure_not_a_conflict(sample_service) -> None:
+    answer = sample_service.answer("What duty did the February 2025 order put on most imports from Canada?")
+    assert not answer.refused, answer.refusal_reason
+    assert "dated_conflict" not in answer.notes
+    assert "25%" in answer.answer and "35%" not in answer.answer
+
+
+def test_an_open_question_is_answered_with_quoted_sentences(sample_service) -> None:
+    answer = sample_service.answer("What did Canada's prime minister announce in response to the tariff order?")
+    assert not answer.refused, answer.refusal_reason
+    assert answer.citations and len(answer.answer) < 700
+    assert any("border" in c.quote.lower() for c in answer.citations)
+
+
+def test_dated_figures_conflict_only_when_they_measure_the_same_thing(embedder) -> None:
+    answerer = OfflineAnswerer(embedder, _calibration())
+    question = Question("What is the import duty on Norland widgets?")
+    same = [_passage(1, "The import duty on Norland widgets is 25%.", "2025-02-01", "Widget duty order"),
+            _passage(2, "The import duty on Norland widgets was raised to 35%.", "2025-08-01", "Widget duty update")]
+    conflict = answerer.draft(question, same)
+    assert "dated_conflict" in conflict.notes, conflict
+    assert conflict.text.index("35%") < conflict.text.index("25%")
+    other = [_passage(1, "The import duty on Norland widgets is 25%.", "2025-02-01", "Widget duty order"),
+             _passage(2, "Norland's unemployment rate fell to 4% over the year.", "2025-08-01", "Labour survey")]
+    assert "dated_conflict" not in answerer.draft(question, other).notes
+
+
+def test_renaming_every_proper_name_leaves_the_decision_unchanged(embedder) -> None:
+    """No rule keys on a corpus's names: the same evidence under other names gives the same answer or refusal."""
+    answerer = OfflineAnswerer(embedder, _calibration())
+    passages = [
+        _passage(1, "Norland's government set out a border plan worth US$1.3 billion two days after the order. "
+                    "It adds helicopters, drones and 10,000 frontline personnel.", "2025-02-07", "Norland border plan"),
+        _passage(2, "Sudmark recorded 8,020 opioid deaths in 2023, the highest year on record.", "2025-06-30",
+                 "Sudmark opioid deaths"),
+    ]
+    questions = ["How much is Norland's border plan worth?", "How many opioid deaths did Sudmark record in 2019?",
+                 "What does Norland's plan add?"]
+    renames = {"Norland": "Quelria", "Sudmark": "Ostavia"}
+
+    def renamed(text: str) -> str:
+        for old, new in renames.items():
+            text = text.replace(old, new)
+        return text
+
+    for question in questions:
+        original = answerer.draft(Question(question), passages)
+        other = answerer.draft(Question(renamed(question)),
+                               [_passage(p.n, renamed(p.text), p.date or "", renamed(p.title)) for p in passages])
+        assert original.refused == other.refused, question
+        assert re.findall(r"\[\d\]", original.text) == re.findall(r"\[\d\]", other.text), question
+    assert not answerer.draft(Question(questions[0]), passages).refused
+    assert answerer.draft(Question(questions[1]), passages).refused
+
+
+def _proper_names_of_the_corpus() -> set[str]:
+    """Words the sample corpus only ever writes capitalised and somewhere alone in mid-sentence: its names of
+    places, bodies and people ("Beijing", not "Agency" of a longer title)."""
+    capitalised: set[str] = set()
+    lowered: set[str] = set()
+    for path in CORPUS.glob("*"):
+        if path.suffix not in {".md", ".txt", ".html"}:
+            continue
+        text = path.read_text(errors="ignore")
+        # capitalised inside a sentence, not opening one, and standing alone (not a word of a longer title)
+        capitalised.update(m.group(2).lower() for m in re.finditer(r"\b([a-z]+) ([A-Z][a-z]{3,})\b(?! [A-Z])", text))
+        lowered.update(re.findall(r"\b[a-z]{4,}\b", text))
+    months = {"january", "february", "march", "april", "june", "july", "august", "september", "october",
+              "november", "december"}
+    return capitalised - lowered - months
+
+
+def test_no_deciding_module_names_a_place_body_or_person_of_the_corpus() -> None:
+    names = _proper_names_of_the_corpus()
+    if not names:
+        pytest.skip("corpus/ holds no text files")
+    for module in DECIDING:
+        tree = ast.parse((ROOT / module).read_text())
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        # messages to the user (what a raise says) are not rules
+        messages = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.Raise) for inner in ast.walk(node)}
+        literals = " ".join(node.value.lower() for node in ast.walk(tree) if isinstance(node, ast.Constant)
+                            and isinstance(node.value, str) and id(node) not in docstrings | messages)
+        found = names & set(re.findall(r"[a-z]+", literals))
+        assert not found, f"{module} names corpus words in its strings: {sorted(found)}"
+
+
+def test_the_logistic_fit_separates_a_simple_signal() -> None:
+    import numpy as np
+
+    x = np.array([[0.0], [0.1], [0.2], [0.8], [0.9], [1.0]])
+    y = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
+    weights, bias = fit_logistic(x, y, l2=0.01)
+    p = 1 / (1 + np.exp(-(x @ weights + bias)))
+    assert (p[:3] < 0.5).all() and (p[3:] > 0.5).all()
+    assert fit_logistic(x, y, l2=0.01)[1] == bias, "the fit is deterministic"
