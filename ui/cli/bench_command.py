@@ -19,9 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
                    " and not --quick).")
 @click.option("--sizes", default=None, help="Comma-separated index sizes for query latency.")
 @click.option("--repeat", type=click.IntRange(1, 50), default=None, help="Rounds of the question set per size.")
+@click.option("--load", is_flag=True, help="Only the load checks: a burst of signed Slack events against `crossbrief "
+                                           "slack`, and concurrent UI sessions (loopback, bounded).")
 def bench_command(quick: bool, as_json: bool, out: Path, corpus: tuple[Path, ...], sizes: str | None,
-                  repeat: int | None) -> None:
+                  repeat: int | None, load: bool) -> None:
     """Benchmark ingest and query speed against the hardware limit and a plain LangChain peer."""
+    if load:
+        _load(out, list(corpus) or [ROOT / "corpus"], as_json)
+        return
     from crossbrief.evals.bench import run_bench
     from crossbrief.config import load_settings
     from crossbrief.rag.service import build_embedder
@@ -57,6 +62,48 @@ def bench_command(quick: bool, as_json: bool, out: Path, corpus: tuple[Path, ...
     click.echo(f"eval (sample)              figure accuracy {e['figure_accuracy']}, refusal precision "
                f"{e['refusal_precision']}, recall {e['refusal_recall']}, pass rate {e['pass_rate']}")
     click.echo(f"written: {out / 'bench.json'}, {out / 'latency.png'}")
+
+
+def _load(out: Path, paths: list[Path], as_json: bool) -> None:
+    """`--load`: ingests `paths` into a temporary home, runs evals/load_bench.py, prints and writes load.json."""
+    import sys
+    import tempfile
+
+    from crossbrief.config import Settings, load_settings
+    from crossbrief.evals.load_bench import run_load
+    from crossbrief.rag.service import ingest_sources
+
+    base = load_settings()
+    with tempfile.TemporaryDirectory(prefix="crossbrief-load-") as tmp:
+        home = Path(tmp) / "home"
+        settings = Settings(home=home, index=base.index.model_copy(update={"chroma_url": None}))
+        click.echo(f"... ingesting {', '.join(str(p) for p in paths)}", err=True)
+        ingest_sources(settings, paths)
+        app = Path(__file__).resolve().parents[1] / "web" / "app.py"
+        result = run_load(home, [sys.executable, "-m", "crossbrief", "slack"], lambda port: [
+            sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.address",
+            "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none"],
+            progress=lambda message: click.echo(f"... {message}", err=True))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "load.json").write_text(json.dumps(result, indent=2))
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    s, u = result["slack"], result["ui"]
+    click.echo(f"slack: {s['events']} events (+{s['retries_sent']} retries) from {s['send_threads']} threads in "
+               f"{s['sent_within_s']}s; "
+               f"{s['acked_200']} acked, ack p50/max {s['ack_p50_ms']}/{s['ack_max_ms']} ms (limit "
+               f"{s['all_acked_within_s']}s); answered exactly once {s['answered_exactly_once']}; answer p50/p95/max "
+               f"{s['answer_p50_ms']}/{s['answer_p95_ms']}/{s['answer_max_ms']} ms  {'OK' if s['ok'] else 'FAIL'}")
+    if "error" in u:
+        click.echo(f"ui: not measured: {u['error']}")
+    else:
+        click.echo(f"ui: 1 session p50/p95 {u['single_p50_ms']}/{u['single_p95_ms']} ms; {u['sessions']} sessions x "
+                   f"{u['questions_each']} questions p50/p95 {u['concurrent_p50_ms']}/{u['concurrent_p95_ms']} ms; "
+                   f"p95 ratio {u['p95_ratio']} (limit {u['p95_ratio_limit']}, {u['cpus']} CPUs)  "
+                   f"{'OK' if u['ok'] else 'FAIL'}")
+    click.echo(f"written: {out / 'load.json'}")
 
 
 COMMANDS = [bench_command]
