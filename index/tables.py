@@ -105,7 +105,9 @@ def _summary_pieces(table: Table) -> list[Piece]:
     more = len(table.columns) - len(names)
     columns = ", ".join(names) + (f" and {more} more" if more > 0 else "")
     # one line each: a summary describes rows, it holds none, so no answerer reads a line of it as a row
-    description = f"{head}. {len(table.rows)} rows. Columns: {columns}."
+    constant = [f"{c.name}: {c.values[0]}" for c in profile.columns if len(c.values) == 1 and c.values[0]]
+    description = f"{head}. {len(table.rows)} rows. Columns: {columns}." + (
+        f" In every row: {'; '.join(constant)}." if constant else "")
     pieces: list[Piece] = [(description, table.start, table.end, "table-summary")]
     categorical = [i for i, c in enumerate(profile.columns) if c.values and not c.numeric and len(c.values) > 1]
     index_of = {i: defaultdict(list) for i in categorical}  # type: dict[int, defaultdict[str, list[int]]]
