@@ -153,3 +153,34 @@ def test_two_machines_share_one_index_through_chroma_and_postgresql(
     for name in "abcd":  # nothing of the index or feedback is kept per machine, only the BM25 cache
         home = tmp_path / f"machine-{name}"
         assert not any((home / name).exists() for name in ("manifest.json", "catalog.sqlite3", "feedback.sqlite3"))
+
+
+def test_an_ingest_killed_on_one_machine_neither_blocks_nor_corrupts_the_next(
+        tmp_path: Path, chroma_url: str, postgres: PostgresServer) -> None:  # noqa: F811
+    """kill -9 while holding the advisory lock: PostgreSQL drops the lock with the connection, and the next ingest
+    from another machine repairs what the killed one left half-written."""
+    catalog_url = postgres.new_database("killed")
+    shared = {"CROSSBRIEF_INDEX__CHROMA_URL": chroma_url, "CROSSBRIEF_CATALOG__URL": catalog_url}
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for i in range(60):  # invented notes: ~400 chunks, so the kill lands with one group saved and one in flight
+        body = " ".join(f"Note {i} records {i * 7 + j} kilograms seized at checkpoint {j}." for j in range(80))
+        (notes / f"note-{i:02d}.md").write_text(f"---\ntitle: Seizure note {i}\ndate: 2025-01-{i % 28 + 1:02d}\n---\n\n{body}\n")
+    settings = Settings(home=tmp_path / "observer", index={"chroma_url": chroma_url}, catalog={"url": catalog_url})
+    killed = subprocess.Popen([CROSSBRIEF, "ingest", str(notes)], env={**os.environ, **shared,
+                              "CROSSBRIEF_HOME": str(tmp_path / "machine-a")},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 180
+    while killed.poll() is None and time.monotonic() < deadline and not Manifest.load(settings).sources:
+        time.sleep(0.05)  # polling for the first saved group, not waiting for time to pass
+    assert killed.poll() is None, "the ingest finished before it could be killed: give it more notes"
+    killed.kill()
+    killed.wait()
+    done = subprocess.run([CROSSBRIEF, "ingest", str(notes), "--json"], env={**os.environ, **shared,
+                          "CROSSBRIEF_HOME": str(tmp_path / "machine-b")}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert 0 < report["files_unchanged"] < 60 and report["files_new"] == 60 - report["files_unchanged"]
+    manifest = Manifest.load(settings)
+    assert len(manifest.sources) == 60
+    assert open_store(settings).all_ids() == manifest.all_chunk_ids()
