@@ -40,6 +40,19 @@ class IndexSettings(_Section):
     overlap_tokens: int = Field(30, ge=0, le=120, description="tokens repeated between neighbouring chunks")
     csv_rows_per_chunk: int = Field(8, ge=1, le=200, description="CSV rows grouped into one chunk")
     max_file_mb: float = Field(50.0, gt=0, description="files larger than this are refused")
+    loader_memory_mb: int = Field(
+        2048, ge=256, description="address space one file's parsing may use (in a worker process) before it is refused"
+    )
+    loader_timeout_s: float = Field(
+        120.0, gt=0, description="processor seconds one file's parsing may take before it is refused (wall clock: 4x+10)"
+    )
+    max_unpacked_mb: float = Field(
+        500.0, gt=0, description="DOCX (zip): largest total unpacked size; checked before parsing"
+    )
+    max_compression_ratio: float = Field(
+        200.0, gt=1, description="DOCX (zip): largest unpacked/packed size ratio (zip bombs); checked before parsing"
+    )
+    max_csv_columns: int = Field(200, ge=1, description="CSV files with more columns than this are refused")
     embedding_backend: Literal["torch", "onnx-int8"] = Field(
         "onnx-int8",
         description="onnx-int8 (the packaged model exported to ONNX and quantised: ~2.5x ingest, ~10x query speed, "
@@ -177,7 +190,9 @@ class Settings(BaseSettings):
     def short_hash(self) -> str:
         """A short hash of the settings that shape answers (not paths or ports), stamped on answers and reports."""
         shaping = {
-            "index": self.index.model_dump(exclude={"chroma_url", "model_cache_dir"}),
+            "index": self.index.model_dump(exclude={"chroma_url", "model_cache_dir", "loader_memory_mb",
+                                                    "loader_timeout_s", "max_unpacked_mb", "max_compression_ratio",
+                                                    "max_csv_columns"}),
             "retrieval": self.retrieval.model_dump(),
             "generation": self.generation.model_dump(exclude={"timeout_s", "api_key_env"}),
         }

@@ -53,7 +53,7 @@ def _title_from_name(path: Path) -> str:
 
 
 def _decode(data: bytes, path: Path) -> str:
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:  # the whole file: a NUL anywhere means binary data, never text for answers
         raise IngestError(f"{path}: looks like binary data, not text")
     try:
         return data.decode("utf-8-sig")
@@ -105,6 +105,17 @@ def _plain_markdown(body: str) -> str:
     return body
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML's safe loader that refuses aliases: a few hundred bytes of nested aliases ("billion laughs") would
+    otherwise expand to gigabytes."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in front matter",
+                                              self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def load_markdown(path: Path, data: bytes) -> Document:
     raw = _decode(data, path)
     meta: dict[str, object] = {}
@@ -112,7 +123,7 @@ def load_markdown(path: Path, data: bytes) -> Document:
     front = re.match(r"\A---\s*\n(.*?)\n---\s*\n", raw, re.DOTALL)
     if front:
         try:
-            loaded = yaml.safe_load(front.group(1))
+            loaded = yaml.load(front.group(1), Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as exc:
             raise IngestError(f"{path}: front matter is not valid YAML ({exc.__class__.__name__})") from exc
         meta = loaded if isinstance(loaded, dict) else {}
@@ -232,7 +243,7 @@ def load_docx(path: Path, data: bytes) -> Document:
 def load_csv(path: Path, data: bytes) -> Document:
     raw = _require_text(_decode(data, path), path)
     try:
-        reader = csv.reader(io.StringIO(raw))
+        reader = csv.reader(io.StringIO(raw), strict=True)  # a quote never closed is an error, not merged rows
         header = [name.strip() for name in next(reader)]
         rows = [row for row in reader if any(cell.strip() for cell in row)]
     except csv.Error as exc:

@@ -91,10 +91,12 @@ class Citation:
     quote: str
     span: tuple[int, int]
     source_url: str | None = None
+    flags: tuple[str, ...] = ()  # e.g. "instruction_like": the passage holds text addressed to an AI assistant
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["span"] = list(self.span)
+        data["flags"] = list(self.flags)
         return data
 
 

@@ -1,10 +1,34 @@
-"""Plain-text rendering of an Answer for the terminal (CLI `ask` and `chat`)."""
+"""Plain-text rendering of an Answer for the terminal (CLI `ask` and `chat`). Everything that came from a source
+or a model passes through `clean`, so escape sequences in a source never reach the terminal."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from crossbrief.rag.service import Answer
+from crossbrief.rag.service import Answer, Citation
+from crossbrief.text_safety import terminal_safe
+
+
+def clean(text: str | None) -> str:
+    """One line of terminal-safe text: control and escape sequences dropped, whitespace collapsed."""
+    return " ".join(terminal_safe(text or "").split())
+
+
+def flag_note(citation: Citation) -> str:
+    """A warning for a citation whose passage carries text written as instructions to an assistant."""
+    if "instruction_like" in citation.flags:
+        return "  ! this passage holds text addressed to an AI assistant (\"ignore previous instructions\"...)"
+    return ""
+
+
+def arrival(provenance: dict[str, str] | None) -> str:
+    """How a source arrived, in a few words: 'upload by session ab12 at 2025-...' or 'cli by alice at ...'."""
+    if not provenance:
+        return ""
+    via = provenance.get("via", "")
+    by = f" by {provenance['by']}" if provenance.get("by") else ""
+    at = f" at {provenance['at']}" if provenance.get("at") else ""
+    return clean(f"{via}{by}{at}")
 
 
 def short_source(source: str) -> str:
@@ -17,9 +41,9 @@ def short_source(source: str) -> str:
 def render_answer(answer: Answer, show_answer: bool = True) -> str:
     lines: list[str] = []
     if show_answer:
-        lines.append(answer.answer)
+        lines.append(terminal_safe(answer.answer))
     if answer.unsupported_figures:
-        flagged = ", ".join(f.text for f in answer.unsupported_figures)
+        flagged = ", ".join(clean(f.text) for f in answer.unsupported_figures)
         lines.append(f"! Unsupported figures (not found in the cited sources): {flagged}")
     if answer.removed_markers:
         lines.append(f"! Removed citation markers that pointed at no passage: {answer.removed_markers}")
@@ -27,13 +51,16 @@ def render_answer(answer: Answer, show_answer: bool = True) -> str:
         if answer.passages:
             lines.append("\nClosest passages:")
             for p in answer.passages[:3]:
-                excerpt = " ".join(p.text.split())[:160]
-                lines.append(f"  [{p.n}] {p.title} ({p.date or 'undated'}): {excerpt}...")
+                excerpt = clean(p.text)[:160]
+                lines.append(f"  [{p.n}] {clean(p.title)} ({clean(p.date) or 'undated'}): {excerpt}...")
         return "\n".join(lines)
     if answer.citations:
         lines.append("\nSources:")
         for c in answer.citations:
             where = f", page {c.page}" if c.page else ""
-            lines.append(f"  [{c.n}] {c.title} ({c.date or 'undated'}{where}) {c.source_url or short_source(c.source)}")
-            lines.append(f"      \"{' '.join(c.quote.split())}\"")
+            location = clean(c.source_url or short_source(c.source))
+            lines.append(f"  [{c.n}] {clean(c.title)} ({clean(c.date) or 'undated'}{where}) {location}")
+            lines.append(f"      \"{clean(c.quote)}\"")
+            if flag_note(c):
+                lines.append(flag_note(c))
     return "\n".join(lines)

@@ -3,26 +3,11 @@ character is escaped, so a passage holding <script> or [x](javascript:...) is sh
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlparse
-
 from crossbrief.rag.service import Figure, extract_figures
+from crossbrief.text_safety import markdown_escape as escape
+from crossbrief.text_safety import safe_url
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^@&])")
-
-
-def escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
-
-def safe_url(url: str | None) -> str | None:
-    """Only plain http(s) links with a host; anything else (javascript:, data:) is dropped."""
-    if not url:
-        return None
-    parsed = urlparse(url.strip())
-    if parsed.scheme in ("http", "https") and parsed.netloc and not re.search(r"[\s<>\"'()]", url):
-        return url.strip()
-    return None
+__all__ = ["arrival", "escape", "flag_warning", "highlight_figures", "safe_url"]
 
 
 def highlight_figures(quote: str, wanted: list[Figure]) -> str:
@@ -35,3 +20,21 @@ def highlight_figures(quote: str, wanted: list[Figure]) -> str:
         cursor = figure.end
     out.append(escape(quote[cursor:]))
     return "".join(out).strip()
+
+
+def arrival(provenance: dict[str, str] | None) -> str:
+    """How a source arrived, escaped for Markdown: 'upload by ui session 1a2b3c4d · 2025-06-01T10:00:00+00:00'."""
+    if not provenance:
+        return ""
+    via = provenance.get("via", "")
+    by = f" by {provenance['by']}" if provenance.get("by") else ""
+    at = f" · {provenance['at']}" if provenance.get("at") else ""
+    return escape(f"added via {via}{by}{at}")
+
+
+def flag_warning(flags: tuple[str, ...] | list[str]) -> str:
+    """The warning a citation card shows for its flags ('' when none)."""
+    if "instruction_like" in flags:
+        return ("⚠ This passage contains text addressed to an AI assistant (for example \"ignore previous "
+                "instructions\"): treat it with care.")
+    return ""
