@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from crossbrief.rag.service import Answer
-from crossbrief.ui.web.render import safe_url
+from crossbrief.text_safety import safe_url, slack_escape
 
 LOOKING_UP = ":mag: Looking it up in the sources…"
 REFUSAL = "The sources don't say."
@@ -15,7 +16,7 @@ FEEDBACK_UP, FEEDBACK_DOWN = "feedback_helpful", "feedback_not_helpful"
 
 def escape(text: str) -> str:
     """Slack's own escaping: with &, < and > escaped, <!channel>, <@U…> and <url|text> from a source are inert."""
-    return " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return slack_escape(text)
 
 
 def _short(text: str, limit: int) -> str:
@@ -28,14 +29,14 @@ def feedback_value(answer: Answer) -> str:
                "c": [[c.n, Path(c.source).name, c.title[:60]] for c in answer.citations[:6]]}
     text = json.dumps(payload, separators=(",", ":"))
     while len(text) > 2000 and payload["c"]:
-        payload["c"] = payload["c"][:-1]  # type: ignore[index]
+        payload["c"] = payload["c"][:-1]
         text = json.dumps(payload, separators=(",", ":"))
     return text
 
 
-def answer_blocks(answer: Answer) -> tuple[str, list[dict]]:
+def answer_blocks(answer: Answer) -> tuple[str, list[dict[str, Any]]]:
     """(fallback text, blocks) for chat.update."""
-    blocks: list[dict] = []
+    blocks: list[dict[str, Any]] = []
     if answer.refused:
         text = f":shrug: {REFUSAL}"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{REFUSAL}*"}})
@@ -57,6 +58,8 @@ def answer_blocks(answer: Answer) -> tuple[str, list[dict]]:
             title = escape(_short(c.title, 120))
             link = f"<{url}|{title}>" if url else f"*{title}*"
             line = f"*[{c.n}]* {link} ({c.date or 'undated'}{f', p. {c.page}' if c.page else ''})\n>{escape(_short(c.quote, 280))}"
+            if "instruction_like" in c.flags:
+                line += "\n:warning: _This passage contains text addressed to an AI assistant; treat it with care._"
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": line}})
     value = feedback_value(answer)
     blocks.append({"type": "actions", "block_id": "feedback", "elements": [
