@@ -182,7 +182,7 @@ class TableAnswerer:
 
     store: TableStore
     min_score: float = 2.0
-    min_coverage: float = 0.5
+    min_coverage: float = 0.6
     top_sources: int = 2
 
     def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None) -> TableAnswer | None:
