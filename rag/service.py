@@ -20,6 +20,8 @@ from crossbrief.rag.answerer import Answerer, Condenser
 from crossbrief.rag.models import REFUSAL_TEXT, Answer, Citation, Draft, Filters, Passage, Question, Turn
 from crossbrief.rag.calibration import Calibration
 from crossbrief.rag.offline import OfflineAnswerer
+from crossbrief.index import doctor
+from crossbrief.index.doctor import quick_check
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.retrieval import HybridRetriever
 from crossbrief.rag.sources import (
@@ -35,7 +37,8 @@ from crossbrief.rag.sources import (
 # What the front ends (ui/cli, ui/web, ui/slack) use, so that they import nothing else from rag/ or index/.
 __all__ = ["ANSWERERS", "SUPPORTED_SUFFIXES", "Answer", "Answerer", "Citation", "Crossbrief", "Draft", "Embedder",
            "Figure", "Filters", "History", "IngestReport", "Passage", "Question", "SourceRecord", "build",
-           "build_embedder", "extract_figures", "ingest_sources", "list_sources", "remove_source", "require_index"]
+           "build_embedder", "doctor", "extract_figures", "ingest_sources", "list_sources", "quick_check",
+           "remove_source", "require_index"]
 
 ANSWERERS = ("offline", "openai", "ollama")
 History = list[Turn]
