@@ -12,7 +12,8 @@ from typing import Callable
 
 import yaml
 
-from crossbrief.index.documents import Document, Section
+from crossbrief.index.documents import Document, Section, Table, render_table
+from crossbrief.index.tables import text_tables
 from crossbrief.errors import IngestError
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".csv")
@@ -105,6 +106,52 @@ def _plain_markdown(body: str) -> str:
     return body
 
 
+_PIPE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _pipe_cells(line: str) -> list[str]:
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|") and not line.endswith("\\|"):
+        line = line[:-1]
+    return [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", line)]
+
+
+def _markdown_tables(body: str, name: str) -> tuple[str, tuple[Table, ...]]:
+    """Pipe tables replaced by their row-per-line rendering (rows whole, with their column names); the tables
+    returned point into the new text. A table's caption is the heading it sits under."""
+    lines = body.split("\n")
+    out: list[str] = []
+    tables: list[Table] = []
+    offset = 0
+    heading = ""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        is_table = ("|" in line and i + 1 < len(lines) and _PIPE_DELIMITER.match(lines[i + 1]) is not None
+                    and "|" in lines[i + 1])
+        if not is_table:
+            match = _MD_HEADING.match(line)
+            if match:
+                heading = match.group(2).strip().strip("*_ ")
+            out.append(line)
+            offset += len(line) + 1
+            i += 1
+            continue
+        header = _pipe_cells(line)
+        rows: list[list[str]] = []
+        i += 2
+        while i < len(lines) and "|" in lines[i] and lines[i].strip():
+            rows.append(_pipe_cells(lines[i]))
+            i += 1
+        text, table = render_table(f"{name} table {len(tables) + 1}", header, rows, heading, offset)
+        tables.append(table)
+        out.append(text)
+        offset += len(text) + 1
+    return "\n".join(out), tuple(tables)
+
+
 class _NoAliasLoader(yaml.SafeLoader):
     """YAML's safe loader that refuses aliases: a few hundred bytes of nested aliases ("billion laughs") would
     otherwise expand to gigabytes."""
@@ -128,7 +175,8 @@ def load_markdown(path: Path, data: bytes) -> Document:
             raise IngestError(f"{path}: front matter is not valid YAML ({exc.__class__.__name__})") from exc
         meta = loaded if isinstance(loaded, dict) else {}
         body = raw[front.end():]
-    body = _require_text(_plain_markdown(body), path)
+    body, tables = _markdown_tables(_plain_markdown(body), path.name)
+    body = _require_text(body, path)
     headings = [(m.start(), m.group(2).strip().strip("*_ ")) for m in _MD_HEADING.finditer(body)]
     first_h1 = next((h for _, h in headings), None)
     title = str(meta.get("title") or first_h1 or _title_from_name(path)).strip()
@@ -136,12 +184,51 @@ def load_markdown(path: Path, data: bytes) -> Document:
         source=str(path), text=body, title=title, kind="markdown",
         date=normalise_date(meta.get("date")) or _date_from_name(path),
         source_url=str(meta["source_url"]) if meta.get("source_url") else None,
-        sections=_heading_sections(body, headings),
+        sections=_heading_sections(body, headings), tables=tables,
     )
 
 
 _HTML_DROP = ("script", "style", "nav", "header", "footer", "aside", "noscript", "form", "iframe", "svg", "template")
 _HTML_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "blockquote", "pre", "dd", "dt", "figcaption")
+
+
+def _html_table(table: object) -> tuple[list[str], list[list[str]], str]:
+    """(columns, rows, caption) of a `<table>`: header from `<thead>` or a first row of `<th>` (else the first
+    row), cells spread over their colspan, nested tables read as their text."""
+    from bs4 import Tag
+
+    assert isinstance(table, Tag)
+    caption_tag = table.find("caption")
+    caption = " ".join(caption_tag.get_text(" ", strip=True).split()) if caption_tag else ""
+    grid: list[tuple[list[str], bool]] = []
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table:
+            continue
+        cells: list[str] = []
+        all_th = True
+        for cell in tr.find_all(("td", "th"), recursive=False):
+            text = " ".join(cell.get_text(" ", strip=True).split())
+            try:
+                span = max(1, min(int(str(cell.get("colspan", "1"))), 50))
+            except ValueError:
+                span = 1
+            cells.extend([text] * span)
+            all_th = all_th and cell.name == "th"
+        in_head = tr.find_parent("thead") is not None
+        if any(cells):
+            grid.append((cells, all_th or in_head))
+    if not grid:
+        return [], [], caption
+    head_rows = 0
+    while head_rows < len(grid) - 1 and grid[head_rows][1]:
+        head_rows += 1
+    head_rows = head_rows or 1
+    width = max(len(cells) for cells, _ in grid)
+    columns = []
+    for i in range(width):
+        parts = [cells[i] for cells, _ in grid[:head_rows] if i < len(cells) and cells[i]]
+        columns.append(" ".join(dict.fromkeys(parts)))
+    return columns, [cells for cells, _ in grid[head_rows:]], caption
 
 
 def load_html(path: Path, data: bytes) -> Document:
@@ -165,8 +252,21 @@ def load_html(path: Path, data: bytes) -> Document:
     root = soup.find("main") or soup.find("article") or soup.body or soup
     parts: list[str] = []
     headings: list[tuple[int, str]] = []
+    tables: list[Table] = []
     offset = 0
-    for block in root.find_all(_HTML_BLOCKS):
+    for block in root.find_all((*_HTML_BLOCKS, "table")):
+        outer = block.find_parent("table")
+        if outer is not None and any(parent is root for parent in outer.parents):  # read as part of its table
+            continue
+        if block.name == "table":
+            columns, rows, caption = _html_table(block)
+            if rows:
+                label = caption or (headings[-1][1] if headings else "")
+                rendered, table = render_table(f"{path.name} table {len(tables) + 1}", columns, rows, label, offset)
+                tables.append(table)
+                parts.append(rendered)
+                offset += len(rendered) + 2
+            continue
         if block.find(_HTML_BLOCKS):  # a container of blocks: its children are visited on their own
             continue
         line = " ".join(block.get_text(" ", strip=True).split())
@@ -181,6 +281,7 @@ def load_html(path: Path, data: bytes) -> Document:
     return Document(
         source=str(path), text=text, title=page_title or h1 or _title_from_name(path), kind="html",
         date=date or _date_from_name(path), source_url=source_url, sections=_heading_sections(text, headings),
+        tables=tuple(tables),
     )
 
 
@@ -195,21 +296,25 @@ def load_pdf(path: Path, data: bytes) -> Document:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise IngestError(f"{path}: not a readable PDF ({exc.__class__.__name__}: {str(exc)[:80]})") from exc
     page_starts: list[int] = []
+    tables: list[Table] = []
     offset = 0
-    for text in pages:
+    for number, page_text in enumerate(pages):
         page_starts.append(offset)
-        offset += len(text) + 2
+        pages[number], found = text_tables(page_text, path.name, offset, len(tables) + 1)
+        tables.extend(found)
+        offset += len(pages[number]) + 2
     text = _require_text("\n\n".join(pages), path)
     title = str(info.get("/Title") or "").strip() or _title_from_name(path)
     date = normalise_date(str(info.get("/CreationDate") or "")) or _date_from_name(path)
     return Document(
         source=str(path), text=text, title=title, kind="pdf", date=date,
-        page_starts=tuple(page_starts), sections=_heading_sections(text, []),
+        page_starts=tuple(page_starts), sections=_heading_sections(text, []), tables=tuple(tables),
     )
 
 
 def load_docx(path: Path, data: bytes) -> Document:
     import docx
+    import docx.table
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
@@ -221,7 +326,19 @@ def load_docx(path: Path, data: bytes) -> Document:
     parts: list[str] = []
     headings: list[tuple[int, str]] = []
     offset = 0
-    for paragraph in document.paragraphs:
+    tables: list[Table] = []
+    for paragraph in document.iter_inner_content():
+        if isinstance(paragraph, docx.table.Table):
+            grid = [[" ".join(cell.text.split()) for cell in row.cells] for row in paragraph.rows]
+            grid = [row for row in grid if any(row)]
+            if len(grid) >= 2:
+                label = headings[-1][1] if headings else ""
+                rendered, table = render_table(f"{path.name} table {len(tables) + 1}", grid[0], grid[1:], label,
+                                               offset)
+                tables.append(table)
+                parts.append(rendered)
+                offset += len(rendered) + 2
+            continue
         line = paragraph.text.strip()
         if not line:
             continue
@@ -236,7 +353,7 @@ def load_docx(path: Path, data: bytes) -> Document:
         source=str(path), text=text, title=(props.title or "").strip() or (headings[0][1] if headings else
                                                                           _title_from_name(path)),
         kind="docx", date=_date_from_name(path) or normalise_date(props.created),
-        sections=_heading_sections(text, headings),
+        sections=_heading_sections(text, headings), tables=tuple(tables),
     )
 
 
@@ -250,18 +367,10 @@ def load_csv(path: Path, data: bytes) -> Document:
         raise IngestError(f"{path}: not a readable CSV file ({exc})") from exc
     if not rows:
         raise IngestError(f"{path}: CSV has a header but no rows")
-    lines: list[str] = []
-    sections: list[Section] = []
-    offset = 0
-    for row in rows:
-        cells = [f"{name}: {cell.strip()}" for name, cell in zip(header, row) if cell.strip()]
-        line = "; ".join(cells)
-        lines.append(line)
-        sections.append(Section(offset, offset + len(line)))
-        offset += len(line) + 1
+    title = _title_from_name(path)
+    text, table = render_table(path.name, header, rows, title, 0)
     return Document(
-        source=str(path), text="\n".join(lines), title=_title_from_name(path), kind="csv",
-        date=_date_from_name(path), sections=tuple(sections), table_header="Columns: " + ", ".join(header),
+        source=str(path), text=text, title=title, kind="csv", date=_date_from_name(path), tables=(table,),
     )
 
 

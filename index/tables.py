@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from crossbrief.index.documents import Table, render_row
+from crossbrief.index.documents import Table, render_row, render_table
 
 # tables with more rows than this are described and grouped for retrieval rather than embedded row by row
 TABLE_EMBED_ROWS = 200
@@ -255,8 +255,6 @@ def text_tables(text: str, name: str, offset: int, first: int = 1) -> tuple[str,
     number (two or more) of numeric cells, under a header line that ends in as many labels (years, usually).
     Best effort: a table whose layout pypdf loses stays prose. Returns the text with each table rendered row
     by row, and the tables pointing into it (`offset` is where `text` starts in the document)."""
-    from crossbrief.index.documents import render_table
-
     lines = text.split("\n")
     tails = [_numeric_tail(line) for line in lines]
     out: list[str] = []

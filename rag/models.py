@@ -73,6 +73,7 @@ class Passage:
     dense_score: float | None = None
     bm25_score: float | None = None
     fused_score: float = 0.0
+    kind: str = "text"  # the chunk's kind: "table" (rows, one per line after a caption line), "table-summary", ...
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

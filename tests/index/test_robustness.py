@@ -133,4 +133,4 @@ def test_reference_corpus_ingests_with_every_loader(tmp_path: Path, embedder) ->
     assert len(dated) == 24  # every document but the CSV states a date
     assert all(r.source_url for r in manifest.sources.values() if "/whitehouse/" in r.source)
     texts = [c.text for c in open_store(settings).get_all()]
-    assert any("Substance: Opioids; Source: Deaths" in t and t.startswith("Columns: Substance") for t in texts)
+    assert any("Substance: Opioids" in t and t.startswith("Table: ") for t in texts)
