@@ -196,15 +196,16 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             year, month = max(months)
             contradiction = f"month {dt.date(year, month, 1):%B %Y}"
             date = 0.0
-        elif not year_ok and constraints.years and (near_years - constraints.years) and not years:
-            other = near_years - constraints.years
-            contradiction = f"year {min(other, key=lambda y: (min(abs(y - a) for a in constraints.years), -y))}"
-            date = 0.0  # the sentence names no year, and what it is read with names another
-        elif not year_ok and constraints.years and published and not any(
-                0 <= published[0] - asked <= 1 for asked in constraints.years):
-            # a sentence that dates nothing speaks of its own time (or "last year"): a source published long after
-            # the asked year does not give that year's figure
-            contradiction, date = f"published {published[0]}", 0.0
+        elif not year_ok and constraints.years:  # the sentence names no year (or only the asked month's)
+            if published and any(0 <= published[0] - asked <= 1 for asked in constraints.years):
+                date = 0.75  # it speaks of its own time or "last year", and its source is of the asked year or the next
+            elif near_years - constraints.years:
+                other = near_years - constraints.years
+                contradiction = f"year {min(other, key=lambda y: (min(abs(y - a) for a in constraints.years), -y))}"
+                date = 0.0  # what it is read with names another year
+            elif published:
+                # a source published long after the asked year does not give that year's figure
+                contradiction, date = f"published {published[0]}", 0.0
     names = names_near = 1.0
     other_names = 0.0
     if constraints.names:  # soft signals: "Washington" may stand for a country its sources call by name

@@ -23,9 +23,10 @@ from crossbrief.rag.models import Passage
 FEATURES = ("sim_sentence", "sim_context", "dense", "bm25", "overlap", "overlap_context", "overlap_passage", "date", "names", "names_near",
             "other_names", "kind",
             "counted", "source", "rank", "has_figure", "leans_back", "names_unknown")
-# a sentence opening with a pronoun or a connective, or a short sentence without its own subject, leans on the one
-# before it; general English function words, not words of any corpus
-_POINTS_BACK = re.compile(r"^(?:that|this|it|they|these|those|then|there|such|its|their|he|she|the same)\b|"
+# a sentence whose subject is a pronoun ("That is a drop of 27%", "It adds...") leans on the one before it; "This
+# note supersedes..." names its own subject and does not. General English grammar, not words of any corpus
+_POINTS_BACK = re.compile(r"^(?:(?:that|this|these|those)\s+(?:is|was|are|were|has|had|have|will|would|means?|"
+                          r"amounts?|represents?)\b|(?:it|they|he|she|then|there|in return|the same)\b)|"
                           r"\b(?:of them|of these|of those)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|#{1,6}|\d+[.)])\s+")
 
