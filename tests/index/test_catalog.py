@@ -92,7 +92,7 @@ def test_a_damaged_old_manifest_gives_advice_that_keeps_feedback(tmp_path: Path)
     (home / "manifest.json").write_text("{not json")
     result = run_cli("sources", env={"CROSSBRIEF_HOME": str(home)})
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "move it aside" in result.stderr and "delete the data directory" not in result.stderr
+    assert "feedback and reports are kept" in result.stderr and "delete the data directory" not in result.stderr
 
 
 def test_sources_without_an_index_creates_no_catalog(tmp_path: Path) -> None:
