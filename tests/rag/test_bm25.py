@@ -181,7 +181,7 @@ def _fake_service(tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def test_questions_read_the_catalog_version_once_per_interval_and_at_once_after_a_local_ingest(
-        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     service, folder, ingest, reads = _fake_service(tmp_path, monkeypatch)
     service.retriever.refresh_s = 3600
     for _ in range(10):
@@ -197,7 +197,7 @@ def test_questions_read_the_catalog_version_once_per_interval_and_at_once_after_
     assert len(reads) == 5
 
 
-def test_an_unreachable_catalog_keeps_the_bm25_it_has(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreachable_catalog_keeps_the_bm25_it_has(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import crossbrief.rag.retrieval as retrieval
     from crossbrief.errors import StoreUnavailable
 
