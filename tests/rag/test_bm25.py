@@ -176,7 +176,12 @@ def _fake_service(tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
     ingest()
     reads: list[int] = []
     real = retrieval.read_stamp
-    monkeypatch.setattr(retrieval, "read_stamp", lambda url: reads.append(1) or real(url))
+
+    def counted(url: str):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return real(url)
+
+    monkeypatch.setattr(retrieval, "read_stamp", counted)
     return build(settings, embedder, store=store), folder, ingest, reads
 
 
