@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from crossbrief.config import Settings
-from crossbrief.errors import CrossbriefError
+from crossbrief.errors import CrossbriefError, IngestError
 from crossbrief.index.embedding import Embedder
 from crossbrief.index.factory import build_ingester, open_store
 from crossbrief.index.ingest import IngestReport, ingest_lock
@@ -38,6 +38,9 @@ class Diagnosis:
     # the sources to rebuild: the manifest's; the store's own record of its sources only when the manifest is
     # empty (a catalog recreated or restored from an old backup), else stray chunks would become sources
     sources: set[str] = field(default_factory=set)
+    # why the manifest could not be read: "legacy" (an unreadable manifest.json from before the catalog),
+    # "records" (unreadable rows in the catalog), "database" (the catalog itself); "" when it was read
+    manifest_fault: str = ""
 
     @property
     def healthy(self) -> bool:
@@ -82,6 +85,9 @@ def diagnose(settings: Settings) -> Diagnosis:
         diagnosis.findings.append(Finding("catalog", True, "readable"))
     except Exception as exc:  # noqa: BLE001 - any failure to read it is the finding
         manifest = None
+        legacy = isinstance(exc, IngestError) and settings.manifest_path.exists()
+        diagnosis.manifest_fault = ("legacy" if legacy else "records" if isinstance(exc, IngestError) else
+                                    "database" if isinstance(exc, CrossbriefError) else "records")
         diagnosis.findings.append(Finding("catalog", False, f"the manifest cannot be read ({_why(exc)})"))
     ids, store_sources, problem = _read_store(settings)
     if ids is None:
@@ -142,6 +148,9 @@ def repair(settings: Settings, embedder: Embedder | None = None, progress: Progr
         result = Repair(diagnosis)
         if diagnosis.healthy:
             return result
+        if diagnosis.manifest_fault in ("legacy", "records"):
+            result.actions.append(_reset_manifest(settings, diagnosis.manifest_fault))
+            diagnosis = result.diagnosis = diagnose(settings)
         catalog = next(f for f in diagnosis.findings if f.part == "catalog")
         if not catalog.ok:
             # the catalog also holds feedback: doctor never replaces it
@@ -163,6 +172,25 @@ def repair(settings: Settings, embedder: Embedder | None = None, progress: Progr
         result.actions.append(f"re-indexed {result.ingest.files_new + result.ingest.files_changed} sources from "
                               f"their files, removed {result.ingest.repaired_chunks} stray chunks")
         return result
+
+
+def _reset_manifest(settings: Settings, fault: str) -> str:
+    """Sets an unreadable manifest aside so that it is rebuilt from the sources the vector store names: the old
+    manifest.json is renamed; unreadable rows in the catalog are deleted (only the manifest's own rows: feedback
+    and every other table stay)."""
+    if fault == "legacy":
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+        aside = settings.manifest_path.with_name(f"{settings.manifest_path.name}.damaged-{stamp}")
+        settings.manifest_path.rename(aside)
+        return f"moved the unreadable manifest to {aside}; the sources are taken from the vector store"
+    from sqlalchemy import delete
+
+    from crossbrief import catalog
+    from crossbrief.index.manifest import sources_table
+
+    with catalog.engine(settings.catalog_url).begin() as conn:
+        conn.execute(delete(sources_table))
+    return "cleared the manifest's unreadable rows in the catalog; the sources are taken from the vector store"
 
 
 def _set_aside_store(settings: Settings, detail: str) -> str:

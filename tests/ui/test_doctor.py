@@ -129,3 +129,38 @@ def test_an_emptied_manifest_is_rebuilt_from_the_sources_the_store_names(small_i
     assert result.ingest is not None and result.ingest.files_new == 2
     assert sorted(Path(k).name for k in Manifest.load(small_index).sources) == ["port.md", "rail.md"]
     assert doctor.diagnose(small_index).healthy
+
+
+def test_an_unreadable_manifest_record_points_to_doctor_which_rebuilds_it(small_index: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from crossbrief import catalog
+    from crossbrief.index.manifest import sources_table
+
+    with catalog.engine(small_index.catalog_url).begin() as conn:
+        conn.execute(update(sources_table).values(record="{torn"))
+    listed = run_cli("sources", env={"CROSSBRIEF_HOME": str(small_index.home)})
+    assert listed.returncode == 1 and "crossbrief doctor" in listed.stderr and _one_line(listed.stderr)
+    assert "data directory" not in listed.stderr
+    result = doctor.repair(small_index, embedder)
+    assert result.ingest is not None and result.ingest.files_new == 2
+    assert doctor.diagnose(small_index).healthy
+    [row] = FeedbackStore.open(small_index).rows()
+    assert row["comment"] == "keep me"
+
+
+def test_an_unreadable_legacy_manifest_json_is_set_aside_by_doctor(small_index: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import delete
+
+    from crossbrief import catalog
+    from crossbrief.index.manifest import sources_table, state_table
+
+    with catalog.engine(small_index.catalog_url).begin() as conn:  # a catalog not yet migrated from manifest.json
+        conn.execute(delete(sources_table))
+        conn.execute(delete(state_table))
+    small_index.manifest_path.write_text("{torn")
+    assert doctor.diagnose(small_index).manifest_fault == "legacy"
+    result = doctor.repair(small_index, embedder)
+    assert any("unreadable manifest" in action for action in result.actions)
+    assert sorted(Path(k).name for k in Manifest.load(small_index).sources) == ["port.md", "rail.md"]
+    assert not small_index.manifest_path.exists()
