@@ -161,7 +161,12 @@ class Manifest:
                 raise StoreUnavailable("The manifest kept changing while it was read; try again")
         records = {}
         for raw in rows:
-            record = SourceRecord.from_dict(json.loads(raw))
+            try:
+                record = SourceRecord.from_dict(json.loads(raw))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise IngestError(f"The manifest in the catalog holds an unreadable record ({exc.__class__.__name__}): "
+                                  "run `crossbrief doctor` to rebuild it from the sources (feedback and reports are "
+                                  "kept)") from exc
             records[record.source] = record
         if before is None:
             return records, None, EMPTY
@@ -173,8 +178,8 @@ class Manifest:
             records = [SourceRecord.from_dict(value) for value in raw["sources"].values()]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IngestError(
-                f"The old manifest {legacy} is unreadable ({exc.__class__.__name__}): move it aside and run "
-                f"`crossbrief ingest PATH` again (sources are re-indexed; feedback and reports are kept)"
+                f"The old manifest {legacy} is unreadable ({exc.__class__.__name__}): run `crossbrief doctor` to "
+                "rebuild it from the sources (feedback and reports are kept)"
             ) from exc
         try:
             with db.begin() as conn:

@@ -108,8 +108,14 @@ class ChromaStore:
         if not create and not chroma_dir.exists():
             raise IndexNotFound(f"No index at {chroma_dir}: run `crossbrief ingest PATH` first")
         chroma_dir.mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(path=str(chroma_dir), settings=_client_settings())
-        return cls(client, collection, str(chroma_dir), create)
+        try:
+            client = chromadb.PersistentClient(path=str(chroma_dir), settings=_client_settings())
+            return cls(client, collection, str(chroma_dir), create)
+        except Exception as exc:  # a damaged chroma.sqlite3 surfaces as chroma's InternalError, sqlite errors...
+            raise StoreUnavailable(
+                f"The vector store at {chroma_dir} is damaged ({exc.__class__.__name__}: {' '.join(str(exc).split())[:100]}); "
+                "run `crossbrief doctor` to rebuild it from the sources (feedback and reports are kept)"
+            ) from exc
 
     def _open(self, create: bool) -> Any:
         if create:

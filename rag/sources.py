@@ -32,11 +32,13 @@ def list_sources(settings: Settings) -> list[SourceRecord]:
 
 
 def ingest_sources(settings: Settings, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None,
-                   embedder: Embedder | None = None) -> tuple[IngestReport, int]:
-    """Ingests files and folders; returns the report and the number of chunks the index then holds."""
+                   embedder: Embedder | None = None,
+                   provenance: dict[str, str] | None = None) -> tuple[IngestReport, int]:
+    """Ingests files and folders; returns the report and the number of chunks the index then holds.
+    `provenance` (via, by) is recorded with each source."""
     with ingest_lock(settings):
         ingester = build_ingester(settings, embedder)
-        report = ingester.ingest(list(paths), prune=prune, progress=progress)
+        report = ingester.ingest(list(paths), prune=prune, progress=progress, provenance=provenance)
         return report, ingester.store.count()
 
 

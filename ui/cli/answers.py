@@ -8,11 +8,24 @@ import sys
 import click
 
 from crossbrief.errors import CrossbriefError, InvalidQuestion
+from crossbrief.text_safety import terminal_safe
 from crossbrief.rag.service import Filters
 
 
 def _filters(source: tuple[str, ...], date_from: str | None, date_to: str | None) -> Filters:
     return Filters(sources=tuple(source), date_from=date_from, date_to=date_to)
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A real calendar date as YYYY-MM-DD (2025-13-01 is bad usage: exit 2 with one line)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2025-02-01") from None
 
 
 def _service():  # type: ignore[no-untyped-def]
@@ -27,8 +40,9 @@ _answer_options = [
                  help="Who writes the answer (default: the setting, offline unless configured)."),
     click.option("-k", "k", type=click.IntRange(1, 50), default=None, help="Passages given to the answerer."),
     click.option("--source", multiple=True, help="Only this source (file name or path); repeatable."),
-    click.option("--from", "date_from", default=None, help="Only sources dated on or after YYYY-MM-DD."),
-    click.option("--to", "date_to", default=None, help="Only sources dated on or before YYYY-MM-DD."),
+    click.option("--from", "date_from", default=None, callback=_iso_date,
+                 help="Only sources dated on or after YYYY-MM-DD."),
+    click.option("--to", "date_to", default=None, callback=_iso_date, help="Only sources dated on or before YYYY-MM-DD."),
 ]
 
 
@@ -52,7 +66,7 @@ def ask(question: str, answerer: str | None, k: int | None, source: tuple[str, .
         raise InvalidQuestion("The question is empty: ask something, e.g. crossbrief ask \"What tariff did the US put on Canada?\"")
     service = _service()
     streaming = stream and not as_json and (answerer or service.settings.generation.answerer) != "offline"
-    on_token = (lambda token: (sys.stdout.write(token), sys.stdout.flush())) if streaming else None
+    on_token = (lambda token: (sys.stdout.write(terminal_safe(token)), sys.stdout.flush())) if streaming else None
     result = service.answer(question, filters=_filters(source, date_from, date_to), answerer=answerer, k=k,
                             on_token=on_token)
     if as_json:

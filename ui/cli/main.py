@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from crossbrief.errors import ConfigError, CrossbriefError, InvalidQuestion
-from crossbrief.ui.cli.render import short_source
+from crossbrief.ui.cli.render import clean, short_source
 
 USAGE_ERRORS = (ConfigError, InvalidQuestion)
 
@@ -49,14 +49,15 @@ def ingest(paths: tuple[Path, ...], prune: bool, as_json: bool) -> None:
     settings = _settings()
     bar = TerminalProgress(enabled=not as_json and sys.stderr.isatty())
     try:
-        report, chunks_in_index = ingest_sources(settings, list(paths), prune=prune, progress=bar)
+        report, chunks_in_index = ingest_sources(settings, list(paths), prune=prune, progress=bar,
+                                                 provenance={"via": "cli", "by": _user()})
     finally:
         bar.close()
     if as_json:
         click.echo(json.dumps(report.as_dict()))
     else:
         for failure in report.files_failed:
-            click.echo(f"failed: {failure['error']}", err=True)
+            click.echo(f"failed: {clean(failure['error'])}", err=True)
         click.echo(
             f"Ingested {report.files_new} new, {report.files_changed} changed, {report.files_unchanged} unchanged, "
             f"{len(report.files_failed)} failed files; +{report.chunks_added} / -{report.chunks_removed} chunks "
@@ -64,6 +65,16 @@ def ingest(paths: tuple[Path, ...], prune: bool, as_json: bool) -> None:
         )
     if report.files_failed:
         sys.exit(1)
+
+
+def _user() -> str:
+    """Who ran the command, for the sources' provenance."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        return f"uid {os.getuid()}"
 
 
 class TerminalProgress:
@@ -98,15 +109,24 @@ def sources(as_json: bool) -> None:
     require_index(settings)
     rows: list[dict[str, Any]] = [
         {"source": r.source, "title": r.title, "date": r.date, "chunks": len(r.chunk_ids), "kind": r.kind,
-         "source_url": r.source_url, "ingested_at": r.ingested_at}
+         "source_url": r.source_url, "ingested_at": r.ingested_at, "provenance": r.provenance}
         for r in list_sources(settings)
     ]
+    from crossbrief.rag.service import quick_check
+
+    problem = quick_check(settings)  # the manifest alone cannot tell that the vector store is damaged
     if as_json:
-        click.echo(json.dumps({"sources": rows, "chunks": sum(r["chunks"] for r in rows)}))
-        return
-    for row in rows:
-        click.echo(f"{row['date'] or '----------'}  {row['chunks']:>5}  {row['title'][:70]:<70}  {short_source(row['source'])}")
-    click.echo(f"{len(rows)} sources, {sum(r['chunks'] for r in rows)} chunks")
+        click.echo(json.dumps({"sources": rows, "chunks": sum(r["chunks"] for r in rows), "healthy": problem is None,
+                               "problem": problem}))
+    else:
+        for row in rows:
+            click.echo(f"{row['date'] or '----------'}  {row['chunks']:>5}  {clean(row['title'])[:70]:<70}  "
+                       f"{clean(short_source(row['source']))}")
+        click.echo(f"{len(rows)} sources, {sum(r['chunks'] for r in rows)} chunks")
+    if problem:
+        click.echo(f"crossbrief: the index is damaged: {clean(problem)}; run `crossbrief doctor` to rebuild it "
+                   "from the sources", err=True)
+        sys.exit(1)
 
 
 @cli.command()
@@ -121,10 +141,10 @@ def remove(source: str) -> None:
 
 def _register_more() -> None:
     """Commands defined in their own modules (answers, evals, UI, Slack, bench)."""
-    from crossbrief.ui.cli import answers, bench_command, evals_command, slack_command, ui_command
+    from crossbrief.ui.cli import answers, bench_command, doctor_command, evals_command, slack_command, ui_command
 
     for command in [*answers.COMMANDS, *evals_command.COMMANDS, *ui_command.COMMANDS, *slack_command.COMMANDS,
-                    *bench_command.COMMANDS]:
+                    *bench_command.COMMANDS, *doctor_command.COMMANDS]:
         cli.add_command(command)
 
 

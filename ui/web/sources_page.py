@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any, Callable
 
 import streamlit as st
@@ -9,6 +11,7 @@ import streamlit as st
 from crossbrief.config import Settings
 from crossbrief.errors import CrossbriefError
 from crossbrief.rag.service import Embedder, ingest_sources, list_sources, remove_source
+from crossbrief.ui.web.render import escape
 from crossbrief.ui.web.uploads import save_upload
 
 
@@ -17,7 +20,7 @@ def render(settings: Settings, get_embedder: Callable[[], Embedder], reset_servi
     records = list_sources(settings)
     rows: list[dict[str, Any]] = [
         {"title": r.title, "date": r.date or "", "chunks": len(r.chunk_ids), "type": r.kind,
-         "source": r.source_url or r.source} for r in records]
+         "source": r.source_url or r.source, "added": _added(r.provenance)} for r in records]
     st.caption(f"{len(rows)} sources, {sum(r['chunks'] for r in rows)} chunks")
     if rows:
         st.dataframe(rows, width="stretch", hide_index=True)
@@ -35,8 +38,28 @@ def render(settings: Settings, get_embedder: Callable[[], Embedder], reset_servi
         if choice and st.button("Remove", type="secondary"):
             _, removed = remove_source(settings, names[choice], get_embedder())
             reset_service()
-            st.success(f"Removed {choice} ({removed} chunks).")
+            st.success(escape(f"Removed {choice} ({removed} chunks)."))
             st.rerun()
+
+
+def _added(provenance: dict[str, str]) -> str:
+    """'upload by ui session 1a2b3c4d, 2025-06-01T10:00:00+00:00' (shown as data, never as Markdown)."""
+    who = " ".join(part for part in (provenance.get("via", ""), f"by {provenance['by']}" if provenance.get("by")
+                                     else "") if part)
+    return ", ".join(part for part in (who, provenance.get("at", "")) if part)
+
+
+def _session() -> str:
+    """Who uploaded: this browser session (the page has one shared password, no user names)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return f"ui session {ctx.session_id[:8]}" if ctx is not None else "ui"
+
+
+def _without_folder(message: str, folder: Path) -> str:
+    """A message about an upload with the server's upload folder taken out: the user sees only the file name."""
+    return message.replace(str(folder.resolve()) + "/", "").replace(str(folder) + "/", "")
 
 
 def ingest_uploads(settings: Settings, get_embedder: Callable[[], Embedder], reset_service: Callable[[], None],
@@ -48,20 +71,25 @@ def ingest_uploads(settings: Settings, get_embedder: Callable[[], Embedder], res
         try:
             saved.append(save_upload(folder, upload.name, upload.getvalue(), limit))
         except CrossbriefError as exc:
-            st.error(str(exc))
+            st.error(escape(str(exc)))
     if not saved:
         return
     bar = st.progress(0.0, text="Ingesting…")
     try:
         report, _ = ingest_sources(settings, saved, embedder=get_embedder(),
                                    progress=lambda n, total, path: bar.progress(
-                                       n / total, text=f"Ingesting {path.rsplit('/', 1)[-1]} ({n}/{total})"))
+                                       n / total, text=f"Ingesting {path.rsplit('/', 1)[-1]} ({n}/{total})"),
+                                   provenance={"via": "upload", "by": _session()})
     except CrossbriefError as exc:
-        st.error(str(exc))
+        st.error(escape(_without_folder(str(exc), folder)))
+        return
+    except Exception as exc:  # noqa: BLE001 - one line on the page, never a traceback with server paths
+        st.error(escape(f"Ingest failed ({exc.__class__.__name__}); the server log has the details"))
+        logging.getLogger(__name__).exception("upload ingest failed")
         return
     bar.progress(1.0, text="Done")
     reset_service()
     for failure in report.files_failed:
-        st.error(failure["error"])
+        st.error(escape(_without_folder(failure["error"], folder)))
     st.success(f"Ingested {report.files_new} new and {report.files_changed} changed files "
                f"(+{report.chunks_added} chunks).")
