@@ -15,7 +15,7 @@ from crossbrief.config import Settings
 from crossbrief.index.store import ChunkStore
 from crossbrief.rag.citations import check_answer
 from crossbrief.rag.conversation import condense_offline
-from crossbrief.errors import ConfigError, IndexNotFound, InvalidQuestion
+from crossbrief.errors import ConfigError, IndexNotFound, InvalidQuestion, RetrievalError
 from crossbrief.rag.answerer import Answerer, Condenser
 from crossbrief.rag.models import REFUSAL_TEXT, Answer, Citation, Draft, Filters, Passage, Question, Turn
 from crossbrief.rag.calibration import Calibration
@@ -77,7 +77,8 @@ class Crossbrief:
         return text
 
     def resolve_sources(self, names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-        """Maps file names or paths to the indexed source keys (unknown names match nothing)."""
+        """Maps file names or paths to the indexed source keys; raises RetrievalError naming a filter that
+        matches no indexed source (an answer from no sources would look like the sources do not say)."""
         if not names:
             return ()
         keys = list(Manifest.load(self.settings).sources)
@@ -85,7 +86,10 @@ class Crossbrief:
         for name in names:
             exact = str(Path(name).resolve())
             matches = [k for k in keys if k == exact or k == name or k.endswith("/" + name.lstrip("/"))]
-            resolved.extend(matches or [name])
+            if not matches:
+                raise RetrievalError(f"The source filter {name!r} matches no indexed source; "
+                                     "`crossbrief sources` lists what the index holds")
+            resolved.extend(matches)
         return tuple(dict.fromkeys(resolved))
 
     def condense(self, question: str, history: History, answerer: Answerer) -> Question:
