@@ -10,7 +10,7 @@ import streamlit as st
 from crossbrief.errors import CrossbriefError
 from crossbrief.rag.service import Answer, Crossbrief, Filters, list_sources
 from crossbrief.feedback import FeedbackStore
-from crossbrief.ui.web.render import escape, highlight_figures, safe_url
+from crossbrief.ui.web.render import arrival, escape, flag_warning, highlight_figures, safe_url
 
 
 def _answerers(service: Crossbrief) -> list[str]:
@@ -25,6 +25,7 @@ def _answerers(service: Crossbrief) -> list[str]:
 
 def sidebar(service: Crossbrief) -> tuple[str, Filters, int]:
     records = list_sources(service.settings)
+    st.session_state["source_records"] = {r.source: r for r in records}  # citation cards show how each arrived
     with st.sidebar:
         if st.button("New conversation", width="stretch"):
             st.session_state["turns"] = []
@@ -59,23 +60,29 @@ def citation_cards(answer: Answer) -> None:
             st.markdown(f"**\\[{citation.n}\\] {escape(citation.title)}** · {escape(where)}")
             figures = [f for f in answer.figures if f.supported]
             st.markdown(highlight_figures(citation.quote, figures))
+            if flag_warning(citation.flags):
+                st.warning(escape(flag_warning(citation.flags)))
             url = safe_url(citation.source_url)
             if url:
                 st.markdown(f"[{escape(url)}]({url})")
             else:
                 st.caption(escape(citation.source))
+            record = st.session_state.get("source_records", {}).get(citation.source)
+            if record is not None and arrival(record.provenance):
+                st.caption(arrival(record.provenance))
 
 
 def show_answer(answer: Answer) -> None:
     if answer.refused:
         st.info("The sources don't say. " + ("Closest passages:" if answer.passages else ""))
         for passage in answer.passages[:3]:
-            with st.expander(f"[{passage.n}] {passage.title} ({passage.date or 'undated'})"):
+            # an expander's label renders Markdown: a title from a source must not become a link or an image
+            with st.expander(escape(f"[{passage.n}] {passage.title} ({passage.date or 'undated'})")):
                 st.markdown(escape(passage.text[:600]))
         return
     st.markdown(escape(answer.answer))
     if answer.unsupported_figures:
-        flagged = ", ".join(f.text for f in answer.unsupported_figures)
+        flagged = escape(", ".join(f.text for f in answer.unsupported_figures))
         st.warning(f"⚠ Not found in the cited sources: {flagged}. Check before using these figures.")
     if answer.removed_markers:
         st.caption(f"Removed citation markers that pointed at no passage: {answer.removed_markers}")
@@ -109,7 +116,7 @@ def render(service: Crossbrief) -> None:
                 show_answer(reply)
                 feedback_widgets(service, reply, index)
             else:
-                st.error(reply)
+                st.error(escape(reply))
     question = st.chat_input("Ask about tariffs, fentanyl, border security, organized crime…")
     if not question:
         return
