@@ -26,6 +26,8 @@ _LISTED_VALUES = 12
 
 _NUMBER = re.compile(r"^[(\-−–]?\s*[$€£¥]?\s*\d[\d,\s]*(?:\.\d+)?\s*%?\)?$")
 
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
 Piece = tuple[str, int, int, str]  # (text, start, end, chunk kind)
 
 
@@ -165,7 +167,9 @@ def profile_table(table: Table) -> TableProfile:
         numeric.append(is_numeric)
         distinct = tuple(dict.fromkeys(r[i] for r in rows))
         # numbers are categories too when few repeat often (years, codes), not when they are the measurements
-        few = len(distinct) <= MAX_CATEGORIES and (not is_numeric or len(distinct) <= min(60, max(2, len(rows) / 3)))
+        years = all(_YEAR.match(v.strip()) for v in distinct if v.strip())  # a column of years is categorical
+        few = len(distinct) <= MAX_CATEGORIES and (
+            not is_numeric or years or len(distinct) <= min(60, max(2, len(rows) / 3)))
         values.append(distinct if few else ())
     categorical = [i for i in range(width) if values[i] and len(values[i]) > 1]
     measures = [i for i in range(width) if numeric[i] and not values[i]]
@@ -239,7 +243,6 @@ def _largest(rows: tuple[tuple[str, ...], ...], column: int, crossed: list[int],
 
 _CELL_NUMBER = re.compile(r"^[(\-−–]?[$€£]?\d[\d,]*(?:\.\d+)?%?\)?$|^[-–—]$")
 _MIN_TEXT_ROWS = 3
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 def _numeric_tail(line: str) -> tuple[str, list[str]]:
