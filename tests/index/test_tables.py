@@ -215,3 +215,11 @@ def test_pdf_text_table_rows_are_found_under_a_header_of_years() -> None:
     assert text.endswith("The end of 2023 was busy.")
     prose = "It rose 10 20 times.\nThen 3 4 more.\nA line without numbers."
     assert text_tables(prose, "p.pdf", 0) == (prose, ())
+
+
+def test_a_column_of_years_is_categorical_even_when_every_year_differs() -> None:
+    rows = [["Deaths", str(2016 + i), str(100 + i)] for i in range(9)]
+    _, table = render_table("y.csv", ["Type", "Year", "Value"], rows, "", 0)
+    profile = {c.name: c for c in profile_table(table).columns}
+    assert profile["Year"].values == tuple(str(2016 + i) for i in range(9))
+    assert not profile["Value"].values
