@@ -8,6 +8,7 @@ from crossbrief.index.ingest import Ingester
 from crossbrief.index.manifest import Manifest
 from crossbrief.config import Settings
 from crossbrief.index.store import ChromaStore, ChunkStore
+from crossbrief.index.safe_load import LoadLimits, shared_loader
 
 
 def open_chroma(settings: Settings, create: bool = False) -> ChromaStore:
@@ -36,4 +37,5 @@ def build_ingester(settings: Settings, embedder: Embedder | None = None,
         ),
         manifest=Manifest.load(settings),
         max_file_bytes=int(settings.index.max_file_mb * 1e6),
+        loader=shared_loader(LoadLimits.from_settings(settings.index)),
     )

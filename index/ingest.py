@@ -24,7 +24,8 @@ from crossbrief.index.chunking import Chunker
 from crossbrief.index.documents import Chunk
 from crossbrief.index.embedding import Embedder
 from crossbrief.errors import IngestError
-from crossbrief.index.loaders import SUPPORTED_SUFFIXES, load
+from crossbrief.index.loaders import SUPPORTED_SUFFIXES
+from crossbrief.index.safe_load import LoaderProcess, LoadLimits, shared_loader
 from crossbrief.index.manifest import Manifest, SourceRecord
 from crossbrief.index.store import ChunkStore
 
@@ -78,7 +79,8 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         if not path.exists():
             raise IngestError(f"{path}: no such file or folder")
-        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        # a path that is not a folder is taken as given (a FIFO or device then fails as that file, not silently)
+        candidates = [path] if not path.is_dir() else sorted(p for p in path.rglob("*") if p.is_file())
         for candidate in candidates:
             relative = candidate.relative_to(path) if path.is_dir() else Path(candidate.name)
             if any(part.startswith(".") for part in relative.parts):
@@ -116,6 +118,8 @@ class Ingester:
     chunker: Chunker
     manifest: Manifest
     max_file_bytes: int
+    # parses each file in a worker process under memory/time limits (index/safe_load.py); None: the shared one
+    loader: "LoaderProcess | None" = None
 
     def pipeline(self, path: Path) -> str:
         """What a file's chunks depend on besides its bytes: code version, chunking settings, embedding backend."""
@@ -133,7 +137,9 @@ class Ingester:
             )
         self.manifest.embedding_backend = self.embedder.backend
 
-    def ingest(self, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None) -> IngestReport:
+    def ingest(self, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None,
+               provenance: dict[str, str] | None = None) -> IngestReport:
+        """Ingests files and folders; `provenance` says how they arrived (via, by), recorded with each source."""
         started = time.perf_counter()
         report = IngestReport()
         self.manifest.reload()  # what the catalog holds now (callers hold ingest_lock while this runs)
@@ -146,16 +152,21 @@ class Ingester:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crossbrief-load") as loader, \
                 ThreadPoolExecutor(max_workers=1, thread_name_prefix="crossbrief-store") as storer:
             stored: list[Future[None]] = []
-            pending = [loader.submit(self._prepare, path) for path in files[:_LOOKAHEAD]]
+            pending = [loader.submit(self._prepare, path, provenance) for path in files[:_LOOKAHEAD]]
             for number, path in enumerate(files, 1):
                 if number - 1 + _LOOKAHEAD < len(files):
-                    pending.append(loader.submit(self._prepare, files[number - 1 + _LOOKAHEAD]))
+                    pending.append(loader.submit(self._prepare, files[number - 1 + _LOOKAHEAD], provenance))
                 if progress:
                     progress(number, len(files), str(path))
                 try:
                     prepared = pending[number - 1].result()
                 except IngestError as exc:
                     report.files_failed.append({"path": str(path), "error": str(exc)})
+                    continue
+                except Exception as exc:  # noqa: BLE001 - a bad file never costs the other files of the run
+                    detail = " ".join(str(exc).split())[:120]
+                    report.files_failed.append({"path": str(path), "error": f"{path}: could not be indexed "
+                                                f"({exc.__class__.__name__}{': ' + detail if detail else ''})"})
                     continue
                 if prepared is None:
                     report.files_unchanged += 1
@@ -175,9 +186,11 @@ class Ingester:
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
-    def _prepare(self, path: Path) -> "Prepared | None":
+    def _prepare(self, path: Path, provenance: dict[str, str] | None = None) -> "Prepared | None":
         """Reads, loads and chunks a file; None when it is unchanged since the last ingest."""
         key = source_key(path)
+        if not path.is_file():  # a FIFO or a device (/dev/zero) would block or never end
+            raise IngestError(f"{path}: not a regular file (a device, pipe or socket); give files or folders")
         try:
             size = path.stat().st_size
             if size > self.max_file_bytes:
@@ -189,7 +202,8 @@ class Ingester:
         old = self.manifest.sources.get(key)
         if old and old.content_hash == content_hash and old.pipeline == self.pipeline(path):
             return None
-        document = replace(load(path, data), source=key)
+        loader = self.loader or shared_loader(LoadLimits())
+        document = replace(loader.load(path, data), source=key)
         chunks = self.chunker.chunk(document)
         if not chunks:
             raise IngestError(f"{path}: no text to index")
@@ -198,6 +212,8 @@ class Ingester:
             date=document.date, source_url=document.source_url, kind=document.kind,
             ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), pipeline=self.pipeline(path),
         )
+        record = replace(record, provenance={"via": "cli", **(provenance or {}), "path": str(path),
+                                             "at": record.ingested_at})
         return Prepared(record, chunks, old)
 
     def _commit(self, group: list["Prepared"], report: IngestReport, storer: ThreadPoolExecutor) -> "Future[None]":
