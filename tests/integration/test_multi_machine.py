@@ -19,7 +19,8 @@ import pytest
 from crossbrief.config import Settings
 from crossbrief.index.factory import open_store
 from crossbrief.index.manifest import Manifest
-from tests.conftest import CORPUS, CROSSBRIEF, ROOT, VENV_BIN, free_port, wait_for_http
+from tests.conftest import CORPUS, CROSSBRIEF, ROOT, VENV_BIN
+from tests.local_http import serve_on_free_port
 from tests.postgres_server import PostgresServer, postgres  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -30,19 +31,16 @@ QUESTION = "How many new synthetic substances were identified in Canada in 2023?
 
 @pytest.fixture
 def chroma_url(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    log_path = tmp_path / "chroma.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen([str(VENV_BIN / "chroma"), "run", "--path", str(tmp_path / "chroma-server"),
-                                    "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        if not wait_for_http(f"{url}/api/v2/heartbeat", timeout=60):
-            pytest.fail("chroma run did not start: " + log_path.read_text()[-500:])
-        yield url
+        server = serve_on_free_port(lambda port: [str(VENV_BIN / "chroma"), "run", "--path", str(tmp_path / "chroma-server"),
+                                                  "--host", "127.0.0.1", "--port", str(port)],
+                                    tmp_path / "chroma.log", ready_path="/api/v2/heartbeat")
+    except RuntimeError as exc:
+        pytest.fail(f"chroma run did not start: {exc}")
+    try:
+        yield server.url
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        server.close()
 
 
 def _folder(tmp_path: Path, name: str, *patterns: str) -> Path:
