@@ -102,7 +102,7 @@ def chat(answerer: str | None, k: int | None, source: tuple[str, ...], date_from
             result = service.answer(question, history=history, filters=_filters(source, date_from, date_to),
                                     answerer=answerer, k=k)
         except CrossbriefError as exc:
-            click.echo(f"crossbrief: {exc}")
+            click.echo(f"crossbrief: {terminal_safe(str(exc))}")
             continue
         click.echo(render_answer(result))
         history.extend([("user", question), ("assistant", result.answer)])

@@ -136,7 +136,7 @@ def remove(source: str) -> None:
     from crossbrief.rag.service import remove_source
 
     key, removed = remove_source(_settings(), source)
-    click.echo(f"Removed {short_source(key)} ({removed} chunks)")
+    click.echo(f"Removed {clean(short_source(key))} ({removed} chunks)")
 
 
 def _register_more() -> None:
@@ -159,10 +159,10 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"crossbrief: {exc.format_message()} (see `crossbrief --help`)", err=True)
         sys.exit(2)
     except (UsageProblem, *USAGE_ERRORS) as exc:
-        click.echo(f"crossbrief: {exc}", err=True)
+        click.echo(f"crossbrief: {clean(str(exc))}", err=True)
         sys.exit(2)
     except CrossbriefError as exc:
-        click.echo(f"crossbrief: {exc}", err=True)
+        click.echo(f"crossbrief: {clean(str(exc))}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
