@@ -65,6 +65,7 @@ def test_a_damaged_chroma_file_points_to_doctor_and_doctor_rebuilds_it(small_ind
     repaired = run_cli("doctor", env=env)
     assert repaired.returncode == 0, repaired.stderr
     assert "damaged" in repaired.stdout and "re-indexed 2 sources" in repaired.stdout
+    assert "healthy now" in repaired.stdout
     healthy = run_cli("sources", "--json", env=env)
     assert healthy.returncode == 0 and json.loads(healthy.stdout)["healthy"] is True
     answered = run_cli("ask", "--json", "How many kilograms did port officers seize?", env=env)

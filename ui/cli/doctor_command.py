@@ -34,7 +34,11 @@ def doctor_command(check_only: bool, as_json: bool) -> None:
                 click.echo(f"failed: {clean(failure['error'])}", err=True)
             for source in result.lost:
                 click.echo(f"lost: {clean(source)} (its file is gone; ingest it again from a copy)", err=True)
-        if diagnosis.healthy:
+        if isinstance(result, doctor.Repair) and result.actions:
+            after = doctor.diagnose(settings)
+            click.echo("The index is healthy now." if after.healthy else
+                       "Still damaged: " + "; ".join(clean(f.detail) for f in after.problems()))
+        elif diagnosis.healthy:
             click.echo("The index is healthy.")
         elif check_only:
             click.echo("Run `crossbrief doctor` to rebuild what is damaged from the sources.")
