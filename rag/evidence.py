@@ -65,6 +65,14 @@ def is_table(passage: Passage) -> bool:
     return kind(passage) != "text"
 
 
+_LABEL = re.compile(r"(?:^|\s)[A-Z][a-z]+(?: [a-z]+)?: ")
+
+
+def _front_matter(sentence: str, title: str) -> bool:
+    """A document's title line or its "Date: ... Sources: ..." lines: about the document, not a statement in it."""
+    return bool(title) and sentence.startswith(title[:40]) or len(_LABEL.findall(sentence)) >= 2
+
+
 def units(passages: list[Passage]) -> list[Unit]:
     """Every quotable sentence (or table row) of the passages."""
     found: list[Unit] = []
@@ -79,7 +87,8 @@ def units(passages: list[Passage]) -> list[Unit]:
         for span in split_sentences(passage.text):
             sentence = _display(passage.text[span.start:span.end])
             is_heading = (sentence in (passage.heading, passage.title)
-                          or (len(sentence) < 60 and sentence[-1:] not in ".!?\"”'’)"))
+                          or (len(sentence) < 60 and sentence[-1:] not in ".!?\"”'’)")
+                          or _front_matter(sentence, passage.title))
             if len(sentence) >= 12 and not is_heading:
                 found.append(Unit(passage, sentence, previous, tuple(extract_figures(sentence))))
                 previous = sentence
@@ -113,12 +122,15 @@ def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarr
     words = set(constraints.words)
     bm25_best = max((u.passage.bm25_score or 0.0 for u in found), default=0.0) or 1.0
     rows: list[Scored] = []
+    in_passage: dict[str, set[str]] = {}
     for unit, s_sim, c_sim, vector in zip(found, sim_sentence, sim_context, vectors):
         own = {stem(w) for w in content_words(unit.text)}
         around = {stem(w) for w in content_words(unit.context)}
         overlap = len(words & own) / len(words) if words else 0.0
         overlap_context = len(words & (own | around)) / len(words) if words else 0.0
-        overlap_passage = len(words & passage_words(unit.passage)) / len(words) if words else 0.0
+        if unit.passage.chunk_id not in in_passage:  # one passage gives many units
+            in_passage[unit.passage.chunk_id] = passage_words(unit.passage)
+        overlap_passage = len(words & in_passage[unit.passage.chunk_id]) / len(words) if words else 0.0
         figures = tuple(extract_figures(unit.quoted)) if unit.leans_back else unit.figures
         stands = check(constraints, unit.text, figures, unit.context, unit.passage.text, unit.passage.date)
         row = np.array([
