@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from crossbrief.config import GenerationSettings
+from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, fit_logistic
 from crossbrief.rag.models import Passage, Question
 from crossbrief.rag.offline import OfflineAnswerer
+from crossbrief.rag.service import Crossbrief
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
@@ -31,7 +33,7 @@ def _passage(n: int, text: str, date: str, title: str) -> Passage:
                    heading="", start=0, end=len(text), dense_score=0.7, bm25_score=5.0, fused_score=0.03)
 
 
-def test_a_question_for_a_year_the_sources_lack_is_refused_with_the_nearest_year(sample_service) -> None:
+def test_a_question_for_a_year_the_sources_lack_is_refused_with_the_nearest_year(sample_service: Crossbrief) -> None:
     answer = sample_service.answer("How many opioid deaths did Canada record in 2015?")
     assert answer.refused, answer.answer
     assert "2015" in answer.refusal_reason, answer.refusal_reason
@@ -39,21 +41,21 @@ def test_a_question_for_a_year_the_sources_lack_is_refused_with_the_nearest_year
     assert answer.as_dict()["refusal_reason"] == answer.refusal_reason
 
 
-def test_a_question_pinning_the_order_date_gets_that_order_figure_not_a_conflict(sample_service) -> None:
+def test_a_question_pinning_the_order_date_gets_that_order_figure_not_a_conflict(sample_service: Crossbrief) -> None:
     answer = sample_service.answer("What duty did the February 2025 order put on most imports from Canada?")
     assert not answer.refused, answer.refusal_reason
     assert "dated_conflict" not in answer.notes
     assert "25%" in answer.answer and "35%" not in answer.answer
 
 
-def test_an_open_question_is_answered_with_quoted_sentences(sample_service) -> None:
+def test_an_open_question_is_answered_with_quoted_sentences(sample_service: Crossbrief) -> None:
     answer = sample_service.answer("What did Trudeau announce and what did it include?")
     assert not answer.refused, answer.refusal_reason
     assert answer.citations and len(answer.answer) < 700
     assert any("border" in c.quote.lower() for c in answer.citations)
 
 
-def test_dated_figures_conflict_only_when_they_measure_the_same_thing(embedder) -> None:
+def test_dated_figures_conflict_only_when_they_measure_the_same_thing(embedder: Embedder) -> None:
     answerer = OfflineAnswerer(embedder, _calibration())
     question = Question("What is the import duty on Norland widgets?")
     same = [_passage(1, "The import duty on Norland widgets is 25%.", "2025-02-01", "Widget duty order"),
@@ -66,7 +68,7 @@ def test_dated_figures_conflict_only_when_they_measure_the_same_thing(embedder) 
     assert "dated_conflict" not in answerer.draft(question, other).notes
 
 
-def test_renaming_every_proper_name_leaves_the_decision_unchanged(embedder) -> None:
+def test_renaming_every_proper_name_leaves_the_decision_unchanged(embedder: Embedder) -> None:
     """No rule keys on a corpus's names: the same evidence under other names gives the same answer or refusal."""
     answerer = OfflineAnswerer(embedder, _calibration())
     passages = [
@@ -137,3 +139,14 @@ def test_the_logistic_fit_separates_a_simple_signal() -> None:
     p = 1 / (1 + np.exp(-(x @ weights + bias)))
     assert (p[:3] < 0.5).all() and (p[3:] > 0.5).all()
     assert fit_logistic(x, y, l2=0.01)[1] == bias, "the fit is deterministic"
+
+
+def test_the_fitted_weights_and_threshold_are_settings_in_the_settings_hash() -> None:
+    from crossbrief.config import Settings
+
+    default = Settings()
+    assert default.generation.answerer_weights and default.generation.support_weights
+    changed_weights = list(default.generation.answerer_weights)
+    changed_weights[0] += 1.0
+    assert Settings(generation={"answerer_weights": changed_weights}).short_hash() != default.short_hash()
+    assert Settings(generation={"support_threshold": 0.1}).short_hash() != default.short_hash()
