@@ -9,6 +9,7 @@ from crossbrief.index.manifest import Manifest
 from crossbrief.config import Settings
 from crossbrief.index.store import ChromaStore, ChunkStore
 from crossbrief.index.safe_load import LoadLimits, shared_loader
+from crossbrief.index.table_store import TableStore
 
 
 def open_chroma(settings: Settings, create: bool = False) -> ChromaStore:
@@ -37,5 +38,6 @@ def build_ingester(settings: Settings, embedder: Embedder | None = None,
         ),
         manifest=Manifest.load(settings),
         max_file_bytes=int(settings.index.max_file_mb * 1e6),
+        tables=TableStore.open(settings.catalog_url),
         loader=shared_loader(LoadLimits.from_settings(settings.index)),
     )

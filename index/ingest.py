@@ -21,13 +21,14 @@ import numpy as np
 
 from crossbrief import catalog
 from crossbrief.index.chunking import Chunker
-from crossbrief.index.documents import Chunk
+from crossbrief.index.documents import Chunk, Table
 from crossbrief.index.embedding import Embedder
 from crossbrief.errors import IngestError
 from crossbrief.index.loaders import SUPPORTED_SUFFIXES
 from crossbrief.index.safe_load import LoaderProcess, LoadLimits, shared_loader
 from crossbrief.index.manifest import Manifest, SourceRecord
 from crossbrief.index.store import ChunkStore
+from crossbrief.index.table_store import TableStore
 
 if TYPE_CHECKING:
     from crossbrief.config import Settings
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 # Bump when loading or chunking changes what a file turns into: those sources are then re-ingested once.
 # Tables (CSV) and prose are versioned apart, so a change to sentence handling does not re-embed a big table.
-PIPELINE_VERSIONS = {"table": "1", "prose": "3"}
+PIPELINE_VERSIONS = {"table": "4", "prose": "5"}
 
 
 # files are embedded and stored together until a group holds this many chunks (fewer, larger batches)
@@ -50,6 +51,7 @@ class Prepared:
     record: SourceRecord
     chunks: list[Chunk]
     old: SourceRecord | None
+    tables: tuple[Table, ...] = ()
 
 
 @dataclass
@@ -118,6 +120,7 @@ class Ingester:
     chunker: Chunker
     manifest: Manifest
     max_file_bytes: int
+    tables: TableStore | None = None
     # parses each file in a worker process under memory/time limits (index/safe_load.py); None: the shared one
     loader: "LoaderProcess | None" = None
 
@@ -144,6 +147,7 @@ class Ingester:
         report = IngestReport()
         self.manifest.reload()  # what the catalog holds now (callers hold ingest_lock while this runs)
         self._check_backend()
+        self._reconcile_tables()
         report.repaired_chunks = reconcile(self.manifest, self.store)
         files = discover(paths)
         group: list[Prepared] = []
@@ -214,7 +218,19 @@ class Ingester:
         )
         record = replace(record, provenance={"via": "cli", **(provenance or {}), "path": str(path),
                                              "at": record.ingested_at})
-        return Prepared(record, chunks, old)
+        return Prepared(record, chunks, old, document.tables)
+
+    def _reconcile_tables(self) -> None:
+        """The table store agrees with the manifest: versions it does not name are dropped, and a source whose
+        tables are missing is dropped from the manifest (its chunks go next, and it is ingested again)."""
+        if self.tables is None:
+            return
+        recorded = {k: r.content_hash for k, r in self.manifest.sources.items()}
+        missing, _ = self.tables.reconcile(recorded)
+        for key in missing:
+            del self.manifest.sources[key]
+        if missing:
+            self.manifest.save()
 
     def _commit(self, group: list["Prepared"], report: IngestReport, storer: ThreadPoolExecutor) -> "Future[None]":
         """Embeds a group of files in one go here; stores and records them on the single store thread, in order
@@ -228,6 +244,8 @@ class Ingester:
             return
         self.store.add(chunks, vectors)
         for prepared in group:
+            if self.tables is not None:  # the new version's tables, before the manifest names it
+                self.tables.write(prepared.record.source, prepared.record.content_hash, prepared.tables)
             self.manifest.sources[prepared.record.source] = prepared.record
         self.manifest.save()
         for prepared in group:
@@ -235,6 +253,8 @@ class Ingester:
             new_ids = set(prepared.record.chunk_ids)
             stale = [i for i in (prepared.old.chunk_ids if prepared.old else ()) if i not in new_ids]
             self.store.delete(stale)
+            if self.tables is not None and prepared.old and prepared.old.content_hash != prepared.record.content_hash:
+                self.tables.drop(prepared.old.source, prepared.old.content_hash)
             report.chunks_added += len(new_ids - old_ids)
             report.chunks_removed += len(stale)
             if prepared.old:
@@ -247,6 +267,8 @@ class Ingester:
         record = self.manifest.sources.pop(source)
         self.manifest.save()
         self.store.delete(record.chunk_ids)
+        if self.tables is not None:
+            self.tables.drop(source)
         return len(record.chunk_ids)
 
     def resolve_source(self, name: str) -> str:

@@ -65,7 +65,7 @@ def to_passage(n: int, chunk: StoredChunk, dense: float | None, bm25: float | No
         n=n, chunk_id=chunk.id, text=chunk.text, source=str(meta.get("source", "")), title=str(meta.get("title", "")),
         date=meta.get("date"), page=meta.get("page"), heading=str(meta.get("heading", "")),
         start=int(meta.get("start", 0)), end=int(meta.get("end", 0)), source_url=meta.get("source_url"),
-        dense_score=dense, bm25_score=bm25, fused_score=fused,
+        dense_score=dense, bm25_score=bm25, fused_score=fused, kind=str(meta.get("kind", "text")),
     )
 
 
@@ -115,12 +115,12 @@ class HybridRetriever:
 
     def _chunk_meta(self, ids: list[str]) -> dict[str, StoredChunk]:
         if len(self._chunks) > _CHUNK_CACHE:
-            self._chunks.clear()
+            self._chunks = {}  # swapped, not cleared: a question on another thread keeps the dict it holds
         cache = self._chunks  # a new index swaps in a new dict; this question keeps using its own
-        missing = [i for i in ids if i not in cache]
-        for chunk in self.store.get(missing):
-            cache[chunk.id] = chunk
-        return {i: cache[i] for i in ids if i in cache}
+        found = {i: chunk for i in ids if (chunk := cache.get(i)) is not None}
+        for chunk in self.store.get([i for i in ids if i not in found]):
+            cache[chunk.id] = found[chunk.id] = chunk
+        return {i: found[i] for i in ids if i in found}
 
     def bm25_vocabulary(self) -> set[str]:
         return self._bm25_index().vocabulary()

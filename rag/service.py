@@ -24,6 +24,8 @@ from crossbrief.index import doctor
 from crossbrief.index.doctor import quick_check
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.retrieval import HybridRetriever
+from crossbrief.rag.tables import TableAnswerer
+from crossbrief.index.table_store import TableStore
 from crossbrief.rag.sources import (
     SUPPORTED_SUFFIXES,
     IngestReport,
@@ -52,6 +54,7 @@ class Crossbrief:
     retriever: HybridRetriever
     offline: OfflineAnswerer
     _llms: dict[str, Answerer] = field(default_factory=dict)
+    tables: TableAnswerer | None = None
 
     def answerer(self, name: str | None) -> Answerer:
         name = name or self.settings.generation.answerer
@@ -123,7 +126,18 @@ class Crossbrief:
         result = Answer(question=text, answer="", refused=False, passages=retrieved.passages,
                         settings_hash=self.settings.short_hash(), answerer=chosen.name,
                         standalone_question=asked.query)
-        if retrieved.best_similarity < self.settings.retrieval.min_similarity:
+        tabled = self.tables.answer(asked, retrieved.passages, filters) if self.tables is not None else None
+        if tabled is not None:  # answered (or honestly not) by filtering a table's rows (rag/tables.py)
+            result.notes.extend(tabled.draft.notes)
+            if tabled.passage is None:
+                result.answer, result.refused, result.refusal_reason = REFUSAL_TEXT, True, tabled.draft.reason
+            else:
+                result.passages = [*retrieved.passages, tabled.passage]
+                checked = check_answer(tabled.draft.text, result.passages)
+                result.answer, result.citations, result.figures = checked.text, checked.citations, checked.figures
+            if on_token:
+                on_token(result.answer)
+        elif retrieved.best_similarity < self.settings.retrieval.min_similarity:
             result.answer, result.refused = REFUSAL_TEXT, True
             result.notes.append("below_relevance_floor")
             result.refusal_reason = "No indexed passage is close to this question."
@@ -178,4 +192,6 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
     calibration = Calibration(generation.answerer_weights, generation.answerer_bias, generation.support_threshold,
                               generation.support_weights, generation.support_bias)
     offline = OfflineAnswerer(embedder, calibration, vocabulary=retriever.bm25_vocabulary)
-    return Crossbrief(settings, store, embedder, retriever, offline, dict(answerers or {}))
+    tables = TableAnswerer(TableStore.open(settings.catalog_url), min_coverage=generation.table_min_coverage,
+                           top_sources=generation.table_top_sources)
+    return Crossbrief(settings, store, embedder, retriever, offline, dict(answerers or {}), tables)

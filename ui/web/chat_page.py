@@ -42,7 +42,8 @@ def sidebar(service: Crossbrief) -> tuple[str, Filters, int]:
         last = max((r.ingested_at for r in records), default="never")
         st.caption(f"Index: {len(records)} sources · {chunks} chunks · last ingest {last}")
         store = FeedbackStore.open(service.settings)
-        st.download_button("Download feedback (CSV)", store.to_csv(), file_name="crossbrief-feedback.csv",
+        # a callable: the shared feedback table is read when someone downloads, not on every rerun of every session
+        st.download_button("Download feedback (CSV)", store.to_csv, file_name="crossbrief-feedback.csv",
                            mime="text/csv", width="stretch")
     filters = Filters(
         sources=tuple(titles[t] for t in chosen),
