@@ -31,10 +31,17 @@ log = logging.getLogger("crossbrief.feedback")
 class RatedAnswer(Protocol):
     """What feedback keeps of an answer (crossbrief.rag.models.Answer has these fields)."""
 
-    question: str
-    answer: str
-    settings_hash: str
-    citations: Sequence[Any]
+    @property
+    def question(self) -> str: ...
+
+    @property
+    def answer(self) -> str: ...
+
+    @property
+    def settings_hash(self) -> str: ...
+
+    @property
+    def citations(self) -> Sequence[Any]: ...
 
 
 feedback_rows = Table(

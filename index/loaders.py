@@ -8,7 +8,7 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import yaml
 
@@ -292,7 +292,7 @@ def load_pdf(path: Path, data: bytes) -> Document:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         pages = [(page.extract_text() or "").strip() for page in reader.pages]
-        info = reader.metadata or {}
+        info: Any = reader.metadata or {}
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise IngestError(f"{path}: not a readable PDF ({exc.__class__.__name__}: {str(exc)[:80]})") from exc
     page_starts: list[int] = []

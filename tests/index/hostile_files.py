@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from typing import Any
 
 
 def build_pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
@@ -46,9 +47,9 @@ def aes_encrypted_pdf() -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     reader = PdfReader(io.BytesIO(buffer.getvalue()))
-    encrypt = reader.trailer["/Encrypt"].get_object()
+    encrypt: Any = reader.trailer["/Encrypt"].get_object()
     owner, user = encrypt["/O"].original_bytes, encrypt["/U"].original_bytes
-    file_id = reader.trailer["/ID"][0].original_bytes
+    file_id = reader.trailer["/ID"][0].original_bytes  # type: ignore[index]
     objects = _page_objects(b"BT /F1 12 Tf 72 720 Td (Seizures rose 25 percent) Tj ET")
     objects.append(b"<< /Filter /Standard /V 4 /R 4 /Length 128 /CF << /StdCF << /AuthEvent /DocOpen /CFM /AESV2 "
                    b"/Length 16 >> >> /StmF /StdCF /StrF /StdCF /O <" + owner.hex().encode() + b"> /U <"

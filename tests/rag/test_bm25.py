@@ -38,7 +38,7 @@ def test_threads_rebuilding_the_same_versions_at_once_all_get_the_full_index(tmp
         try:
             for version in range(1, VERSIONS + 1):
                 barrier.wait(timeout=60)
-                index = BM25Index.load_or_build(root, _key(version), lambda v=version: _chunks(v))
+                index = BM25Index.load_or_build(root, _key(version), lambda v=version: _chunks(v))  # type: ignore[misc]
                 assert index.ids == [c.id for c in _chunks(version)]
                 assert index.top(f"batch {version}", 3, None)
         except BaseException as exc:  # noqa: BLE001  (reported below, with every other thread's)

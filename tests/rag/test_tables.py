@@ -43,7 +43,7 @@ def _passages() -> list[Passage]:
 
 def test_unpinned_column_takes_the_overall_value(answerer: TableAnswerer) -> None:
     found = answerer.answer(Question("What was the number counted in 2020?"), _passages())
-    assert found is not None
+    assert found is not None and found.passage is not None
     assert found.passage.text == "Row 1: Place: Whole country; Year: 2020; Unit: Number; Value: 100"
 
 
@@ -54,9 +54,9 @@ def test_pinned_value_filters_rows(answerer: TableAnswerer) -> None:
 
 def test_how_many_wants_counts_not_rates(answerer: TableAnswerer) -> None:
     found = answerer.answer(Question("How many in Hillside in 2020?"), _passages())
-    assert found is not None and "Unit: Number" in found.passage.text and "Rate" not in found.passage.text
+    assert found is not None and found.passage is not None and "Unit: Number" in found.passage.text and "Rate" not in found.passage.text
     rate = answerer.answer(Question("What was the rate in Hillside in 2020?"), _passages())
-    assert rate is not None and "Unit: Rate per 100,000" in rate.passage.text
+    assert rate is not None and rate.passage is not None and "Unit: Rate per 100,000" in rate.passage.text
 
 
 def test_suppressed_value_is_said_to_be_suppressed_with_its_row(answerer: TableAnswerer) -> None:
@@ -67,7 +67,7 @@ def test_suppressed_value_is_said_to_be_suppressed_with_its_row(answerer: TableA
 
 def test_citation_quotes_the_row_with_column_names_and_number(answerer: TableAnswerer) -> None:
     found = answerer.answer(Question("How many in Lakeside in 2020?"), _passages())
-    assert found is not None
+    assert found is not None and found.passage is not None
     passages = [*_passages(), found.passage]
     checked = check_answer(found.draft.text, passages)
     (citation,) = checked.citations

@@ -109,15 +109,15 @@ def render(service: Crossbrief) -> None:
     st.title("crossbrief")
     st.caption("Answers from your sources, with a citation for every figure.")
     turns: list[tuple[str, Answer | str]] = st.session_state.setdefault("turns", [])
-    for index, (question, reply) in enumerate(turns):
+    for index, (asked, earlier) in enumerate(turns):
         with st.chat_message("user"):
-            st.markdown(escape(question))
+            st.markdown(escape(asked))
         with st.chat_message("assistant"):
-            if isinstance(reply, Answer):
-                show_answer(reply)
-                feedback_widgets(service, reply, index)
+            if isinstance(earlier, Answer):
+                show_answer(earlier)
+                feedback_widgets(service, earlier, index)
             else:
-                st.error(escape(reply))
+                st.error(escape(earlier))
     question = st.chat_input("Ask about tariffs, fentanyl, border security, organized crime…")
     if not question:
         return
