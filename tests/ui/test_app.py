@@ -12,6 +12,7 @@ from tests.conftest import ROOT
 from tests.fake_openai import FakeOpenAI
 from crossbrief.config import Settings
 from crossbrief.feedback import FeedbackStore
+from crossbrief.text_safety import markdown_escape as escape
 
 APP = str(ROOT / "ui" / "web" / "app.py")
 
@@ -70,7 +71,8 @@ def test_unsupported_llm_figure_is_flagged(monkeypatch, sample_home) -> None:  #
         app = start(monkeypatch, sample_home, CROSSBRIEF_GENERATION__ANSWERER="openai",
                     CROSSBRIEF_GENERATION__BASE_URL=server.url, CROSSBRIEF_GENERATION__TIMEOUT_S="5")
         ask(app, "How much is Canada's border plan worth?")
-    assert any("US$9.9 billion" in w.value and "Not found in the cited sources" in w.value for w in app.warning)
+    shown = escape("US$9.9 billion")  # as the page writes it: Markdown-escaped source text
+    assert any(shown in w.value and "Not found in the cited sources" in w.value for w in app.warning)
 
 
 def test_thumbs_and_comment_write_a_feedback_row(monkeypatch, tmp_path, sample_home) -> None:  # type: ignore[no-untyped-def]
