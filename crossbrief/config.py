@@ -66,6 +66,9 @@ class IndexSettings(_Section):
 
 class RetrievalSettings(_Section):
     k: int = Field(6, ge=1, le=50, description="passages handed to the answerer")
+    answer_k: int = Field(
+        12, ge=1, le=50, description="passages the offline answerer reads its sentences from (the first k are "
+                                     "shown; one beyond them that the answer cites is shown after them)")
     candidates: int = Field(30, ge=1, le=500, description="candidates taken from each of dense and BM25")
     rrf_k: int = Field(60, ge=1, description="reciprocal-rank-fusion constant")
     min_similarity: float = Field(

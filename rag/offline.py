@@ -13,6 +13,7 @@ the question pins a date or a source.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -21,6 +22,7 @@ import numpy as np
 
 from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
+from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraints import Constraints, near_miss_reason, parse
 from crossbrief.rag.evidence import Scored, features, units
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
@@ -29,6 +31,7 @@ _CACHE_SIZE = 50_000
 # two sentences this similar (cosine) are taken to speak of the same measure when their figures differ
 _SAME_MEASURE = 0.6
 _MAX_SENTENCES = {"list": 3, "open": 2, "name": 2}
+_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 
 @dataclass
@@ -37,6 +40,9 @@ class OfflineAnswerer:
     calibration: Calibration
     name: str = "offline"
     vocabulary: Callable[[], set[str]] | None = None  # the index's words (BM25 vocabulary), lower-cased
+    # retrieval's relevance floor: passages whose best dense similarity is below it are not close enough to answer
+    # from (answer() checks it before drafting; the answerer checks it too when it is handed passages directly)
+    min_similarity: float | None = None
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # sessions share one answerer
 
@@ -94,6 +100,10 @@ class OfflineAnswerer:
 
     def draft(self, question: Question, passages: list[Passage],
               on_token: Callable[[str], None] | None = None) -> Draft:
+        dense = [p.dense_score for p in passages if p.dense_score is not None]
+        if self.min_similarity is not None and dense and max(dense) < self.min_similarity:
+            return self._emit(Draft(REFUSAL_TEXT, refused=True, notes=("below_relevance_floor",),
+                                    reason="No passage is close to this question."), on_token)
         constraints, scored = self.score(question, passages)
         threshold = self.calibration.threshold
         eligible = [s for s in scored if s.eligible]
@@ -169,3 +179,21 @@ class OfflineAnswerer:
         if on_token:
             on_token(draft.text)
         return draft
+
+
+def shown_passages(text: str, passages: list[Passage], k: int) -> tuple[str, list[Passage]]:
+    """The first `k` passages, then those beyond them that `text` cites, renumbered k+1, k+2... in the order they
+    are first cited; returns `text` with its markers renumbered to match. The answerer reads more passages than a
+    reader wants to see: only the ones it quotes are added."""
+    by_n = {p.n: p for p in passages}
+    renumbered: dict[int, int] = {p.n: p.n for p in passages[:k]}
+    extra: list[Passage] = []
+    for n in markers_in(text):
+        if n not in renumbered and n in by_n:
+            renumbered[n] = k + len(extra) + 1
+            extra.append(replace(by_n[n], n=renumbered[n]))
+    if not extra:
+        return text, passages[:k]
+    text = _MARKER.sub(lambda m: "[" + ", ".join(str(renumbered.get(int(n), int(n)))
+                                               for n in re.split(r"\s*,\s*", m.group(1))) + "]", text)
+    return text, [*passages[:k], *extra]

@@ -19,7 +19,7 @@ from crossbrief.errors import ConfigError, IndexNotFound, InvalidQuestion, Retri
 from crossbrief.rag.answerer import Answerer, Condenser
 from crossbrief.rag.models import REFUSAL_TEXT, Answer, Citation, Draft, Filters, Passage, Question, Turn
 from crossbrief.rag.calibration import Calibration
-from crossbrief.rag.offline import OfflineAnswerer
+from crossbrief.rag.offline import OfflineAnswerer, shown_passages
 from crossbrief.index import doctor
 from crossbrief.index.doctor import quick_check
 from crossbrief.rag.figures import Figure, extract_figures
@@ -121,7 +121,12 @@ class Crossbrief:
         if filters.sources:
             filters = replace(filters, sources=self.resolve_sources(filters.sources))
         asked = self.condense(text, history or [], chosen)
-        retrieved = self.retriever.retrieve(asked.query, filters, k)
+        k = k or self.settings.retrieval.k
+        # the offline answerer reads more passages than are shown: one it quotes from beyond the first k is shown too
+        reads = max(k, self.settings.retrieval.answer_k) if chosen is self.offline and k >= 1 else k
+        retrieved = self.retriever.retrieve(asked.query, filters, reads)
+        read, retrieved.passages = retrieved.passages, retrieved.passages[:k]
+        retrieved.best_similarity = max((p.dense_score or 0.0 for p in retrieved.passages), default=0.0)
         timings = dict(retrieved.timings)
         result = Answer(question=text, answer="", refused=False, passages=retrieved.passages,
                         settings_hash=self.settings.short_hash(), answerer=chosen.name,
@@ -145,14 +150,20 @@ class Crossbrief:
                 on_token(REFUSAL_TEXT)
         else:
             draft_started = time.perf_counter()
-            draft = chosen.draft(asked, retrieved.passages, on_token)
+            held = len(read) > k  # markers may be renumbered: the text is streamed once they are
+            draft = chosen.draft(asked, read, None if held else on_token)
             timings["draft"] = time.perf_counter() - draft_started
             result.notes.extend(draft.notes)
             result.refused = draft.refused
             if draft.refused:
                 result.answer, result.refusal_reason = REFUSAL_TEXT, draft.reason
+                if held and on_token:
+                    on_token(draft.text)
             else:
-                checked = check_answer(draft.text, retrieved.passages)
+                drafted, result.passages = shown_passages(draft.text, read, k)
+                if held and on_token:
+                    on_token(drafted)
+                checked = check_answer(drafted, result.passages)
                 result.answer, result.citations = checked.text, checked.citations
                 result.figures, result.removed_markers = checked.figures, checked.removed_markers
                 if result.unsupported_figures and chosen is not self.offline \
@@ -191,7 +202,8 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
     generation = settings.generation
     calibration = Calibration(generation.answerer_weights, generation.answerer_bias, generation.support_threshold,
                               generation.support_weights, generation.support_bias)
-    offline = OfflineAnswerer(embedder, calibration, vocabulary=retriever.bm25_vocabulary)
+    offline = OfflineAnswerer(embedder, calibration, vocabulary=retriever.bm25_vocabulary,
+                              min_similarity=settings.retrieval.min_similarity)
     tables = TableAnswerer(TableStore.open(settings.catalog_url), min_coverage=generation.table_min_coverage,
                            top_sources=generation.table_top_sources)
     return Crossbrief(settings, store, embedder, retriever, offline, dict(answerers or {}), tables)

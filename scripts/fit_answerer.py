@@ -83,11 +83,13 @@ def collect(case_files: list[Path], home: Path) -> list[CaseUnits]:
                 previous = service.answer(turn, history=history, filters=filters)
                 history.extend([("user", turn), ("assistant", previous.answer)])
             asked = service.condense(case.question, history, service.offline)
-            retrieved = service.retriever.retrieve(asked.query, filters)
-            if service.tables is not None and service.tables.answer(asked, retrieved.passages, filters) is not None:
+            # as answer() does: the answerer reads answer_k passages, tables and the relevance floor see the first k
+            k = settings.retrieval.k
+            read = service.retriever.retrieve(asked.query, filters, max(k, settings.retrieval.answer_k)).passages
+            if service.tables is not None and service.tables.answer(asked, read[:k], filters) is not None:
                 continue  # answered by filtering a table (rag/tables.py), never reaches this answerer
-            floor = retrieved.best_similarity < settings.retrieval.min_similarity
-            _, scored = service.offline.score(asked, retrieved.passages)
+            floor = max((p.dense_score or 0.0 for p in read[:k]), default=0.0) < settings.retrieval.min_similarity
+            _, scored = service.offline.score(asked, read)
             labels = np.array([0.0 if case.refuse else float(holds(case, s.unit.quoted)) for s in scored])
             collected.append(CaseUnits(case, scored, labels, floor))
         print(f"{path.name}: {len(case_set.cases)} cases", file=sys.stderr)
@@ -171,7 +173,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--home", type=Path, default=Path(".crossbrief"), help="data directory for the eval indexes")
     parser.add_argument("--cases", type=Path, nargs="*", help="development case files (default: all dev sets)")
-    parser.add_argument("--l2", type=float, default=0.1, help="L2 penalty of the logistic fit")
+    parser.add_argument("--l2", type=float, default=0.1, help="L2 penalty of the unit model's logistic fit")
+    parser.add_argument("--support-l2", type=float, default=1.0,
+                        help="L2 penalty of the support model (fitted on one row per case, far fewer than the units)")
     parser.add_argument("--budget", type=float, default=None,
                         help="largest share of answerable cases the threshold may refuse (default: no cap; the fit keeps the threshold with the most right outcomes)")
     parser.add_argument("--write", action="store_true", help=f"write the fit to {WEIGHTS.relative_to(ROOT)}")
@@ -180,7 +184,7 @@ def main() -> None:
     collected = collect(case_files, args.home)
     weights, bias = fit(collected, args.l2)
     found = best_units(collected, weights, bias)
-    support_weights, support_bias = fit_support(collected, found, args.l2)
+    support_weights, support_bias = fit_support(collected, found, args.support_l2)
     threshold, metrics = choose_threshold(outcomes(collected, found, support_weights, support_bias), args.budget)
     fitted = {
         "note": "fitted by scripts/fit_answerer.py on development case sets only",
@@ -193,6 +197,7 @@ def main() -> None:
         "support_bias": round(support_bias, 4),
         "threshold": round(threshold, 4),
         "l2": args.l2,
+        "support_l2": args.support_l2,
         "budget": args.budget,
         "fit_metrics": metrics,
     }
