@@ -48,9 +48,11 @@ def stem(word: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """The part of a name its other forms share ("Canadian" and "Canada" -> "cana"): the name without up to
-    three trailing letters, never shorter than four."""
+    """The part of a name its other forms share ("Canadian" and "Canada" -> "cana"): the name without a plural
+    "s" ("Canadians") and then up to three trailing letters, never shorter than four."""
     lowered = name.lower()
+    if len(lowered) > 5 and lowered.endswith("s") and not lowered.endswith("ss"):
+        lowered = lowered[:-1]
     return lowered[: max(4, len(lowered) - 3)] if len(lowered) > 4 else lowered
 
 

@@ -87,3 +87,8 @@ def test_a_near_miss_reason_names_what_was_asked_and_what_the_sources_hold() -> 
     assert near_miss_reason(pinned, "year 2021") == "The sources give no figure for 2020; the nearest is 2021."
     monthly = parse("What levy did the February 2025 order set?")
     assert "February 2025" in near_miss_reason(monthly, "month August 2025")
+
+
+def test_a_plural_name_matches_the_place_it_is_formed_from() -> None:
+    assert mentions("Deaths fell in Norland last year.", "Norlandians")
+    assert not mentions("Deaths fell in Sudmark last year.", "Norlandians")
