@@ -4,7 +4,7 @@
 
 Each case set's corpus is ingested (reused under --home), every case's question is retrieved as `answer()` would,
 and every candidate unit (rag/evidence.py) is labelled 1 when its quoted text holds all of the case's expected
-figures or words. A logistic regression (numpy, Newton's method, L2; deterministic) is fitted over the units, each
+figures or words. A logistic regression (numpy, Newton's method, L2; deterministic) is fitted over the units of the answerable cases, each
 case weighing the same. Then a second logistic regression, the support model, is fitted over the cases: from the
 best eligible unit's probability and a few of its features, is the case answerable or `refuse: true`? The refusal
 threshold on its probability gives the most right outcomes (answerable cases answered by a right unit, plus
@@ -99,8 +99,8 @@ def collect(case_files: list[Path], home: Path) -> list[CaseUnits]:
 def fit(collected: list[CaseUnits], l2: float) -> tuple[np.ndarray, float]:
     rows, labels, weights = [], [], []
     for item in collected:
-        if not item.scored:
-            continue
+        if not item.scored or item.case.refuse:
+            continue  # the unit model ranks units of answerable questions; refusing is the support model's job
         rows.append(np.stack([s.features for s in item.scored]))
         labels.append(item.labels)
         positives = item.labels.sum()
