@@ -110,6 +110,10 @@ def _dates(figures: list[Figure]) -> tuple[set[int], set[tuple[int, int]]]:
     return years, months
 
 
+_OPENS_PERIOD = re.compile(r"\b(?:since|from|after|as of|starting(?: in| from)?|beginning(?: in)?)\s+(?:the\s+)?$",
+                           re.IGNORECASE)
+
+
 def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:
     """Years and (year, month)s a piece of text mentions, with bare four-digit years counted as years."""
     years, months = _dates(extract_figures(text))
@@ -134,7 +138,11 @@ def question_names(question: str) -> tuple[str, ...]:
 def parse(question: str, context: str = "") -> Constraints:
     """The constraints of `question`; `context` (the question a follow-up leans on) fills in what it leaves open."""
     figures = extract_figures(question)
-    years, months = _dates(figures)
+    # "since August 2025" opens a period: what was set just before it may still hold, so such a date pins its year
+    # only, not its month or day
+    opening = [f for f in figures if f.kind == "date" and _OPENS_PERIOD.search(question[: f.start])]
+    years, months = _dates([f for f in figures if f not in opening])
+    years |= _dates(opening)[0]
     # a follow-up that asks in its own words ("Which of them...?") does not inherit the earlier answer type
     inherit = context if not _WH.search(question) else ""
     kinds = expected_kinds(question, inherit)

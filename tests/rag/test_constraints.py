@@ -92,3 +92,10 @@ def test_a_near_miss_reason_names_what_was_asked_and_what_the_sources_hold() -> 
 def test_a_plural_name_matches_the_place_it_is_formed_from() -> None:
     assert mentions("Deaths fell in Norland last year.", "Norlandians")
     assert not mentions("Deaths fell in Sudmark last year.", "Norlandians")
+
+
+def test_a_date_that_opens_a_period_pins_its_year_not_its_month() -> None:
+    since = parse("What is the levy on imported grain since March 2031?")
+    assert since.years == {2031} and not since.months  # a rule set in February may still hold in March
+    point = parse("What was the levy on imported grain in March 2031?")
+    assert point.years == {2031} and point.months == {(2031, 3)}
