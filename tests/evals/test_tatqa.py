@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from crossbrief.config import Settings
 from crossbrief.evals.tatqa import FORMATS, holds, run_tatqa
-from tests.conftest import ROOT
+from tests.conftest import ROOT, missing_prerequisite
 
 DEV = ROOT.parent / "shared" / "bench" / "tatqa" / "tatqa_dataset_dev.json"
 
@@ -21,7 +19,7 @@ def test_gold_spans_are_matched_after_normalising() -> None:
 
 def test_adapter_runs_a_handful_of_reports_in_every_format(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     if not DEV.exists():
-        pytest.skip(f"TAT-QA dev split not found at {DEV}")
+        missing_prerequisite(f"TAT-QA dev split not found at {DEV}")
     run = run_tatqa(Settings(home=tmp_path / "home"), DEV, tmp_path / "work", limit=3, embedder=embedder)
     written = sorted(p.suffix for p in (tmp_path / "work" / "reports").iterdir())
     assert {".md", ".html", ".csv"} <= set(written)
