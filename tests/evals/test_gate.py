@@ -40,7 +40,8 @@ def test_reports_hold_the_numbers_and_a_broken_setting_fails_the_gate(tmp_path: 
     assert len((reports / "history.jsonl").read_text().splitlines()) == 2
 
     broken = run_cli("eval", "--baseline", str(baseline), "--report", str(reports), "--json",
-                     env={**env, "CROSSBRIEF_RETRIEVAL__K": "1", "CROSSBRIEF_RETRIEVAL__DENSE_WEIGHT": "0"})
+                     env={**env, "CROSSBRIEF_RETRIEVAL__K": "1", "CROSSBRIEF_RETRIEVAL__ANSWER_K": "1",
+                          "CROSSBRIEF_RETRIEVAL__DENSE_WEIGHT": "0"})
     assert broken.returncode == 1
     regressions = json.loads(broken.stdout)["regressions"]
     assert any(r.startswith("figure_accuracy") for r in regressions)
