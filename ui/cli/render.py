@@ -21,16 +21,6 @@ def flag_note(citation: Citation) -> str:
     return ""
 
 
-def arrival(provenance: dict[str, str] | None) -> str:
-    """How a source arrived, in a few words: 'upload by session ab12 at 2025-...' or 'cli by alice at ...'."""
-    if not provenance:
-        return ""
-    via = provenance.get("via", "")
-    by = f" by {provenance['by']}" if provenance.get("by") else ""
-    at = f" at {provenance['at']}" if provenance.get("at") else ""
-    return clean(f"{via}{by}{at}")
-
-
 def short_source(source: str) -> str:
     try:
         return str(Path(source).relative_to(Path.cwd()))
