@@ -106,3 +106,13 @@ def serve_on_free_port(command: Callable[[int], list[str]], log: Path, ready_pat
             process.wait()
             break
     raise RuntimeError(f"{command(0)[0]} did not start; its log ends: {log.read_text(errors='replace')[-800:]}")
+
+
+def start_chroma(folder: Path) -> ServedProcess:
+    """A real `chroma run` server keeping its data and log under `folder`, on a free loopback port."""
+    import sys
+
+    chroma = str(Path(sys.executable).parent / "chroma")
+    return serve_on_free_port(
+        lambda port: [chroma, "run", "--path", str(folder / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        folder / "chroma.log", ready_path="/api/v2/heartbeat")

@@ -4,7 +4,6 @@ the in-memory store."""
 from __future__ import annotations
 
 import itertools
-import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -14,7 +13,7 @@ import pytest
 from crossbrief.index.documents import Chunk
 from crossbrief.index.memory_store import MemoryStore
 from crossbrief.index.store import ChromaStore, ChunkStore, StoredChunk
-from tests.local_http import ServedProcess, serve_on_free_port
+from tests.local_http import ServedProcess, start_chroma
 
 DIM = 16
 _collections = itertools.count()
@@ -22,11 +21,7 @@ _collections = itertools.count()
 
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedProcess]:
-    data = tmp_path_factory.mktemp("chroma-server")
-    chroma = str(Path(sys.executable).parent / "chroma")
-    server = serve_on_free_port(
-        lambda port: [chroma, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        data / "chroma.log", ready_path="/api/v2/heartbeat")
+    server = start_chroma(tmp_path_factory.mktemp("chroma-server"))
     yield server
     server.close()
 

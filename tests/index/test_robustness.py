@@ -16,8 +16,8 @@ from crossbrief.errors import CrossbriefError
 from crossbrief.index.manifest import Manifest
 from crossbrief.config import Settings
 from crossbrief.index.factory import open_store
-from tests.conftest import CORPUS, CROSSBRIEF, VENV_BIN, run_cli, shared_corpus_or_skip
-from tests.local_http import closed_port, serve_on_free_port
+from tests.conftest import CORPUS, CROSSBRIEF, run_cli, shared_corpus_or_skip
+from tests.local_http import closed_port, start_chroma
 
 pytestmark = pytest.mark.integration
 
@@ -85,9 +85,7 @@ def test_ingest_succeeds_with_no_network_at_all(tmp_path: Path) -> None:
 @pytest.fixture
 def chroma_server(tmp_path: Path):  # type: ignore[no-untyped-def]
     try:
-        server = serve_on_free_port(lambda port: [str(VENV_BIN / "chroma"), "run", "--path", str(tmp_path / "server-data"),
-                                                  "--host", "127.0.0.1", "--port", str(port)],
-                                    tmp_path / "chroma.log", ready_path="/api/v2/heartbeat")
+        server = start_chroma(tmp_path)
     except RuntimeError as exc:
         pytest.fail(f"chroma run did not start: {exc}")
     yield server.url

@@ -19,8 +19,8 @@ import pytest
 from crossbrief.config import Settings
 from crossbrief.index.factory import open_store
 from crossbrief.index.manifest import Manifest
-from tests.conftest import CORPUS, CROSSBRIEF, ROOT, VENV_BIN
-from tests.local_http import serve_on_free_port
+from tests.conftest import CORPUS, CROSSBRIEF, ROOT
+from tests.local_http import start_chroma
 from tests.postgres_server import PostgresServer, postgres  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -32,9 +32,7 @@ QUESTION = "How many new synthetic substances were identified in Canada in 2023?
 @pytest.fixture
 def chroma_url(tmp_path: Path) -> Iterator[str]:
     try:
-        server = serve_on_free_port(lambda port: [str(VENV_BIN / "chroma"), "run", "--path", str(tmp_path / "chroma-server"),
-                                                  "--host", "127.0.0.1", "--port", str(port)],
-                                    tmp_path / "chroma.log", ready_path="/api/v2/heartbeat")
+        server = start_chroma(tmp_path)
     except RuntimeError as exc:
         pytest.fail(f"chroma run did not start: {exc}")
     try:
