@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -26,14 +27,19 @@ def test_a_missing_prerequisite_skips_outside_ci(monkeypatch: pytest.MonkeyPatch
         conftest.missing_prerequisite("chromium is not installed")
 
 
+def _fails_under_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch, check: Callable[[], object], reason: str) -> None:
+    """The one rule for a missing prerequisite, seen through `check`: fail naming CI=true in CI, skip outside."""
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=f"{reason}.*CI=true requires it"):
+        check()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match=reason):
+        check()
+
+
 def test_a_missing_reference_corpus_fails_under_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(conftest, "SHARED_CORPUS", tmp_path / "no-corpus")
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="no-corpus"):
-        conftest.shared_corpus_or_skip()
-    monkeypatch.delenv("CI")
-    with pytest.raises(pytest.skip.Exception, match="no-corpus"):
-        conftest.shared_corpus_or_skip()
+    _fails_under_ci_and_skips_elsewhere(monkeypatch, conftest.shared_corpus_or_skip, "no-corpus")
 
 
 def test_the_browser_test_requires_chromium_through_the_same_rule() -> None:
@@ -45,9 +51,4 @@ def test_the_postgresql_tests_require_postgresql_through_the_same_rule(monkeypat
     from tests import postgres_server
 
     monkeypatch.setattr(postgres_server, "postgres_bin", lambda: None)
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="PostgreSQL is not installed.*CI=true requires it"):
-        postgres_server.postgres_bin_or_skip()
-    monkeypatch.delenv("CI")
-    with pytest.raises(pytest.skip.Exception, match="PostgreSQL is not installed"):
-        postgres_server.postgres_bin_or_skip()
+    _fails_under_ci_and_skips_elsewhere(monkeypatch, postgres_server.postgres_bin_or_skip, "PostgreSQL is not installed")
