@@ -139,6 +139,11 @@ class CatalogSettings(_Section):
 
 class EvalSettings(_Section):
     tolerance: float = Field(0.02, ge=0, le=1, description="how far a metric may fall below the baseline")
+    flip_allowance: int = Field(
+        1, ge=0, le=5,
+        description="cases that passed in the baseline and may fail before the gate fails (with the metric drop "
+                    "they explain): a near tie can fall the other way on another CPU; 0 for an exact gate",
+    )
 
 
 class Settings(BaseSettings):

@@ -1,5 +1,11 @@
-"""The committed baseline per case set, and the gate: a run fails when a metric falls below the baseline by
-more than the tolerance, or a case that passed now fails."""
+"""The committed baseline per case set, and the gate: a run fails when a case that passed now fails, or a metric
+falls below the baseline by more than the tolerance.
+
+The gate forgives `allowance` such cases (and the metric drop they alone can explain): the int8 model's float
+kernels differ in their last bits between CPUs (AVX2, AVX-512), so a question whose two best sentences are a near
+tie can fall the other way on another machine than the one that recorded the baseline. More flips than that, or a
+larger drop, is a regression.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crossbrief.evals.runner import EvalRun
-from crossbrief.evals.scoring import HIGHER_IS_BETTER, LOWER_IS_BETTER
+from crossbrief.evals.scoring import HIGHER_IS_BETTER, LOWER_IS_BETTER, one_case_effects
 
 
 @dataclass(frozen=True)
@@ -35,23 +41,33 @@ def write_baseline(path: Path, run: EvalRun) -> None:
     path.write_text(json.dumps(baseline_payload(run), indent=2, sort_keys=True) + "\n")
 
 
-def compare(run: EvalRun, baseline: dict, tolerance: float) -> list[Regression]:  # type: ignore[type-arg]
-    regressions: list[Regression] = []
-    old = baseline.get("metrics", {})
-    for name in HIGHER_IS_BETTER:
-        if name in old and run.metrics[name] < old[name] - tolerance:
-            regressions.append(Regression(name, f"{run.metrics[name]:.3f} < baseline {old[name]:.3f}"))
-    for name in LOWER_IS_BETTER:
-        if name in old and run.metrics[name] > old[name] + tolerance:
-            regressions.append(Regression(name, f"{run.metrics[name]:.3f} > baseline {old[name]:.3f}"))
+def compare(run: EvalRun, baseline: dict, tolerance: float,  # type: ignore[type-arg]
+            allowance: int = 0) -> list[Regression]:
+    """What got worse than `baseline`, forgiving `allowance` flipped cases (see the module docstring)."""
     now = {r.id: r for r in run.results}
+    flipped: list[Regression] = []
     for case_id in baseline.get("passed", []):
         result = now.get(case_id)
         if result is None:
-            regressions.append(Regression(f"case {case_id}", "passed in the baseline but is no longer in the set"))
+            flipped.append(Regression(f"case {case_id}", "passed in the baseline but is no longer in the set"))
         elif not result.passed:
             why = result.error or (f"missing {', '.join(result.missing)}" if result.missing else
                                    f"unsupported {', '.join(result.unsupported)}" if result.unsupported else
                                    "refused" if result.refused else "answered instead of refusing")
-            regressions.append(Regression(f"case {case_id}", f"passed in the baseline, now fails ({why})"))
+            flipped.append(Regression(f"case {case_id}", f"passed in the baseline, now fails ({why})"))
+    forgiven = min(allowance, len(flipped))
+    effects = one_case_effects(run.results)
+    regressions: list[Regression] = []
+    old = baseline.get("metrics", {})
+    for name in (*HIGHER_IS_BETTER, *LOWER_IS_BETTER):
+        if name not in old:
+            continue
+        slack = tolerance + forgiven * effects[name]
+        worse = run.metrics[name] < old[name] - slack if name in HIGHER_IS_BETTER else \
+            run.metrics[name] > old[name] + slack
+        if worse:
+            sign = "<" if name in HIGHER_IS_BETTER else ">"
+            regressions.append(Regression(name, f"{run.metrics[name]:.3f} {sign} baseline {old[name]:.3f}"))
+    if len(flipped) > allowance or regressions:
+        regressions.extend(flipped)
     return regressions

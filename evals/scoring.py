@@ -126,3 +126,30 @@ def summarise(results: list[CaseResult]) -> dict[str, float]:
         "latency_p50_ms": _percentile([r.latency_ms for r in results], 50),
         "latency_p95_ms": _percentile([r.latency_ms for r in results], 95),
     }
+
+
+def one_case_effects(results: list[CaseResult]) -> dict[str, float]:
+    """About the most one case's outcome can move each gated metric of `results` (the gate's allowance for a
+    near tie that falls the other way on another CPU)."""
+    answerable = [r for r in results if not r.refuse_expected]
+    expected = sum(r.figures_expected for r in answerable)
+    stated = sum(r.figures_stated for r in results)
+    refused = sum(1 for r in results if r.refused)
+    should_refuse = sum(1 for r in results if r.refuse_expected)
+    with_sources = sum(1 for r in results if r.retrieved_expected_source is not None)
+    most_stated = max((r.figures_stated for r in results), default=0)
+    most_expected = max((r.figures_expected for r in answerable), default=0)
+
+    def share(part: float, whole: float) -> float:
+        return part / whole if whole else 1.0
+
+    return {
+        "pass_rate": share(1, len(results)),
+        "figure_accuracy": share(most_expected, expected),
+        "citation_precision": share(most_stated, stated),
+        "unsupported_figure_rate": share(most_stated, stated),
+        "recall_at_k": share(1, with_sources),
+        "refusal_precision": share(1, refused),
+        "refusal_recall": share(1, should_refuse),
+    }
+

@@ -27,7 +27,7 @@ from crossbrief.index.packaged_model import (
 
 
 def int8_model_path(cache_dir: Path) -> Path:
-    return cache_dir / f"{MODEL_NAME}-{MODEL_SHA256[:12]}-int8pc.onnx"
+    return cache_dir / f"{MODEL_NAME}-{MODEL_SHA256[:12]}-int8pc7.onnx"
 
 
 @contextmanager
@@ -99,8 +99,13 @@ def export_int8(model_dir: Path, target: Path) -> Path:
             dynamic_axes={name: {0: "batch", 1: "sequence"} for name in (*names, "last_hidden_state")},
             opset_version=17, dynamo=False,
         )
-        # per-channel weights keep cosine to the torch vectors near 0.99 (per-tensor int8 drops to about 0.95)
-        quantize_dynamic(str(float_path), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+        # per-channel weights keep cosine to the torch vectors near 0.99 (per-tensor int8 drops to about 0.95).
+        # 7-bit weights (reduce_range): CPUs without VNNI multiply uint8 x int8 pairs into saturating int16 sums,
+        # VNNI CPUs do not, so full-range weights give different vectors on different machines; with 7 bits no
+        # sum saturates and every x86 CPU computes the same integers (an index and its evals then move between
+        # machines)
+        quantize_dynamic(str(float_path), str(partial), weight_type=QuantType.QInt8, per_channel=True,
+                         reduce_range=True)
     float_path.unlink(missing_ok=True)
     checksum_path(target).write_text(hashlib.sha256(partial.read_bytes()).hexdigest())
     os.replace(partial, target)

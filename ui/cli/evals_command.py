@@ -49,17 +49,22 @@ def eval_command(cases_path: Path, corpus: Path | None, answerer: str | None, ba
     run = run_eval(settings, case_set, corpus=corpus, answerer=answerer)
     baseline_path = baseline or BASELINES_DIR / f"{case_set.name}.json"
     regressions: list[str] = []
+    flipped: list[str] = []  # passed in the baseline, fail now (within the allowance when not in regressions)
     if update_baseline:
         write_baseline(baseline_path, run)
     elif baseline_path.exists():
-        regressions = [str(r) for r in compare(run, json.loads(baseline_path.read_text()), settings.eval.tolerance)]
+        recorded = json.loads(baseline_path.read_text())
+        regressions = [str(r) for r in compare(run, recorded, settings.eval.tolerance, settings.eval.flip_allowance)]
+        failing = {r.id for r in run.results if not r.passed}
+        flipped = [case_id for case_id in recorded.get("passed", []) if case_id in failing]
     report_paths = write_reports(run, report_dir or settings.home / "reports" / case_set.name,
                                  git_commit(Path(evals.__file__).resolve().parent), regressions)
     if as_json:
         click.echo(json.dumps({"case_set": case_set.name, "metrics": run.metrics, "regressions": regressions,
                                "baseline": str(baseline_path), "report": str(report_paths["markdown"]),
                                "settings_hash": run.settings_hash, "answerer": run.answerer,
-                               "failed_cases": [r.id for r in run.results if not r.passed]}))
+                               "failed_cases": [r.id for r in run.results if not r.passed],
+                               "flipped_cases": flipped}))
     else:
         click.echo(f"Eval {case_set.name}: {len(run.results)} cases, answerer {run.answerer}, "
                    f"settings {run.settings_hash}, {run.seconds:.0f}s")
@@ -68,6 +73,8 @@ def eval_command(cases_path: Path, corpus: Path | None, answerer: str | None, ba
         failed = [r for r in run.results if not r.passed]
         if failed:
             click.echo(f"  failing cases: {', '.join(r.id for r in failed)}")
+        if flipped and not regressions:
+            click.echo(f"  passed in the baseline, fail now (within eval.flip_allowance): {', '.join(flipped)}")
         click.echo(f"Report: {report_paths['markdown']}")
         if update_baseline:
             click.echo(f"Baseline written: {baseline_path}")
