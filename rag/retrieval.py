@@ -133,6 +133,12 @@ class HybridRetriever:
     def embed_query(self, question: str) -> np.ndarray:
         return self.embedder.embed([question])[0]
 
+    def candidate_lists(self, question: str) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """The dense and the BM25 candidates (id, score), best first, that `retrieve()` fuses (no filters); for
+        scripts/fit_retrieval.py."""
+        dense = self.store.query(self.embed_query(question), self.settings.candidates, None)
+        return dense, self._bm25_index().top(question, self.settings.candidates, None)
+
     def retrieve(self, question: str, filters: Filters | None = None, k: int | None = None) -> Retrieved:
         filters = filters or Filters()
         k = k or self.settings.k

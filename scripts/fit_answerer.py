@@ -7,8 +7,9 @@ and every candidate unit (rag/evidence.py) is labelled 1 when its quoted text ho
 figures or words. A logistic regression (numpy, Newton's method, L2; deterministic) is fitted over the units of the answerable cases, each
 case weighing the same. Then a second logistic regression, the support model, is fitted over the cases: from the
 best eligible unit's probability and a few of its features, is the case answerable or `refuse: true`? The refusal
-threshold on its probability gives the most right outcomes (answerable cases answered by a right unit, plus
-`refuse: true` cases refused); --budget caps the share of answerable cases it may refuse (none by default: on the
+threshold on its probability has the best utility: +1 for an answerable case answered by a right unit and for a
+`refuse: true` case refused, -1 (--wrong-cost) for any answer that is not right, 0 for refusing an answerable case
+(a wrong answer misleads; "the sources don't say" does not); --budget caps the share of answerable cases it may refuse (none by default: on the
 development sets a 5% cap kept only about a third of the near misses refused). --write stores the result in
 crossbrief/answerer_weights.json, the settings' defaults.
 Never pass evals/cases/heldout/: those sets are for judging, not fitting.
@@ -146,11 +147,13 @@ def outcomes(collected: list[CaseUnits], found: list[tuple[np.ndarray | None, bo
     return result
 
 
-def choose_threshold(results: list[tuple[bool, float, bool]],
-                     budget: float | None = None) -> tuple[float, dict[str, float]]:
-    """The threshold with the most right outcomes: answerable cases answered by a right unit, plus unanswerable
-    cases refused. With `budget`, only thresholds refusing at most that share of answerable cases are considered
-    (when any does). Ties go to the lower threshold, which answers more."""
+def choose_threshold(results: list[tuple[bool, float, bool]], budget: float | None = None,
+                     wrong_cost: float = 1.0) -> tuple[float, dict[str, float]]:
+    """The threshold with the best utility: +1 for an answerable case answered by a right unit and for an
+    unanswerable case refused, -wrong_cost for any answer that is not right (a wrong unit, or an answer to a
+    question the sources cannot answer), 0 for refusing an answerable case: a refusal says "the sources don't say",
+    a wrong answer misleads. With `budget`, only thresholds refusing at most that share of answerable cases are
+    considered (when any does). Ties go to the lower threshold, which answers more."""
     answerable = [r for r in results if not r[0]]
     unanswerable = [r for r in results if r[0]]
     candidates = sorted({0.0, *(round(r[1], 4) for r in results)})
@@ -159,13 +162,15 @@ def choose_threshold(results: list[tuple[bool, float, bool]],
     for t in grid:
         wrongly_refused = sum(1 for r in answerable if r[1] < t) / max(1, len(answerable))
         correct = sum(1 for r in answerable if r[1] >= t and r[2])
+        wrong = sum(1 for r in answerable if r[1] >= t and not r[2]) + sum(1 for r in unanswerable if r[1] >= t)
         refused = sum(1 for r in unanswerable if r[1] < t)
         within = budget is None or wrongly_refused <= budget
-        scored.append((within, correct + refused, -t, t, wrongly_refused, correct, refused))
-    _, _, _, threshold, wrongly_refused, correct, refused = max(scored)
+        scored.append((within, correct + refused - wrong_cost * wrong, -t, t, wrongly_refused, correct, refused, wrong))
+    _, _, _, threshold, wrongly_refused, correct, refused, wrong = max(scored)
     return threshold, {"answerable_refused": round(wrongly_refused, 4),
                        "unanswerable_refused": round(refused / max(1, len(unanswerable)), 4),
                        "answerable_answered_right": round(correct / max(1, len(answerable)), 4),
+                       "answered_wrong": round(wrong / max(1, len(results)), 4),
                        "answerable": len(answerable), "unanswerable": len(unanswerable)}
 
 
@@ -178,6 +183,9 @@ def main() -> None:
                         help="L2 penalty of the support model (fitted on one row per case, far fewer than the units)")
     parser.add_argument("--budget", type=float, default=None,
                         help="largest share of answerable cases the threshold may refuse (default: no cap; the fit keeps the threshold with the most right outcomes)")
+    parser.add_argument("--wrong-cost", type=float, default=1.0,
+                        help="what a wrong answer costs against +1 for a right outcome and 0 for refusing an "
+                             "answerable case (0: count right outcomes only)")
     parser.add_argument("--write", action="store_true", help=f"write the fit to {WEIGHTS.relative_to(ROOT)}")
     args = parser.parse_args()
     case_files = args.cases or default_case_files()
@@ -185,7 +193,10 @@ def main() -> None:
     weights, bias = fit(collected, args.l2)
     found = best_units(collected, weights, bias)
     support_weights, support_bias = fit_support(collected, found, args.support_l2)
-    threshold, metrics = choose_threshold(outcomes(collected, found, support_weights, support_bias), args.budget)
+    threshold, metrics = choose_threshold(outcomes(collected, found, support_weights, support_bias), args.budget,
+                                          args.wrong_cost)
+    answerable = [correct for item, (_, correct) in zip(collected, found) if not item.case.refuse]
+    metrics["answerable_top_unit_right"] = round(sum(answerable) / max(1, len(answerable)), 4)
     fitted = {
         "note": "fitted by scripts/fit_answerer.py on development case sets only",
         "case_sets": [f.name for f in case_files],
@@ -199,6 +210,7 @@ def main() -> None:
         "l2": args.l2,
         "support_l2": args.support_l2,
         "budget": args.budget,
+        "wrong_cost": args.wrong_cost,
         "fit_metrics": metrics,
     }
     print(json.dumps(fitted, indent=2))

@@ -1,0 +1,121 @@
+"""Fits retrieval's fusion settings (rrf_k, dense_weight against bm25_weight = 1) on the DEVELOPMENT case sets only.
+
+    .venv/bin/python scripts/fit_retrieval.py [--home DIR] [--cases FILE ...]
+
+Each case set's corpus is ingested (reused under --home) and every answerable case's question is run through the
+dense and the BM25 retriever once (`retrieval.candidates` each, the same lists `retrieve()` fuses). A passage is
+relevant when its text holds all of the case's expected figures or words. Every (rrf_k, dense_weight) of a small
+grid then fuses the two lists as `retrieve()` does, and is scored by recall at `answer_k` (what the offline
+answerer reads) plus recall at `k` (what a user is shown) and the reciprocal rank of the first relevant passage,
+averaged per case set so that each set weighs the same. It prints the grid's best and the current settings'
+figures; the defaults in crossbrief/config.py are the printed best. Never pass evals/cases/heldout/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from pathlib import Path
+
+from crossbrief.config import load_settings
+from crossbrief.evals.cases import load_case_file
+from crossbrief.evals.runner import eval_home
+from crossbrief.index.factory import build_embedder, build_ingester
+from crossbrief.index.ingest import ingest_lock
+from crossbrief.rag.service import build
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fit_answerer import default_case_files, holds  # noqa: E402  (the same case files and relevance test)
+
+RRF_K = (1, 2, 3, 5, 10, 20, 60)
+DENSE_WEIGHT = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
+
+# per case: (dense ids best first, BM25 ids best first, the relevant ids)
+Lists = tuple[list[str], list[str], set[str]]
+
+
+def collect(case_files: list[Path], home: Path) -> dict[str, list[Lists]]:
+    settings = load_settings(home=home)
+    embedder = build_embedder(settings)
+    found: dict[str, list[Lists]] = {}
+    for path in case_files:
+        if "heldout" in path.parts:
+            raise SystemExit(f"{path}: held-out sets are never used for fitting")
+        case_set = load_case_file(path)
+        if case_set.corpus is None or not case_set.corpus.exists():
+            print(f"skip {path.name}: corpus {case_set.corpus} absent", file=sys.stderr)
+            continue
+        case_settings = settings.model_copy(update={"home": eval_home(settings, case_set.corpus)})
+        with ingest_lock(case_settings):
+            build_ingester(case_settings, embedder).ingest([case_set.corpus], prune=True)
+        service = build(case_settings, embedder)
+        retriever = service.retriever
+        texts = {c.id: c.text for c in service.store.get_all()}
+        lists: list[Lists] = []
+        for case in case_set.cases:
+            if case.refuse or not case.expect or len(case.turns) > 1 or case.date_from or case.date_to:
+                continue
+            relevant = {cid for cid, text in texts.items() if holds(case, text)}
+            dense, bm25 = retriever.candidate_lists(case.question)
+            lists.append(([cid for cid, _ in dense], [cid for cid, _ in bm25], relevant))
+        found[path.name] = lists
+        print(f"{path.name}: {len(lists)} answerable cases", file=sys.stderr)
+    return found
+
+
+def fuse(dense: list[str], bm25: list[str], rrf_k: float, dense_weight: float) -> list[str]:
+    """The order `retrieve()` gives (rag/retrieval.py), bm25_weight = 1."""
+    fused: dict[str, float] = {}
+    for rank, cid in enumerate(dense):
+        fused[cid] = fused.get(cid, 0.0) + dense_weight / (rrf_k + rank + 1)
+    for rank, cid in enumerate(bm25):
+        fused[cid] = fused.get(cid, 0.0) + 1.0 / (rrf_k + rank + 1)
+    return [cid for cid, _ in sorted(fused.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def score(found: dict[str, list[Lists]], rrf_k: float, dense_weight: float, k: int, answer_k: int) -> dict[str, float]:
+    per_set = []
+    for lists in found.values():
+        if not lists:
+            continue
+        at_k = at_answer_k = reciprocal = 0.0
+        for dense, bm25, relevant in lists:
+            order = fuse(dense, bm25, rrf_k, dense_weight)
+            first = next((i for i, cid in enumerate(order) if cid in relevant), None)
+            if first is not None:
+                at_k += first < k
+                at_answer_k += first < answer_k
+                reciprocal += 1.0 / (first + 1)
+        n = len(lists)
+        per_set.append((at_answer_k / n, at_k / n, reciprocal / n))
+    recall_answer_k, recall_k, mrr = (sum(values) / len(per_set) for values in zip(*per_set))
+    return {"objective": round(recall_answer_k + recall_k + mrr, 4), f"recall@{answer_k}": round(recall_answer_k, 4),
+            f"recall@{k}": round(recall_k, 4), "mrr": round(mrr, 4)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--home", type=Path, default=Path(".crossbrief"), help="data directory for the eval indexes")
+    parser.add_argument("--cases", type=Path, nargs="*", help="development case files (default: all dev sets)")
+    args = parser.parse_args()
+    settings = load_settings()
+    k, answer_k = settings.retrieval.k, max(settings.retrieval.k, settings.retrieval.answer_k)
+    found = collect(args.cases or default_case_files(), args.home)
+    grid = {(rrf_k, weight): score(found, rrf_k, weight, k, answer_k)
+            for rrf_k, weight in itertools.product(RRF_K, DENSE_WEIGHT)}
+    # ties go to the larger rrf_k and the weight nearest 1 (the least opinionated fusion)
+    (rrf_k, weight), best = max(grid.items(), key=lambda item: (item[1]["objective"], item[0][0], -abs(item[0][1] - 1)))
+    current = score(found, settings.retrieval.rrf_k, settings.retrieval.dense_weight / settings.retrieval.bm25_weight,
+                    k, answer_k)
+    print(json.dumps({"best": {"rrf_k": rrf_k, "dense_weight": weight, "bm25_weight": 1.0, **best},
+                      "current": {"rrf_k": settings.retrieval.rrf_k, "dense_weight": settings.retrieval.dense_weight,
+                                  "bm25_weight": settings.retrieval.bm25_weight, **current},
+                      "runners_up": [{"rrf_k": r, "dense_weight": w, **v} for (r, w), v in
+                                     sorted(grid.items(), key=lambda item: -item[1]["objective"])[1:6]],
+                      "case_sets": sorted(name for name, lists in found.items() if lists)}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

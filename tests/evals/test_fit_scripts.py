@@ -1,0 +1,40 @@
+"""The fitting scripts' choices on hand-made inputs: the refusal threshold's utility and retrieval's fusion."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from types import ModuleType
+
+from tests.conftest import ROOT
+
+
+def _script(name: str) -> ModuleType:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # its dataclasses look their module up
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+
+
+def test_a_wrong_answer_costs_so_the_threshold_refuses_a_likely_wrong_one() -> None:
+    fit = _script("fit_answerer")
+    # (should refuse, support probability, best unit right)
+    results = [(False, 0.9, True), (False, 0.8, True), (False, 0.6, False), (True, 0.5, False), (True, 0.3, False)]
+    counted, _ = fit.choose_threshold(results, wrong_cost=0.0)
+    careful, metrics = fit.choose_threshold(results, wrong_cost=1.0)
+    assert counted < 0.6 < careful <= 0.8  # counting right outcomes only, the likely wrong answer at 0.6 stays
+    assert metrics["answered_wrong"] == 0.0 and metrics["unanswerable_refused"] == 1.0
+
+
+def test_fusion_with_a_small_constant_trusts_first_places() -> None:
+    fit = _script("fit_retrieval")
+    dense = ["right", "a", "b", "c"]
+    bm25 = ["x", "y", "a", "b", "right"]
+    assert fit.fuse(dense, bm25, rrf_k=60, dense_weight=1.0)[0] == "a"  # in both lists, middling in each
+    assert fit.fuse(dense, bm25, rrf_k=1, dense_weight=2.0)[0] == "right"
