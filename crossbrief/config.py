@@ -70,14 +70,14 @@ class RetrievalSettings(_Section):
         12, ge=1, le=50, description="passages the offline answerer reads its sentences from (the first k are "
                                      "shown; one beyond them that the answer cites is shown after them)")
     candidates: int = Field(30, ge=1, le=500, description="candidates taken from each of dense and BM25")
-    # rrf_k and dense_weight: fitted by scripts/fit_retrieval.py on the development case sets (recall at answer_k
-    # and k, reciprocal rank); a small constant trusts each retriever's first places, which paraphrased questions
-    # need: BM25's first places then match the question's words in the wrong sentences
+    # rrf_k and dense_weight: fitted by scripts/fit_retrieval.py on the development case sets and TAT-QA dev
+    # (recall at answer_k and k, reciprocal rank); a small constant trusts each retriever's first places, which
+    # paraphrased questions need: BM25's first places then match the question's words in the wrong sentences
     rrf_k: int = Field(1, ge=1, description="reciprocal-rank-fusion constant")
     min_similarity: float = Field(
         0.25, ge=-1, le=1, description="relevance floor: best dense cosine similarity needed to answer at all"
     )
-    dense_weight: float = Field(2.0, ge=0, description="weight of the dense ranking in the fusion")
+    dense_weight: float = Field(1.0, ge=0, description="weight of the dense ranking in the fusion")
     bm25_weight: float = Field(1.0, ge=0, description="weight of the BM25 ranking in the fusion")
 
 

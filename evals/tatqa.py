@@ -25,7 +25,7 @@ from crossbrief.index.embedding import Embedder
 from crossbrief.index.factory import build_embedder, build_ingester
 from crossbrief.index.ingest import ingest_lock
 from crossbrief.rag.models import Filters
-from crossbrief.rag.service import build
+from crossbrief.rag.service import Crossbrief, build
 
 FORMATS = ("md", "html", "csv")
 SPAN_TYPES = ("span", "multi-span")
@@ -138,11 +138,10 @@ def load_reports(path: Path, limit: int, seed: int = 0) -> list[dict[str, Any]]:
     return reports[:limit]
 
 
-def run_tatqa(settings: Settings, dataset: Path, workdir: Path, limit: int = 40, seed: int = 0,
-              embedder: Embedder | None = None) -> TatqaRun:
-    """Writes `limit` reports round-robin in md / html / csv under `workdir`, ingests them into `workdir/home`,
-    and asks every span question with and without a filter on the report's own file."""
-    started = time.perf_counter()
+def prepare(settings: Settings, dataset: Path, workdir: Path, limit: int = 40, seed: int = 0,
+            embedder: Embedder | None = None) -> tuple[Crossbrief, list[tuple[int, str, Path, dict[str, Any]]]]:
+    """Writes `limit` reports round-robin in md / html / csv under `workdir` and ingests them into `workdir/home`:
+    the service over them and (number, format, file, report) per report."""
     corpus = workdir / "reports"
     corpus.mkdir(parents=True, exist_ok=True)
     reports = load_reports(dataset, limit, seed)
@@ -152,20 +151,31 @@ def run_tatqa(settings: Settings, dataset: Path, workdir: Path, limit: int = 40,
     embedder = embedder or build_embedder(settings)
     with ingest_lock(run_settings):
         build_ingester(run_settings, embedder).ingest([corpus], prune=True)
-    service = build(run_settings, embedder)
+    return build(run_settings, embedder), written
+
+
+def span_questions(report: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """(question, gold answers) of a report's span questions, the ones scored here."""
+    return [(q["question"], [str(a) for a in q["answer"]]) for q in report["questions"]
+            if q["answer_type"] in SPAN_TYPES]
+
+
+def run_tatqa(settings: Settings, dataset: Path, workdir: Path, limit: int = 40, seed: int = 0,
+              embedder: Embedder | None = None) -> TatqaRun:
+    """Asks every span question of `limit` reports (see prepare) with and without a filter on the report's own
+    file."""
+    started = time.perf_counter()
+    service, written = prepare(settings, dataset, workdir, limit, seed, embedder)
     run = TatqaRun()
     for number, fmt, path, report in written:
         own = {str(p.resolve()) for p in (path, path.with_suffix(".txt")) if p.exists()}
-        for q in report["questions"]:
-            if q["answer_type"] not in SPAN_TYPES:
-                continue
-            gold = [str(a) for a in q["answer"]]
+        for question, gold in span_questions(report):
             for filtered in (True, False):
                 filters = Filters(sources=tuple(sorted(own))) if filtered else None
-                answer = service.answer(q["question"], filters=filters)
+                answer = service.answer(question, filters=filters)
                 cited = {c.source for c in answer.citations}
                 run.results.append(TatqaResult(
-                    number, fmt, q["question"], gold, filtered, answer.answer,
+                    number, fmt, question, gold, filtered, answer.answer,
                     cites_own=bool(cited) and cited <= own, short=len(answer.answer) < MAX_ANSWER_CHARS,
                     holds_gold=not answer.refused and holds(answer.answer, gold),
                 ))

@@ -7,8 +7,10 @@ dense and the BM25 retriever once (`retrieval.candidates` each, the same lists `
 relevant when its text holds all of the case's expected figures or words. Every (rrf_k, dense_weight) of a small
 grid then fuses the two lists as `retrieve()` does, and is scored by recall at `answer_k` (what the offline
 answerer reads) plus recall at `k` (what a user is shown) and the reciprocal rank of the first relevant passage,
-averaged per case set so that each set weighs the same. It prints the grid's best and the current settings'
-figures; the defaults in crossbrief/config.py are the printed best. Never pass evals/cases/heldout/.
+averaged per case set so that each set weighs the same. TAT-QA's dev split (../shared/bench/tatqa, 40 reports written
+as md / html / csv, as `crossbrief eval --tatqa` does) counts as one more set when present: an outside benchmark
+that keeps the fit from serving our own corpus only. It prints the grid's best and the current settings' figures;
+the defaults in crossbrief/config.py are the printed best. Never pass evals/cases/heldout/ or TAT-QA's test split.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import sys
 from pathlib import Path
 
 from crossbrief.config import load_settings
+from crossbrief.evals import tatqa
 from crossbrief.evals.cases import load_case_file
 from crossbrief.evals.runner import eval_home
 from crossbrief.index.factory import build_embedder, build_ingester
@@ -29,6 +32,7 @@ from crossbrief.rag.service import build
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fit_answerer import default_case_files, holds  # noqa: E402  (the same case files and relevance test)
 
+TATQA_DEV = Path(__file__).resolve().parents[2] / "shared" / "bench" / "tatqa" / "tatqa_dataset_dev.json"
 RRF_K = (1, 2, 3, 5, 10, 20, 60)
 DENSE_WEIGHT = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 
@@ -65,6 +69,20 @@ def collect(case_files: list[Path], home: Path) -> dict[str, list[Lists]]:
     return found
 
 
+def collect_tatqa(dataset: Path, workdir: Path) -> list[Lists]:
+    """The unfiltered span questions of TAT-QA dev over its 40 reports in one index; a passage is relevant when it
+    holds a gold answer."""
+    service, written = tatqa.prepare(load_settings(), dataset, workdir)
+    texts = {c.id: c.text for c in service.store.get_all()}
+    lists: list[Lists] = []
+    for _, _, _, report in written:
+        for question, gold in tatqa.span_questions(report):
+            relevant = {cid for cid, text in texts.items() if tatqa.holds(text, gold)}
+            dense, bm25 = service.retriever.candidate_lists(question)
+            lists.append(([cid for cid, _ in dense], [cid for cid, _ in bm25], relevant))
+    return lists
+
+
 def fuse(dense: list[str], bm25: list[str], rrf_k: float, dense_weight: float) -> list[str]:
     """The order `retrieve()` gives (rag/retrieval.py), bm25_weight = 1."""
     fused: dict[str, float] = {}
@@ -99,10 +117,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--home", type=Path, default=Path(".crossbrief"), help="data directory for the eval indexes")
     parser.add_argument("--cases", type=Path, nargs="*", help="development case files (default: all dev sets)")
+    parser.add_argument("--tatqa", type=Path, default=TATQA_DEV, help="TAT-QA dev file ('' to leave it out)")
     args = parser.parse_args()
     settings = load_settings()
     k, answer_k = settings.retrieval.k, max(settings.retrieval.k, settings.retrieval.answer_k)
     found = collect(args.cases or default_case_files(), args.home)
+    if str(args.tatqa) and args.tatqa.is_file():
+        if "test" in args.tatqa.name:
+            raise SystemExit(f"{args.tatqa}: TAT-QA's test split is for judging, not fitting")
+        found["tatqa-dev"] = collect_tatqa(args.tatqa, args.home / "tatqa-dev")
+        print(f"tatqa-dev: {len(found['tatqa-dev'])} span questions", file=sys.stderr)
     grid = {(rrf_k, weight): score(found, rrf_k, weight, k, answer_k)
             for rrf_k, weight in itertools.product(RRF_K, DENSE_WEIGHT)}
     # ties go to the larger rrf_k and the weight nearest 1 (the least opinionated fusion)
