@@ -75,6 +75,7 @@ class BM25Index:
     date_nums: list[int]  # YYYYMMDD, 0 when the source gives no date
     _retriever: object
     _vocabulary: set[str] | None = None
+    _frequencies: dict[str, int] | None = None
 
     @classmethod
     def build(cls, chunks: list[StoredChunk]) -> "BM25Index":
@@ -161,6 +162,18 @@ class BM25Index:
         if self._vocabulary is None:
             self._vocabulary = set(self._retriever.vocab_dict) if self.ids else set()  # type: ignore[attr-defined]
         return self._vocabulary
+
+    def document_frequencies(self) -> dict[str, int]:
+        """How many chunks use each indexed word (lower-cased, as BM25 tokenises)."""
+        if self._frequencies is None:
+            if not self.ids:
+                self._frequencies = {}
+            else:
+                vocab = self._retriever.vocab_dict  # type: ignore[attr-defined]
+                pointers = np.asarray(self._retriever.scores["indptr"])  # type: ignore[attr-defined]
+                counts = np.diff(pointers)
+                self._frequencies = {word: int(counts[i]) for word, i in vocab.items() if word and i < len(counts)}
+        return self._frequencies
 
     def scores(self, query: str) -> np.ndarray:
         """A BM25 score per chunk, in the order of `ids`."""

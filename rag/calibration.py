@@ -20,7 +20,7 @@ from crossbrief.rag.evidence import FEATURES
 
 # what the support model reads of the best eligible unit (besides its probability, as a logit)
 SUPPORT_FEATURES = ("unit_logit", "names_unknown", "names_near", "names", "other_names", "overlap", "sim_sentence",
-                    "eligible_share")
+                    "missing_known", "missing_unknown", "eligible_share")
 
 
 def support_row(probability: float, features: np.ndarray, eligible_share: float) -> np.ndarray:

@@ -22,7 +22,8 @@ from crossbrief.rag.models import Passage
 # the features, in the order of the fitted weights
 FEATURES = ("sim_sentence", "sim_context", "dense", "bm25", "overlap", "overlap_context", "overlap_passage", "date", "names", "names_near",
             "other_names", "kind",
-            "counted", "source", "rank", "has_figure", "leans_back", "names_unknown")
+            "counted", "source", "rank", "has_figure", "leans_back", "names_unknown", "missing_known",
+            "missing_unknown")
 # a sentence whose subject is a pronoun ("That is a drop of 27%", "It adds...") leans on the one before it; "This
 # note supersedes..." names its own subject and does not. General English grammar, not words of any corpus
 _POINTS_BACK = re.compile(r"^(?:(?:that|this|these|those)\s+(?:is|was|are|were|has|had|have|will|would|means?|"
@@ -115,10 +116,43 @@ def passage_words(passage: Passage) -> set[str]:
     return {stem(w) for w in content_words(f"{passage.title} {passage.heading} {passage.text}")}
 
 
+@dataclass(frozen=True)
+class QuestionWord:
+    stem: str
+    weight: float  # inverse document frequency in the index
+    known: bool  # some indexed chunk uses it
+
+
+def question_words(text: str, frequencies: dict[str, int], chunks: int) -> list[QuestionWord]:
+    """The question's content words weighted by how rare they are in the index (none without an index)."""
+    if not chunks:
+        return []
+    found: dict[str, QuestionWord] = {}
+    for word in content_words(text):
+        if word.isdigit():
+            continue  # years and counts are the date and figure checks' business
+        used = max(frequencies.get(form, 0) for form in (word, word + "s", word.rstrip("s")))
+        found[stem(word)] = QuestionWord(stem(word), float(np.log((chunks + 1) / (used + 0.5))), used > 0)
+    return list(found.values())
+
+
+def missing_shares(asked: list[QuestionWord], present: set[str]) -> tuple[float, float]:
+    """Of the question's rarity-weighted words: the share the index knows but `present` lacks (a qualifier such as a
+    place or a direction the evidence does not meet), and the share no indexed chunk uses (the question's own
+    wording: a paraphrase, or something the sources never mention)."""
+    total = sum(w.weight for w in asked)
+    if not total:
+        return 0.0, 0.0
+    known = sum(w.weight for w in asked if w.known and w.stem not in present)
+    return known / total, sum(w.weight for w in asked if not w.known) / total
+
+
 def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarray, sim_context: np.ndarray,
-             vectors: np.ndarray, unknown: float = 0.0) -> list[Scored]:
+             vectors: np.ndarray, unknown: float = 0.0, asked: list[QuestionWord] | None = None) -> list[Scored]:
     """The feature rows of `found`, in the order of FEATURES. `unknown`: the share of the question's names that the
-    index never uses (the same for every unit: it tells how well the sources cover the question)."""
+    index never uses (the same for every unit: it tells how well the sources cover the question); `asked`: the
+    question's words weighted by rarity (question_words)."""
+    asked = asked or []
     words = set(constraints.words)
     bm25_best = max((u.passage.bm25_score or 0.0 for u in found), default=0.0) or 1.0
     rows: list[Scored] = []
@@ -133,12 +167,13 @@ def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarr
         overlap_passage = len(words & in_passage[unit.passage.chunk_id]) / len(words) if words else 0.0
         figures = tuple(extract_figures(unit.quoted)) if unit.leans_back else unit.figures
         stands = check(constraints, unit.text, figures, unit.context, unit.passage.text, unit.passage.date)
+        missing_known, missing_unknown = missing_shares(asked, own | around)
         row = np.array([
             float(s_sim), float(c_sim), float(unit.passage.dense_score or 0.0),
             float(unit.passage.bm25_score or 0.0) / bm25_best, overlap, overlap_context, overlap_passage,
             stands.date, stands.names, stands.names_near, stands.other_names, stands.kind, stands.counted, stands.source, 1.0 / unit.passage.n,
             1.0 if any(f.kind not in ("year", "date") for f in unit.figures) else 0.0,
-            1.0 if unit.leans_back else 0.0, unknown,
+            1.0 if unit.leans_back else 0.0, unknown, missing_known, missing_unknown,
         ], dtype=np.float64)
         rows.append(Scored(unit, stands, row, vector))
     return rows

@@ -125,6 +125,11 @@ class HybridRetriever:
     def bm25_vocabulary(self) -> set[str]:
         return self._bm25_index().vocabulary()
 
+    def word_rarity(self) -> tuple[dict[str, int], int]:
+        """(chunks using each indexed word, chunks indexed): how rare a question's words are in this index."""
+        index = self._bm25_index()
+        return index.document_frequencies(), len(index.ids)
+
     def _timed_bm25(self, bm25: BM25Index, question: str, keep: np.ndarray | None) -> tuple[list[tuple[str, float]], float]:
         started = time.perf_counter()
         ranked = bm25.top(question, self.settings.candidates, keep)

@@ -63,6 +63,12 @@ def holds(case: Case, text: str) -> bool:
 
 def collect(case_files: list[Path], home: Path) -> list[CaseUnits]:
     settings = load_settings(home=home)
+    if len(settings.generation.answerer_weights) != len(FEATURES) or \
+            len(settings.generation.support_weights) != len(SUPPORT_FEATURES):
+        # the features changed since the last fit: units are only scored for their features here, so any weights
+        # of the right length do
+        settings = settings.model_copy(update={"generation": settings.generation.model_copy(update={
+            "answerer_weights": (0.0,) * len(FEATURES), "support_weights": (0.0,) * len(SUPPORT_FEATURES)})})
     embedder = build_embedder(settings)
     collected: list[CaseUnits] = []
     for path in case_files:
