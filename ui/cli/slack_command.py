@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
+from typing import Any
 
 import click
 
@@ -31,9 +33,7 @@ def slack_command(port: int | None, address: str | None) -> None:
     signal.signal(signal.SIGTERM, _stop)  # a stopping container or supervisor: stop listening, finish answers
     try:
         if app_token:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            SocketModeHandler(app, app_token).start()
+            _serve_socket_mode(app, app_token, log)
             return
         from crossbrief.ui.slack.server import GuardedSlackApp, make_server
 
@@ -57,6 +57,30 @@ def slack_command(port: int | None, address: str | None) -> None:
         # questions already acknowledged are answered before the process ends (Slack will not send them again)
         log.info("stopping: finishing the questions in hand")
         bot.pool.shutdown(wait=True)
+
+
+def _serve_socket_mode(app: Any, app_token: str, log: logging.Logger) -> None:
+    """Serves Slack's Socket Mode until interrupted. On the way out the websocket is closed before the answers in
+    hand are finished, so an envelope arriving meanwhile stays unacknowledged and Slack delivers it again,
+    instead of being acknowledged and turned away as "busy"."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
+
+    from crossbrief.errors import ConfigError
+
+    handler = SocketModeHandler(app, app_token)
+    try:
+        handler.connect()
+    except SlackApiError as exc:
+        handler.close()
+        reason = exc.response.get("error") or "no reason given"
+        raise ConfigError(f"Slack refused SLACK_APP_TOKEN ({reason}): set it to the app-level token (xapp-...) "
+                          "with the connections:write scope, or unset it to serve HTTP mode") from exc
+    log.info("serving Socket Mode")
+    try:
+        threading.Event().wait()
+    finally:
+        handler.close()
 
 
 def _stop(signum: int, frame: object) -> None:
