@@ -1,5 +1,5 @@
 """A real local HTTP server standing in for Slack's Web API: records every call and answers auth.test,
-chat.postMessage, chat.update, chat.postEphemeral and conversations.replies."""
+apps.connections.open, chat.postMessage, chat.update, chat.postEphemeral and conversations.replies."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ class FakeSlack:
         self._changed = threading.Condition(self._lock)
         self.replies_open = threading.Event()  # cleared: conversations.replies waits (an answer held in flight)
         self.replies_open.set()
+        # apps.connections.open (Socket Mode) hands out this websocket URL; None: the app token is refused
+        self.socket_url: str | None = None
         self._server = LocalServer(self._handler())
         self.url = f"{self._server.base_url}/api/"
 
@@ -56,6 +58,8 @@ class FakeSlack:
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "team": "Test",
                     "user": "crossbrief", "url": "https://test.slack.com/"}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url} if self.socket_url else {"ok": False, "error": "invalid_auth"}
         if method == "chat.postMessage":
             return {"ok": True, "ts": ts, "channel": params.get("channel")}
         if method == "conversations.replies":
