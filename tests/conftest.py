@@ -21,8 +21,22 @@ CROSSBRIEF = str(VENV_BIN / "crossbrief")
 
 @pytest.fixture(scope="session")
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The int8 ONNX export is made once per test session and shared by every data directory."""
-    return tmp_path_factory.mktemp("models")
+    """The int8 ONNX export is made once per test run and shared by every data directory. Under pytest-xdist
+    (scripts/test) the workers share one folder, and the first worker makes the export under a lock before any of
+    its tests runs: otherwise two workers, or the CLIs their tests start, could write the same export at once."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return tmp_path_factory.mktemp("models")
+    import fcntl
+
+    from crossbrief.index.onnx_embedding import export_int8, int8_model_path
+    from crossbrief.index.packaged_model import packaged_model_dir
+
+    run_folder = tmp_path_factory.getbasetemp().parent  # the controller's basetemp, one per run
+    folder = run_folder / "models"
+    with open(run_folder / "models.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        export_int8(packaged_model_dir(), int8_model_path(folder))
+    return folder
 
 
 @pytest.fixture(autouse=True)
