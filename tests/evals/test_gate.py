@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli, shared_corpus_or_skip
+from tests.conftest import run_cli
+from tests.evals.gate_check import committed_baseline_holds
 
 pytestmark = pytest.mark.integration
 
@@ -49,32 +50,15 @@ def test_reports_hold_the_numbers_and_a_broken_setting_fails_the_gate(tmp_path: 
     assert json.loads(broken.stdout)["settings_hash"] != summary["settings_hash"]
 
 
-# Every development case set is gated against its committed baseline (evals/baselines/<name>.json). The sets on
-# one corpus share that corpus's eval index in eval_home, so each extra set costs only its questions.
+# Every development case set is gated against its committed baseline (evals/baselines/<name>.json). The sample
+# sets share the sample corpus's eval index in eval_home, so each extra set costs only its questions; the
+# reference sets are in test_gate_reference.py, with their own index.
 SAMPLE_SETS = ["sample", "reworded", "near_miss"]
-REFERENCE_SETS = ["reference", "reworded_reference", "near_miss_reference"]
-
-
-def _gate(name: str, eval_home: Path) -> None:
-    baseline = ROOT / "evals" / "baselines" / f"{name}.json"
-    assert baseline.exists(), f"no committed baseline for {name}: run `crossbrief eval --cases ... --update-baseline`"
-    result = run_cli("eval", "--json", "--cases", str(ROOT / "evals" / "cases" / f"{name}.yaml"),
-                     env={"CROSSBRIEF_HOME": str(eval_home)}, timeout=3000)
-    assert result.returncode == 0, result.stdout + result.stderr
-    summary = json.loads(result.stdout)
-    assert summary["regressions"] == [] and summary["baseline"] == str(baseline)
 
 
 @pytest.mark.parametrize("name", SAMPLE_SETS)
 def test_committed_baseline_holds_on_the_sample_corpus(name: str, eval_home: Path) -> None:
-    _gate(name, eval_home)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", REFERENCE_SETS)
-def test_committed_baseline_holds_on_the_reference_corpus(name: str, eval_home: Path) -> None:
-    shared_corpus_or_skip()
-    _gate(name, eval_home)
+    committed_baseline_holds(name, eval_home)
 
 
 def test_eval_with_a_missing_case_file_is_one_line(tmp_path: Path) -> None:
