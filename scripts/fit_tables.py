@@ -1,0 +1,64 @@
+"""Fits the table answerer's settings on the DEVELOPMENT case sets and TAT-QA dev only.
+
+    .venv/bin/python scripts/fit_tables.py [--home DIR]
+
+`generation.table_min_coverage` (the share of a question's content words that its links to a table's values and
+column names must account for before the question is answered by filtering that table) is tried over a small grid.
+Each value runs the development case sets whose corpora hold tables (sample, reference and their near misses) and
+TAT-QA's dev split (40 reports as md / html / csv, each question with and without a filter on its report, as
+`crossbrief eval --tatqa` does); the score is the mean pass rate over those sets, each weighing the same. It prints
+every value's figures and the best; the default in crossbrief/config.py is the printed best. Never pass held-out
+sets or TAT-QA's test split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from crossbrief.config import Settings, load_settings
+from crossbrief.evals import tatqa
+from crossbrief.evals.cases import load_case_file
+from crossbrief.evals.runner import run_eval
+from crossbrief.index.factory import build_embedder
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE_SETS = ("sample", "near_miss", "reference", "near_miss_reference")
+TATQA_DEV = ROOT.parent / "shared" / "bench" / "tatqa" / "tatqa_dataset_dev.json"
+COVERAGE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def with_coverage(settings: Settings, coverage: float) -> Settings:
+    return settings.model_copy(update={"generation": settings.generation.model_copy(
+        update={"table_min_coverage": coverage})})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--home", type=Path, default=Path(".crossbrief"), help="data directory for the eval indexes")
+    args = parser.parse_args()
+    settings = load_settings(home=args.home)
+    embedder = build_embedder(settings)
+    case_sets = [load_case_file(ROOT / "evals" / "cases" / f"{name}.yaml") for name in CASE_SETS]
+    case_sets = [c for c in case_sets if c.corpus is not None and c.corpus.exists()]
+    figures: dict[float, dict[str, float]] = {}
+    for coverage in COVERAGE:
+        tried = with_coverage(settings, coverage)
+        rates = {c.name: run_eval(tried, c, embedder=embedder).metrics["pass_rate"] for c in case_sets}
+        if TATQA_DEV.exists():
+            rates["tatqa-dev"] = tatqa.run_tatqa(tried, TATQA_DEV, args.home / "tatqa-dev",
+                                                 embedder=embedder).metrics()["all"]
+        rates["mean"] = round(sum(rates.values()) / len(rates), 4)
+        figures[coverage] = rates
+        print(json.dumps({"table_min_coverage": coverage, **rates}), file=sys.stderr)
+    # ties go to the value nearest the middle of the grid
+    best = max(figures, key=lambda c: (figures[c]["mean"], -abs(c - 0.55)))
+    print(json.dumps({"best": {"table_min_coverage": best, **figures[best]},
+                      "current": settings.generation.table_min_coverage,
+                      "grid": {str(c): f for c, f in figures.items()}}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
