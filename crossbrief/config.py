@@ -111,7 +111,7 @@ class GenerationSettings(_Section):
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")
     history_turns: int = Field(6, ge=0, le=50, description="previous turns kept for follow-ups")
     # fitted by scripts/fit_tables.py on the development sets with tables and TAT-QA dev
-    table_min_coverage: float = Field(0.4, ge=0, le=1, description="table answers: share of the question's content "
+    table_min_coverage: float = Field(0.6, ge=0, le=1, description="table answers: share of the question's content "
                                       "words its links to a table's values and columns must account for")
     table_top_sources: int = Field(2, ge=1, le=20, description="table answers without a source filter: tables of "
                                    "this many best-retrieved sources are candidates")

@@ -6,9 +6,11 @@
 column names must account for before the question is answered by filtering that table) is tried over a small grid.
 Each value runs the development case sets whose corpora hold tables (sample, reference and their near misses) and
 TAT-QA's dev split (40 reports as md / html / csv, each question with and without a filter on its report, as
-`crossbrief eval --tatqa` does); the score is the mean pass rate over those sets, each weighing the same. It prints
-every value's figures and the best; the default in crossbrief/config.py is the printed best. Never pass held-out
-sets or TAT-QA's test split.
+`crossbrief eval --tatqa` does). Each set's utility is the share of right outcomes (a case passed) minus the share of
+wrong answers (answered, and not right: a wrong table answer misleads, a refusal says "the sources don't say"; the
+same price scripts/fit_answerer.py puts on a wrong answer); the score is the mean over the sets, each weighing the
+same. It prints every value's figures and the best; the default in crossbrief/config.py is the printed best. Never
+pass held-out sets or TAT-QA's test split.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from crossbrief.evals import tatqa
 from crossbrief.evals.cases import load_case_file
 from crossbrief.evals.runner import run_eval
 from crossbrief.index.factory import build_embedder
+from crossbrief.rag.models import REFUSAL_TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_SETS = ("sample", "near_miss", "reference", "near_miss_reference")
@@ -46,10 +49,15 @@ def main() -> None:
     figures: dict[float, dict[str, float]] = {}
     for coverage in COVERAGE:
         tried = with_coverage(settings, coverage)
-        rates = {c.name: run_eval(tried, c, embedder=embedder).metrics["pass_rate"] for c in case_sets}
+        rates: dict[str, float] = {}
+        for case_set in case_sets:
+            results = run_eval(tried, case_set, embedder=embedder).results
+            wrong = sum(1 for r in results if not r.passed and not r.refused)
+            rates[case_set.name] = round((sum(r.passed for r in results) - wrong) / len(results), 4)
         if TATQA_DEV.exists():
-            rates["tatqa-dev"] = tatqa.run_tatqa(tried, TATQA_DEV, args.home / "tatqa-dev",
-                                                 embedder=embedder).metrics()["all"]
+            asked = tatqa.run_tatqa(tried, TATQA_DEV, args.home / "tatqa-dev", embedder=embedder).results
+            wrong = sum(1 for r in asked if not r.passed and r.answer.strip() != REFUSAL_TEXT)
+            rates["tatqa-dev"] = round((sum(r.passed for r in asked) - wrong) / len(asked), 4)
         rates["mean"] = round(sum(rates.values()) / len(rates), 4)
         figures[coverage] = rates
         print(json.dumps({"table_min_coverage": coverage, **rates}), file=sys.stderr)
