@@ -236,7 +236,9 @@ class TableAnswerer:
             if len(numbers) > _MAX_ROWS_READ:
                 return None
         measures = [i for i, c in enumerate(profile) if c.numeric and not c.values]
-        asked = found.named or measures
+        # a column the question names holds the answer only when it holds figures: "substances" naming a
+        # Substance column of names pins nothing to quote
+        asked = [i for i in found.named if profile[i].numeric] or measures
         # a row with nothing under the asked columns is a heading inside the table ("Sales:"), not an answer
         rows = [r for r in self.store.rows(table.table_id, numbers) if any(r[1][i].strip() for i in asked)]
         rows = self._by_unit(rows, question, table)

@@ -65,6 +65,12 @@ def test_suppressed_value_is_said_to_be_suppressed_with_its_row(answerer: TableA
     assert "suppressed" in found.draft.text and "Suppr." in found.draft.text and "row 9" in found.draft.text
 
 
+def test_a_named_column_of_names_is_not_where_the_figure_is(answerer: TableAnswerer) -> None:
+    # "units" names the Unit column, whose cells are names ("Number"): the figure is still the Value, and it is there
+    found = answerer.answer(Question("How many units in Lakeside in 2021?"), _passages())
+    assert found is not None and "Value: 40" in found.draft.text and "suppressed" not in found.draft.text
+
+
 def test_citation_quotes_the_row_with_column_names_and_number(answerer: TableAnswerer) -> None:
     found = answerer.answer(Question("How many in Lakeside in 2020?"), _passages())
     assert found is not None and found.passage is not None
