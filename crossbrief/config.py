@@ -59,6 +59,10 @@ class IndexSettings(_Section):
                     "same eval scores) or torch (sentence-transformers)",
     )
     embed_batch_size: int = Field(32, ge=1, le=1024, description="chunks embedded per batch")
+    onnx_threads: int = Field(
+        0, ge=0, le=256, description="threads of one onnx-int8 session (0: onnxruntime's default, one per core); 1 "
+                                     "when several processes share few cores (their spinning threads otherwise "
+                                     "compete). Vectors are the same either way")
     model_cache_dir: Path | None = Field(
         None, description="where derived model files (the int8 ONNX export) are cached; unset: <home>/models"
     )
@@ -209,7 +213,7 @@ class Settings(BaseSettings):
     def short_hash(self) -> str:
         """A short hash of the settings that shape answers (not paths or ports), stamped on answers and reports."""
         shaping = {
-            "index": self.index.model_dump(exclude={"chroma_url", "model_cache_dir", "loader_memory_mb",
+            "index": self.index.model_dump(exclude={"chroma_url", "model_cache_dir", "onnx_threads", "loader_memory_mb",
                                                     "loader_timeout_s", "max_unpacked_mb", "max_compression_ratio",
                                                     "max_csv_columns"}),
             "retrieval": self.retrieval.model_dump(),

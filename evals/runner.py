@@ -33,7 +33,7 @@ class EvalRun:
 
 def eval_home(settings: Settings, corpus: Path) -> Path:
     """Each corpus gets its own index under the data directory, reused (incrementally) across runs."""
-    shaping = settings.index.model_dump_json(exclude={"chroma_url", "model_cache_dir"})
+    shaping = settings.index.model_dump_json(exclude={"chroma_url", "model_cache_dir", "onnx_threads"})
     key = hashlib.sha256(f"{corpus.resolve()}|{shaping}".encode()).hexdigest()[:12]
     return settings.home / "eval-index" / key
 

@@ -22,7 +22,8 @@ def open_store(settings: Settings, create: bool = False) -> ChunkStore:
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    return load_embedder(settings.index.embedding_backend, settings.index.embed_batch_size, settings.model_cache)
+    return load_embedder(settings.index.embedding_backend, settings.index.embed_batch_size, settings.model_cache,
+                         settings.index.onnx_threads)
 
 
 def build_ingester(settings: Settings, embedder: Embedder | None = None,

@@ -119,6 +119,7 @@ class OnnxInt8Embedder:
     model_path: Path
     tokenizer_path: Path
     batch_size: int = 32
+    threads: int = 0  # onnxruntime intra-op threads; 0: its default
     backend: str = "onnx-int8"
     dim: int = field(default_factory=vector_width)
     _session: Any = field(init=False, repr=False)
@@ -131,6 +132,9 @@ class OnnxInt8Embedder:
 
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
+        if self.threads:
+            options.intra_op_num_threads = self.threads
+            options.inter_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(str(self.model_path), options,
                                                      providers=["CPUExecutionProvider"])
         self._tokenizer = Tokenizer.from_file(str(self.tokenizer_path))
@@ -163,11 +167,11 @@ class OnnxInt8Embedder:
         return len(self._counter.encode(text).ids)
 
 
-def load_onnx_int8(cache_dir: Path, batch_size: int = 32) -> OnnxInt8Embedder:
+def load_onnx_int8(cache_dir: Path, batch_size: int = 32, threads: int = 0) -> OnnxInt8Embedder:
     model_dir = packaged_model_dir()
     try:
         path = export_int8(model_dir, int8_model_path(cache_dir))
     except (OSError, RuntimeError, ValueError) as exc:
         raise EmbeddingError(f"Could not build the int8 ONNX model in {cache_dir} ({exc.__class__.__name__}: "
                              f"{str(exc)[:100]}); use CROSSBRIEF_INDEX__EMBEDDING_BACKEND=torch") from exc
-    return OnnxInt8Embedder(path, model_dir / "tokenizer.json", batch_size, dim=vector_width(model_dir))
+    return OnnxInt8Embedder(path, model_dir / "tokenizer.json", batch_size, threads, dim=vector_width(model_dir))

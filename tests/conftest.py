@@ -45,6 +45,9 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cac
         if key.startswith("CROSSBRIEF_") or key.startswith("SLACK_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("CROSSBRIEF_INDEX__MODEL_CACHE_DIR", str(model_cache))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # two workers (and the commands their tests start) on few cores: one onnx thread each, not one per core
+        monkeypatch.setenv("CROSSBRIEF_INDEX__ONNX_THREADS", "1")
     home = tmp_path / "home"
     monkeypatch.setenv("CROSSBRIEF_HOME", str(home))
     monkeypatch.setenv("CROSSBRIEF_CONFIG", str(tmp_path / "no-config.toml"))
@@ -57,7 +60,8 @@ def embedder(model_cache: Path):  # type: ignore[no-untyped-def]
     from crossbrief.index.factory import build_embedder
     from crossbrief.config import Settings
 
-    return build_embedder(Settings(index={"model_cache_dir": model_cache}))
+    threads = 1 if os.environ.get("PYTEST_XDIST_WORKER") else 0  # see isolated_settings
+    return build_embedder(Settings(index={"model_cache_dir": model_cache, "onnx_threads": threads}))
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,14 @@ def test_int8_vectors_stay_close_to_torch(onnx_embedder, torch_embedder) -> None
     assert onnx_embedder.backend == "onnx-int8"
 
 
+def test_one_thread_or_many_give_the_same_vectors(model_cache: Path) -> None:
+    texts = ["The tariff on Canadian goods rose from 25% to 35% on August 1, 2025.", "short",
+             (CORPUS / "2025-02-07-canada-border-plan.md").read_text()[:1500]]
+    one = load_embedder("onnx-int8", cache_dir=model_cache, threads=1)
+    several = load_embedder("onnx-int8", cache_dir=model_cache, threads=2)
+    assert np.array_equal(one.embed(texts), several.embed(texts))  # index.onnx_threads never moves a baseline
+
+
 def _copy_export(source_dir: Path, target_dir: Path) -> Path:
     """The session's export (made once by the `embedder` fixture) and its checksum, copied into `target_dir`."""
     from crossbrief.index.onnx_embedding import checksum_path, int8_model_path
