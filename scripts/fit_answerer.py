@@ -20,22 +20,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from crossbrief.config import load_settings
-from crossbrief.evals.cases import Case, load_case_file
+from crossbrief.config import Settings, load_settings
+from crossbrief.evals.cases import Case, CaseSet, load_case_file
 from crossbrief.evals.runner import eval_home
 from crossbrief.evals.scoring import _expectation_met
+from crossbrief.index.embedding import Embedder
 from crossbrief.index.factory import build_embedder, build_ingester
 from crossbrief.index.ingest import ingest_lock
 from crossbrief.rag.calibration import SUPPORT_FEATURES, fit_logistic, support_row
 from crossbrief.rag.evidence import FEATURES, Scored
 from crossbrief.rag.figures import extract_figures
 from crossbrief.rag.models import Filters
-from crossbrief.rag.service import build
+from crossbrief.rag.service import Crossbrief, build
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "evals" / "cases"
@@ -61,6 +63,23 @@ def holds(case: Case, text: str) -> bool:
     return all(_expectation_met(e, text, figures) for e in case.expect)
 
 
+def dev_services(case_files: list[Path], settings: Settings,
+                 embedder: Embedder) -> Iterator[tuple[Path, CaseSet, Crossbrief]]:
+    """Each development case set with a service over its corpus's eval index (ingested, reused under the settings'
+    home); sets whose corpus is absent are skipped with a line on stderr, held-out sets refused."""
+    for path in case_files:
+        if "heldout" in path.parts:
+            raise SystemExit(f"{path}: held-out sets are never used for fitting")
+        case_set = load_case_file(path)
+        if case_set.corpus is None or not case_set.corpus.exists():
+            print(f"skip {path.name}: corpus {case_set.corpus} absent", file=sys.stderr)
+            continue
+        case_settings = settings.model_copy(update={"home": eval_home(settings, case_set.corpus)})
+        with ingest_lock(case_settings):
+            build_ingester(case_settings, embedder).ingest([case_set.corpus], prune=True)
+        yield path, case_set, build(case_settings, embedder)
+
+
 def collect(case_files: list[Path], home: Path) -> list[CaseUnits]:
     settings = load_settings(home=home)
     if len(settings.generation.answerer_weights) != len(FEATURES) or \
@@ -71,18 +90,7 @@ def collect(case_files: list[Path], home: Path) -> list[CaseUnits]:
             "answerer_weights": (0.0,) * len(FEATURES), "support_weights": (0.0,) * len(SUPPORT_FEATURES)})})
     embedder = build_embedder(settings)
     collected: list[CaseUnits] = []
-    for path in case_files:
-        if "heldout" in path.parts:
-            raise SystemExit(f"{path}: held-out sets are never used for fitting")
-        case_set = load_case_file(path)
-        if case_set.corpus is None or not case_set.corpus.exists():
-            print(f"skip {path.name}: corpus {case_set.corpus} absent", file=sys.stderr)
-            continue
-        case_home = eval_home(settings, case_set.corpus)
-        case_settings = settings.model_copy(update={"home": case_home})
-        with ingest_lock(case_settings):
-            build_ingester(case_settings, embedder).ingest([case_set.corpus], prune=True)
-        service = build(case_settings, embedder)
+    for path, case_set, service in dev_services(case_files, settings, embedder):
         for case in case_set.cases:
             history: list[tuple[str, str]] = []
             filters = Filters(date_from=case.date_from, date_to=case.date_to)

@@ -23,14 +23,10 @@ from pathlib import Path
 
 from crossbrief.config import load_settings
 from crossbrief.evals import tatqa
-from crossbrief.evals.cases import load_case_file
-from crossbrief.evals.runner import eval_home
-from crossbrief.index.factory import build_embedder, build_ingester
-from crossbrief.index.ingest import ingest_lock
-from crossbrief.rag.service import build
+from crossbrief.index.factory import build_embedder
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fit_answerer import default_case_files, holds  # noqa: E402  (the same case files and relevance test)
+from fit_answerer import default_case_files, dev_services, holds  # noqa: E402  (the same sets and relevance test)
 
 TATQA_DEV = Path(__file__).resolve().parents[2] / "shared" / "bench" / "tatqa" / "tatqa_dataset_dev.json"
 RRF_K = (1, 2, 3, 5, 10, 20, 60)
@@ -44,17 +40,7 @@ def collect(case_files: list[Path], home: Path) -> dict[str, list[Lists]]:
     settings = load_settings(home=home)
     embedder = build_embedder(settings)
     found: dict[str, list[Lists]] = {}
-    for path in case_files:
-        if "heldout" in path.parts:
-            raise SystemExit(f"{path}: held-out sets are never used for fitting")
-        case_set = load_case_file(path)
-        if case_set.corpus is None or not case_set.corpus.exists():
-            print(f"skip {path.name}: corpus {case_set.corpus} absent", file=sys.stderr)
-            continue
-        case_settings = settings.model_copy(update={"home": eval_home(settings, case_set.corpus)})
-        with ingest_lock(case_settings):
-            build_ingester(case_settings, embedder).ingest([case_set.corpus], prune=True)
-        service = build(case_settings, embedder)
+    for path, case_set, service in dev_services(case_files, settings, embedder):
         retriever = service.retriever
         texts = {c.id: c.text for c in service.store.get_all()}
         lists: list[Lists] = []

@@ -15,6 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,6 +107,18 @@ def reply_ts(slack: FakeSlack, thread_ts: str) -> str:
     return str(slack.wait_for("chat.postMessage", thread_ts=thread_ts)[0]["_reply_ts"])
 
 
+def border_plan_answer_in_thread(slack: FakeSlack, thread_ts: str) -> dict[str, Any]:
+    """Waits for the "looking it up" message in that thread and its update, which must answer the border-plan
+    question with its figure and a source card; returns the update."""
+    (looking,) = slack.wait_for("chat.postMessage", thread_ts=thread_ts)
+    assert "Looking it up" in looking["text"] and looking["channel"] == "C1"
+    update = slack.wait_for("chat.update", ts=reply_ts(slack, thread_ts))[-1]
+    blocks = json.dumps(update["blocks"])
+    assert "US$1.3 billion" in update["text"]
+    assert "[1]" in blocks and "Canada's border plan" in blocks and "pm.gc.ca" in blocks
+    return update
+
+
 def test_url_verification_echoes_the_challenge(bot) -> None:  # type: ignore[no-untyped-def]
     status, body = post(bot["url"], json.dumps({"type": "url_verification", "challenge": "abc123"}).encode())
     assert status == 200 and "abc123" in body
@@ -124,13 +137,7 @@ def test_bad_signature_and_stale_timestamp_get_401_and_no_answer(bot) -> None:  
 def test_signed_mention_gets_a_threaded_answer_with_sources(bot) -> None:  # type: ignore[no-untyped-def]
     status, _ = post(bot["url"], mention("How much is Canada's border plan worth?", "1200.1"))
     assert status == 200
-    slack = bot["slack"]
-    (looking,) = slack.wait_for("chat.postMessage", thread_ts="1200.1")
-    assert "Looking it up" in looking["text"] and looking["channel"] == "C1"
-    update = slack.wait_for("chat.update", ts=reply_ts(slack, "1200.1"))[-1]
-    blocks = json.dumps(update["blocks"])
-    assert "US$1.3 billion" in update["text"]
-    assert "[1]" in blocks and "Canada's border plan" in blocks and "pm.gc.ca" in blocks
+    blocks = json.dumps(border_plan_answer_in_thread(bot["slack"], "1200.1")["blocks"])
     assert "feedback_helpful" in blocks and "feedback_not_helpful" in blocks
     assert TOKEN not in bot["log"].read_text()
 

@@ -19,7 +19,7 @@ from websockets.sync.server import ServerConnection, serve
 
 from tests.conftest import CORPUS, CROSSBRIEF, run_cli
 from tests.fake_slack import FakeSlack
-from tests.ui.test_slack import TOKEN, wait_for_log
+from tests.ui.test_slack import TOKEN, border_plan_answer_in_thread, reply_ts, wait_for_log
 
 pytestmark = pytest.mark.integration
 APP_TOKEN = "xapp-1-A1-5678-secret-app-token"
@@ -123,11 +123,6 @@ def connect_bot(server: SocketModeServer, home: Path, slack: FakeSlack,
     return process, index
 
 
-def reply_ts(slack: FakeSlack, thread_ts: str) -> str:
-    """The ts of the bot's "looking it up" message in that thread (the message it then updates)."""
-    return str(slack.wait_for("chat.postMessage", thread_ts=thread_ts)[0]["_reply_ts"])
-
-
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     base = tmp_path_factory.mktemp("slack-socket")
@@ -159,12 +154,7 @@ def test_a_mention_envelope_is_acknowledged_and_answered_in_its_thread(bot) -> N
                                                     "3100.1"))
     ack, _ = server.wait_for_ack("env-answer-1")
     assert ack == {"envelope_id": "env-answer-1"}  # an Events API ack carries no payload
-    (looking,) = slack.wait_for("chat.postMessage", thread_ts="3100.1")
-    assert "Looking it up" in looking["text"] and looking["channel"] == "C1"
-    update = slack.wait_for("chat.update", ts=reply_ts(slack, "3100.1"))[-1]
-    blocks = json.dumps(update["blocks"])
-    assert "US$1.3 billion" in update["text"]
-    assert "[1]" in blocks and "Canada's border plan" in blocks and "pm.gc.ca" in blocks
+    border_plan_answer_in_thread(slack, "3100.1")
     log = bot["log"].read_text()
     assert TOKEN not in log and APP_TOKEN not in log
 
