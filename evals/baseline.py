@@ -21,6 +21,7 @@ from crossbrief.evals.scoring import HIGHER_IS_BETTER, LOWER_IS_BETTER, one_case
 class Regression:
     what: str
     detail: str
+    case: str = ""  # the case id, for a case that passed in the baseline and fails now
 
     def __str__(self) -> str:
         return f"{self.what}: {self.detail}"
@@ -41,20 +42,26 @@ def write_baseline(path: Path, run: EvalRun) -> None:
     path.write_text(json.dumps(baseline_payload(run), indent=2, sort_keys=True) + "\n")
 
 
-def compare(run: EvalRun, baseline: dict, tolerance: float,  # type: ignore[type-arg]
-            allowance: int = 0) -> list[Regression]:
-    """What got worse than `baseline`, forgiving `allowance` flipped cases (see the module docstring)."""
+def newly_failing(run: EvalRun, baseline: dict) -> list[Regression]:  # type: ignore[type-arg]
+    """The cases that passed in `baseline` and fail (or are gone) in `run`, each with why."""
     now = {r.id: r for r in run.results}
     flipped: list[Regression] = []
     for case_id in baseline.get("passed", []):
         result = now.get(case_id)
         if result is None:
-            flipped.append(Regression(f"case {case_id}", "passed in the baseline but is no longer in the set"))
+            flipped.append(Regression(f"case {case_id}", "passed in the baseline but is no longer in the set", case_id))
         elif not result.passed:
             why = result.error or (f"missing {', '.join(result.missing)}" if result.missing else
                                    f"unsupported {', '.join(result.unsupported)}" if result.unsupported else
                                    "refused" if result.refused else "answered instead of refusing")
-            flipped.append(Regression(f"case {case_id}", f"passed in the baseline, now fails ({why})"))
+            flipped.append(Regression(f"case {case_id}", f"passed in the baseline, now fails ({why})", case_id))
+    return flipped
+
+
+def compare(run: EvalRun, baseline: dict, tolerance: float,  # type: ignore[type-arg]
+            allowance: int = 0) -> list[Regression]:
+    """What got worse than `baseline`, forgiving `allowance` flipped cases (see the module docstring)."""
+    flipped = newly_failing(run, baseline)
     forgiven = min(allowance, len(flipped))
     effects = one_case_effects(run.results)
     regressions: list[Regression] = []

@@ -74,7 +74,6 @@ class BM25Index:
     sources: list[str]
     date_nums: list[int]  # YYYYMMDD, 0 when the source gives no date
     _retriever: object
-    _vocabulary: set[str] | None = None
     _frequencies: dict[str, int] | None = None
 
     @classmethod
@@ -157,11 +156,6 @@ class BM25Index:
         finally:
             shutil.rmtree(partial, ignore_errors=True)
         _prune(root, key)
-
-    def vocabulary(self) -> set[str]:
-        if self._vocabulary is None:
-            self._vocabulary = set(self._retriever.vocab_dict) if self.ids else set()  # type: ignore[attr-defined]
-        return self._vocabulary
 
     def document_frequencies(self) -> dict[str, int]:
         """How many chunks use each indexed word (lower-cased, as BM25 tokenises)."""

@@ -123,6 +123,11 @@ class QuestionWord:
     known: bool  # some indexed chunk uses it
 
 
+def chunks_using(word: str, frequencies: dict[str, int]) -> int:
+    """How many indexed chunks use `word` (lower-cased), in its singular or plural form."""
+    return max(frequencies.get(form, 0) for form in (word, word + "s", word.rstrip("s")))
+
+
 def question_words(text: str, frequencies: dict[str, int], chunks: int) -> list[QuestionWord]:
     """The question's content words weighted by how rare they are in the index (none without an index)."""
     if not chunks:
@@ -131,7 +136,7 @@ def question_words(text: str, frequencies: dict[str, int], chunks: int) -> list[
     for word in content_words(text):
         if word.isdigit():
             continue  # years and counts are the date and figure checks' business
-        used = max(frequencies.get(form, 0) for form in (word, word + "s", word.rstrip("s")))
+        used = chunks_using(word, frequencies)
         found[stem(word)] = QuestionWord(stem(word), float(np.log((chunks + 1) / (used + 0.5))), used > 0)
     return list(found.values())
 

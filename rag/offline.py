@@ -24,7 +24,7 @@ from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraints import Constraints, near_miss_reason, parse
-from crossbrief.rag.evidence import QuestionWord, Scored, features, question_words, units
+from crossbrief.rag.evidence import Scored, chunks_using, features, question_words, units
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
 
 _CACHE_SIZE = 50_000
@@ -39,8 +39,8 @@ class OfflineAnswerer:
     embedder: Embedder
     calibration: Calibration
     name: str = "offline"
-    vocabulary: Callable[[], set[str]] | None = None  # the index's words (BM25 vocabulary), lower-cased
-    # (chunks using each indexed word, chunks indexed): how rare the question's words are in the index
+    # (chunks using each indexed word, chunks indexed), from the BM25 index: which of the question's words and names
+    # the sources use, and how rare they are
     rarity: Callable[[], tuple[dict[str, int], int]] | None = None
     # retrieval's relevance floor: passages whose best dense similarity is below it are not close enough to answer
     # from (answer() checks it before drafting; the answerer checks it too when it is handed passages directly)
@@ -66,19 +66,13 @@ class OfflineAnswerer:
                     found[text] = vector
         return np.stack([found[t] for t in texts])
 
-    def _unknown(self, constraints: Constraints) -> float:
-        """The share of the question's names that no indexed chunk uses (0 without a vocabulary)."""
-        vocabulary = self.vocabulary() if self.vocabulary and constraints.names else set()
-        if not vocabulary:
+    @staticmethod
+    def _unknown(constraints: Constraints, frequencies: dict[str, int]) -> float:
+        """The share of the question's names that no indexed chunk uses (0 without an index)."""
+        if not frequencies or not constraints.names:
             return 0.0
         names = [n.lower() for n in constraints.names]
-        return sum(1 for n in names if not {n, n + "s", n.rstrip("s")} & vocabulary) / len(names)
-
-    def _question_words(self, text: str) -> list[QuestionWord]:
-        if self.rarity is None:
-            return []
-        frequencies, chunks = self.rarity()
-        return question_words(text, frequencies, chunks)
+        return sum(1 for n in names if not chunks_using(n, frequencies)) / len(names)
 
     def constraints(self, asked: Question) -> Constraints:
         return parse(asked.text, asked.context)
@@ -100,8 +94,9 @@ class OfflineAnswerer:
                 return matrix @ query_vectors[0]
             return 0.4 * (matrix @ query_vectors[0]) + 0.6 * (matrix @ query_vectors[1])
 
+        frequencies, chunks = self.rarity() if self.rarity else ({}, 0)
         rows = features(constraints, found, similarity_to(vectors), similarity_to(with_previous), vectors,
-                        self._unknown(constraints), self._question_words(asked.query))
+                        self._unknown(constraints, frequencies), question_words(asked.query, frequencies, chunks))
         probabilities = self.calibration.probabilities(np.stack([r.features for r in rows]))
         scored = [replace(r, probability=float(p)) for r, p in zip(rows, probabilities)]
         return constraints, sorted(scored, key=lambda s: -s.probability)

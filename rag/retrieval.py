@@ -69,6 +69,16 @@ def to_passage(n: int, chunk: StoredChunk, dense: float | None, bm25: float | No
     )
 
 
+def fuse(dense: list[str], bm25: list[str], rrf_k: float, dense_weight: float,
+         bm25_weight: float) -> list[tuple[str, float]]:
+    """Weighted reciprocal-rank fusion of two rankings of chunk ids, best first (ties by id)."""
+    fused: dict[str, float] = {}
+    for weight, ranking in ((dense_weight, dense), (bm25_weight, bm25)):
+        for rank, cid in enumerate(ranking):
+            fused[cid] = fused.get(cid, 0.0) + weight / (rrf_k + rank + 1)
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
 @dataclass
 class HybridRetriever:
     store: ChunkStore
@@ -122,9 +132,6 @@ class HybridRetriever:
             cache[chunk.id] = found[chunk.id] = chunk
         return {i: found[i] for i in ids if i in found}
 
-    def bm25_vocabulary(self) -> set[str]:
-        return self._bm25_index().vocabulary()
-
     def word_rarity(self) -> tuple[dict[str, int], int]:
         """(chunks using each indexed word, chunks indexed): how rare a question's words are in this index."""
         index = self._bm25_index()
@@ -165,14 +172,9 @@ class HybridRetriever:
         timings["dense"] = time.perf_counter() - started
         bm25_ranked, timings["bm25"] = bm25_future.result()
 
-        fused: dict[str, float] = {}
-        dense_score = dict(dense_hits)
-        for rank, (cid, _) in enumerate(dense_hits):
-            fused[cid] = fused.get(cid, 0.0) + self.settings.dense_weight / (self.settings.rrf_k + rank + 1)
-        bm25_score = dict(bm25_ranked)
-        for rank, (cid, _) in enumerate(bm25_ranked):
-            fused[cid] = fused.get(cid, 0.0) + self.settings.bm25_weight / (self.settings.rrf_k + rank + 1)
-        ordered = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+        dense_score, bm25_score = dict(dense_hits), dict(bm25_ranked)
+        ordered = fuse([cid for cid, _ in dense_hits], [cid for cid, _ in bm25_ranked], self.settings.rrf_k,
+                       self.settings.dense_weight, self.settings.bm25_weight)
         ranked: list[tuple[str, float]] = []
         chunks: dict[str, StoredChunk] = {}
         while len(ranked) < k and ordered:

@@ -24,6 +24,7 @@ from pathlib import Path
 from crossbrief.config import load_settings
 from crossbrief.evals import tatqa
 from crossbrief.index.factory import build_embedder
+from crossbrief.rag.retrieval import fuse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fit_answerer import default_case_files, dev_services, holds  # noqa: E402  (the same sets and relevance test)
@@ -69,16 +70,6 @@ def collect_tatqa(dataset: Path, workdir: Path) -> list[Lists]:
     return lists
 
 
-def fuse(dense: list[str], bm25: list[str], rrf_k: float, dense_weight: float) -> list[str]:
-    """The order `retrieve()` gives (rag/retrieval.py), bm25_weight = 1."""
-    fused: dict[str, float] = {}
-    for rank, cid in enumerate(dense):
-        fused[cid] = fused.get(cid, 0.0) + dense_weight / (rrf_k + rank + 1)
-    for rank, cid in enumerate(bm25):
-        fused[cid] = fused.get(cid, 0.0) + 1.0 / (rrf_k + rank + 1)
-    return [cid for cid, _ in sorted(fused.items(), key=lambda item: (-item[1], item[0]))]
-
-
 def score(found: dict[str, list[Lists]], rrf_k: float, dense_weight: float, k: int, answer_k: int) -> dict[str, float]:
     per_set = []
     for lists in found.values():
@@ -86,7 +77,7 @@ def score(found: dict[str, list[Lists]], rrf_k: float, dense_weight: float, k: i
             continue
         at_k = at_answer_k = reciprocal = 0.0
         for dense, bm25, relevant in lists:
-            order = fuse(dense, bm25, rrf_k, dense_weight)
+            order = [cid for cid, _ in fuse(dense, bm25, rrf_k, dense_weight, 1.0)]
             first = next((i for i, cid in enumerate(order) if cid in relevant), None)
             if first is not None:
                 at_k += first < k

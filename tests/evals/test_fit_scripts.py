@@ -6,6 +6,7 @@ import importlib.util
 import sys
 from types import ModuleType
 
+from crossbrief.rag.retrieval import fuse
 from tests.conftest import ROOT
 
 
@@ -33,8 +34,7 @@ def test_a_wrong_answer_costs_so_the_threshold_refuses_a_likely_wrong_one() -> N
 
 
 def test_fusion_with_a_small_constant_trusts_first_places() -> None:
-    fit = _script("fit_retrieval")
     dense = ["right", "a", "b", "c"]
     bm25 = ["x", "y", "a", "b", "right"]
-    assert fit.fuse(dense, bm25, rrf_k=60, dense_weight=1.0)[0] == "a"  # in both lists, middling in each
-    assert fit.fuse(dense, bm25, rrf_k=1, dense_weight=2.0)[0] == "right"
+    assert fuse(dense, bm25, rrf_k=60, dense_weight=1.0, bm25_weight=1.0)[0][0] == "a"  # in both, middling in each
+    assert fuse(dense, bm25, rrf_k=1, dense_weight=2.0, bm25_weight=1.0)[0][0] == "right"

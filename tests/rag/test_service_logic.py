@@ -190,8 +190,8 @@ def test_the_service_reads_a_later_ingest_into_the_same_store(tmp_path: Path) ->
     settings, embedder, store = Settings(home=tmp_path / "home"), ToyEmbedder(dim=256), MemoryStore()
     build_ingester(settings, embedder, store=store).ingest([folder])
     service = build(settings, embedder, store=store)
-    assert "harbour" not in service.retriever.bm25_vocabulary()
+    assert "harbour" not in service.retriever.word_rarity()[0]
     (folder / "2025-06-01-harbour-toll-update.md").write_text(NOTES["2025-06-01-harbour-toll-update.md"])
     build_ingester(settings, embedder, store=store).ingest([folder])
-    assert "harbour" in service.retriever.bm25_vocabulary()
+    assert "harbour" in service.retriever.word_rarity()[0]
     assert any("toll" in p.source for p in service.retriever.retrieve(TOLL).passages[:1])

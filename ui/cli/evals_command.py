@@ -38,7 +38,7 @@ def eval_command(cases_path: Path, corpus: Path | None, answerer: str | None, ba
 
         run_tatqa_command(split, limit, as_json)
         return
-    from crossbrief.evals.baseline import compare, write_baseline
+    from crossbrief.evals.baseline import compare, newly_failing, write_baseline
     from crossbrief.evals.cases import load_cases
     from crossbrief.evals.report import git_commit, write_reports
     from crossbrief.evals.runner import run_eval
@@ -55,8 +55,7 @@ def eval_command(cases_path: Path, corpus: Path | None, answerer: str | None, ba
     elif baseline_path.exists():
         recorded = json.loads(baseline_path.read_text())
         regressions = [str(r) for r in compare(run, recorded, settings.eval.tolerance, settings.eval.flip_allowance)]
-        failing = {r.id for r in run.results if not r.passed}
-        flipped = [case_id for case_id in recorded.get("passed", []) if case_id in failing]
+        flipped = [r.case for r in newly_failing(run, recorded)]
     report_paths = write_reports(run, report_dir or settings.home / "reports" / case_set.name,
                                  git_commit(Path(evals.__file__).resolve().parent), regressions)
     if as_json:
