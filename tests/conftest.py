@@ -41,6 +41,13 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> Path:
+    return isolate(monkeypatch, tmp_path, model_cache)
+
+
+def isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_cache: Path) -> Path:
+    """The environment every test runs in (data directory `tmp_path/home`). A module or session fixture that starts
+    crossbrief processes calls it under `pytest.MonkeyPatch.context()`: it runs before this autouse fixture, and its
+    processes would otherwise use the developer's settings and make an ONNX export of their own (~7 s of CPU)."""
     for key in list(os.environ):
         if key.startswith("CROSSBRIEF_") or key.startswith("SLACK_"):
             monkeypatch.delenv(key)

@@ -19,10 +19,12 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS, CROSSBRIEF, run_cli
+from tests.conftest import CROSSBRIEF, isolate
 from tests.fake_slack import FakeSlack
 from crossbrief.config import Settings
 from crossbrief.feedback import FeedbackStore
+from crossbrief.index.embedding import Embedder
+from crossbrief.index.factory import build_ingester
 
 pytestmark = pytest.mark.integration
 SECRET = "test-signing-secret-8f2a"
@@ -58,20 +60,34 @@ def start_bot(home: Path, slack: FakeSlack, log_path: Path) -> tuple[subprocess.
     return process, f"{base}/slack/events"
 
 
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    base = tmp_path_factory.mktemp("slack")
-    corpus = base / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    (corpus / "2025-04-02-hostile-note.md").write_text(
-        "---\ntitle: Port alert <!channel>\ndate: 2025-04-02\n---\n\n"
-        "Alert <!channel> and <@U0ADMIN>: officers at the port of Halifax seized 77 kilograms of fentanyl "
-        "precursors, see <https://evil.example|the official record>.\n")
+def sample_index_plus(base: Path, sample_home: Path, embedder: Embedder, *notes: tuple[str, str]) -> Path:
+    """A copy of the session's sample-corpus index in `base/home`, with `notes` (name, text) ingested on top: the
+    corpus is not embedded again for each module."""
     home = base / "home"
-    assert run_cli("ingest", str(corpus), env={"CROSSBRIEF_HOME": str(home)}).returncode == 0
-    slack = FakeSlack()
-    log_path = base / "bot.log"
-    process, url = start_bot(home, slack, log_path)
+    shutil.copytree(sample_home, home)
+    if notes:
+        folder = base / "notes"
+        folder.mkdir()
+        for name, text in notes:
+            (folder / name).write_text(text)
+        report = build_ingester(Settings(home=home), embedder).ingest([folder])
+        assert report.files_new == len(notes) and not report.files_failed, report.files_failed
+    return home
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory, sample_home: Path, embedder: Embedder,  # type: ignore[no-untyped-def]
+        model_cache: Path):
+    base = tmp_path_factory.mktemp("slack")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        home = isolate(monkeypatch, base, model_cache)  # the bot gets the environment a test's processes get
+        sample_index_plus(base, sample_home, embedder, ("2025-04-02-hostile-note.md",
+            "---\ntitle: Port alert <!channel>\ndate: 2025-04-02\n---\n\n"
+            "Alert <!channel> and <@U0ADMIN>: officers at the port of Halifax seized 77 kilograms of fentanyl "
+            "precursors, see <https://evil.example|the official record>.\n"))
+        slack = FakeSlack()
+        log_path = base / "bot.log"
+        process, url = start_bot(home, slack, log_path)
     yield {"url": url, "slack": slack, "home": home, "log": log_path, "base": base}
     process.terminate()
     process.wait(timeout=30)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import threading
 import time
@@ -17,9 +16,10 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
-from tests.conftest import CORPUS, CROSSBRIEF, run_cli
+from crossbrief.index.embedding import Embedder
+from tests.conftest import CROSSBRIEF, isolate
 from tests.fake_slack import FakeSlack
-from tests.ui.test_slack import TOKEN, border_plan_answer_in_thread, reply_ts, wait_for_log
+from tests.ui.test_slack import TOKEN, border_plan_answer_in_thread, reply_ts, sample_index_plus, wait_for_log
 
 pytestmark = pytest.mark.integration
 APP_TOKEN = "xapp-1-A1-5678-secret-app-token"
@@ -124,16 +124,16 @@ def connect_bot(server: SocketModeServer, home: Path, slack: FakeSlack,
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def bot(tmp_path_factory: pytest.TempPathFactory, sample_home: Path, embedder: Embedder,  # type: ignore[no-untyped-def]
+        model_cache: Path):
     base = tmp_path_factory.mktemp("slack-socket")
-    corpus = base / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    home = base / "home"
-    assert run_cli("ingest", str(corpus), env={"CROSSBRIEF_HOME": str(home)}).returncode == 0
-    slack, server = FakeSlack(), SocketModeServer()
-    slack.socket_url = server.url
-    log_path = base / "bot.log"
-    process, connection = connect_bot(server, home, slack, log_path)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        home = isolate(monkeypatch, base, model_cache)  # the bot gets the environment a test's processes get
+        sample_index_plus(base, sample_home, embedder)
+        slack, server = FakeSlack(), SocketModeServer()
+        slack.socket_url = server.url
+        log_path = base / "bot.log"
+        process, connection = connect_bot(server, home, slack, log_path)
     yield {"slack": slack, "server": server, "connection": connection, "home": home, "log": log_path,
            "base": base}
     process.terminate()
