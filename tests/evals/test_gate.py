@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
-from tests.evals.gate_check import committed_baseline_holds
+from tests.evals.gate_check import committed_baseline_holds, exited, outcome, run_eval
 
 pytestmark = pytest.mark.integration
 
@@ -21,9 +21,8 @@ def eval_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_reports_hold_the_numbers_and_a_broken_setting_fails_the_gate(tmp_path: Path, eval_home: Path) -> None:
     baseline, reports = tmp_path / "baseline.json", tmp_path / "reports"
     env = {"CROSSBRIEF_HOME": str(eval_home)}
-    recorded = run_cli("eval", "--update-baseline", "--baseline", str(baseline), "--report", str(reports), "--json",
-                       env=env)
-    assert recorded.returncode == 0, recorded.stderr
+    recorded = run_eval("--update-baseline", "--baseline", str(baseline), "--report", str(reports), "--json", env=env)
+    assert exited(recorded, 0), outcome(recorded)
     summary = json.loads(recorded.stdout)
     saved = json.loads(baseline.read_text())
     assert saved["metrics"]["figure_accuracy"] == summary["metrics"]["figure_accuracy"] > 0.8
@@ -36,14 +35,14 @@ def test_reports_hold_the_numbers_and_a_broken_setting_fails_the_gate(tmp_path: 
     assert "| id | question | expected | got | pass | citations |" in markdown
     assert (reports / "trend.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
-    same = run_cli("eval", "--baseline", str(baseline), "--report", str(reports), env=env)
-    assert same.returncode == 0, same.stderr
+    same = run_eval("--baseline", str(baseline), "--report", str(reports), env=env)
+    assert exited(same, 0), outcome(same)
     assert len((reports / "history.jsonl").read_text().splitlines()) == 2
 
-    broken = run_cli("eval", "--baseline", str(baseline), "--report", str(reports), "--json",
-                     env={**env, "CROSSBRIEF_RETRIEVAL__K": "1", "CROSSBRIEF_RETRIEVAL__ANSWER_K": "1",
-                          "CROSSBRIEF_RETRIEVAL__DENSE_WEIGHT": "0"})
-    assert broken.returncode == 1
+    broken = run_eval("--baseline", str(baseline), "--report", str(reports), "--json",
+                      env={**env, "CROSSBRIEF_RETRIEVAL__K": "1", "CROSSBRIEF_RETRIEVAL__ANSWER_K": "1",
+                           "CROSSBRIEF_RETRIEVAL__DENSE_WEIGHT": "0"})
+    assert exited(broken, 1), outcome(broken)  # the gate failed: the run itself finished
     regressions = json.loads(broken.stdout)["regressions"]
     assert any(r.startswith("figure_accuracy") for r in regressions)
     assert any(r.startswith("case ") and "now fails" in r for r in regressions)
