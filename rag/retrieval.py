@@ -71,12 +71,19 @@ def to_passage(n: int, chunk: StoredChunk, dense: float | None, bm25: float | No
 
 def fuse(dense: list[str], bm25: list[str], rrf_k: float, dense_weight: float,
          bm25_weight: float) -> list[tuple[str, float]]:
-    """Weighted reciprocal-rank fusion of two rankings of chunk ids, best first (ties by id)."""
+    """Weighted reciprocal-rank fusion of two rankings of chunk ids, best first. Equal fused scores (frequent with a
+    small constant: ranks 1 and 2 fuse like ranks 2 and 1) go to the better dense rank, then the better BM25 rank,
+    never to the id: ids hash the source's path, so an id tie-break would order the same corpus differently on
+    another machine or in another folder."""
     fused: dict[str, float] = {}
     for weight, ranking in ((dense_weight, dense), (bm25_weight, bm25)):
         for rank, cid in enumerate(ranking):
             fused[cid] = fused.get(cid, 0.0) + weight / (rrf_k + rank + 1)
-    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+    absent = len(dense) + len(bm25)
+    dense_rank = {cid: rank for rank, cid in enumerate(dense)}
+    bm25_rank = {cid: rank for rank, cid in enumerate(bm25)}
+    return sorted(fused.items(), key=lambda item: (-round(item[1], 12), dense_rank.get(item[0], absent),
+                                                   bm25_rank.get(item[0], absent), item[0]))
 
 
 @dataclass

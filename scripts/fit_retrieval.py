@@ -10,7 +10,7 @@ answerer reads) plus recall at `k` (what a user is shown) and the reciprocal ran
 averaged per case set so that each set weighs the same. TAT-QA's dev split (../shared/bench/tatqa, 40 reports written
 as md / html / csv, as `crossbrief eval --tatqa` does) counts as one more set when present: an outside benchmark
 that keeps the fit from serving our own corpus only. It prints the grid's best and the current settings' figures;
-the defaults in crossbrief/config.py are the printed best. Never pass evals/cases/heldout/ or TAT-QA's test split.
+the defaults in crossbrief/config.py are the printed best (objectives within --tolerance of the top count as ties). Never pass evals/cases/heldout/ or TAT-QA's test split.
 """
 
 from __future__ import annotations
@@ -95,6 +95,8 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=Path(".crossbrief"), help="data directory for the eval indexes")
     parser.add_argument("--cases", type=Path, nargs="*", help="development case files (default: all dev sets)")
     parser.add_argument("--tatqa", type=Path, default=TATQA_DEV, help="TAT-QA dev file ('' to leave it out)")
+    parser.add_argument("--tolerance", type=float, default=0.005,
+                        help="objective differences up to this are ties (broken toward the weight nearest 1)")
     args = parser.parse_args()
     settings = load_settings()
     k, answer_k = settings.retrieval.k, max(settings.retrieval.k, settings.retrieval.answer_k)
@@ -106,8 +108,11 @@ def main() -> None:
         print(f"tatqa-dev: {len(found['tatqa-dev'])} span questions", file=sys.stderr)
     grid = {(rrf_k, weight): score(found, rrf_k, weight, k, answer_k)
             for rrf_k, weight in itertools.product(RRF_K, DENSE_WEIGHT)}
-    # ties go to the larger rrf_k and the weight nearest 1 (the least opinionated fusion)
-    (rrf_k, weight), best = max(grid.items(), key=lambda item: (item[1]["objective"], item[0][0], -abs(item[0][1] - 1)))
+    # of the settings within --tolerance of the top objective (differences the dev sets cannot tell from noise), the
+    # least opinionated fusion wins: the weight nearest 1, then the larger rrf_k, then the objective
+    top = max(v["objective"] for v in grid.values())
+    near = [item for item in grid.items() if item[1]["objective"] >= top - args.tolerance]
+    (rrf_k, weight), best = max(near, key=lambda item: (-abs(item[0][1] - 1), item[0][0], item[1]["objective"]))
     current = score(found, settings.retrieval.rrf_k, settings.retrieval.dense_weight / settings.retrieval.bm25_weight,
                     k, answer_k)
     print(json.dumps({"best": {"rrf_k": rrf_k, "dense_weight": weight, "bm25_weight": 1.0, **best},
