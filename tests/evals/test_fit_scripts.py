@@ -38,3 +38,31 @@ def test_fusion_with_a_small_constant_trusts_first_places() -> None:
     bm25 = ["x", "y", "a", "b", "right"]
     assert fuse(dense, bm25, rrf_k=60, dense_weight=1.0, bm25_weight=1.0)[0][0] == "a"  # in both, middling in each
     assert fuse(dense, bm25, rrf_k=1, dense_weight=2.0, bm25_weight=1.0)[0][0] == "right"
+
+
+def _case_units(fit: ModuleType, origin: str, signal: float, refuse: bool, right: bool) -> object:
+    """One case whose single unit has the features of `signal` (every feature set to it)."""
+    import numpy as np
+
+    from crossbrief.evals.cases import Case
+    from crossbrief.rag.constraints import Check
+    from crossbrief.rag.evidence import FEATURES, Scored
+
+    check = Check(date=0.5, names=1.0, names_near=1.0, other_names=0.0, kind=1.0, counted=0.0, source=1.0)
+    scored = Scored(unit=None, check=check, features=np.full(len(FEATURES), signal), vector=np.zeros(2))
+    case = Case(id=f"{origin}-{signal}", turns=("q",), expect=(), sources=(), refuse=refuse, date_from=None,
+                date_to=None, tags=(), file=origin, line=1)
+    return fit.CaseUnits(case, [scored], np.array([1.0 if right else 0.0]), False, origin)
+
+
+def test_cross_validation_scores_each_fold_with_a_fit_on_the_other_folds() -> None:
+    fit = _script("fit_answerer")
+    collected = [_case_units(fit, origin, signal, refuse=signal < 0.5, right=signal >= 0.5)
+                 for origin in ("a.yaml", "b.yaml", "c.yaml") for signal in (0.1, 0.2, 0.8, 0.9)]
+    chosen = fit.cross_validate(collected, None, 1.0)
+    assert chosen["folds"] == ["a.yaml", "b.yaml", "c.yaml"]
+    # a separable signal: every fold's cases are refused or answered rightly by a fit on the others
+    assert chosen["cv_utility_per_case"] == 1.0
+    fitted = fit.fit_all(collected, 0.1, 1.0, None, 1.0)
+    flipped = [_case_units(fit, "d.yaml", signal, refuse=signal >= 0.5, right=signal < 0.5) for signal in (0.1, 0.9)]
+    assert fit.utility(flipped, fitted, 1.0) < 0  # the signal reversed out of sample: answered wrongly
