@@ -120,19 +120,7 @@ class OfflineAnswerer:
                 text = (f"As of {newest.unit.passage.date}: {newest.unit.quoted} [{newest.unit.passage.n}] "
                         f"Earlier ({older.unit.passage.date}): {older.unit.quoted} [{older.unit.passage.n}]")
                 return self._emit(Draft(text, refused=False, notes=("dated_conflict",)), on_token)
-        chosen = [best]
-        limit = _MAX_SENTENCES.get(constraints.answer, 2)
-        for other in eligible[1:6]:
-            if len(chosen) >= limit:
-                break
-            if other.probability < best.probability * 0.75:
-                break
-            if any(other.unit.text in c.unit.quoted or c.unit.text in other.unit.quoted for c in chosen):
-                continue
-            if constraints.kinds and not any(f.kind in constraints.kinds for f in other.unit.figures):
-                continue
-            chosen.append(other)
-        text = " ".join(f"{s.unit.quoted} [{s.unit.passage.n}]" for s in chosen)
+        text = " ".join(f"{s.unit.quoted} [{s.unit.passage.n}]" for s in quoted_units(eligible, constraints))
         return self._emit(Draft(text, refused=False), on_token)
 
     def supported(self, best: Scored, eligible_share: float) -> float:
@@ -182,6 +170,26 @@ class OfflineAnswerer:
         if on_token:
             on_token(draft.text)
         return draft
+
+
+def quoted_units(eligible: list[Scored], constraints: Constraints) -> list[Scored]:
+    """The units an answer quotes, from the eligible ones (most probable first): the best, then up to one or two
+    more nearly as probable that repeat none of them and hold a figure of the asked kind when one is asked.
+    scripts/fit_answerer.py judges an answer right by these, as a reader sees it."""
+    best = eligible[0]
+    chosen = [best]
+    limit = _MAX_SENTENCES.get(constraints.answer, 2)
+    for other in eligible[1:6]:
+        if len(chosen) >= limit:
+            break
+        if other.probability < best.probability * 0.75:
+            break
+        if any(other.unit.text in c.unit.quoted or c.unit.text in other.unit.quoted for c in chosen):
+            continue
+        if constraints.kinds and not any(f.kind in constraints.kinds for f in other.unit.figures):
+            continue
+        chosen.append(other)
+    return chosen
 
 
 def shown_passages(text: str, passages: list[Passage], k: int) -> tuple[str, list[Passage]]:
