@@ -46,10 +46,13 @@ def _case_units(fit: ModuleType, origin: str, signal: float, refuse: bool, right
 
     from crossbrief.evals.cases import Case
     from crossbrief.rag.constraints import Check
-    from crossbrief.rag.evidence import FEATURES, Scored
+    from crossbrief.rag.evidence import FEATURES, Scored, Unit
+    from crossbrief.rag.models import Passage
 
     check = Check(date=0.5, names=1.0, names_near=1.0, other_names=0.0, kind=1.0, counted=0.0, source=1.0)
-    scored = Scored(unit=None, check=check, features=np.full(len(FEATURES), signal), vector=np.zeros(2))
+    passage = Passage(1, f"{origin}-{signal}", "A sentence.", origin, "", None, None, "", 0, 11)
+    unit = Unit(passage, "A sentence.", "", ())
+    scored = Scored(unit=unit, check=check, features=np.full(len(FEATURES), signal), vector=np.zeros(2))
     case = Case(id=f"{origin}-{signal}", turns=("q",), expect=(), sources=(), refuse=refuse, date_from=None,
                 date_to=None, tags=(), file=origin, line=1)
     return fit.CaseUnits(case, [scored], np.array([1.0 if right else 0.0]), False, origin)
