@@ -87,7 +87,8 @@ class OfflineAnswerer:
         own, context = asked.text, asked.context
         query_vectors = self.embedder.embed([own, asked.query] if context else [own])
         vectors = self._embed([u.text for u in found])
-        with_previous = self._embed([f"{u.previous} {u.text}" if u.previous else u.text for u in found])
+        with_previous = self._embed([" ".join(part for part in (u.passage.title, u.passage.heading, u.previous, u.text)
+                                              if part) for u in found])
 
         def similarity_to(matrix: np.ndarray) -> np.ndarray:
             if not context:
