@@ -187,6 +187,8 @@ def quoted_units(eligible: list[Scored], constraints: Constraints) -> list[Score
             break
         if any(other.unit.text in c.unit.quoted or c.unit.text in other.unit.quoted for c in chosen):
             continue
+        if other.unit.passage.source != best.unit.passage.source:
+            continue  # an answer reads as one source's account; the other sources are among the passages shown
         if constraints.kinds and not any(f.kind in constraints.kinds for f in other.unit.figures):
             continue
         chosen.append(other)

@@ -7,6 +7,7 @@ import ast
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from crossbrief.config import GenerationSettings
@@ -150,3 +151,21 @@ def test_the_fitted_weights_and_threshold_are_settings_in_the_settings_hash() ->
     changed_weights[0] += 1.0
     assert Settings(generation={"answerer_weights": changed_weights}).short_hash() != default.short_hash()
     assert Settings(generation={"support_threshold": 0.1}).short_hash() != default.short_hash()
+
+
+def test_an_answer_quotes_further_sentences_from_its_own_source_only() -> None:
+    from crossbrief.rag.constraints import Check, Constraints
+    from crossbrief.rag.evidence import Scored, Unit
+    from crossbrief.rag.offline import quoted_units
+
+    def scored(n: int, source_date: str, text: str, probability: float) -> Scored:
+        passage = _passage(n, text, source_date, "Notes")
+        check = Check(date=0.5, names=1.0, names_near=1.0, other_names=0.0, kind=1.0, counted=0.0, source=1.0)
+        return Scored(Unit(passage, text, "", ()), check, np.zeros(3), np.zeros(3), probability)
+
+    best = scored(1, "2025-02-01", "The programme trains customs officers in every port.", 0.90)
+    elsewhere = scored(2, "2025-03-01", "A different agency trains border guards each spring.", 0.88)
+    same_source = scored(1, "2025-02-01", "Its courses last six weeks and end with an exam.", 0.80)
+    quoted = quoted_units([best, elsewhere, same_source], Constraints(answer="open"))
+    # the nearly-as-likely sentence of another source stays among the passages shown, out of the answer
+    assert quoted == [best, same_source]
