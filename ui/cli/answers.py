@@ -7,12 +7,18 @@ import sys
 
 import click
 
+from typing import TYPE_CHECKING
+
 from crossbrief.errors import CrossbriefError, InvalidQuestion
 from crossbrief.text_safety import terminal_safe
-from crossbrief.rag.service import Filters
+
+if TYPE_CHECKING:
+    from crossbrief.rag.service import Filters
 
 
 def _filters(source: tuple[str, ...], date_from: str | None, date_to: str | None) -> Filters:
+    from crossbrief.rag.service import Filters  # on use: the service's imports cost every command ~0.5 s
+
     return Filters(sources=tuple(source), date_from=date_from, date_to=date_to)
 
 

@@ -4,9 +4,12 @@ or a model passes through `clean`, so escape sequences in a source never reach t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from crossbrief.rag.service import Answer, Citation
 from crossbrief.text_safety import terminal_safe
+
+if TYPE_CHECKING:  # annotations only: importing the service at startup would cost every command ~0.5 s
+    from crossbrief.rag.service import Answer, Citation
 
 
 def clean(text: str | None) -> str:
