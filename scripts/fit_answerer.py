@@ -156,9 +156,8 @@ def best_units(collected: list[CaseUnits], weights: np.ndarray, bias: float) -> 
         order = sorted(range(len(eligible)), key=lambda j: -p[j])
         row = support_row(float(p[order[0]]), x[order[0]], len(eligible) / len(item.scored))
         ranked = [replace(item.scored[eligible[j]], probability=float(p[j])) for j in order]
-        label = {id(item.scored[eligible[j]].features): item.labels[eligible[j]] for j in order}
-        quoted = quoted_units(ranked, item.constraints)
-        found.append((row, any(bool(label[id(s.features)]) for s in quoted)))
+        quoted = {id(s) for s in quoted_units(ranked, item.constraints)}
+        found.append((row, any(bool(item.labels[eligible[j]]) for j, s in zip(order, ranked) if id(s) in quoted)))
     return found
 
 
@@ -179,6 +178,15 @@ def outcomes(collected: list[CaseUnits], found: list[tuple[np.ndarray | None, bo
     return result
 
 
+def outcome_value(result: tuple[bool, float, bool], threshold: float, wrong_cost: float) -> float:
+    """What one case's outcome is worth at `threshold`: +1 a right answer or a right refusal, 0 refusing an
+    answerable case, -wrong_cost any other answer."""
+    should_refuse, support, correct = result
+    if support < threshold:
+        return 1.0 if should_refuse else 0.0
+    return 1.0 if correct and not should_refuse else -wrong_cost
+
+
 def choose_threshold(results: list[tuple[bool, float, bool]], budget: float | None = None,
                      wrong_cost: float = 1.0) -> tuple[float, dict[str, float]]:
     """The threshold with the best utility: +1 for an answerable case answered by a right unit and for an
@@ -197,7 +205,8 @@ def choose_threshold(results: list[tuple[bool, float, bool]], budget: float | No
         wrong = sum(1 for r in answerable if r[1] >= t and not r[2]) + sum(1 for r in unanswerable if r[1] >= t)
         refused = sum(1 for r in unanswerable if r[1] < t)
         within = budget is None or wrongly_refused <= budget
-        scored.append((within, correct + refused - wrong_cost * wrong, -t, t, wrongly_refused, correct, refused, wrong))
+        value = sum(outcome_value(r, t, wrong_cost) for r in results)
+        scored.append((within, value, -t, t, wrongly_refused, correct, refused, wrong))
     _, _, _, threshold, wrongly_refused, correct, refused, wrong = max(scored)
     return threshold, {"answerable_refused": round(wrongly_refused, 4),
                        "unanswerable_refused": round(refused / max(1, len(unanswerable)), 4),
@@ -206,29 +215,33 @@ def choose_threshold(results: list[tuple[bool, float, bool]], budget: float | No
                        "answerable": len(answerable), "unanswerable": len(unanswerable)}
 
 
+@dataclass
+class Fit:
+    weights: np.ndarray
+    bias: float
+    support_weights: np.ndarray
+    support_bias: float
+    threshold: float
+    metrics: dict[str, float]
+    found: list[tuple[np.ndarray | None, bool]]  # per fitted case: best_units' support row and rightness
+
+
 def fit_all(collected: list[CaseUnits], l2: float, support_l2: float, budget: float | None,
-            wrong_cost: float) -> tuple[np.ndarray, float, np.ndarray, float, float, dict[str, float]]:
+            wrong_cost: float) -> Fit:
     """Unit model, support model and threshold fitted on `collected`."""
     weights, bias = fit(collected, l2)
     found = best_units(collected, weights, bias)
     support_weights, support_bias = fit_support(collected, found, support_l2)
     threshold, metrics = choose_threshold(outcomes(collected, found, support_weights, support_bias), budget,
                                           wrong_cost)
-    return weights, bias, support_weights, support_bias, threshold, metrics
+    return Fit(weights, bias, support_weights, support_bias, threshold, metrics, found)
 
 
-def utility(collected: list[CaseUnits], fitted: tuple[np.ndarray, float, np.ndarray, float, float, dict[str, float]],
-            wrong_cost: float) -> float:
+def utility(collected: list[CaseUnits], fitted: Fit, wrong_cost: float) -> float:
     """The threshold's utility (see choose_threshold) of a fit on cases it was not fitted on."""
-    weights, bias, support_weights, support_bias, threshold, _ = fitted
-    found = best_units(collected, weights, bias)
-    total = 0.0
-    for should_refuse, support, correct in outcomes(collected, found, support_weights, support_bias):
-        if support < threshold:
-            total += 1.0 if should_refuse else 0.0
-        else:
-            total += 1.0 if (correct and not should_refuse) else -wrong_cost
-    return total
+    found = best_units(collected, fitted.weights, fitted.bias)
+    return sum(outcome_value(r, fitted.threshold, wrong_cost)
+               for r in outcomes(collected, found, fitted.support_weights, fitted.support_bias))
 
 
 def cross_validate(collected: list[CaseUnits], budget: float | None, wrong_cost: float) -> dict[str, object]:
@@ -271,10 +284,11 @@ def main() -> None:
     if args.cv:
         chosen = cross_validate(collected, args.budget, args.wrong_cost)
         args.l2, args.support_l2 = float(chosen["l2"]), float(chosen["support_l2"])  # type: ignore[arg-type]
-    weights, bias, support_weights, support_bias, threshold, metrics = fit_all(
-        collected, args.l2, args.support_l2, args.budget, args.wrong_cost)
-    found = best_units(collected, weights, bias)
-    answerable = [correct for item, (_, correct) in zip(collected, found) if not item.case.refuse]
+    result = fit_all(collected, args.l2, args.support_l2, args.budget, args.wrong_cost)
+    weights, bias, support_weights, support_bias = (result.weights, result.bias, result.support_weights,
+                                                    result.support_bias)
+    threshold, metrics = result.threshold, result.metrics
+    answerable = [correct for item, (_, correct) in zip(collected, result.found) if not item.case.refuse]
     metrics["answerable_quoted_right"] = round(sum(answerable) / max(1, len(answerable)), 4)
     fitted = {
         "note": "fitted by scripts/fit_answerer.py on development case sets only",

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
-
-from typing import TYPE_CHECKING
 
 from crossbrief.errors import CrossbriefError, InvalidQuestion
 from crossbrief.text_safety import terminal_safe
