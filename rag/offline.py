@@ -24,7 +24,7 @@ from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraints import Constraints, near_miss_reason, parse
-from crossbrief.rag.evidence import Scored, chunks_using, features, question_words, units
+from crossbrief.rag.evidence import Scored, Unit, chunks_using, features, question_words, units
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
 
 _CACHE_SIZE = 50_000
@@ -66,6 +66,19 @@ class OfflineAnswerer:
                     found[text] = vector
         return np.stack([found[t] for t in texts])
 
+    def _in_context(self, found: list[Unit], vectors: np.ndarray) -> np.ndarray:
+        """Each unit read with its passage's title and heading and the sentence before it: the normalised sum of
+        their vectors. A title names the topic that a paraphrased question asks about in other words. Summing
+        vectors instead of embedding the joined text costs one short text per passage (the sentence before is
+        mostly another unit, embedded already) where the joined texts were one long text per unit."""
+        summed = vectors.astype(np.float64, copy=True)
+        headings = [" ".join(part for part in (u.passage.title, u.passage.heading) if part) for u in found]
+        for texts in (headings, [u.previous for u in found]):
+            present = [i for i, text in enumerate(texts) if text]
+            if present:
+                summed[present] += self._embed([texts[i] for i in present])
+        return summed / np.clip(np.linalg.norm(summed, axis=1, keepdims=True), 1e-12, None)
+
     @staticmethod
     def _unknown(constraints: Constraints, frequencies: dict[str, int]) -> float:
         """The share of the question's names that no indexed chunk uses (0 without an index)."""
@@ -87,8 +100,7 @@ class OfflineAnswerer:
         own, context = asked.text, asked.context
         query_vectors = self.embedder.embed([own, asked.query] if context else [own])
         vectors = self._embed([u.text for u in found])
-        with_previous = self._embed([" ".join(part for part in (u.passage.title, u.passage.heading, u.previous, u.text)
-                                              if part) for u in found])
+        with_previous = self._in_context(found, vectors)
 
         def similarity_to(matrix: np.ndarray) -> np.ndarray:
             if not context:

@@ -169,3 +169,23 @@ def test_an_answer_quotes_further_sentences_from_its_own_source_only() -> None:
     quoted = quoted_units([best, elsewhere, same_source], Constraints(answer="open"))
     # the nearly-as-likely sentence of another source stays among the passages shown, out of the answer
     assert quoted == [best, same_source]
+
+
+def test_a_title_naming_the_topic_raises_the_context_similarity_of_its_sentences() -> None:
+    """The context feature reads a sentence with its passage's title and the sentence before: the same sentence
+    under a title that names what the question asks about is closer to the question than under an unrelated one,
+    and a sentence with no title, heading or sentence before it is read as itself."""
+    from crossbrief.rag.evidence import FEATURES
+    from tests.fakes import ToyEmbedder
+
+    answerer = OfflineAnswerer(ToyEmbedder(), _calibration())
+    sentence = "It rose by a third over the year."
+    passages = [_passage(1, sentence, "2025-01-01", "Harbour inspection staffing"),
+                _passage(2, sentence, "2025-01-01", "Orchard blossom calendar"),
+                _passage(3, sentence, "2025-01-01", "")]
+    _, scored = answerer.score(Question("How did harbour inspection staffing change?"), passages)
+    in_context, alone = FEATURES.index("sim_context"), FEATURES.index("sim_sentence")
+    context = {s.unit.passage.n: s.features[in_context] for s in scored}
+    sentence_alone = {s.unit.passage.n: s.features[alone] for s in scored}
+    assert context[1] > context[2] + 0.2
+    assert context[3] == pytest.approx(sentence_alone[3])
