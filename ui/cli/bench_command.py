@@ -72,6 +72,7 @@ def _load(out: Path, paths: list[Path], as_json: bool) -> None:
     from crossbrief.config import Settings, load_settings
     from crossbrief.evals.load_bench import run_load
     from crossbrief.rag.service import ingest_sources
+    from crossbrief.ui.cli.ui_command import streamlit_command
 
     base = load_settings()
     with tempfile.TemporaryDirectory(prefix="crossbrief-load-") as tmp:
@@ -79,12 +80,9 @@ def _load(out: Path, paths: list[Path], as_json: bool) -> None:
         settings = Settings(home=home, index=base.index.model_copy(update={"chroma_url": None}))
         click.echo(f"... ingesting {', '.join(str(p) for p in paths)}", err=True)
         ingest_sources(settings, paths)
-        app = Path(__file__).resolve().parents[1] / "web" / "app.py"
-        result = run_load(home, [sys.executable, "-m", "crossbrief", "slack"], lambda port: [
-            sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.address",
-            "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none"],
-            progress=lambda message: click.echo(f"... {message}", err=True))
+        result = run_load(home, [sys.executable, "-m", "crossbrief", "slack"],
+                          lambda port: streamlit_command(port, "127.0.0.1", base.ui.max_upload_mb),
+                          progress=lambda message: click.echo(f"... {message}", err=True))
     out.mkdir(parents=True, exist_ok=True)
     (out / "load.json").write_text(json.dumps(result, indent=2))
     if as_json:
