@@ -79,6 +79,12 @@ class OfflineAnswerer:
                 summed[present] += self._embed([texts[i] for i in present])
         return summed / np.clip(np.linalg.norm(summed, axis=1, keepdims=True), 1e-12, None)
 
+    def forget_vectors(self) -> None:
+        """Empties the embedding cache: the next question pays for every vector, as the first question on new
+        passages does (`crossbrief bench` times answers this way as well as warm)."""
+        with self._cache_lock:
+            self._cache.clear()
+
     @staticmethod
     def _unknown(constraints: Constraints, frequencies: dict[str, int]) -> float:
         """The share of the question's names that no indexed chunk uses (0 without an index)."""

@@ -189,3 +189,29 @@ def test_a_title_naming_the_topic_raises_the_context_similarity_of_its_sentences
     sentence_alone = {s.unit.passage.n: s.features[alone] for s in scored}
     assert context[1] > context[2] + 0.2
     assert context[3] == pytest.approx(sentence_alone[3])
+
+
+def test_vectors_are_reused_across_questions_until_forgotten() -> None:
+    """The answerer embeds a passage's sentences once (warm questions reuse them); forget_vectors makes the next
+    question embed them anew, which is what `crossbrief bench` times as a cold answer."""
+    from tests.fakes import ToyEmbedder
+
+    class Counting(ToyEmbedder):
+        texts: int = 0
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            Counting.texts += len(texts)
+            return super().embed(texts)
+
+    answerer = OfflineAnswerer(Counting(), _calibration())
+    passages = [_passage(1, "Inspectors checked 400 trucks. They found 12 hidden compartments.", "2025-01-01",
+                         "Harbour inspections")]
+    answerer.draft(Question("How many trucks were checked?"), passages)
+    first = Counting.texts
+    answerer.draft(Question("How many compartments were found?"), passages)
+    warm = Counting.texts - first
+    answerer.forget_vectors()
+    answerer.draft(Question("How many compartments were found?"), passages)
+    cold = Counting.texts - first - warm
+    assert warm == 1  # only the question
+    assert cold == first  # the question and every sentence, heading and sentence before, as the first time
