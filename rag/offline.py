@@ -66,18 +66,20 @@ class OfflineAnswerer:
                     found[text] = vector
         return np.stack([found[t] for t in texts])
 
-    def _in_context(self, found: list[Unit], vectors: np.ndarray) -> np.ndarray:
-        """Each unit read with its passage's title and heading and the sentence before it: the normalised sum of
-        their vectors. A title names the topic that a paraphrased question asks about in other words. Summing
-        vectors instead of embedding the joined text costs one short text per passage (the sentence before is
-        mostly another unit, embedded already) where the joined texts were one long text per unit."""
-        summed = vectors.astype(np.float64, copy=True)
+    def _unit_vectors(self, found: list[Unit]) -> tuple[np.ndarray, np.ndarray]:
+        """Each unit's vector, and its vector in context: read with its passage's title and heading and the
+        sentence before it, the normalised sum of their vectors. A title names the topic that a paraphrased question
+        asks about in other words. Summing vectors instead of embedding the joined text costs one short text per
+        passage (the sentence before is mostly another unit) where the joined texts were one long text per unit;
+        all are embedded in one call, so that the embedder batches them together."""
         headings = [" ".join(part for part in (u.passage.title, u.passage.heading) if part) for u in found]
-        for texts in (headings, [u.previous for u in found]):
-            present = [i for i, text in enumerate(texts) if text]
-            if present:
-                summed[present] += self._embed([texts[i] for i in present])
-        return summed / np.clip(np.linalg.norm(summed, axis=1, keepdims=True), 1e-12, None)
+        previous = [u.previous for u in found]
+        extra = [(i, text) for texts in (headings, previous) for i, text in enumerate(texts) if text]
+        embedded = self._embed([u.text for u in found] + [text for _, text in extra])
+        vectors, summed = embedded[:len(found)], embedded[:len(found)].astype(np.float64, copy=True)
+        for (i, _), vector in zip(extra, embedded[len(found):]):
+            summed[i] += vector
+        return vectors, summed / np.clip(np.linalg.norm(summed, axis=1, keepdims=True), 1e-12, None)
 
     def forget_vectors(self) -> None:
         """Empties the embedding cache: the next question pays for every vector, as the first question on new
@@ -105,8 +107,7 @@ class OfflineAnswerer:
             return constraints, []
         own, context = asked.text, asked.context
         query_vectors = self.embedder.embed([own, asked.query] if context else [own])
-        vectors = self._embed([u.text for u in found])
-        with_previous = self._in_context(found, vectors)
+        vectors, with_previous = self._unit_vectors(found)
 
         def similarity_to(matrix: np.ndarray) -> np.ndarray:
             if not context:
