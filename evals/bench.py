@@ -250,7 +250,8 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
     sizes = [r["chunks"] for r in rows]
     for key, label in (("hybrid_p95_ms", "hybrid retrieval p95"), ("answer_p95_ms", "offline answer p95"),
-                       ("answer_cold_p95_ms", "offline answer p95, cold cache"), ("langchain_p95_ms", "LangChain similarity_search p95"),
+                       ("answer_cold_p95_ms", "offline answer p95, cold cache"),
+                       ("langchain_p95_ms", "LangChain similarity_search p95"),
                        ("hybrid_p50_ms", "hybrid retrieval p50")):
         ax.plot(sizes, [r[key] for r in rows], marker="o", label=label)
     ax.set_xscale("log")

@@ -239,8 +239,8 @@ def _start_ui(home: Path, ui_command: Callable[[int], list[str]], log_path: Path
 
 async def _sessions(url: str, chromium: str, runs: list[list[str]]) -> tuple[list[list[float]], float | None]:
     """Each list of questions asked in its own browser context (its own Streamlit session), all at once; the
-    time from Enter to the finished answer, in ms, and the busy CPU seconds of the whole machine (server and
-    browsers) from the moment every session is open until the last answer."""
+    time from Enter to the finished answer, in ms, and the CPU seconds that the server, the browser and this
+    driver used from the moment every session is open until the last answer (before any session closes)."""
     import asyncio
 
     from playwright.async_api import async_playwright
@@ -250,7 +250,7 @@ async def _sessions(url: str, chromium: str, runs: list[list[str]]) -> tuple[lis
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"])
 
-        all_open = asyncio.Barrier(len(runs))
+        all_open, all_asked = asyncio.Barrier(len(runs)), asyncio.Barrier(len(runs))
         busy: dict[str, float | None] = {}
 
         async def session(questions: list[str]) -> list[float]:
@@ -262,7 +262,7 @@ async def _sessions(url: str, chromium: str, runs: list[list[str]]) -> tuple[lis
             # every session is open before any asks: the sessions' questions run at once, not against the
             # other sessions' page loads (opening a page is not part of a question's time)
             await all_open.wait()
-            busy.setdefault("open", busy_cpu_seconds())
+            busy.setdefault("open", tree_cpu_seconds())
             times = []
             for k, question in enumerate(questions, 1):
                 started = time.perf_counter()
@@ -270,25 +270,47 @@ async def _sessions(url: str, chromium: str, runs: list[list[str]]) -> tuple[lis
                 await box.press("Enter")
                 await page.wait_for_function(_DONE_JS, arg=k, timeout=120_000, polling=50)
                 times.append((time.perf_counter() - started) * 1000)
+            await all_asked.wait()  # measured before any page closes: a closing page's CPU is not a question's
+            busy.setdefault("asked", tree_cpu_seconds())
             await context.close()
             return times
 
         try:
             times = list(await asyncio.gather(*(session(run) for run in runs)))
-            start, end = busy.get("open"), busy_cpu_seconds()
+            start, end = busy.get("open"), busy.get("asked")
             return times, (end - start if start is not None and end is not None else None)
         finally:
             await browser.close()
 
 
-def busy_cpu_seconds() -> float | None:
-    """CPU seconds this machine has spent busy (all processes, all cores) since boot; None off Linux."""
+def tree_cpu_seconds(root: int | None = None) -> float | None:
+    """CPU seconds used so far by process `root` (this one by default) and every process below it, with the
+    children each has already waited for; None off Linux. The load check starts the UI server and the browser
+    below this process, so the figure is theirs (and the driver's), not the rest of the machine's."""
+    root = os.getpid() if root is None else root
     try:
-        with open("/proc/stat") as stat:
-            fields = [int(v) for v in stat.readline().split()[1:]]
-    except (OSError, ValueError):
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
         return None
-    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+    parent: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                raw = stat.read()
+        except OSError:
+            continue  # ended meanwhile
+        fields = raw[raw.rindex(")") + 2:].split()  # from field 3 (state) on: the name may hold spaces
+        parent[pid] = int(fields[1])
+        ticks[pid] = sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+    if root not in ticks:
+        return None
+    tree, frontier = {root}, [root]
+    while frontier:
+        below = [pid for pid, up in parent.items() if up in frontier and pid not in tree]
+        tree.update(below)
+        frontier = below
+    return sum(ticks[pid] for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 
 def ui_load(home: Path, ui_command: Callable[[int], list[str]], plan: LoadPlan, progress: Progress) -> dict[str, Any]:
@@ -309,12 +331,12 @@ def ui_load(home: Path, ui_command: Callable[[int], list[str]], plan: LoadPlan, 
         (single,), single_cpu = asyncio.run(_sessions(url, chromium, [questions]))
         progress(f"ui: {plan.ui_sessions} sessions at once")
         rotated = [questions[i % len(questions):] + questions[:i % len(questions)] for i in range(plan.ui_sessions)]
-        runs, _ = asyncio.run(_sessions(url, chromium, rotated))
+        runs, concurrent_cpu = asyncio.run(_sessions(url, chromium, rotated))
         concurrent = [t for run in runs for t in run]
     finally:
         process.terminate()
         process.wait(timeout=30)
-    cpus = os.cpu_count() or 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     ratio = percentile(concurrent, 95) / max(percentile(single, 95), 1e-9)
     figures: dict[str, Any] = {
         "sessions": plan.ui_sessions, "questions_each": plan.ui_questions, "answers": len(concurrent),
@@ -322,11 +344,13 @@ def ui_load(home: Path, ui_command: Callable[[int], list[str]], plan: LoadPlan, 
         "concurrent_p50_ms": percentile(concurrent, 50), "concurrent_p95_ms": percentile(concurrent, 95),
         "p95_ratio": round(ratio, 2), "p95_ratio_limit": plan.p95_ratio, "cpus": cpus,
         "ok": len(concurrent) == plan.ui_sessions * plan.ui_questions and ratio <= plan.p95_ratio}
-    if single_cpu is not None:
-        # what one question costs the machine (server and browser together), and the ratio no scheduling can beat: a round of `sessions` questions needs that many times this CPU
-        # on `cpus` cores, against one question's time alone
+    if single_cpu is not None and single:
+        # what one question costs (server, browser and driver together), and the ratio no scheduling can beat
+        # with that cost: a round of `sessions` questions needs that many times it on `cpus` cores
         per_answer = single_cpu / len(single)
         figures["cpu_s_per_answer"] = round(per_answer, 3)
+        if concurrent_cpu is not None and concurrent:
+            figures["concurrent_cpu_s_per_answer"] = round(concurrent_cpu / len(concurrent), 3)
         figures["p95_ratio_floor"] = round(plan.ui_sessions * per_answer / cpus
                                            / max(percentile(single, 95) / 1000, 1e-9), 2)
     return figures

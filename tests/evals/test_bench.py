@@ -41,17 +41,3 @@ def test_quick_bench_produces_every_figure(tmp_path: Path) -> None:
     assert json.loads((out / "bench.json").read_text())["figures"]["ingest_ratio"] == figures["ingest_ratio"]
     assert (out / "latency.png").read_bytes()[:4] == b"\x89PNG"
 
-
-def test_the_load_check_counts_the_cpu_the_machine_spends() -> None:
-    """`bench --load` reports the ratio floor from the machine's busy CPU: work done in between is counted."""
-    import time
-
-    from crossbrief.evals.load_bench import busy_cpu_seconds
-
-    before = busy_cpu_seconds()
-    spent = time.process_time()
-    while time.process_time() - spent < 0.3:  # this process's own CPU, not the clock
-        pass
-    after = busy_cpu_seconds()
-    assert before is not None and after is not None
-    assert after - before >= 0.25  # the machine spent at least what this process did (clock ticks are 10 ms)

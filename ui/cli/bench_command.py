@@ -102,6 +102,9 @@ def _load(out: Path, paths: list[Path], as_json: bool) -> None:
                    f"{u['questions_each']} questions p50/p95 {u['concurrent_p50_ms']}/{u['concurrent_p95_ms']} ms; "
                    f"p95 ratio {u['p95_ratio']} (limit {u['p95_ratio_limit']}, {u['cpus']} CPUs)  "
                    f"{'OK' if u['ok'] else 'FAIL'}")
+        if "p95_ratio_floor" in u:
+            click.echo(f"ui: {u['cpu_s_per_answer']} CPU-s per answer (server, browser, driver); no scheduling gets "
+                       f"the p95 ratio below {u['p95_ratio_floor']} on {u['cpus']} CPUs")
     click.echo(f"written: {out / 'load.json'}")
 
 
