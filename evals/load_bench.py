@@ -305,11 +305,10 @@ def tree_cpu_seconds(root: int | None = None) -> float | None:
         ticks[pid] = sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
     if root not in ticks:
         return None
-    tree, frontier = {root}, [root]
+    tree, frontier = {root}, {root}
     while frontier:
-        below = [pid for pid, up in parent.items() if up in frontier and pid not in tree]
-        tree.update(below)
-        frontier = below
+        frontier = {pid for pid, up in parent.items() if up in frontier and pid not in tree}
+        tree |= frontier
     return sum(ticks[pid] for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 

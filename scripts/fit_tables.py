@@ -38,6 +38,13 @@ def with_coverage(settings: Settings, coverage: float) -> Settings:
         update={"table_min_coverage": coverage})})
 
 
+def utility(outcomes: list[tuple[bool, bool]]) -> float:
+    """The share of (passed, refused) outcomes that passed, minus the share answered wrongly (not passed, not
+    refused)."""
+    wrong = sum(1 for passed, refused in outcomes if not passed and not refused)
+    return round((sum(passed for passed, _ in outcomes) - wrong) / len(outcomes), 4)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--home", type=Path, default=Path(".crossbrief"), help="data directory for the eval indexes")
@@ -52,12 +59,10 @@ def main() -> None:
         rates: dict[str, float] = {}
         for case_set in case_sets:
             results = run_eval(tried, case_set, embedder=embedder).results
-            wrong = sum(1 for r in results if not r.passed and not r.refused)
-            rates[case_set.name] = round((sum(r.passed for r in results) - wrong) / len(results), 4)
+            rates[case_set.name] = utility([(r.passed, r.refused) for r in results])
         if TATQA_DEV.exists():
             asked = tatqa.run_tatqa(tried, TATQA_DEV, args.home / "tatqa-dev", embedder=embedder).results
-            wrong = sum(1 for r in asked if not r.passed and r.answer.strip() != REFUSAL_TEXT)
-            rates["tatqa-dev"] = round((sum(r.passed for r in asked) - wrong) / len(asked), 4)
+            rates["tatqa-dev"] = utility([(r.passed, r.answer.strip() == REFUSAL_TEXT) for r in asked])
         rates["mean"] = round(sum(rates.values()) / len(rates), 4)
         figures[coverage] = rates
         print(json.dumps({"table_min_coverage": coverage, **rates}), file=sys.stderr)
