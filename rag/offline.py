@@ -24,8 +24,9 @@ from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraints import Constraints, near_miss_reason, parse
-from crossbrief.rag.evidence import Scored, Unit, chunks_using, features, question_words, units
+from crossbrief.rag.evidence import Scored, Unit, chunks_using, features, is_table, question_words, units
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
+from crossbrief.rag.question_types import asks_about_table
 
 _CACHE_SIZE = 50_000
 # two sentences this similar (cosine) are taken to speak of the same measure when their figures differ
@@ -130,6 +131,10 @@ class OfflineAnswerer:
         constraints, scored = self.score(question, passages)
         threshold = self.calibration.threshold
         eligible = [s for s in scored if s.eligible]
+        introducing = self._introducing_table(question, passages, eligible)
+        if introducing is not None:
+            return self._emit(Draft(f"{introducing.unit.quoted} [{introducing.unit.passage.n}]", refused=False,
+                                    notes=("table_introduced",)), on_token)
         if not eligible or self.supported(eligible[0], len(eligible) / len(scored)) < threshold:
             return self._emit(self._refusal(constraints, scored, eligible), on_token)
         best = eligible[0]
@@ -142,6 +147,20 @@ class OfflineAnswerer:
                 return self._emit(Draft(text, refused=False, notes=("dated_conflict",)), on_token)
         text = " ".join(f"{s.unit.quoted} [{s.unit.passage.n}]" for s in quoted_units(eligible, constraints))
         return self._emit(Draft(text, refused=False), on_token)
+
+    @staticmethod
+    def _introducing_table(question: Question, passages: list[Passage], eligible: list[Scored]) -> Scored | None:
+        """For a question about what a table shows: the likeliest sentence that introduces a table (it ends with a
+        colon: "... consisted of the following:"), from a source with a retrieved table if one has such a sentence;
+        None when no table was retrieved or no sentence introduces one."""
+        if not asks_about_table(question.query):
+            return None
+        with_table = {p.source for p in passages if is_table(p)}
+        if not with_table:
+            return None
+        introducing = [s for s in eligible if not is_table(s.unit.passage) and s.unit.text.rstrip().endswith(":")]
+        return next((s for s in introducing if s.unit.passage.source in with_table), None) or next(
+            iter(introducing), None)
 
     def supported(self, best: Scored, eligible_share: float) -> float:
         """P(the passages answer the question), from its best eligible unit (the support model)."""

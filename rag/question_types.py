@@ -45,3 +45,13 @@ def expected_kinds(question: str, context: str = "") -> tuple[str, ...]:
 def answer_type(question: str, context: str = "") -> str:
     """count, percent, money, date, duration, quantity, name, list or open."""
     return _match(question, context)[0]
+
+
+# "What does the table show?", "What is the table about?": a question about a table itself, not a figure in it
+_ABOUT_TABLE = re.compile(r"^\s*what\b.*\btable\b.*\b(?:show|represent|present|depict|describe|contain|summari[sz]e|"
+                          r"provide|illustrate|detail|display|about|set forth)", re.IGNORECASE)
+
+
+def asks_about_table(question: str) -> bool:
+    """True for a question about what a table shows, which the sentence introducing the table answers."""
+    return _ABOUT_TABLE.search(question) is not None

@@ -17,6 +17,7 @@ from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable, TableStore
 from crossbrief.index.tables import parse_number
 from crossbrief.rag.models import Draft, Filters, Passage, Question
+from crossbrief.rag.table_rows import RowMatch, best_row, is_figure, names_rows, read_rows
 
 # at most this many rows are shown as a small table; more and the question is not pinned enough to answer here
 MAX_ROWS_SHOWN = 4
@@ -26,7 +27,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:\.\d+)?")
 # function words: they carry no link between a question and a table value
 _STOPWORDS = frozenset("""a an the of in on at to for from by with and or as is are was were be been what which who
 how many much did does do has have had its their this that these those than per into over under about there all
-any each tell me give show""".split())
+any each tell me give show respectively""".split())
 # words that mark a value as a ratio rather than a count (units, not corpus words)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _RATIO_MARKS = ("%", "percent", "rate", "ratio", "proportion", "share", "per ")
@@ -176,6 +177,14 @@ class TableAnswer:
     passage: Passage | None
 
 
+@dataclass(frozen=True)
+class RowRead:
+    """A row named in a table that names its rows: its answer, or None when the question asks what the row does
+    not hold (another year, a change), left to the prose answerer rather than to filtering."""
+
+    answer: TableAnswer | None
+
+
 @dataclass
 class TableAnswerer:
     """Answers a question from the tables of the retrieved (or filtered) sources, or returns None."""
@@ -184,6 +193,8 @@ class TableAnswerer:
     min_score: float = 2.0
     min_coverage: float = 0.6
     top_sources: int = 2
+    # a row read from a table that names its rows must beat the next best row by this much (rag/table_rows.py)
+    min_row_margin: float = 0.5
 
     def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None) -> TableAnswer | None:
         if _ASKS_WHY_OR_HOW.search(question.query):
@@ -197,6 +208,9 @@ class TableAnswerer:
         if not tables:
             return None
         order = {s: i for i, s in enumerate(ranked_sources)}
+        read = self._read_row(question.query, tables, order, passages)
+        if read is not None:
+            return read.answer  # None: the row is named but not the year asked, which the prose may have
         links = [link(question.query, t) for t in tables]
         links = [lk for lk in links if lk.pinned and lk.score >= self.min_score and lk.coverage >= self.min_coverage]
         if not links:
@@ -217,6 +231,48 @@ class TableAnswerer:
                 return answered
             near_miss = near_miss or answered
         return near_miss
+
+    def _read_row(self, question: str, tables: list[StoredTable], order: dict[str, int],
+                  passages: list[Passage]) -> RowRead | None:
+        """The row a question names in a table whose first column names its rows, read with its section and its
+        columns' headings (rag/table_rows.py); None when no such table has a row named clearly enough."""
+        asked = words(question)
+        matches: list[tuple[RowMatch, StoredTable]] = []
+        for table in tables:
+            if not names_rows(table.profile, table.n_rows):
+                continue
+            found = best_row(asked, read_rows(table.columns, self.store.rows(table.table_id, range(1, table.n_rows + 1))),
+                             words)
+            if found is not None and found.coverage >= self.min_coverage and found.margin >= self.min_row_margin:
+                matches.append((found, table))
+        if not matches:
+            return None
+        # the best-retrieved source among the tables whose row label the question says (nearly) as fully as the
+        # best one's (scores weigh words within a table, so they do not compare across tables)
+        top = max(m.said for m, _ in matches)
+        found, table = min((m for m in matches if m[0].said >= 0.8 * top),
+                           key=lambda m: (order.get(m[1].source, len(order)), -m[0].said))
+        row = found.row
+        if _ASKS_CHANGE.search(question) and not any(_ASKS_CHANGE.search(c) for c in row.columns):
+            return RowRead(None)  # a change is arithmetic or prose unless a column names it
+        years = {w for w in asked if _YEAR.match(w)}
+        asked_columns = [i for i in range(1, len(row.columns)) if years & words(row.columns[i])]
+        if years and not asked_columns and not years & words(f"{row.heading} {row.section} {row.label}"):
+            return RowRead(None)  # the year asked heads no column of this row: the prose may have it
+        headings = self.store.rows(table.table_id, row.section_rows)
+        lines = [*(render_row(table.columns, cells, number) for number, cells in headings),
+                 render_row(row.columns, row.cells, row.number)]
+        passage = self._cited(table, lines, row.number, passages)
+        where = self._where(table, passage)
+        under = f" (under \"{row.section}\")" if row.section else ""
+        quoted = lines[-1].split(": ", 1)[1]
+        if asked_columns and not any(is_figure(row.cells[i]) for i in asked_columns):
+            marks = ", ".join(f"{row.columns[i]} \"{row.cells[i]}\"" for i in asked_columns if row.cells[i].strip())
+            text = (f"The table gives no figure here: the value is suppressed or missing ({marks or 'blank'}) in "
+                    f"{where}, row {row.number}{under}: {quoted} [{passage.n}]")
+        else:
+            text = f"{where}, row {row.number}{under}: {quoted} [{passage.n}]"
+        return RowRead(TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_row_read")), passage))
 
     def _answer_from(self, found: Link, question: str, passages: list[Passage]) -> TableAnswer | None:
         table = found.table
@@ -275,6 +331,22 @@ class TableAnswerer:
         return None
 
     @staticmethod
+    def _cited(table: StoredTable, lines: list[str], first_row: int, passages: list[Passage]) -> Passage:
+        """The passage an answer from `table` cites: exactly the rows it quotes (`lines`), numbered after the
+        retrieved passages."""
+        near = next((p for p in passages if p.source == table.source), None)
+        return Passage(
+            n=max((p.n for p in passages), default=0) + 1, chunk_id=f"table:{table.table_id}:{first_row}",
+            text="\n\n".join(lines), source=table.source, title=near.title if near else table.label,
+            date=near.date if near else None, page=None, heading=table.label, start=0, end=0,
+            source_url=near.source_url if near else None, kind="table-rows",
+        )
+
+    @staticmethod
+    def _where(table: StoredTable, passage: Passage) -> str:
+        return table.label if table.label == passage.title else f"{passage.title}, {table.label}"
+
+    @staticmethod
     def _by_unit(rows: list[tuple[int, tuple[str, ...]]], question: str,
                  table: StoredTable) -> list[tuple[int, tuple[str, ...]]]:
         """"How many" keeps counts (rows no ratio-valued cell marks); a question about a share keeps ratios."""
@@ -293,15 +365,8 @@ class TableAnswerer:
                passages: list[Passage]) -> TableAnswer:
         """The answer text and the passage it cites: the quoted rows, each with its column names and number."""
         lines = [render_row(table.columns, cells, number) for number, cells in rows]
-        n = max((p.n for p in passages), default=0) + 1
-        near = next((p for p in passages if p.source == table.source), None)
-        title = near.title if near else table.label
-        passage = Passage(
-            n=n, chunk_id=f"table:{table.table_id}:{rows[0][0]}", text="\n\n".join(lines), source=table.source,
-            title=title, date=near.date if near else None, page=None, heading=table.label, start=0, end=0,
-            source_url=near.source_url if near else None, kind="table-rows",
-        )
-        where = f"{table.label}" if table.label == title else f"{title}, {table.label}"
+        passage = self._cited(table, lines, rows[0][0], passages)
+        n, where = passage.n, self._where(table, passage)
         # no number under any asked column: a mark where one belongs ("Suppr.", "n/a", "x"), or blanks
         missing = [(number, cells) for number, cells in rows if all(parse_number(cells[i]) is None for i in asked)]
         if len(rows) == 1:

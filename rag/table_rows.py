@@ -1,0 +1,163 @@
+"""Tables whose first column names their rows (statements, schedules, breakdowns), read with their structure.
+
+Such tables are laid out for a reader, not a database: a row with a label and no figures heads the rows below it
+("Basic earnings per share (cents per share)" over "Continuing operations", "Discontinued operations" and an
+unlabelled total); a row with no figures and no label, or text under the figure columns, names the columns anew
+for the rows below it (a second block "Fiscal 2018 / First / Quarter"); an unlabelled row of figures totals the
+rows above it. `read_rows` gives every row of figures its section and its columns' names as they apply to it,
+and `best_row` picks the row a question names: its words are weighed by how few rows they name (a word every row
+shares tells none apart), the row's own label counting more than the section and column headings above it. The
+rules are table layout, never words of a corpus.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from crossbrief.index.tables import TableProfile, parse_number
+
+_YEAR = re.compile(r"^\s*(?:19|20)\d\d\s*$")
+_DASH = re.compile(r"^[\s$€£(]*[-–—−]+[\s)]*$")
+_SIGNS = re.compile(r"[$€£¥\s]")
+_AUTO_NAME = re.compile(r"^Column \d+$")
+# a row's own label weighs this much more than the headings above it
+_HEADING_WEIGHT = 0.7
+# every label word a question does not use costs this share of its weight (a shorter label that says it wins)
+_EXTRA_WORD_COST = 0.1
+# at most this many rows: a longer table is data to filter (rag/tables.py), not a statement to read
+MAX_ROWS = 300
+
+
+def is_figure(cell: str) -> bool:
+    """A cell that states a figure: a number that is not a bare year (a year heads a column), or a dash for nil."""
+    text = _SIGNS.sub("", cell)  # "$(3,908)", "(35,569 )": the sign and spacing around a number vary
+    return bool(text) and (bool(_DASH.match(text)) or (parse_number(text) is not None and not _YEAR.match(text)))
+
+
+@dataclass(frozen=True)
+class ReadRow:
+    number: int
+    cells: tuple[str, ...]
+    columns: tuple[str, ...]  # the column names as they apply to this row
+    section: str  # the label of the heading row(s) above it, "" when none
+    heading: str  # the words heading its block of columns (names and in-table heading rows)
+    section_rows: tuple[int, ...]  # the numbers of its section's heading rows
+
+    @property
+    def label(self) -> str:
+        return self.cells[0].strip()
+
+
+def _spans(names: list[str]) -> bool:
+    """First-level names that each span two columns: named and unnamed columns alternate ("December 31, 2019",
+    "", "December 31, 2018", "")."""
+    unnamed = [i for i in range(1, len(names)) if not names[i]]
+    return bool(unnamed) and all(names[i - 1] for i in unnamed) and len(names) - 1 - len(unnamed) <= len(unnamed)
+
+
+def _merge(names: list[str], cells: tuple[str, ...], first: bool) -> list[str]:
+    """Column names with a heading row's cells added below them. Where first-level names span two columns, an
+    unnamed column takes its left neighbour's name ("December 31, 2019" over "Carrying Amount" and "Fair
+    Value")."""
+    spans = first and _spans(names)
+    merged = []
+    for i, (name, cell) in enumerate(zip(names, cells)):
+        if spans and not name and i > 1:
+            name = names[i - 1]
+        merged.append(" ".join(part for part in (name, cell.strip()) if part))
+    return merged
+
+
+def read_rows(columns: tuple[str, ...], rows: list[tuple[int, tuple[str, ...]]]) -> list[ReadRow]:
+    """The rows holding figures, each with its section and its columns' names; heading rows are not returned."""
+    base = ["" if _AUTO_NAME.match(c) else c for c in columns]
+    names, heading_words = list(base), " ".join(base)
+    first_level, seen_figures = True, False
+    section, section_rows = "", ()  # type: tuple[str, tuple[int, ...]]
+    section_open = False  # the last row read was a section heading (two in a row join)
+    found: list[ReadRow] = []
+    for number, cells in rows:
+        cells = tuple(cells) + ("",) * (len(columns) - len(cells))
+        rest = cells[1:]
+        figures = [c for c in rest if is_figure(c)]
+        texts = [c for c in rest if c.strip() and not is_figure(c)]
+        if not figures and texts:  # it names the columns for the rows below
+            if seen_figures:  # a new block: its headings replace the ones above
+                names, heading_words, first_level, seen_figures = [""] * len(columns), "", True, False
+                names[0] = base[0]
+            names = _merge(names, cells, first_level)
+            heading_words = f"{heading_words} {' '.join(c.strip() for c in cells if c.strip())}"
+            first_level, section_open = False, False
+            continue
+        if not figures:  # a label over the rows below (or an empty row)
+            if cells[0].strip():
+                section = f"{section} {cells[0].strip()}" if section_open else cells[0].strip()
+                section_rows = (*section_rows, number) if section_open else (number,)
+                section_open = True
+            continue
+        seen_figures, section_open = True, False
+        found.append(ReadRow(number, cells, tuple(n or c for n, c in zip(names, columns)), section, heading_words,
+                             section_rows))
+    return found
+
+
+def names_rows(profile: TableProfile, n_rows: int) -> bool:
+    """A table whose first column names its rows, over at most MAX_ROWS rows: text labels, mostly different or
+    beside columns of figures only. A table of records (a place, a year, a unit and a value per row) repeats its
+    first column's values beside other columns of text, and is filtered instead (rag/tables.py)."""
+    columns = profile.columns
+    if not 0 < n_rows <= MAX_ROWS or len(columns) < 2:
+        return False
+    labels = [v for v in columns[0].values if v.strip()]
+    if not labels or sum(1 for v in labels if parse_number(v) is None) < 0.8 * len(labels):
+        return False
+    return len(labels) >= 0.5 * n_rows or all(c.numeric for c in columns[1:])
+
+
+@dataclass(frozen=True)
+class RowMatch:
+    row: ReadRow
+    score: float
+    margin: float  # over the next best row
+    coverage: float  # the weighted share of the question's words (years aside) that the row, headings and columns use
+    said: float  # the weighted share of the row's label that the question says (comparable across tables)
+
+
+def best_row(asked: set[str], read: list[ReadRow], words: Callable[[str], set[str]]) -> RowMatch | None:
+    """The row the question's words (`asked`, as `words` splits them) name best, or None when none names any.
+    A row without a label totals its section: it is named by "total" and the section's label."""
+    if not read or not asked:
+        return None
+    own = [words(r.label) if r.label else {"total"} | words(r.section) for r in read]
+    above = [words(f"{r.section} {r.heading}") - o for r, o in zip(read, own)]
+    columns = [words(" ".join(r.columns[1:])) for r in read]
+    size = len(read)
+    frequency: dict[str, int] = {}
+    for o, a, c in zip(own, above, columns):
+        for w in o | a | c:
+            frequency[w] = frequency.get(w, 0) + 1
+
+    def weight(word: str) -> float:
+        """How few rows use `word`: a word no row uses weighs most (the question asks for something else)."""
+        return math.log((size + 1) / (frequency.get(word, 0) + 0.5))
+
+    scores = []
+    for o, a in zip(own, above):
+        hit = sum(weight(w) for w in asked & o)
+        score = hit + _HEADING_WEIGHT * sum(weight(w) for w in asked & a) if hit > 0 else 0.0
+        scores.append(score - _EXTRA_WORD_COST * sum(weight(w) for w in o - asked) if score else 0.0)
+    order = sorted(range(size), key=lambda i: -scores[i])
+    best = order[0]
+    if scores[best] <= 0:
+        return None
+    runner_up = scores[order[1]] if size > 1 else 0.0
+    judged = {w for w in asked if not _YEAR.match(w)}  # a year asked is the columns' business, checked apart
+    covered = judged & (own[best] | above[best] | columns[best])
+    total = sum(weight(w) for w in judged)
+    coverage = sum(weight(w) for w in covered) / total if total > 0 else 0.0
+    label = sum(weight(w) for w in own[best])
+    said = sum(weight(w) for w in own[best] & asked) / label if label > 0 else 0.0
+    return RowMatch(read[best], scores[best], scores[best] - runner_up, coverage, said)

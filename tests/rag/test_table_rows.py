@@ -1,0 +1,132 @@
+"""Tables whose first column names their rows, read with their structure: sections headed by a label row, totals
+without a label, columns named anew inside the table, headings that span two columns; the row a question names is
+answered with its section, and questions the table does not name are left to the prose answerer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crossbrief.index.documents import render_table
+from crossbrief.index.table_store import TableStore
+from crossbrief.index.tables import profile_table
+from crossbrief.rag.citations import check_answer
+from crossbrief.rag.models import Passage, Question
+from crossbrief.rag.offline import OfflineAnswerer
+from crossbrief.rag.table_rows import best_row, is_figure, names_rows, read_rows
+from crossbrief.rag.tables import TableAnswerer, words
+from tests.fakes import ToyEmbedder
+from tests.rag.test_offline_answers import _calibration
+
+SOURCE = "/reports/statement.csv"
+# a statement laid out for a reader: two sections with their own totals, then a second block of columns
+STATEMENT = [
+    ["", "Quarter", "Quarter"],
+    ["Widget sales", "$ 1,200", "$(300)"],
+    ["Gadget sales", "800", "—"],
+    ["Earnings per share (cents per share)", "", ""],
+    ["Continuing operations", "11.5", "12.0"],
+    ["Discontinued operations", "2.5", "1.0"],
+    ["", "14.0", "13.0"],
+    ["Earnings per share (dollars)", "", ""],
+    ["Continuing operations", "0.12", "0.13"],
+    ["", "0.14", "0.15"],
+    ["", "Fiscal 2018", ""],
+    ["", "First", "Second"],
+    ["Widget sales", "1,000", "1,100"],
+]
+COLUMNS = ["", "Fiscal 2019 First", "Second"]
+
+
+@pytest.fixture
+def answerer(tmp_path: Path) -> TableAnswerer:
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("statement.csv", COLUMNS, STATEMENT, "Statement", 0)
+    store.write(SOURCE, "hash1", [table])
+    return TableAnswerer(store)
+
+
+def _passages() -> list[Passage]:
+    return [Passage(n=1, chunk_id="c1", text="Table: Statement\n13 rows.", source=SOURCE, title="Statement", date=None,
+                    page=None, heading="Statement", start=0, end=0, kind="table-summary")]
+
+
+def _numbered(rows: list[list[str]]) -> list[tuple[int, tuple[str, ...]]]:
+    return [(i + 1, tuple(r)) for i, r in enumerate(rows)]
+
+
+def test_rows_are_read_with_their_section_total_and_block_of_columns() -> None:
+    read = {r.number: r for r in read_rows(("Column 1", *COLUMNS[1:]), _numbered(STATEMENT))}
+    assert set(read) == {2, 3, 5, 6, 7, 9, 10, 13}, "heading rows are not rows of figures"
+    assert read[2].columns[1:] == ("Fiscal 2019 First Quarter", "Second Quarter")
+    assert read[5].section == "Earnings per share (cents per share)" and read[5].section_rows == (4,)
+    assert read[7].label == "" and read[7].section == "Earnings per share (cents per share)"
+    assert read[10].section == "Earnings per share (dollars)"
+    assert read[13].columns[1:] == ("Fiscal 2018 First", "Second") and "2018" in read[13].heading
+
+
+def test_a_heading_spanning_two_columns_names_both() -> None:
+    rows = [["(In millions)", "Carrying amount", "Fair value", "Carrying amount", "Fair value"],
+            ["Term loan", "474.6", "474.6", "222.2", "222.2"]]
+    (row,) = read_rows(("Column 1", "December 31, 2019", "Column 3", "December 31, 2018", "Column 5"),
+                       _numbered(rows))
+    assert row.columns[1:] == ("December 31, 2019 Carrying amount", "December 31, 2019 Fair value",
+                               "December 31, 2018 Carrying amount", "December 31, 2018 Fair value")
+
+
+def test_figures_are_numbers_and_nil_dashes_not_years_or_words() -> None:
+    assert all(is_figure(c) for c in ("$(3,908)", "(35,569 )", "—", "$ —", "7.5%", "1,200"))
+    assert not any(is_figure(c) for c in ("2019", "Quarter", "", "Suppr."))
+
+
+def test_the_total_of_the_section_the_question_names_is_the_best_row() -> None:
+    read = read_rows(("Column 1", *COLUMNS[1:]), _numbered(STATEMENT))
+    found = best_row(words("What was total earnings per share in cents per share?"), read, words)
+    assert found is not None and found.row.number == 7
+    dollars = best_row(words("What was total earnings per share in dollars?"), read, words)
+    assert dollars is not None and dollars.row.number == 10
+
+
+def test_a_table_of_records_is_filtered_not_read_as_a_statement() -> None:
+    _, records = render_table("harms.csv", ["Place", "Year", "Unit", "Value"],
+                              [[p, y, "Number", "1"] for p in ("North", "South", "East")
+                               for y in ("2019", "2020", "2021", "2022")], "", 0)
+    _, statement = render_table("statement.csv", COLUMNS, STATEMENT, "", 0)
+    assert not names_rows(profile_table(records), len(records.rows))
+    assert names_rows(profile_table(statement), len(statement.rows))
+
+
+def test_the_named_row_is_answered_with_its_section_and_the_figures_check(answerer: TableAnswerer) -> None:
+    found = answerer.answer(Question("What was the total earnings per share (cents per share) for fiscal 2019?"),
+                            _passages())
+    assert found is not None and found.passage is not None and not found.draft.refused
+    assert "row 7" in found.draft.text and 'under "Earnings per share (cents per share)"' in found.draft.text
+    assert "14.0" in found.draft.text and "0.14" not in found.draft.text
+    checked = check_answer(found.draft.text, [*_passages(), found.passage])
+    assert checked.figures and all(f.supported for f in checked.figures)
+    later = answerer.answer(Question("What were widget sales in fiscal 2018?"), _passages())
+    assert later is not None and "1,000" in later.draft.text and "1,200" not in later.draft.text
+
+
+def test_questions_the_table_does_not_name_are_left_to_the_prose(answerer: TableAnswerer) -> None:
+    # most of the question's weight is on words no row uses
+    assert answerer.answer(Question("How many widget sales were refunded without a receipt?"), _passages()) is None
+    # a year that heads no column of the row
+    assert answerer.answer(Question("What were gadget sales in 2016?"), _passages()) is None
+    # a change is arithmetic or prose unless a column names it
+    assert answerer.answer(Question("What was the increase in gadget sales?"), _passages()) is None
+
+
+def test_a_question_about_what_a_table_shows_gets_the_sentence_introducing_it() -> None:
+    answerer = OfflineAnswerer(ToyEmbedder(), _calibration())
+    prose = Passage(n=1, chunk_id="p1", text="Sales grew in every region this year. Widget and gadget sales by "
+                    "quarter were as follows:", source="/reports/statement.md", title="Statement", date=None,
+                    page=None, heading="", start=0, end=0, dense_score=0.6, bm25_score=3.0)
+    table = Passage(n=2, chunk_id="t1", text="Table: Statement\nRow 2: Column 1: Widget sales; Quarter: 1,200",
+                    source="/reports/statement.md", title="Statement", date=None, page=None, heading="", start=0,
+                    end=0, kind="table", dense_score=0.5, bm25_score=2.0)
+    draft = answerer.draft(Question("What does the table show?"), [prose, table])
+    assert not draft.refused and "table_introduced" in draft.notes
+    assert draft.text.startswith("Widget and gadget sales by quarter were as follows:")
+    assert "table_introduced" not in answerer.draft(Question("What does the report show?"), [prose, table]).notes
