@@ -75,3 +75,9 @@ def test_chunk_ids_are_stable_and_depend_on_source_and_content(embedder) -> None
 def test_sentence_splitter_keeps_abbreviations_and_figures_together() -> None:
     text = "The U.S. tariff was 25%. It rose to 35% on Aug. 1, 2025. Then what?"
     assert split_text(text) == ["The U.S. tariff was 25%.", "It rose to 35% on Aug. 1, 2025.", "Then what?"]
+
+
+def test_bullets_run_into_the_text_end_sentences() -> None:
+    text = "Key changes were: • Costs rose $4.1 billion or 12%, due to growth. • Sales fell 2%. • Staff stayed level"
+    assert split_text(text) == ["Key changes were:", "Costs rose $4.1 billion or 12%, due to growth.", "Sales fell 2%.",
+                                "Staff stayed level"]
