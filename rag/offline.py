@@ -125,13 +125,14 @@ class OfflineAnswerer:
     def draft(self, question: Question, passages: list[Passage],
               on_token: Callable[[str], None] | None = None) -> Draft:
         dense = [p.dense_score for p in passages if p.dense_score is not None]
-        if self.min_similarity is not None and dense and max(dense) < self.min_similarity:
+        about_table = asks_about_table(question.query) and any(is_table(p) for p in passages)
+        if self.min_similarity is not None and dense and max(dense) < self.min_similarity and not about_table:
             return self._emit(Draft(REFUSAL_TEXT, refused=True, notes=("below_relevance_floor",),
                                     reason="No passage is close to this question."), on_token)
         constraints, scored = self.score(question, passages)
         threshold = self.calibration.threshold
         eligible = [s for s in scored if s.eligible]
-        introducing = self._introducing_table(question, passages, eligible)
+        introducing = self._introducing_table(passages, eligible) if about_table else None
         if introducing is not None:
             return self._emit(Draft(f"{introducing.unit.quoted} [{introducing.unit.passage.n}]", refused=False,
                                     notes=("table_introduced",)), on_token)
@@ -149,15 +150,11 @@ class OfflineAnswerer:
         return self._emit(Draft(text, refused=False), on_token)
 
     @staticmethod
-    def _introducing_table(question: Question, passages: list[Passage], eligible: list[Scored]) -> Scored | None:
-        """For a question about what a table shows: the likeliest sentence that introduces a table (it ends with a
-        colon: "... consisted of the following:"), from a source with a retrieved table if one has such a sentence;
-        None when no table was retrieved or no sentence introduces one."""
-        if not asks_about_table(question.query):
-            return None
+    def _introducing_table(passages: list[Passage], eligible: list[Scored]) -> Scored | None:
+        """For a question about what a retrieved table shows: the likeliest sentence that introduces a table (it
+        ends with a colon: "... consisted of the following:"), from a source with a retrieved table if one has such
+        a sentence; None when no sentence introduces one."""
         with_table = {p.source for p in passages if is_table(p)}
-        if not with_table:
-            return None
         introducing = [s for s in eligible if not is_table(s.unit.passage) and s.unit.text.rstrip().endswith(":")]
         return next((s for s in introducing if s.unit.passage.source in with_table), None) or next(
             iter(introducing), None)

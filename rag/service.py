@@ -25,6 +25,8 @@ from crossbrief.index.doctor import quick_check
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.retrieval import HybridRetriever
 from crossbrief.rag.tables import TableAnswerer
+from crossbrief.rag.evidence import is_table
+from crossbrief.rag.question_types import asks_about_table
 from crossbrief.index.table_store import TableStore
 from crossbrief.rag.sources import (
     SUPPORTED_SUFFIXES,
@@ -142,7 +144,8 @@ class Crossbrief:
                 result.answer, result.citations, result.figures = checked.text, checked.citations, checked.figures
             if on_token:
                 on_token(result.answer)
-        elif retrieved.best_similarity < self.settings.retrieval.min_similarity:
+        elif retrieved.best_similarity < self.settings.retrieval.min_similarity and not (
+                asks_about_table(asked.query) and any(is_table(p) for p in read)):  # a table is what it asks about
             result.answer, result.refused = REFUSAL_TEXT, True
             result.notes.append("below_relevance_floor")
             result.refusal_reason = "No indexed passage is close to this question."

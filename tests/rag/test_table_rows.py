@@ -119,14 +119,19 @@ def test_questions_the_table_does_not_name_are_left_to_the_prose(answerer: Table
 
 
 def test_a_question_about_what_a_table_shows_gets_the_sentence_introducing_it() -> None:
-    answerer = OfflineAnswerer(ToyEmbedder(), _calibration())
+    """Even below the relevance floor: "what does the table show" is close to no sentence, yet a retrieved table is
+    what it asks about."""
+    answerer = OfflineAnswerer(ToyEmbedder(), _calibration(), min_similarity=0.5)
     prose = Passage(n=1, chunk_id="p1", text="Sales grew in every region this year. Widget and gadget sales by "
                     "quarter were as follows:", source="/reports/statement.md", title="Statement", date=None,
-                    page=None, heading="", start=0, end=0, dense_score=0.6, bm25_score=3.0)
+                    page=None, heading="", start=0, end=0, dense_score=0.2, bm25_score=3.0)
     table = Passage(n=2, chunk_id="t1", text="Table: Statement\nRow 2: Column 1: Widget sales; Quarter: 1,200",
                     source="/reports/statement.md", title="Statement", date=None, page=None, heading="", start=0,
-                    end=0, kind="table", dense_score=0.5, bm25_score=2.0)
+                    end=0, kind="table", dense_score=0.1, bm25_score=2.0)
     draft = answerer.draft(Question("What does the table show?"), [prose, table])
     assert not draft.refused and "table_introduced" in draft.notes
     assert draft.text.startswith("Widget and gadget sales by quarter were as follows:")
-    assert "table_introduced" not in answerer.draft(Question("What does the report show?"), [prose, table]).notes
+    other = answerer.draft(Question("What does the report show?"), [prose, table])
+    assert other.refused and "below_relevance_floor" in other.notes
+    without_table = answerer.draft(Question("What does the table show?"), [prose])
+    assert without_table.refused and "table_introduced" not in without_table.notes
