@@ -120,6 +120,9 @@ class GenerationSettings(_Section):
     # (tests/rag/test_answers.py); 0.6 stays until the linker tells a table's topic from its column names
     table_min_coverage: float = Field(0.6, ge=0, le=1, description="table answers: share of the question's content "
                                       "words its links to a table's values and columns must account for")
+    table_row_min_coverage: float = Field(0.6, ge=0, le=1, description="table answers from a table whose first "
+                                          "column names its rows: weighted share of the question's words the named "
+                                          "row, its headings and columns must use (rag/table_rows.py)")
     table_row_margin: float = Field(0.5, ge=0, description="table answers from a table whose first column names its "
                                     "rows: how far the named row's score must lead the next row's (rag/table_rows.py); "
                                     "fitted by scripts/fit_tables.py")

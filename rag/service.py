@@ -208,5 +208,6 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
     offline = OfflineAnswerer(embedder, calibration, rarity=retriever.word_rarity,
                               min_similarity=settings.retrieval.min_similarity)
     tables = TableAnswerer(TableStore.open(settings.catalog_url), min_coverage=generation.table_min_coverage,
-                           top_sources=generation.table_top_sources, min_row_margin=generation.table_row_margin)
+                           top_sources=generation.table_top_sources, min_row_margin=generation.table_row_margin,
+                           min_row_coverage=generation.table_row_min_coverage)
     return Crossbrief(settings, store, embedder, retriever, offline, dict(answerers or {}), tables)

@@ -22,6 +22,10 @@ from crossbrief.index.tables import TableProfile, parse_number
 _YEAR = re.compile(r"^\s*(?:19|20)\d\d\s*$")
 _DASH = re.compile(r"^[\s$€£(]*[-–—−]+[\s)]*$")
 _SIGNS = re.compile(r"[$€£¥\s]")
+_YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+# English words for what a table's cells and dated columns are (the question's words pass through `words`, singular)
+_CELL_WORDS = frozenset({"value", "amount", "figure", "number"})
+_PERIOD_WORDS = frozenset({"year", "period"})
 _AUTO_NAME = re.compile(r"^Column \d+$")
 # a row's own label weighs this much more than the headings above it
 _HEADING_WEIGHT = 0.7
@@ -155,7 +159,9 @@ def best_row(asked: set[str], read: list[ReadRow], words: Callable[[str], set[st
         return None
     runner_up = scores[order[1]] if size > 1 else 0.0
     judged = {w for w in asked if not _YEAR.match(w)}  # a year asked is the columns' business, checked apart
-    covered = judged & (own[best] | above[best] | columns[best])
+    # words for the parts of a table: a cell's "value" or "amount", a column's "year" where its headings hold years
+    parts = _CELL_WORDS | (_PERIOD_WORDS if any(_YEAR_IN.search(c) for c in read[best].columns[1:]) else set())
+    covered = judged & (own[best] | above[best] | columns[best] | parts)
     total = sum(weight(w) for w in judged)
     coverage = sum(weight(w) for w in covered) / total if total > 0 else 0.0
     label = sum(weight(w) for w in own[best])

@@ -35,6 +35,9 @@ _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE
 # a question about causes, means or descriptions is answered from prose, never from a table's cells
 _ASKS_WHY_OR_HOW = re.compile(r"\bwhy\b|\bwhen\b|\bresult(?:s|ed)? (?:from|in)\b|\brelated to\b|\bdue to\b|\breasons?\b|\bhow (?:do|does|did|is|are|was|were|can|will)\b|\bexplain|"
                               r"\bdescribe\b|\bwhat (?:does|do|did) .* (?:show|include|mean)\b", re.IGNORECASE)
+# "What are OEM?", "What is lease related and other charges?": a term asked bare, with no year, asks what it means
+_DEFINES = re.compile(r"^\s*what (?:is|are|was|were) (?!the\b|a\b|an\b|our\b|its\b|their\b|total\b)(?!.*\b(?:19|20)\d\d\b)",
+                      re.IGNORECASE)
 # a question about a change is arithmetic or prose unless a column of the table names the change
 _ASKS_CHANGE = re.compile(r"\b(?:increase|decrease|change|growth|difference|rise|fall|decline)[sd]?\b", re.IGNORECASE)
 _ASKS_RATIO = re.compile(r"%|\bpercent|\bshare\b|\bproportion\b|\brate\b|\bratio\b", re.IGNORECASE)
@@ -193,11 +196,13 @@ class TableAnswerer:
     min_score: float = 2.0
     min_coverage: float = 0.6
     top_sources: int = 2
-    # a row read from a table that names its rows must beat the next best row by this much (rag/table_rows.py)
+    # a row read from a table that names its rows must beat the next best row by this much, and its words cover this
+    # share of the question (rag/table_rows.py)
     min_row_margin: float = 0.5
+    min_row_coverage: float = 0.6
 
     def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None) -> TableAnswer | None:
-        if _ASKS_WHY_OR_HOW.search(question.query):
+        if _ASKS_WHY_OR_HOW.search(question.query) or _DEFINES.search(question.query):
             return None
         ranked_sources = list(dict.fromkeys(p.source for p in passages))
         # without a source filter, only the tables of the best-retrieved sources are candidates
@@ -241,9 +246,9 @@ class TableAnswerer:
         for table in tables:
             if not names_rows(table.profile, table.n_rows):
                 continue
-            found = best_row(asked, read_rows(table.columns, self.store.rows(table.table_id, range(1, table.n_rows + 1))),
-                             words)
-            if found is not None and found.coverage >= self.min_coverage and found.margin >= self.min_row_margin:
+            rows = read_rows(table.columns, self.store.rows(table.table_id, range(1, table.n_rows + 1)))
+            found = best_row(asked, rows, words)
+            if found is not None and found.coverage >= self.min_row_coverage and found.margin >= self.min_row_margin:
                 matches.append((found, table))
         if not matches:
             return None

@@ -2,11 +2,12 @@
 
     .venv/bin/python scripts/fit_tables.py [--home DIR]
 
-`generation.table_min_coverage` (the share of a question's content words that its links to a table's values and
-column names, or the row it names, must account for before the question is answered from that table) and
-`generation.table_row_margin` (how far the row a question names must lead the next one in a table whose first
-column names its rows, rag/table_rows.py) are tried over a small grid.
-Each value runs the development case sets whose corpora hold tables (sample, reference and their near misses) and
+Two steps (`--step`), each over a small grid. First `generation.table_min_coverage`: the share of a question's
+content words that its links to a table's values and column names must account for before the question is answered
+by filtering that table. Then, with table_min_coverage as configured, the two values of the reader of tables whose first column names their
+rows (rag/table_rows.py): `generation.table_row_min_coverage` (the weighted share of the question's words that the
+named row, its headings and columns must use) and `generation.table_row_margin` (how far the named row's score must
+lead the next row's). Each value runs the development case sets whose corpora hold tables (sample, reference and their near misses) and
 TAT-QA's dev split (40 reports as md / html / csv, each question with and without a filter on its report, as
 `crossbrief eval --tatqa` does). Each set's utility is the share of right outcomes (a case passed) minus the share of
 wrong answers (answered, and not right: a wrong table answer misleads, a refusal says "the sources don't say"; the
@@ -33,12 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CASE_SETS = ("sample", "near_miss", "reference", "near_miss_reference")
 TATQA_DEV = ROOT.parent / "shared" / "bench" / "tatqa" / "tatqa_dataset_dev.json"
 COVERAGE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-ROW_MARGIN = (0.25, 0.5, 1.0)
+ROW_COVERAGE = (0.4, 0.5, 0.6, 0.7, 0.8)
+ROW_MARGIN = (0.1, 0.25, 0.5, 1.0)
 
 
-def with_values(settings: Settings, coverage: float, margin: float) -> Settings:
-    return settings.model_copy(update={"generation": settings.generation.model_copy(
-        update={"table_min_coverage": coverage, "table_row_margin": margin})})
+def with_values(settings: Settings, **values: float) -> Settings:
+    return settings.model_copy(update={"generation": settings.generation.model_copy(update=values)})
 
 
 def utility(outcomes: list[tuple[bool, bool]]) -> float:
@@ -51,14 +52,17 @@ def utility(outcomes: list[tuple[bool, bool]]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--home", type=Path, default=Path(".crossbrief"), help="data directory for the eval indexes")
+    parser.add_argument("--step", choices=("links", "rows", "both"), default="both",
+                        help="fit table_min_coverage (links), the row reader's two values (rows), or both")
     args = parser.parse_args()
     settings = load_settings(home=args.home)
     embedder = build_embedder(settings)
     case_sets = [load_case_file(ROOT / "evals" / "cases" / f"{name}.yaml") for name in CASE_SETS]
     case_sets = [c for c in case_sets if c.corpus is not None and c.corpus.exists()]
-    figures: dict[tuple[float, float], dict[str, float]] = {}
-    for coverage, margin in ((c, m) for c in COVERAGE for m in ROW_MARGIN):
-        tried = with_values(settings, coverage, margin)
+    grid: list[dict[str, float]] = []
+
+    def run(values: dict[str, float]) -> dict[str, float]:
+        tried = with_values(settings, **values)
         rates: dict[str, float] = {}
         for case_set in case_sets:
             results = run_eval(tried, case_set, embedder=embedder).results
@@ -67,14 +71,30 @@ def main() -> None:
             asked = tatqa.run_tatqa(tried, TATQA_DEV, args.home / "tatqa-dev", embedder=embedder).results
             rates["tatqa-dev"] = utility([(r.passed, r.answer.strip() == REFUSAL_TEXT) for r in asked])
         rates["mean"] = round(sum(rates.values()) / len(rates), 4)
-        figures[(coverage, margin)] = rates
-        print(json.dumps({"table_min_coverage": coverage, "table_row_margin": margin, **rates}), file=sys.stderr)
-    # ties go to the values nearest the middle of the grid
-    best = max(figures, key=lambda k: (figures[k]["mean"], -abs(k[0] - 0.55), -abs(k[1] - 0.5)))
-    print(json.dumps({"best": {"table_min_coverage": best[0], "table_row_margin": best[1], **figures[best]},
-                      "current": [settings.generation.table_min_coverage, settings.generation.table_row_margin],
-                      "grid": {f"{c} {m}": f for (c, m), f in figures.items()}}, indent=2))
+        grid.append({**values, **rates})
+        print(json.dumps(grid[-1]), file=sys.stderr)
+        return rates
 
+    # ties go to the values nearest the middle of each grid
+    coverage = settings.generation.table_min_coverage
+    if args.step in ("links", "both"):
+        links = {c: run({"table_min_coverage": c}) for c in COVERAGE}
+        print(json.dumps({"best_links": {"table_min_coverage": max(links, key=lambda c: (links[c]["mean"],
+                                                                                       -abs(c - 0.55)))}}),
+              file=sys.stderr)
+    if args.step == "links":
+        return
+    # the row reader's values are fitted with table_min_coverage as configured (see its comment in config.py)
+    rows = {(c, m): run({"table_min_coverage": coverage, "table_row_min_coverage": c, "table_row_margin": m})
+            for c in ROW_COVERAGE for m in ROW_MARGIN}
+    row_coverage, margin = max(rows, key=lambda k: (rows[k]["mean"], -abs(k[0] - 0.6), -abs(k[1] - 0.4)))
+    generation = settings.generation
+    print(json.dumps({"best": {"table_row_min_coverage": row_coverage,
+                               "table_row_margin": margin, **rows[(row_coverage, margin)]},
+                      "current": {"table_min_coverage": generation.table_min_coverage,
+                                  "table_row_min_coverage": generation.table_row_min_coverage,
+                                  "table_row_margin": generation.table_row_margin},
+                      "grid": grid}, indent=2))
 
 if __name__ == "__main__":
     main()

@@ -69,3 +69,12 @@ def test_cross_validation_scores_each_fold_with_a_fit_on_the_other_folds() -> No
     fitted = fit.fit_all(collected, 0.1, 1.0, None, 1.0)
     flipped = [_case_units(fit, "d.yaml", signal, refuse=signal >= 0.5, right=signal < 0.5) for signal in (0.1, 0.9)]
     assert fit.utility(flipped, fitted, 1.0) < 0  # the signal reversed out of sample: answered wrongly
+
+
+def test_table_fit_charges_a_wrong_table_answer_and_not_a_refusal() -> None:
+    fit = _script("fit_tables")
+    # (passed, refused)
+    assert fit.utility([(True, False), (False, True)]) == 0.5
+    assert fit.utility([(True, False), (False, False)]) == 0.0
+    tried = fit.with_values(fit.load_settings(), table_row_min_coverage=0.3, table_row_margin=1.0)
+    assert (tried.generation.table_row_min_coverage, tried.generation.table_row_margin) == (0.3, 1.0)

@@ -107,6 +107,9 @@ def test_the_named_row_is_answered_with_its_section_and_the_figures_check(answer
     assert checked.figures and all(f.supported for f in checked.figures)
     later = answerer.answer(Question("What were widget sales in fiscal 2018?"), _passages())
     assert later is not None and "1,000" in later.draft.text and "1,200" not in later.draft.text
+    # "year" and "value" name parts of the table (a dated column, a cell), not something it lacks
+    compared = answerer.answer(Question("In which year was the value of gadget sales higher?"), _passages())
+    assert compared is not None and "row 3" in compared.draft.text and "Fiscal 2019" in compared.draft.text
 
 
 def test_questions_the_table_does_not_name_are_left_to_the_prose(answerer: TableAnswerer) -> None:
@@ -116,6 +119,9 @@ def test_questions_the_table_does_not_name_are_left_to_the_prose(answerer: Table
     assert answerer.answer(Question("What were gadget sales in 2016?"), _passages()) is None
     # a change is arithmetic or prose unless a column names it
     assert answerer.answer(Question("What was the increase in gadget sales?"), _passages()) is None
+    # a term asked bare, with no year, asks what it means
+    assert answerer.answer(Question("What are gadget sales?"), _passages()) is None
+    assert answerer.answer(Question("What were gadget sales in fiscal 2019?"), _passages()) is not None
 
 
 def test_a_question_about_what_a_table_shows_gets_the_sentence_introducing_it() -> None:
