@@ -167,3 +167,39 @@ def best_row(asked: set[str], read: list[ReadRow], words: Callable[[str], set[st
     label = sum(weight(w) for w in own[best])
     said = sum(weight(w) for w in own[best] & asked) / label if label > 0 else 0.0
     return RowMatch(read[best], scores[best], scores[best] - runner_up, coverage, said)
+
+
+@dataclass(frozen=True)
+class SectionMatch:
+    section: str
+    rows: tuple[ReadRow, ...]  # its labelled rows, in order (its total left out)
+    score: float
+    margin: float
+
+
+def best_section(asked: set[str], read: list[ReadRow], words: Callable[[str], set[str]]) -> SectionMatch | None:
+    """The section whose heading the question names best, for a question about the rows a section is made of
+    ("What are the components of continuing operations?"); None when no heading shares a word with it."""
+    sections: dict[str, list[ReadRow]] = {}
+    for row in read:
+        if row.section and row.label:
+            sections.setdefault(row.section, []).append(row)
+    if not sections:
+        return None
+    size = len(sections)
+    frequency: dict[str, int] = {}
+    for name in sections:
+        for w in words(name):
+            frequency[w] = frequency.get(w, 0) + 1
+
+    def score(name: str) -> float:
+        said = words(name)
+        hit = sum(math.log((size + 1) / (frequency[w] + 0.5)) for w in said & asked)
+        return hit - _EXTRA_WORD_COST * sum(math.log((size + 1) / (frequency[w] + 0.5)) for w in said - asked)
+
+    ranked = sorted(sections, key=lambda name: -score(name))
+    best = ranked[0]
+    if score(best) <= 0 or not words(best) & asked:
+        return None
+    runner_up = score(ranked[1]) if size > 1 else 0.0
+    return SectionMatch(best, tuple(sections[best]), score(best), score(best) - runner_up)

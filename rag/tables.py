@@ -17,7 +17,7 @@ from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable, TableStore
 from crossbrief.index.tables import parse_number
 from crossbrief.rag.models import Draft, Filters, Passage, Question
-from crossbrief.rag.table_rows import RowMatch, best_row, is_figure, names_rows, read_rows
+from crossbrief.rag.table_rows import RowMatch, SectionMatch, best_row, best_section, is_figure, names_rows, read_rows
 
 # at most this many rows are shown as a small table; more and the question is not pinned enough to answer here
 MAX_ROWS_SHOWN = 4
@@ -35,6 +35,9 @@ _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE
 # a question about causes, means or descriptions is answered from prose, never from a table's cells
 _ASKS_WHY_OR_HOW = re.compile(r"\bwhy\b|\bwhen\b|\bresult(?:s|ed)? (?:from|in)\b|\brelated to\b|\bdue to\b|\breasons?\b|\bhow (?:do|does|did|is|are|was|were|can|will)\b|\bexplain|"
                               r"\bdescribe\b|\bwhat (?:does|do|did) .* (?:show|include|mean)\b", re.IGNORECASE)
+# a question about what a heading in a table is made of: its rows ("What are the components of net debt?")
+_ASKS_PARTS = re.compile(r"\b(?:components?|items|types|categories|elements|parts|consists?|comprises?|made up|making up)\b",
+                         re.IGNORECASE)
 # "What are OEM?", "What is lease related and other charges?": a term asked bare, with no year, asks what it means
 _DEFINES = re.compile(r"^\s*what (?:is|are|was|were) (?!the\b|a\b|an\b|our\b|its\b|their\b|total\b)(?!.*\b(?:19|20)\d\d\b)",
                       re.IGNORECASE)
@@ -202,7 +205,8 @@ class TableAnswerer:
     min_row_coverage: float = 0.6
 
     def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None) -> TableAnswer | None:
-        if _ASKS_WHY_OR_HOW.search(question.query) or _DEFINES.search(question.query):
+        parts = _ASKS_PARTS.search(question.query) is not None
+        if _ASKS_WHY_OR_HOW.search(question.query) or (_DEFINES.search(question.query) and not parts):
             return None
         ranked_sources = list(dict.fromkeys(p.source for p in passages))
         # without a source filter, only the tables of the best-retrieved sources are candidates
@@ -213,6 +217,8 @@ class TableAnswerer:
         if not tables:
             return None
         order = {s: i for i, s in enumerate(ranked_sources)}
+        if parts:
+            return self._read_section(question.query, tables, order, passages)
         read = self._read_row(question.query, tables, order, passages)
         if read is not None:
             return read.answer  # None: the row is named but not the year asked, which the prose may have
@@ -278,6 +284,30 @@ class TableAnswerer:
         else:
             text = f"{where}, row {row.number}{under}: {quoted} [{passage.n}]"
         return RowRead(TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_row_read")), passage))
+
+    def _read_section(self, question: str, tables: list[StoredTable], order: dict[str, int],
+                      passages: list[Passage]) -> TableAnswer | None:
+        """The rows under the heading a question names, listed by their labels, for a question about what the
+        heading is made of; None when no heading of a table that names its rows is named clearly enough."""
+        asked = words(question)
+        matches: list[tuple[SectionMatch, StoredTable]] = []
+        for table in tables:
+            if names_rows(table.profile, table.n_rows):
+                rows = read_rows(table.columns, self.store.rows(table.table_id, range(1, table.n_rows + 1)))
+                found = best_section(asked, rows, words)
+                if found is not None and found.margin >= self.min_row_margin:
+                    matches.append((found, table))
+        if not matches:
+            return None
+        found, table = min(matches, key=lambda m: (order.get(m[1].source, len(order)), -m[0].score))
+        heading = self.store.rows(table.table_id, found.rows[0].section_rows)
+        lines = [*(render_row(table.columns, cells, number) for number, cells in heading),
+                 *(render_row(r.columns, r.cells, r.number) for r in found.rows)]
+        passage = self._cited(table, lines, found.rows[0].number, passages)
+        # each row by its own number: a range ("rows 5-6") would read as a figure the passage does not hold
+        text = (f"{self._where(table, passage)}, under \"{found.section}\": "
+                f"{'; '.join(f'row {r.number} {r.label}' for r in found.rows)} [{passage.n}]")
+        return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_section_read")), passage)
 
     def _answer_from(self, found: Link, question: str, passages: list[Passage]) -> TableAnswer | None:
         table = found.table

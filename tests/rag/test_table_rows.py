@@ -141,3 +141,15 @@ def test_a_question_about_what_a_table_shows_gets_the_sentence_introducing_it() 
     assert other.refused and "below_relevance_floor" in other.notes
     without_table = answerer.draft(Question("What does the table show?"), [prose])
     assert without_table.refused and "table_introduced" not in without_table.notes
+
+
+def test_a_question_about_what_a_heading_is_made_of_lists_its_rows(answerer: TableAnswerer) -> None:
+    found = answerer.answer(Question("What are the components of earnings per share (cents per share)?"), _passages())
+    assert found is not None and found.passage is not None and "table_section_read" in found.draft.notes
+    assert ('under "Earnings per share (cents per share)": row 5 Continuing operations; row 6 Discontinued operations'
+            in found.draft.text)
+    assert found.passage.text.splitlines()[0] == "Row 4: Column 1: Earnings per share (cents per share)"
+    checked = check_answer(found.draft.text, [*_passages(), found.passage])
+    assert checked.citations and all(f.supported for f in checked.figures)
+    # a heading no question word names is not guessed
+    assert answerer.answer(Question("What are the components of operating cash flow?"), _passages()) is None
