@@ -23,8 +23,12 @@ _YEAR = re.compile(r"^\s*(?:19|20)\d\d\s*$")
 _DASH = re.compile(r"^[\s$€£(]*[-–—−]+[\s)]*$")
 _SIGNS = re.compile(r"[$€£¥\s]")
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
-# English words for what a table's cells and dated columns are (the question's words pass through `words`, singular)
-_CELL_WORDS = frozenset({"value", "amount", "figure", "number"})
+# English words for what a table's cells and dated columns are (the question's words pass through `words`, singular),
+# for what a table does with them, and for comparing them: a question's words about the table, not about a row
+_CELL_WORDS = frozenset({"value", "amount", "figure", "number", "table", "information", "data", "calculated",
+                         "recorded", "reported", "provided", "provide", "presented", "shown", "listed", "highlighted",
+                         "given", "larger", "largest", "higher", "highest", "lower", "lowest", "smaller", "smallest",
+                         "greater", "greatest", "more", "less", "most", "least", "exceed"})
 _PERIOD_WORDS = frozenset({"year", "period"})
 _AUTO_NAME = re.compile(r"^Column \d+$")
 # a row's own label weighs this much more than the headings above it
