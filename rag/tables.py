@@ -201,8 +201,8 @@ class TableAnswerer:
     top_sources: int = 2
     # a row read from a table that names its rows must beat the next best row by this much, and its words cover this
     # share of the question (rag/table_rows.py)
-    min_row_margin: float = 0.5
-    min_row_coverage: float = 0.6
+    min_row_margin: float = 0.25
+    min_row_coverage: float = 0.7
 
     def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None) -> TableAnswer | None:
         parts = _ASKS_PARTS.search(question.query) is not None
