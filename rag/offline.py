@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+from pathlib import PurePath
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -125,17 +126,20 @@ class OfflineAnswerer:
     def draft(self, question: Question, passages: list[Passage],
               on_token: Callable[[str], None] | None = None) -> Draft:
         dense = [p.dense_score for p in passages if p.dense_score is not None]
+        below_floor = self.min_similarity is not None and bool(dense) and max(dense) < self.min_similarity
         about_table = asks_about_table(question.query) and any(is_table(p) for p in passages)
-        if self.min_similarity is not None and dense and max(dense) < self.min_similarity and not about_table:
-            return self._emit(Draft(REFUSAL_TEXT, refused=True, notes=("below_relevance_floor",),
-                                    reason="No passage is close to this question."), on_token)
+        if below_floor and not about_table:
+            return self._emit(self._below_floor(), on_token)
         constraints, scored = self.score(question, passages)
         threshold = self.calibration.threshold
         eligible = [s for s in scored if s.eligible]
-        introducing = self._introducing_table(passages, eligible) if about_table else None
-        if introducing is not None:
-            return self._emit(Draft(f"{introducing.unit.quoted} [{introducing.unit.passage.n}]", refused=False,
-                                    notes=("table_introduced",)), on_token)
+        if about_table:  # a question about what a table shows is close to no sentence: the floor is not its test
+            introducing = self._introducing_table(passages, eligible)
+            if introducing is not None:
+                return self._emit(Draft(f"{introducing.unit.quoted} [{introducing.unit.passage.n}]", refused=False,
+                                        notes=("table_introduced",)), on_token)
+            if below_floor:
+                return self._emit(self._below_floor(), on_token)
         if not eligible or self.supported(eligible[0], len(eligible) / len(scored)) < threshold:
             return self._emit(self._refusal(constraints, scored, eligible), on_token)
         best = eligible[0]
@@ -150,14 +154,18 @@ class OfflineAnswerer:
         return self._emit(Draft(text, refused=False), on_token)
 
     @staticmethod
+    def _below_floor() -> Draft:
+        return Draft(REFUSAL_TEXT, refused=True, notes=("below_relevance_floor",),
+                     reason="No passage is close to this question.")
+
+    @staticmethod
     def _introducing_table(passages: list[Passage], eligible: list[Scored]) -> Scored | None:
         """For a question about what a retrieved table shows: the likeliest sentence that introduces a table (it
-        ends with a colon: "... consisted of the following:"), from a source with a retrieved table if one has such
-        a sentence; None when no sentence introduces one."""
-        with_table = {p.source for p in passages if is_table(p)}
-        introducing = [s for s in eligible if not is_table(s.unit.passage) and s.unit.text.rstrip().endswith(":")]
-        return next((s for s in introducing if s.unit.passage.source in with_table), None) or next(
-            iter(introducing), None)
+        ends with a colon: "... consisted of the following:") in the table's own source or in a file of the same
+        name beside it (a table.csv and its table.txt of notes); None when no such sentence is among the passages."""
+        with_table = {_stem_of(p.source) for p in passages if is_table(p)}
+        return next((s for s in eligible if not is_table(s.unit.passage) and s.unit.text.rstrip().endswith(":")
+                     and _stem_of(s.unit.passage.source) in with_table), None)
 
     def supported(self, best: Scored, eligible_share: float) -> float:
         """P(the passages answer the question), from its best eligible unit (the support model)."""
@@ -206,6 +214,11 @@ class OfflineAnswerer:
         if on_token:
             on_token(draft.text)
         return draft
+
+
+def _stem_of(source: str) -> str:
+    """A source's path without its extension: a table.csv and the table.txt beside it describe one table."""
+    return str(PurePath(source).with_suffix(""))
 
 
 def quoted_units(eligible: list[Scored], constraints: Constraints) -> list[Scored]:

@@ -47,9 +47,11 @@ def answer_type(question: str, context: str = "") -> str:
     return _match(question, context)[0]
 
 
-# "What does the table show?", "What is the table about?": a question about a table itself, not a figure in it
-_ABOUT_TABLE = re.compile(r"^\s*what\b.*\btable\b.*\b(?:show|represent|present|depict|describe|contain|summari[sz]e|"
-                          r"provide|illustrate|detail|display|about|set forth)", re.IGNORECASE)
+# "What does the table show?", "What financial information does the table present?", "What is the table about?": a
+# question about a table itself, nothing after its verb (not "what rate does the federal table show for 2023?")
+_ABOUT_TABLE = re.compile(r"^\s*what\b(?:\s+[\w-]+){0,3}?\s+(?:does|do|did|is|are)\s+(?:the|this)\s+table\s+"
+                          r"(?:shows?|represents?|presents?|depicts?|describes?|contains?|summari[sz]es?|provides?|"
+                          r"illustrates?|details?|displays?|sets? forth|about)\W*$", re.IGNORECASE)
 
 
 def asks_about_table(question: str) -> bool:

@@ -15,6 +15,7 @@ from crossbrief.config import Settings
 from crossbrief.index.store import ChunkStore
 from crossbrief.rag.citations import check_answer
 from crossbrief.rag.conversation import condense_offline
+from crossbrief.rag.evidence import is_table
 from crossbrief.errors import ConfigError, IndexNotFound, InvalidQuestion, RetrievalError
 from crossbrief.rag.answerer import Answerer, Condenser
 from crossbrief.rag.models import REFUSAL_TEXT, Answer, Citation, Draft, Filters, Passage, Question, Turn
@@ -23,10 +24,9 @@ from crossbrief.rag.offline import OfflineAnswerer, shown_passages
 from crossbrief.index import doctor
 from crossbrief.index.doctor import quick_check
 from crossbrief.rag.figures import Figure, extract_figures
+from crossbrief.rag.question_types import asks_about_table
 from crossbrief.rag.retrieval import HybridRetriever
 from crossbrief.rag.tables import TableAnswerer
-from crossbrief.rag.evidence import is_table
-from crossbrief.rag.question_types import asks_about_table
 from crossbrief.index.table_store import TableStore
 from crossbrief.rag.sources import (
     SUPPORTED_SUFFIXES,

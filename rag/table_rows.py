@@ -47,6 +47,8 @@ def is_figure(cell: str) -> bool:
 
 @dataclass(frozen=True)
 class ReadRow:
+    """A row of figures as it stands in its table: the section above it and its columns as named for it."""
+
     number: int
     cells: tuple[str, ...]
     columns: tuple[str, ...]  # the column names as they apply to this row
@@ -79,6 +81,11 @@ def _merge(names: list[str], cells: tuple[str, ...], first: bool) -> list[str]:
     return merged
 
 
+def _marks_only(texts: list[str]) -> bool:
+    """One short mark repeated where figures belong ("n/a", "Suppr."): a row with its values missing, not headings."""
+    return bool(texts) and len({t.strip().lower() for t in texts}) == 1 and len(texts[0].strip()) <= 8
+
+
 def read_rows(columns: tuple[str, ...], rows: list[tuple[int, tuple[str, ...]]]) -> list[ReadRow]:
     """The rows holding figures, each with its section and its columns' names; heading rows are not returned."""
     base = ["" if _AUTO_NAME.match(c) else c for c in columns]
@@ -92,15 +99,17 @@ def read_rows(columns: tuple[str, ...], rows: list[tuple[int, tuple[str, ...]]])
         rest = cells[1:]
         figures = [c for c in rest if is_figure(c)]
         texts = [c for c in rest if c.strip() and not is_figure(c)]
-        if not figures and texts:  # it names the columns for the rows below
-            if seen_figures:  # a new block: its headings replace the ones above
+        marks = bool(cells[0].strip()) and seen_figures and _marks_only(texts)
+        if not figures and texts and not marks:  # it names the columns for the rows below
+            if seen_figures:  # a new block: its headings replace the ones above, and its sections start anew
                 names, heading_words, first_level, seen_figures = [""] * len(columns), "", True, False
                 names[0] = base[0]
+                section, section_rows = "", ()
             names = _merge(names, cells, first_level)
             heading_words = f"{heading_words} {' '.join(c.strip() for c in cells if c.strip())}"
             first_level, section_open = False, False
             continue
-        if not figures:  # a label over the rows below (or an empty row)
+        if not figures and not marks:  # a label over the rows below (or an empty row)
             if cells[0].strip():
                 section = f"{section} {cells[0].strip()}" if section_open else cells[0].strip()
                 section_rows = (*section_rows, number) if section_open else (number,)
@@ -109,24 +118,31 @@ def read_rows(columns: tuple[str, ...], rows: list[tuple[int, tuple[str, ...]]])
         seen_figures, section_open = True, False
         found.append(ReadRow(number, cells, tuple(n or c for n, c in zip(names, columns)), section, heading_words,
                              section_rows))
+        if not cells[0].strip():  # a total closes its section: the rows below it are not its parts
+            section, section_rows = "", ()
     return found
 
 
 def names_rows(profile: TableProfile, n_rows: int) -> bool:
-    """A table whose first column names its rows, over at most MAX_ROWS rows: text labels, mostly different or
-    beside columns of figures only. A table of records (a place, a year, a unit and a value per row) repeats its
-    first column's values beside other columns of text, and is filtered instead (rag/tables.py)."""
+    """A table whose first column names its rows, over at most MAX_ROWS rows (and at most the profile's 200
+    categories): text labels, mostly different or beside columns of figures only, and no other column of categories.
+    A table of records (a place, a year, a unit and a value per row) has such columns and is filtered instead
+    (rag/tables.py)."""
     columns = profile.columns
     if not 0 < n_rows <= MAX_ROWS or len(columns) < 2:
         return False
     labels = [v for v in columns[0].values if v.strip()]
     if not labels or sum(1 for v in labels if parse_number(v) is None) < 0.8 * len(labels):
         return False
+    if any(len([v for v in c.values if v.strip()]) >= 2 for c in columns[1:]):
+        return False  # another column of categories (a year, a unit, a place): a record's dimension
     return len(labels) >= 0.5 * n_rows or all(c.numeric for c in columns[1:])
 
 
 @dataclass(frozen=True)
 class RowMatch:
+    """The row a question names best, how far it leads the next, and how much of the question it accounts for."""
+
     row: ReadRow
     score: float
     margin: float  # over the next best row
@@ -175,6 +191,8 @@ def best_row(asked: set[str], read: list[ReadRow], words: Callable[[str], set[st
 
 @dataclass(frozen=True)
 class SectionMatch:
+    """The section a question names best and its labelled rows."""
+
     section: str
     rows: tuple[ReadRow, ...]  # its labelled rows, in order (its total left out)
     score: float

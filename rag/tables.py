@@ -17,7 +17,8 @@ from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable, TableStore
 from crossbrief.index.tables import parse_number
 from crossbrief.rag.models import Draft, Filters, Passage, Question
-from crossbrief.rag.table_rows import RowMatch, SectionMatch, best_row, best_section, is_figure, names_rows, read_rows
+from crossbrief.rag.table_rows import (ReadRow, RowMatch, SectionMatch, best_row, best_section, is_figure,
+                                        names_rows, read_rows)
 
 # at most this many rows are shown as a small table; more and the question is not pinned enough to answer here
 MAX_ROWS_SHOWN = 4
@@ -156,6 +157,11 @@ def _alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:
     return [Link(found.table, r, found.named, found.score, found.coverage, found.absent) for r in readings[:limit]]
 
 
+def _holds_year(row: ReadRow, years: set[str]) -> bool:
+    """Whether a year asked heads one of the row's columns or its block, or stands in its label, section or cells."""
+    return bool(years & words(" ".join([*row.columns[1:], row.heading, row.section, *row.cells])))
+
+
 def _nearest(asked: str, present: list[str], limit: int = 5) -> list[str]:
     """The values closest to `asked`: by number when both are numbers (years), else in table order."""
     target = parse_number(asked.split()[0]) if asked.split() else None
@@ -184,7 +190,7 @@ class TableAnswer:
 
 
 @dataclass(frozen=True)
-class RowRead:
+class RowOutcome:
     """A row named in a table that names its rows: its answer, or None when the question asks what the row does
     not hold (another year, a change), left to the prose answerer rather than to filtering."""
 
@@ -205,8 +211,7 @@ class TableAnswerer:
     min_row_coverage: float = 0.7
 
     def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None) -> TableAnswer | None:
-        parts = _ASKS_PARTS.search(question.query) is not None
-        if _ASKS_WHY_OR_HOW.search(question.query) or (_DEFINES.search(question.query) and not parts):
+        if _ASKS_WHY_OR_HOW.search(question.query):
             return None
         ranked_sources = list(dict.fromkeys(p.source for p in passages))
         # without a source filter, only the tables of the best-retrieved sources are candidates
@@ -217,11 +222,17 @@ class TableAnswerer:
         if not tables:
             return None
         order = {s: i for i, s in enumerate(ranked_sources)}
-        if parts:
-            return self._read_section(question.query, tables, order, passages)
-        read = self._read_row(question.query, tables, order, passages)
-        if read is not None:
-            return read.answer  # None: the row is named but not the year asked, which the prose may have
+        if _ASKS_PARTS.search(question.query):
+            listed = self._read_section(question.query, tables, order, passages)
+            if listed is not None:
+                return listed
+        if _DEFINES.search(question.query):
+            # a bare term asked is a definition: not the figures of a statement's row named by it
+            tables = [t for t in tables if not names_rows(t.profile, t.n_rows)]
+        else:
+            read = self._read_row(question.query, tables, order, passages)
+            if read is not None:
+                return read.answer  # None: the row is named but not the year asked, which the prose may have
         links = [link(question.query, t) for t in tables]
         links = [lk for lk in links if lk.pinned and lk.score >= self.min_score and lk.coverage >= self.min_coverage]
         if not links:
@@ -244,7 +255,7 @@ class TableAnswerer:
         return near_miss
 
     def _read_row(self, question: str, tables: list[StoredTable], order: dict[str, int],
-                  passages: list[Passage]) -> RowRead | None:
+                  passages: list[Passage]) -> RowOutcome | None:
         """The row a question names in a table whose first column names its rows, read with its section and its
         columns' headings (rag/table_rows.py); None when no such table has a row named clearly enough."""
         asked = words(question)
@@ -258,18 +269,19 @@ class TableAnswerer:
                 matches.append((found, table))
         if not matches:
             return None
+        years = {w for w in asked if _YEAR.match(w)}
+        dated = [m for m in matches if not years or _holds_year(m[0].row, years)]
+        if not dated:
+            return RowOutcome(None)  # the row is named, the year asked heads none of its columns: the prose may say
         # the best-retrieved source among the tables whose row label the question says (nearly) as fully as the
         # best one's (scores weigh words within a table, so they do not compare across tables)
-        top = max(m.said for m, _ in matches)
-        found, table = min((m for m in matches if m[0].said >= 0.8 * top),
+        top = max(m.said for m, _ in dated)
+        found, table = min((m for m in dated if m[0].said >= 0.8 * top),
                            key=lambda m: (order.get(m[1].source, len(order)), -m[0].said))
         row = found.row
         if _ASKS_CHANGE.search(question) and not any(_ASKS_CHANGE.search(c) for c in row.columns):
-            return RowRead(None)  # a change is arithmetic or prose unless a column names it
-        years = {w for w in asked if _YEAR.match(w)}
+            return RowOutcome(None)  # a change is arithmetic or prose unless a column names it
         asked_columns = [i for i in range(1, len(row.columns)) if years & words(row.columns[i])]
-        if years and not asked_columns and not years & words(f"{row.heading} {row.section} {row.label}"):
-            return RowRead(None)  # the year asked heads no column of this row: the prose may have it
         headings = self.store.rows(table.table_id, row.section_rows)
         lines = [*(render_row(table.columns, cells, number) for number, cells in headings),
                  render_row(row.columns, row.cells, row.number)]
@@ -283,7 +295,7 @@ class TableAnswerer:
                     f"{where}, row {row.number}{under}: {quoted} [{passage.n}]")
         else:
             text = f"{where}, row {row.number}{under}: {quoted} [{passage.n}]"
-        return RowRead(TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_row_read")), passage))
+        return RowOutcome(TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_row_read")), passage))
 
     def _read_section(self, question: str, tables: list[StoredTable], order: dict[str, int],
                       passages: list[Passage]) -> TableAnswer | None:

@@ -4,6 +4,7 @@ answered with its section, and questions the table does not name are left to the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from crossbrief.rag.citations import check_answer
 from crossbrief.rag.models import Passage, Question
 from crossbrief.rag.offline import OfflineAnswerer
 from crossbrief.rag.table_rows import best_row, is_figure, names_rows, read_rows
+from crossbrief.rag.question_types import asks_about_table
 from crossbrief.rag.tables import TableAnswerer, words
 from tests.fakes import ToyEmbedder
 from tests.rag.test_offline_answers import _calibration
@@ -64,6 +66,7 @@ def test_rows_are_read_with_their_section_total_and_block_of_columns() -> None:
     assert read[7].label == "" and read[7].section == "Earnings per share (cents per share)"
     assert read[10].section == "Earnings per share (dollars)"
     assert read[13].columns[1:] == ("Fiscal 2018 First", "Second") and "2018" in read[13].heading
+    assert read[13].section == "", "a total closes its section and a new block of columns starts afresh"
 
 
 def test_a_heading_spanning_two_columns_names_both() -> None:
@@ -119,8 +122,9 @@ def test_questions_the_table_does_not_name_are_left_to_the_prose(answerer: Table
     assert answerer.answer(Question("What were gadget sales in 2016?"), _passages()) is None
     # a change is arithmetic or prose unless a column names it
     assert answerer.answer(Question("What was the increase in gadget sales?"), _passages()) is None
-    # a term asked bare, with no year, asks what it means
-    assert answerer.answer(Question("What are gadget sales?"), _passages()) is None
+    # a term asked bare, with no year, asks what it means: not read as the row's figures
+    bare = answerer.answer(Question("What are gadget sales?"), _passages())
+    assert bare is None or "table_row_read" not in bare.draft.notes
     assert answerer.answer(Question("What were gadget sales in fiscal 2019?"), _passages()) is not None
 
 
@@ -153,3 +157,62 @@ def test_a_question_about_what_a_heading_is_made_of_lists_its_rows(answerer: Tab
     assert checked.citations and all(f.supported for f in checked.figures)
     # a heading no question word names is not guessed
     assert answerer.answer(Question("What are the components of operating cash flow?"), _passages()) is None
+
+
+def _store_with(tmp_path: Path, *tables: tuple[str, list[str], list[list[str]]]) -> TableAnswerer:
+    store = TableStore.open(f"sqlite:///{tmp_path / 'more.sqlite3'}")
+    written = [render_table(name, columns, rows, name, i)[1] for i, (name, columns, rows) in enumerate(tables)]
+    store.write(SOURCE, "hash2", written)
+    return TableAnswerer(store)
+
+
+def test_a_row_of_marks_is_a_row_with_missing_values_not_headings(tmp_path: Path) -> None:
+    answerer = _store_with(tmp_path, ("Sales", ["", "2019", "2018"],
+                                      [["Product sales", "10", "9"], ["Impairment", "n/a", "n/a"],
+                                       ["Service sales", "5", "4"]]))
+    later = answerer.answer(Question("What were service sales in 2019?"), _passages())
+    assert later is not None and "row 3" in later.draft.text and "2019: 5" in later.draft.text
+    marked = answerer.answer(Question("What was the impairment in 2019?"), _passages())
+    assert marked is not None and "suppressed or missing" in marked.draft.text and "row 2" in marked.draft.text
+
+
+def test_the_table_whose_columns_hold_the_year_asked_is_chosen(tmp_path: Path) -> None:
+    answerer = _store_with(tmp_path, ("Old", ["", "2017", "2016"], [["Revenue", "70", "60"], ["Costs", "7", "6"]]),
+                           ("New", ["", "2019", "2018"], [["Revenue", "90", "80"], ["Costs", "9", "8"]]))
+    found = answerer.answer(Question("What was revenue in 2019?"), _passages())
+    assert found is not None and "2019: 90" in found.draft.text
+
+
+def test_record_tables_keep_the_filter_path(tmp_path: Path) -> None:
+    """A table of records (a year or a unit per row) is not read as a statement, whatever its first column holds,
+    and neither "items" nor a bare term keeps its questions from the filter."""
+    answerer = _store_with(tmp_path, ("Counts", ["Place", "Year", "Items"],
+                                      [["North", "2019", "5"], ["South", "2020", "7"], ["East", "2021", "9"]]))
+    south = answerer.answer(Question("How many items in South in 2020?"), _passages())
+    assert south is not None and "Items: 7" in south.draft.text
+    value = answerer.answer(Question("What was the value in South in 2020?"), _passages())
+    assert value is not None and "Items: 7" in value.draft.text
+    bare = answerer.answer(Question("What are South items?"), _passages())
+    assert bare is not None and "Items: 7" in bare.draft.text
+
+
+def test_only_a_question_about_the_table_itself_asks_what_it_shows() -> None:
+    assert asks_about_table("What financial information does the table show?")
+    assert asks_about_table("What is the table about?")
+    assert not asks_about_table("What rate does the federal table show for 2023?")
+    assert not asks_about_table("What was revenue in 2019 according to the table provided?")
+
+
+def test_no_introducing_sentence_below_the_floor_is_a_refusal_and_other_sources_do_not_introduce() -> None:
+    answerer = OfflineAnswerer(ToyEmbedder(), _calibration(), min_similarity=0.5)
+    table = Passage(n=1, chunk_id="t1", text="Table: Statement\nRow 2: Column 1: Widget sales; Quarter: 1,200",
+                    source="/reports/statement.csv", title="Statement", date=None, page=None, heading="", start=0,
+                    end=0, kind="table", dense_score=0.1, bm25_score=2.0)
+    notes = Passage(n=2, chunk_id="p2", text="The board met four times in 2019. Its reasons for the change were as "
+                    "follows:", source="/reports/minutes.md", title="Minutes", date=None, page=None, heading="",
+                    start=0, end=0, dense_score=0.2, bm25_score=1.0)
+    draft = answerer.draft(Question("What does the table show?"), [table, notes])
+    assert draft.refused and "below_relevance_floor" in draft.notes
+    beside = replace(notes, source="/reports/statement.txt", text="Widget and gadget sales by quarter were as "
+                     "follows:")
+    assert "table_introduced" in answerer.draft(Question("What does the table show?"), [table, beside]).notes
