@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from crossbrief.index.embedding import Embedder
 from crossbrief.index.factory import build_embedder, open_store
@@ -186,6 +186,14 @@ class Crossbrief:
         return result
 
 
+def embedding_similarity(embedder: Embedder) -> Callable[[str, Sequence[str]], list[float]]:
+    """Cosine similarity of a short text to each of several, by the embedding model (vectors are normalised)."""
+    def similarity(text: str, others: Sequence[str]) -> list[float]:
+        vectors = embedder.embed([text, *others])
+        return [float(v @ vectors[0]) for v in vectors[1:]]
+    return similarity
+
+
 def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStore | None = None,
           answerers: Mapping[str, Answerer] | None = None) -> Crossbrief:
     """Opens the index and builds every part from `settings` (raises IndexNotFound when there is no index).
@@ -209,5 +217,6 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
                               min_similarity=settings.retrieval.min_similarity)
     tables = TableAnswerer(TableStore.open(settings.catalog_url), min_coverage=generation.table_min_coverage,
                            top_sources=generation.table_top_sources, min_row_margin=generation.table_row_margin,
-                           min_row_coverage=generation.table_row_min_coverage)
+                           min_row_coverage=generation.table_row_min_coverage,
+                           similarity=embedding_similarity(embedder))
     return Crossbrief(settings, store, embedder, retriever, offline, dict(answerers or {}), tables)

@@ -17,6 +17,8 @@ from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable, TableStore
 from crossbrief.index.tables import parse_number
 from crossbrief.rag.models import Draft, Filters, Passage, Question
+from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
+                                           without_superlative)
 from crossbrief.rag.table_rows import (ReadRow, RowMatch, SectionMatch, best_row, best_section, is_figure,
                                         names_rows, read_rows)
 
@@ -209,13 +211,18 @@ class TableAnswerer:
     # share of the question (rag/table_rows.py)
     min_row_margin: float = 0.25
     min_row_coverage: float = 0.7
+    # how alike a question's "which ..." words are to a column's name and values (the embedding model's cosine)
+    similarity: Similarity | None = None
 
     def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None) -> TableAnswer | None:
         if _ASKS_WHY_OR_HOW.search(question.query):
             return None
         ranked_sources = list(dict.fromkeys(p.source for p in passages))
-        # without a source filter, only the tables of the best-retrieved sources are candidates
-        sources = list(filters.sources) if filters and filters.sources else ranked_sources[:self.top_sources]
+        wanted = superlative(question.query)
+        # without a source filter, only the tables of the best-retrieved sources are candidates; a ranking ("which
+        # ... most") is a table's to give, so for one every retrieved source's tables are
+        reach = len(ranked_sources) if wanted else self.top_sources
+        sources = list(filters.sources) if filters and filters.sources else ranked_sources[:reach]
         if not sources:
             return None
         tables = self.store.tables(sources)
@@ -229,11 +236,11 @@ class TableAnswerer:
         if _DEFINES.search(question.query):
             # a bare term asked is a definition: not the figures of a statement's row named by it
             tables = [t for t in tables if not names_rows(t.profile, t.n_rows)]
-        else:
+        elif wanted is None:
             read = self._read_row(question.query, tables, order, passages)
             if read is not None:
                 return read.answer  # None: the row is named but not the year asked, which the prose may have
-        links = [link(question.query, t) for t in tables]
+        links = [link(without_superlative(question.query) if wanted else question.query, t) for t in tables]
         links = [lk for lk in links if lk.pinned and lk.score >= self.min_score and lk.coverage >= self.min_coverage]
         if not links:
             return None
@@ -246,6 +253,9 @@ class TableAnswerer:
             top = max(lk.score for lk in links)
         best = min((lk for lk in links if lk.score >= 0.8 * top),
                    key=lambda lk: (order.get(lk.table.source, len(order)), -lk.score))
+        if wanted is not None:  # "which ... most": a ranking across the column it names, or the prose
+            return next((r for a in _alternatives(best, question.query)
+                         if (r := self._rank_from(a, wanted, question.query, passages)) is not None), None)
         near_miss: TableAnswer | None = None
         for alternative in _alternatives(best, question.query):
             answered = self._answer_from(alternative, question.query, passages)
@@ -353,6 +363,43 @@ class TableAnswerer:
             return None
         return self._write(table, rows, asked, passages)
 
+    def _rank_from(self, found: Link, wanted: Superlative, question: str,
+                   passages: list[Passage]) -> TableAnswer | None:
+        """The row with the highest (lowest) figure among the rows the question pins, across the column its "which"
+        names, every other unpinned column at its overall value; None when the column or the figure is unclear or
+        a value of the column has more than one such row."""
+        table = found.table
+        profile = table.profile.columns
+        candidates = [(i, table.columns[i], c.values) for i, c in enumerate(profile)
+                      if i not in found.pinned and c.values and not c.numeric and len(c.values) > 2]
+        across = pick_column(wanted.subject, candidates, self.similarity, words)
+        measures = [i for i in found.named if profile[i].numeric] or \
+            [i for i, c in enumerate(profile) if c.numeric and not c.values]
+        if across is None or len(measures) != 1:
+            return None
+        defaults = {i: [c.overall] for i, c in enumerate(profile)
+                    if c.overall and i not in found.pinned and i != across}
+        numbers = self.store.row_numbers(table.table_id, {**found.pinned, **defaults})
+        if not numbers or len(numbers) > _MAX_ROWS_READ:
+            return None
+        overall = profile[across].overall
+        rows = [r for r in self.store.rows(table.table_id, numbers) if r[1][across].strip() and r[1][across] != overall]
+        rows = self._by_unit(rows, question, table, counts_by_default=True)
+        if len({cells[across] for _, cells in rows}) != len(rows):
+            return None  # another column still varies: the question does not pin enough to rank
+        order = ranked(rows, measures[0], wanted.highest)
+        if not order:
+            return None
+        shown = order[:2]
+        lines = [render_row(table.columns, cells, number) for number, cells in shown]
+        passage = self._cited(table, lines, shown[0][0], passages)
+        text = (f"{self._where(table, passage)}: the {wanted.word} {table.columns[measures[0]]} across "
+                f"{table.columns[across]}, row {shown[0][0]}: {lines[0].split(': ', 1)[1]}")
+        if len(shown) > 1:
+            text += f"; next, row {shown[1][0]}: {lines[1].split(': ', 1)[1]}"
+        return TableAnswer(Draft(f"{text} [{passage.n}]", refused=False, notes=("table_answer", "table_ranked")),
+                           passage)
+
     def _near_miss(self, found: Link) -> TableAnswer | None:
         """No row holds every pinned value, but dropping one pin finds rows: a refusal that says which value the
         table lacks and which it has instead ("no row for Year 2016; it has 2018, 2019, ...")."""
@@ -394,13 +441,14 @@ class TableAnswerer:
         return table.label if table.label == passage.title else f"{passage.title}, {table.label}"
 
     @staticmethod
-    def _by_unit(rows: list[tuple[int, tuple[str, ...]]], question: str,
-                 table: StoredTable) -> list[tuple[int, tuple[str, ...]]]:
-        """"How many" keeps counts (rows no ratio-valued cell marks); a question about a share keeps ratios."""
+    def _by_unit(rows: list[tuple[int, tuple[str, ...]]], question: str, table: StoredTable,
+                 counts_by_default: bool = False) -> list[tuple[int, tuple[str, ...]]]:
+        """"How many" keeps counts (rows no ratio-valued cell marks); a question about a share keeps ratios; with
+        `counts_by_default` ("the most deaths"), any question that asks no ratio keeps counts."""
         categorical = [i for i, c in enumerate(table.profile.columns) if c.values and not c.numeric]
         def is_ratio(row: tuple[str, ...]) -> bool:
             return any(_is_ratio(row[i]) for i in categorical)
-        if _HOW_MANY.search(question) and not _ASKS_RATIO.search(question):
+        if (counts_by_default or _HOW_MANY.search(question)) and not _ASKS_RATIO.search(question):
             counts = [r for r in rows if not is_ratio(r[1])]
             return counts or rows
         if _ASKS_RATIO.search(question):

@@ -1,0 +1,71 @@
+"""Superlative questions over a table of records: the row with the highest (lowest) figure across the column the
+question's "which" names, the overall value left out, counts unless a rate is asked, and its figures checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crossbrief.index.documents import render_table
+from crossbrief.index.table_store import TableStore
+from crossbrief.rag.citations import check_answer
+from crossbrief.rag.models import Question
+from crossbrief.rag.table_ranking import pick_column, ranked, superlative
+from crossbrief.rag.tables import TableAnswerer, words
+from tests.rag.test_tables import SOURCE, _passages, _rows
+
+
+@pytest.fixture
+def answerer(tmp_path: Path) -> TableAnswerer:
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("harms.csv", ["Place", "Year", "Unit", "Value"], _rows(), "Harms", 0)
+    store.write(SOURCE, "hash1", [table])
+    return TableAnswerer(store)
+
+
+def test_superlatives_are_read_from_english_words() -> None:
+    most = superlative("Which province had the most opioid deaths in 2023?")
+    assert most is not None and most.highest and most.subject == "province"
+    fewest = superlative("Which region recorded the fewest deaths?")
+    assert fewest is not None and not fewest.highest
+    assert superlative("Which department has the second highest goodwill?") is None  # a rank, not the top
+    assert superlative("In which year was the ratio the largest?") is None  # the row's years answer it
+    assert superlative("How many deaths were recorded in 2023?") is None
+
+
+def test_the_column_is_named_by_words_or_else_by_similarity() -> None:
+    candidates: list[tuple[int, str, tuple[str, ...]]] = [(0, "Region", ("Canada", "Yukon", "Ontario")), (2, "Time_Period", ("By year", "By quarter", "x"))]
+    assert pick_column("region", candidates, None, words) == 0
+    assert pick_column("province", candidates, None, words) is None  # no shared word and no model: not guessed
+    assert pick_column("province", candidates, lambda _, texts: [1.0 if "Yukon" in t else 0.0 for t in texts],
+                       words) == 0
+
+
+def test_rows_are_ranked_by_their_figure_and_marks_are_skipped() -> None:
+    rows: list[tuple[int, tuple[str, ...]]] = [(1, ("North", "5")), (2, ("South", "Suppr.")), (3, ("East", "9")), (4, ("West", "1,200"))]
+    assert [n for n, _ in ranked(rows, 1, highest=True)] == [4, 3, 1]
+    assert [n for n, _ in ranked(rows, 1, highest=False)] == [1, 3, 4]
+
+
+def test_the_highest_row_across_the_named_column_answers_with_the_next(answerer: TableAnswerer) -> None:
+    found = answerer.answer(Question("Which place had the most deaths in 2020?"), _passages())
+    assert found is not None and found.passage is not None and "table_ranked" in found.draft.notes
+    assert "the highest Value across Place, row 3:" in found.draft.text and "Place: Hillside" in found.draft.text
+    assert "Whole country" not in found.draft.text, "the overall value stands for all places, not one of them"
+    assert "Rate" not in found.draft.text, "a count unless a rate is asked"
+    checked = check_answer(found.draft.text, [*_passages(), found.passage])
+    assert checked.figures and all(f.supported for f in checked.figures)
+    fewest = answerer.answer(Question("Which place had the fewest deaths in 2020?"), _passages())
+    assert fewest is not None and "row 2:" in fewest.draft.text and "Place: Lakeside" in fewest.draft.text
+    rate = answerer.answer(Question("Which place had the highest rate in 2020?"), _passages())
+    assert rate is not None and "Unit: Rate per 100,000" in rate.draft.text
+
+
+def test_a_suppressed_top_value_is_not_ranked_and_an_unpinned_question_is_not_answered(
+        answerer: TableAnswerer) -> None:
+    # in 2021 Hillside's count is suppressed: Lakeside is the highest figure the table gives
+    found = answerer.answer(Question("Which place had the most deaths in 2021?"), _passages())
+    assert found is not None and "Place: Lakeside" in found.draft.text and "Suppr." not in found.draft.text
+    # no year pinned: each place has a row per year, so there is nothing single to rank
+    assert answerer.answer(Question("Which place had the most deaths?"), _passages()) is None
