@@ -5,7 +5,8 @@ distinct values, never lists in code). Linked values pin their columns; a column
 the table's overall value when the data shows one (index/tables.py); "how many" wants a count, not a rate or a
 percentage. One matching row is quoted with its column names and row number; a few are shown as a small table;
 a suppressed or missing value is said to be so, with its row cited. The answer cites a passage that holds exactly
-the rows it quotes, so the figure checker finds every figure there.
+the rows it quotes, so the figure checker finds every figure there. Tables whose first column names their rows are
+read first (rag/table_statements.py), and "which ... most" questions are ranked (rag/table_ranking.py).
 """
 
 from __future__ import annotations
@@ -19,20 +20,15 @@ from crossbrief.index.tables import parse_number
 from crossbrief.rag.models import Draft, Filters, Passage, Question
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
                                            without_superlative)
-from crossbrief.rag.table_rows import (ReadRow, RowMatch, SectionMatch, best_row, best_section, is_figure,
-                                        names_rows, read_rows)
+from crossbrief.rag.table_rows import names_rows
+from crossbrief.rag.table_statements import StatementReader
+from crossbrief.rag.table_text import ASKS_CHANGE, YEAR, TableAnswer, cited_passage, named_where, words
 
 # at most this many rows are shown as a small table; more and the question is not pinned enough to answer here
 MAX_ROWS_SHOWN = 4
 # rows read back to apply the defaults in memory when the pinned values alone match more
 _MAX_ROWS_READ = 5000
-_WORD = re.compile(r"[a-z0-9]+(?:\.\d+)?")
-# function words: they carry no link between a question and a table value
-_STOPWORDS = frozenset("""a an the of in on at to for from by with and or as is are was were be been what which who
-how many much did does do has have had its their this that these those than per into over under about there all
-any each tell me give show respectively""".split())
 # words that mark a value as a ratio rather than a count (units, not corpus words)
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _RATIO_MARKS = ("%", "percent", "rate", "ratio", "proportion", "share", "per ")
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
 # a question about causes, means or descriptions is answered from prose, never from a table's cells
@@ -44,22 +40,7 @@ _ASKS_PARTS = re.compile(r"\b(?:components?|items|types|categories|elements|part
 # "What are OEM?", "What is lease related and other charges?": a term asked bare, with no year, asks what it means
 _DEFINES = re.compile(r"^\s*what (?:is|are|was|were) (?!the\b|a\b|an\b|our\b|its\b|their\b|total\b)(?!.*\b(?:19|20)\d\d\b)",
                       re.IGNORECASE)
-# a question about a change is arithmetic or prose unless a column of the table names the change
-_ASKS_CHANGE = re.compile(r"\b(?:increase|decrease|change|growth|difference|rise|fall|decline)[sd]?\b", re.IGNORECASE)
 _ASKS_RATIO = re.compile(r"%|\bpercent|\bshare\b|\bproportion\b|\brate\b|\bratio\b", re.IGNORECASE)
-
-
-def _stem(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def words(text: str) -> set[str]:
-    """Content words of `text`, lower-cased and singular."""
-    return {_stem(w) for w in _WORD.findall(text.lower().replace(",", "")) if w not in _STOPWORDS}
 
 
 def _is_ratio(value: str) -> bool:
@@ -130,11 +111,11 @@ def link(question: str, table: StoredTable) -> Link:
             named.append(i)
             score += len(tokens & asked)
             covered |= tokens & asked
-    years_asked = sorted(w for w in asked if _YEAR.match(w))
+    years_asked = sorted(w for w in asked if YEAR.match(w))
     absent: list[tuple[int, str]] = []
     for i, column in enumerate(table.profile.columns):
-        dated = [v for v in column.values if any(_YEAR.match(w) for w in words(v))]
-        years = {w for v in dated for w in words(v) if _YEAR.match(w)}
+        dated = [v for v in column.values if any(YEAR.match(w) for w in words(v))]
+        years = {w for v in dated for w in words(v) if YEAR.match(w)}
         if i not in pinned and years and len(dated) >= 0.5 * len(column.values):
             absent.extend((i, y) for y in years_asked if y not in years and not any(
                 y in words(table.columns[j]) for j in named))
@@ -159,11 +140,6 @@ def _alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:
     return [Link(found.table, r, found.named, found.score, found.coverage, found.absent) for r in readings[:limit]]
 
 
-def _holds_year(row: ReadRow, years: set[str]) -> bool:
-    """Whether a year asked heads one of the row's columns or its block, or stands in its label, section or cells."""
-    return bool(years & words(" ".join([*row.columns[1:], row.heading, row.section, *row.cells])))
-
-
 def _nearest(asked: str, present: list[str], limit: int = 5) -> list[str]:
     """The values closest to `asked`: by number when both are numbers (years), else in table order."""
     target = parse_number(asked.split()[0]) if asked.split() else None
@@ -181,22 +157,6 @@ def _specificity(values: tuple[str, ...]) -> tuple[bool, int]:
 
 def _describe(table: StoredTable, pinned: dict[int, list[str]]) -> str:
     return ", ".join(f"{table.columns[c]} {' or '.join(v)}" for c, v in pinned.items())
-
-
-@dataclass(frozen=True)
-class TableAnswer:
-    """A draft from a table: an answer citing `passage` (the quoted rows), or a near-miss refusal (no passage)."""
-
-    draft: Draft
-    passage: Passage | None
-
-
-@dataclass(frozen=True)
-class RowOutcome:
-    """A row named in a table that names its rows: its answer, or None when the question asks what the row does
-    not hold (another year, a change), left to the prose answerer rather than to filtering."""
-
-    answer: TableAnswer | None
 
 
 @dataclass
@@ -230,14 +190,14 @@ class TableAnswerer:
             return None
         order = {s: i for i, s in enumerate(ranked_sources)}
         if _ASKS_PARTS.search(question.query):
-            listed = self._read_section(question.query, tables, order, passages)
+            listed = self._statements().read_section(question.query, tables, order, passages)
             if listed is not None:
                 return listed
         if _DEFINES.search(question.query):
             # a bare term asked is a definition: not the figures of a statement's row named by it
             tables = [t for t in tables if not names_rows(t.profile, t.n_rows)]
         elif wanted is None:
-            read = self._read_row(question.query, tables, order, passages)
+            read = self._statements().read_row(question.query, tables, order, passages)
             if read is not None:
                 return read.answer  # None: the row is named but not the year asked, which the prose may have
         links = [link(without_superlative(question.query) if wanted else question.query, t) for t in tables]
@@ -246,8 +206,8 @@ class TableAnswerer:
             return None
         # the best-retrieved source among the tables linked (nearly) as well as the best one
         top = max(lk.score for lk in links)
-        if _ASKS_CHANGE.search(question.query):
-            links = [lk for lk in links if any(_ASKS_CHANGE.search(lk.table.columns[i]) for i in lk.named)]
+        if ASKS_CHANGE.search(question.query):
+            links = [lk for lk in links if any(ASKS_CHANGE.search(lk.table.columns[i]) for i in lk.named)]
             if not links:
                 return None
             top = max(lk.score for lk in links)
@@ -264,72 +224,8 @@ class TableAnswerer:
             near_miss = near_miss or answered
         return near_miss
 
-    def _read_row(self, question: str, tables: list[StoredTable], order: dict[str, int],
-                  passages: list[Passage]) -> RowOutcome | None:
-        """The row a question names in a table whose first column names its rows, read with its section and its
-        columns' headings (rag/table_rows.py); None when no such table has a row named clearly enough."""
-        asked = words(question)
-        matches: list[tuple[RowMatch, StoredTable]] = []
-        for table in tables:
-            if not names_rows(table.profile, table.n_rows):
-                continue
-            rows = read_rows(table.columns, self.store.rows(table.table_id, range(1, table.n_rows + 1)))
-            found = best_row(asked, rows, words)
-            if found is not None and found.coverage >= self.min_row_coverage and found.margin >= self.min_row_margin:
-                matches.append((found, table))
-        if not matches:
-            return None
-        years = {w for w in asked if _YEAR.match(w)}
-        dated = [m for m in matches if not years or _holds_year(m[0].row, years)]
-        if not dated:
-            return RowOutcome(None)  # the row is named, the year asked heads none of its columns: the prose may say
-        # the best-retrieved source among the tables whose row label the question says (nearly) as fully as the
-        # best one's (scores weigh words within a table, so they do not compare across tables)
-        top = max(m.said for m, _ in dated)
-        found, table = min((m for m in dated if m[0].said >= 0.8 * top),
-                           key=lambda m: (order.get(m[1].source, len(order)), -m[0].said))
-        row = found.row
-        if _ASKS_CHANGE.search(question) and not any(_ASKS_CHANGE.search(c) for c in row.columns):
-            return RowOutcome(None)  # a change is arithmetic or prose unless a column names it
-        asked_columns = [i for i in range(1, len(row.columns)) if years & words(row.columns[i])]
-        headings = self.store.rows(table.table_id, row.section_rows)
-        lines = [*(render_row(table.columns, cells, number) for number, cells in headings),
-                 render_row(row.columns, row.cells, row.number)]
-        passage = self._cited(table, lines, row.number, passages)
-        where = self._where(table, passage)
-        under = f" (under \"{row.section}\")" if row.section else ""
-        quoted = lines[-1].split(": ", 1)[1]
-        if asked_columns and not any(is_figure(row.cells[i]) for i in asked_columns):
-            marks = ", ".join(f"{row.columns[i]} \"{row.cells[i]}\"" for i in asked_columns if row.cells[i].strip())
-            text = (f"The table gives no figure here: the value is suppressed or missing ({marks or 'blank'}) in "
-                    f"{where}, row {row.number}{under}: {quoted} [{passage.n}]")
-        else:
-            text = f"{where}, row {row.number}{under}: {quoted} [{passage.n}]"
-        return RowOutcome(TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_row_read")), passage))
-
-    def _read_section(self, question: str, tables: list[StoredTable], order: dict[str, int],
-                      passages: list[Passage]) -> TableAnswer | None:
-        """The rows under the heading a question names, listed by their labels, for a question about what the
-        heading is made of; None when no heading of a table that names its rows is named clearly enough."""
-        asked = words(question)
-        matches: list[tuple[SectionMatch, StoredTable]] = []
-        for table in tables:
-            if names_rows(table.profile, table.n_rows):
-                rows = read_rows(table.columns, self.store.rows(table.table_id, range(1, table.n_rows + 1)))
-                found = best_section(asked, rows, words)
-                if found is not None and found.margin >= self.min_row_margin:
-                    matches.append((found, table))
-        if not matches:
-            return None
-        found, table = min(matches, key=lambda m: (order.get(m[1].source, len(order)), -m[0].score))
-        heading = self.store.rows(table.table_id, found.rows[0].section_rows)
-        lines = [*(render_row(table.columns, cells, number) for number, cells in heading),
-                 *(render_row(r.columns, r.cells, r.number) for r in found.rows)]
-        passage = self._cited(table, lines, found.rows[0].number, passages)
-        # each row by its own number: a range ("rows 5-6") would read as a figure the passage does not hold
-        text = (f"{self._where(table, passage)}, under \"{found.section}\": "
-                f"{'; '.join(f'row {r.number} {r.label}' for r in found.rows)} [{passage.n}]")
-        return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_section_read")), passage)
+    def _statements(self) -> StatementReader:
+        return StatementReader(self.store, self.min_row_coverage, self.min_row_margin)
 
     def _answer_from(self, found: Link, question: str, passages: list[Passage]) -> TableAnswer | None:
         table = found.table
@@ -392,8 +288,8 @@ class TableAnswerer:
             return None
         shown = order[:2]
         lines = [render_row(table.columns, cells, number) for number, cells in shown]
-        passage = self._cited(table, lines, shown[0][0], passages)
-        text = (f"{self._where(table, passage)}: the {wanted.word} {table.columns[measures[0]]} across "
+        passage = cited_passage(table, lines, shown[0][0], passages)
+        text = (f"{named_where(table, passage)}: the {wanted.word} {table.columns[measures[0]]} across "
                 f"{table.columns[across]}, row {shown[0][0]}: {lines[0].split(': ', 1)[1]}")
         if len(shown) > 1:
             text += f"; next, row {shown[1][0]}: {lines[1].split(': ', 1)[1]}"
@@ -425,22 +321,6 @@ class TableAnswerer:
         return None
 
     @staticmethod
-    def _cited(table: StoredTable, lines: list[str], first_row: int, passages: list[Passage]) -> Passage:
-        """The passage an answer from `table` cites: exactly the rows it quotes (`lines`), numbered after the
-        retrieved passages."""
-        near = next((p for p in passages if p.source == table.source), None)
-        return Passage(
-            n=max((p.n for p in passages), default=0) + 1, chunk_id=f"table:{table.table_id}:{first_row}",
-            text="\n\n".join(lines), source=table.source, title=near.title if near else table.label,
-            date=near.date if near else None, page=None, heading=table.label, start=0, end=0,
-            source_url=near.source_url if near else None, kind="table-rows",
-        )
-
-    @staticmethod
-    def _where(table: StoredTable, passage: Passage) -> str:
-        return table.label if table.label == passage.title else f"{passage.title}, {table.label}"
-
-    @staticmethod
     def _by_unit(rows: list[tuple[int, tuple[str, ...]]], question: str, table: StoredTable,
                  counts_by_default: bool = False) -> list[tuple[int, tuple[str, ...]]]:
         """"How many" keeps counts (rows no ratio-valued cell marks); a question about a share keeps ratios; with
@@ -460,8 +340,8 @@ class TableAnswerer:
                passages: list[Passage]) -> TableAnswer:
         """The answer text and the passage it cites: the quoted rows, each with its column names and number."""
         lines = [render_row(table.columns, cells, number) for number, cells in rows]
-        passage = self._cited(table, lines, rows[0][0], passages)
-        n, where = passage.n, self._where(table, passage)
+        passage = cited_passage(table, lines, rows[0][0], passages)
+        n, where = passage.n, named_where(table, passage)
         # no number under any asked column: a mark where one belongs ("Suppr.", "n/a", "x"), or blanks
         missing = [(number, cells) for number, cells in rows if all(parse_number(cells[i]) is None for i in asked)]
         if len(rows) == 1:

@@ -1,0 +1,103 @@
+"""Answers from tables whose first column names their rows (rag/table_rows.py reads them): the row a question names,
+quoted with its section and its columns as they apply to it, or the rows under a heading it asks about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crossbrief.index.documents import render_row
+from crossbrief.index.table_store import StoredTable, TableStore
+from crossbrief.rag.models import Draft, Passage
+from crossbrief.rag.table_rows import (ReadRow, RowMatch, SectionMatch, best_row, best_section, is_figure, names_rows,
+                                        read_rows)
+from crossbrief.rag.table_text import ASKS_CHANGE, YEAR, TableAnswer, cited_passage, named_where, words
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """A row named in a table that names its rows: its answer, or None when the question asks what the row does
+    not hold (another year, a change), left to the prose answerer rather than to filtering."""
+
+    answer: TableAnswer | None
+
+
+def _holds_year(row: ReadRow, years: set[str]) -> bool:
+    """Whether a year asked heads one of the row's columns or its block, or stands in its label, section or cells."""
+    return bool(years & words(" ".join([*row.columns[1:], row.heading, row.section, *row.cells])))
+
+
+@dataclass
+class StatementReader:
+    """Reads the tables that name their rows. A row must lead the next by `min_margin` and its words, headings and
+    columns cover `min_coverage` of the question (generation.table_row_margin / table_row_min_coverage)."""
+
+    store: TableStore
+    min_coverage: float = 0.7
+    min_margin: float = 0.25
+
+    def read_row(self, question: str, tables: list[StoredTable], order: dict[str, int],
+                 passages: list[Passage]) -> RowOutcome | None:
+        """The row a question names in a table whose first column names its rows, read with its section and its
+        columns' headings (rag/table_rows.py); None when no such table has a row named clearly enough."""
+        asked = words(question)
+        matches: list[tuple[RowMatch, StoredTable]] = []
+        for table in tables:
+            if not names_rows(table.profile, table.n_rows):
+                continue
+            rows = read_rows(table.columns, self.store.rows(table.table_id, range(1, table.n_rows + 1)))
+            found = best_row(asked, rows, words)
+            if found is not None and found.coverage >= self.min_coverage and found.margin >= self.min_margin:
+                matches.append((found, table))
+        if not matches:
+            return None
+        years = {w for w in asked if YEAR.match(w)}
+        dated = [m for m in matches if not years or _holds_year(m[0].row, years)]
+        if not dated:
+            return RowOutcome(None)  # the row is named, the year asked heads none of its columns: the prose may say
+        # the best-retrieved source among the tables whose row label the question says (nearly) as fully as the
+        # best one's (scores weigh words within a table, so they do not compare across tables)
+        top = max(m.said for m, _ in dated)
+        found, table = min((m for m in dated if m[0].said >= 0.8 * top),
+                           key=lambda m: (order.get(m[1].source, len(order)), -m[0].said))
+        row = found.row
+        if ASKS_CHANGE.search(question) and not any(ASKS_CHANGE.search(c) for c in row.columns):
+            return RowOutcome(None)  # a change is arithmetic or prose unless a column names it
+        asked_columns = [i for i in range(1, len(row.columns)) if years & words(row.columns[i])]
+        headings = self.store.rows(table.table_id, row.section_rows)
+        lines = [*(render_row(table.columns, cells, number) for number, cells in headings),
+                 render_row(row.columns, row.cells, row.number)]
+        passage = cited_passage(table, lines, row.number, passages)
+        where = named_where(table, passage)
+        under = f" (under \"{row.section}\")" if row.section else ""
+        quoted = lines[-1].split(": ", 1)[1]
+        if asked_columns and not any(is_figure(row.cells[i]) for i in asked_columns):
+            marks = ", ".join(f"{row.columns[i]} \"{row.cells[i]}\"" for i in asked_columns if row.cells[i].strip())
+            text = (f"The table gives no figure here: the value is suppressed or missing ({marks or 'blank'}) in "
+                    f"{where}, row {row.number}{under}: {quoted} [{passage.n}]")
+        else:
+            text = f"{where}, row {row.number}{under}: {quoted} [{passage.n}]"
+        return RowOutcome(TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_row_read")), passage))
+
+    def read_section(self, question: str, tables: list[StoredTable], order: dict[str, int],
+                     passages: list[Passage]) -> TableAnswer | None:
+        """The rows under the heading a question names, listed by their labels, for a question about what the
+        heading is made of; None when no heading of a table that names its rows is named clearly enough."""
+        asked = words(question)
+        matches: list[tuple[SectionMatch, StoredTable]] = []
+        for table in tables:
+            if names_rows(table.profile, table.n_rows):
+                rows = read_rows(table.columns, self.store.rows(table.table_id, range(1, table.n_rows + 1)))
+                found = best_section(asked, rows, words)
+                if found is not None and found.margin >= self.min_margin:
+                    matches.append((found, table))
+        if not matches:
+            return None
+        found, table = min(matches, key=lambda m: (order.get(m[1].source, len(order)), -m[0].score))
+        heading = self.store.rows(table.table_id, found.rows[0].section_rows)
+        lines = [*(render_row(table.columns, cells, number) for number, cells in heading),
+                 *(render_row(r.columns, r.cells, r.number) for r in found.rows)]
+        passage = cited_passage(table, lines, found.rows[0].number, passages)
+        # each row by its own number: a range ("rows 5-6") would read as a figure the passage does not hold
+        text = (f"{named_where(table, passage)}, under \"{found.section}\": "
+                f"{'; '.join(f'row {r.number} {r.label}' for r in found.rows)} [{passage.n}]")
+        return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_section_read")), passage)

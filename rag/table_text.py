@@ -1,0 +1,58 @@
+"""What table answers share: a question's content words as the table code reads them, the answer a table gives,
+and the passage it cites (exactly the rows it quotes, numbered after the retrieved passages, so the figure checker
+finds every figure there)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crossbrief.index.table_store import StoredTable
+from crossbrief.rag.models import Draft, Passage
+
+WORD_PATTERN = re.compile(r"[a-z0-9]+(?:\.\d+)?")
+# function words: they carry no link between a question and a table value
+STOPWORDS = frozenset("""a an the of in on at to for from by with and or as is are was were be been what which who
+how many much did does do has have had its their this that these those than per into over under about there all
+any each tell me give show respectively""".split())
+YEAR = re.compile(r"^(?:19|20)\d\d$")
+# a question about a change is arithmetic or prose unless a column of the table names the change
+ASKS_CHANGE = re.compile(r"\b(?:increase|decrease|change|growth|difference|rise|fall|decline)[sd]?\b", re.IGNORECASE)
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> set[str]:
+    """Content words of `text`, lower-cased and singular."""
+    return {_stem(w) for w in WORD_PATTERN.findall(text.lower().replace(",", "")) if w not in STOPWORDS}
+
+
+@dataclass(frozen=True)
+class TableAnswer:
+    """A draft from a table: an answer citing `passage` (the quoted rows), or a near-miss refusal (no passage)."""
+
+    draft: Draft
+    passage: Passage | None
+
+
+def cited_passage(table: StoredTable, lines: list[str], first_row: int, passages: list[Passage]) -> Passage:
+    """The passage an answer from `table` cites: exactly the rows it quotes (`lines`), numbered after the
+    retrieved passages."""
+    near = next((p for p in passages if p.source == table.source), None)
+    return Passage(
+        n=max((p.n for p in passages), default=0) + 1, chunk_id=f"table:{table.table_id}:{first_row}",
+        text="\n\n".join(lines), source=table.source, title=near.title if near else table.label,
+        date=near.date if near else None, page=None, heading=table.label, start=0, end=0,
+        source_url=near.source_url if near else None, kind="table-rows",
+    )
+
+
+def named_where(table: StoredTable, passage: Passage) -> str:
+    """How an answer names the table it quotes: its label, after the source's title when they differ."""
+    return table.label if table.label == passage.title else f"{passage.title}, {table.label}"
