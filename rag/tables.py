@@ -264,6 +264,8 @@ class TableAnswerer:
         """The row with the highest (lowest) figure among the rows the question pins, across the column its "which"
         names, every other unpinned column at its overall value; None when the column or the figure is unclear or
         a value of the column has more than one such row."""
+        if found.absent:  # a year the table does not have: the same near-miss refusal as any other question's
+            return self._answer_from(found, question, passages)
         table = found.table
         profile = table.profile.columns
         candidates = [(i, table.columns[i], c.values) for i, c in enumerate(profile)

@@ -69,3 +69,9 @@ def test_a_suppressed_top_value_is_not_ranked_and_an_unpinned_question_is_not_an
     assert found is not None and "Place: Lakeside" in found.draft.text and "Suppr." not in found.draft.text
     # no year pinned: each place has a row per year, so there is nothing single to rank
     assert answerer.answer(Question("Which place had the most deaths?"), _passages()) is None
+
+
+def test_a_ranking_for_a_year_the_table_lacks_is_a_near_miss_refusal(answerer: TableAnswerer) -> None:
+    found = answerer.answer(Question("Which place had the most deaths in 2019, as a number?"), _passages())
+    assert found is not None and found.draft.refused and found.passage is None
+    assert "no row for Year 2019" in found.draft.reason
