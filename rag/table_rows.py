@@ -123,6 +123,14 @@ def read_rows(columns: tuple[str, ...], rows: list[tuple[int, tuple[str, ...]]])
     return found
 
 
+def _is_dimension(values: tuple[str, ...]) -> bool:
+    """A column of categories: two or more distinct values, mostly words rather than figures, or all bare years."""
+    present = [v for v in values if v.strip()]
+    if len(present) < 2:
+        return False
+    return all(_YEAR.match(v) for v in present) or sum(1 for v in present if is_figure(v)) < 0.5 * len(present)
+
+
 def names_rows(profile: TableProfile, n_rows: int) -> bool:
     """A table whose first column names its rows, over at most MAX_ROWS rows (and at most the profile's 200
     categories): text labels, mostly different or beside columns of figures only, and no other column of categories.
@@ -134,7 +142,7 @@ def names_rows(profile: TableProfile, n_rows: int) -> bool:
     labels = [v for v in columns[0].values if v.strip()]
     if not labels or sum(1 for v in labels if parse_number(v) is None) < 0.8 * len(labels):
         return False
-    if any(len([v for v in c.values if v.strip()]) >= 2 for c in columns[1:]):
+    if any(_is_dimension(c.values) for c in columns[1:]):
         return False  # another column of categories (a year, a unit, a place): a record's dimension
     return len(labels) >= 0.5 * n_rows or all(c.numeric for c in columns[1:])
 

@@ -98,6 +98,11 @@ def test_a_table_of_records_is_filtered_not_read_as_a_statement() -> None:
     _, statement = render_table("statement.csv", COLUMNS, STATEMENT, "", 0)
     assert not names_rows(profile_table(records), len(records.rows))
     assert names_rows(profile_table(statement), len(statement.rows))
+    # figures written "$(3,908)" are figures, not a column of categories
+    _, cash = render_table("cash.csv", ["", "2019", "2018"], [["Operating", "$(618)", "$(3,908)"],
+                                                              ["Financing", "1,389", "1,779"],
+                                                              ["Net change", "$771", "$(2,129)"]], "", 0)
+    assert names_rows(profile_table(cash), len(cash.rows))
 
 
 def test_the_named_row_is_answered_with_its_section_and_the_figures_check(answerer: TableAnswerer) -> None:
