@@ -7,21 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from crossbrief.index.documents import render_table
-from crossbrief.index.table_store import TableStore
 from crossbrief.rag.citations import check_answer
 from crossbrief.rag.models import Question
 from crossbrief.rag.table_ranking import pick_column, ranked, superlative
 from crossbrief.rag.tables import TableAnswerer, words
-from tests.rag.test_tables import SOURCE, _passages, _rows
+from tests.rag.test_tables import _passages, harms_answerer
 
 
 @pytest.fixture
 def answerer(tmp_path: Path) -> TableAnswerer:
-    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
-    _, table = render_table("harms.csv", ["Place", "Year", "Unit", "Value"], _rows(), "Harms", 0)
-    store.write(SOURCE, "hash1", [table])
-    return TableAnswerer(store)
+    return harms_answerer(tmp_path)
 
 
 def test_superlatives_are_read_from_english_words() -> None:

@@ -28,12 +28,17 @@ def _rows() -> list[list[str]]:
     return rows
 
 
-@pytest.fixture
-def answerer(tmp_path: Path) -> TableAnswerer:
+def harms_answerer(tmp_path: Path) -> TableAnswerer:
+    """A table answerer over the Harms table of records (a place, a year, a unit and a value per row)."""
     store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
     _, table = render_table("harms.csv", ["Place", "Year", "Unit", "Value"], _rows(), "Harms", 0)
     store.write(SOURCE, "hash1", [table])
     return TableAnswerer(store)
+
+
+@pytest.fixture
+def answerer(tmp_path: Path) -> TableAnswerer:
+    return harms_answerer(tmp_path)
 
 
 def _passages() -> list[Passage]:
