@@ -293,10 +293,10 @@ class TableAnswerer:
         passage = cited_passage(table, lines, shown[0][0], passages)
         text = (f"{named_where(table, passage)}: the {wanted.word} {table.columns[measures[0]]} across "
                 f"{table.columns[across]}, row {shown[0][0]}: {lines[0].split(': ', 1)[1]}")
-        if len(shown) > 1:
-            text += f"; next, row {shown[1][0]}: {lines[1].split(': ', 1)[1]}"
-        return TableAnswer(Draft(f"{text} [{passage.n}]", refused=False, notes=("table_answer", "table_ranked")),
-                           passage)
+        text += f" [{passage.n}]"
+        if len(shown) > 1:  # a sentence of its own, so that each row is quoted in the citation
+            text += f". Next, row {shown[1][0]}: {lines[1].split(': ', 1)[1]} [{passage.n}]"
+        return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_ranked")), passage)
 
     def _near_miss(self, found: Link) -> TableAnswer | None:
         """No row holds every pinned value, but dropping one pin finds rows: a refusal that says which value the

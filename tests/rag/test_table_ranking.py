@@ -51,6 +51,8 @@ def test_the_highest_row_across_the_named_column_answers_with_the_next(answerer:
     assert "Rate" not in found.draft.text, "a count unless a rate is asked"
     checked = check_answer(found.draft.text, [*_passages(), found.passage])
     assert checked.figures and all(f.supported for f in checked.figures)
+    (citation,) = checked.citations
+    assert citation.quote.startswith("Row 3: Place: Hillside") and "Row 2: Place: Lakeside" in citation.quote
     fewest = answerer.answer(Question("Which place had the fewest deaths in 2020?"), _passages())
     assert fewest is not None and "row 2:" in fewest.draft.text and "Place: Lakeside" in fewest.draft.text
     rate = answerer.answer(Question("Which place had the highest rate in 2020?"), _passages())
