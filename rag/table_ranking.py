@@ -14,7 +14,9 @@ from typing import Callable, Sequence
 
 from crossbrief.index.tables import parse_number
 
-_SUPERLATIVE = re.compile(r"\b(highest|largest|most|greatest|biggest|lowest|smallest|least|fewest)\b", re.IGNORECASE)
+# "at least" and "at most" set a bound, not a ranking
+_SUPERLATIVE = re.compile(r"(?<!\bat )\b(highest|largest|most|greatest|biggest|lowest|smallest|least|fewest)\b",
+                          re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+$", re.IGNORECASE)
 _PERIODS = frozenset({"year", "years", "period", "periods", "quarter", "quarters", "month", "months"})
 _HIGH = frozenset({"highest", "largest", "most", "greatest", "biggest"})

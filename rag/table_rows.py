@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from crossbrief.index.tables import TableProfile, parse_number
+from crossbrief.index.tables import ColumnProfile, TableProfile, parse_number
 
 _YEAR = re.compile(r"^\s*(?:19|20)\d\d\s*$")
 _DASH = re.compile(r"^[\s$€£(]*[-–—−]+[\s)]*$")
@@ -123,12 +123,14 @@ def read_rows(columns: tuple[str, ...], rows: list[tuple[int, tuple[str, ...]]])
     return found
 
 
-def _is_dimension(values: tuple[str, ...]) -> bool:
-    """A column of categories: two or more distinct values, mostly words rather than figures, or all bare years."""
-    present = [v for v in values if v.strip()]
+def _is_dimension(column: ColumnProfile) -> bool:
+    """A column of categories: two or more distinct values that are numbers repeating like codes or years (the
+    profile keeps such values), all bare years, or mostly words rather than figures."""
+    present = [v for v in column.values if v.strip()]
     if len(present) < 2:
         return False
-    return all(_YEAR.match(v) for v in present) or sum(1 for v in present if is_figure(v)) < 0.5 * len(present)
+    return column.numeric or all(_YEAR.match(v) for v in present) or \
+        sum(1 for v in present if is_figure(v)) < 0.5 * len(present)
 
 
 def names_rows(profile: TableProfile, n_rows: int) -> bool:
@@ -142,7 +144,7 @@ def names_rows(profile: TableProfile, n_rows: int) -> bool:
     labels = [v for v in columns[0].values if v.strip()]
     if not labels or sum(1 for v in labels if parse_number(v) is None) < 0.8 * len(labels):
         return False
-    if any(_is_dimension(c.values) for c in columns[1:]):
+    if any(_is_dimension(c) for c in columns[1:]):
         return False  # another column of categories (a year, a unit, a place): a record's dimension
     return len(labels) >= 0.5 * n_rows or all(c.numeric for c in columns[1:])
 

@@ -40,7 +40,8 @@ _ASKS_PARTS = re.compile(r"\b(?:components?|items|types|categories|elements|part
 # "What are OEM?", "What is lease related and other charges?": a term asked bare, with no year, asks what it means
 _DEFINES = re.compile(r"^\s*what (?:is|are|was|were) (?!the\b|a\b|an\b|our\b|its\b|their\b|total\b)(?!.*\b(?:19|20)\d\d\b)",
                       re.IGNORECASE)
-_ASKS_RATIO = re.compile(r"%|\bpercent|\bshare\b|\bproportion\b|\brate\b|\bratio\b", re.IGNORECASE)
+_ASKS_RATIO = re.compile(r"%|\bpercent|\bshare\b|\bproportion\b|\brate\b|\bratio\b|\bper (?:capita|head|person|\d)",
+                         re.IGNORECASE)
 
 
 def _is_ratio(value: str) -> bool:
@@ -140,6 +141,19 @@ def _alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:
     return [Link(found.table, r, found.named, found.score, found.coverage, found.absent) for r in readings[:limit]]
 
 
+def _measure(found: Link, question: str) -> int | None:
+    """The column of figures a ranking compares: the one the question names (the one sharing most words with it
+    when it names several), else the table's only column of measurements; None when that is unclear."""
+    profile = found.table.profile.columns
+    named = [i for i in found.named if profile[i].numeric]
+    if len(named) > 1:
+        asked = words(question)
+        shared = sorted(((len(words(found.table.columns[i]) & asked), i) for i in named), reverse=True)
+        return shared[0][1] if shared[0][0] > shared[1][0] else None
+    measures = named or [i for i, c in enumerate(profile) if c.numeric and not c.values]
+    return measures[0] if len(measures) == 1 else None
+
+
 def _nearest(asked: str, present: list[str], limit: int = 5) -> list[str]:
     """The values closest to `asked`: by number when both are numbers (years), else in table order."""
     target = parse_number(asked.split()[0]) if asked.split() else None
@@ -213,9 +227,11 @@ class TableAnswerer:
             top = max(lk.score for lk in links)
         best = min((lk for lk in links if lk.score >= 0.8 * top),
                    key=lambda lk: (order.get(lk.table.source, len(order)), -lk.score))
-        if wanted is not None:  # "which ... most": a ranking across the column it names, or the prose
-            return next((r for a in _alternatives(best, question.query)
-                         if (r := self._rank_from(a, wanted, question.query, passages)) is not None), None)
+        if wanted is not None:  # "which ... most": a ranking across the column it names, a near miss, or the prose
+            readings = _alternatives(best, question.query)
+            return next((r for a in readings if (r := self._rank_from(a, wanted, question.query, passages))), None) \
+                or next((r for a in readings if (r := self._answer_from(a, question.query, passages)) and r.draft.refused),
+                        None)
         near_miss: TableAnswer | None = None
         for alternative in _alternatives(best, question.query):
             answered = self._answer_from(alternative, question.query, passages)
@@ -262,8 +278,10 @@ class TableAnswerer:
     def _rank_from(self, found: Link, wanted: Superlative, question: str,
                    passages: list[Passage]) -> TableAnswer | None:
         """The row with the highest (lowest) figure among the rows the question pins, across the column its "which"
-        names, every other unpinned column at its overall value; None when the column or the figure is unclear or
-        a value of the column has more than one such row."""
+        names, every other unpinned column at its overall value. None when the column or the figure is unclear, a
+        value of the column has more than one such row, fewer than half its values have a row, or, for the lowest,
+        a row has no figure (a suppressed count is small: it may be the lowest). Rows without a figure are named
+        after the highest."""
         if found.absent:  # a year the table does not have: the same near-miss refusal as any other question's
             return self._answer_from(found, question, passages)
         table = found.table
@@ -271,9 +289,8 @@ class TableAnswerer:
         candidates = [(i, table.columns[i], c.values) for i, c in enumerate(profile)
                       if i not in found.pinned and c.values and not c.numeric and len(c.values) > 2]
         across = pick_column(wanted.subject, candidates, self.similarity, words)
-        measures = [i for i in found.named if profile[i].numeric] or \
-            [i for i, c in enumerate(profile) if c.numeric and not c.values]
-        if across is None or len(measures) != 1:
+        measure = _measure(found, question)
+        if across is None or measure is None:
             return None
         defaults = {i: [c.overall] for i, c in enumerate(profile)
                     if c.overall and i not in found.pinned and i != across}
@@ -283,19 +300,30 @@ class TableAnswerer:
         overall = profile[across].overall
         rows = [r for r in self.store.rows(table.table_id, numbers) if r[1][across].strip() and r[1][across] != overall]
         rows = self._by_unit(rows, question, table, counts_by_default=True)
-        if len({cells[across] for _, cells in rows}) != len(rows):
-            return None  # another column still varies: the question does not pin enough to rank
-        order = ranked(rows, measures[0], wanted.highest)
-        if not order:
+        categories = [v for v in profile[across].values if v.strip() and v != overall]
+        if len({cells[across] for _, cells in rows}) != len(rows) or len(rows) < max(2, len(categories) / 2):
+            return None  # another column still varies, or most of the column's values are not among the rows
+        missing = [(n, cells) for n, cells in rows if parse_number(cells[measure]) is None]
+        if missing and (not wanted.highest or len(missing) > MAX_ROWS_SHOWN):
+            return None
+        order = ranked(rows, measure, wanted.highest)
+        if wanted.highest and len(order) >= 3:
+            top, rest = parse_number(order[0][1][measure]) or 0.0, [parse_number(c[measure]) or 0.0 for _, c in order[1:]]
+            if abs(top - sum(rest)) <= 0.02 * max(abs(top), 1.0):
+                order = order[1:]  # the top row adds up the others: a total the profile did not mark as overall
+        if len(order) < 2:
             return None
         shown = order[:2]
-        lines = [render_row(table.columns, cells, number) for number, cells in shown]
+        lines = [render_row(table.columns, cells, number) for number, cells in [*shown, *missing]]
         passage = cited_passage(table, lines, shown[0][0], passages)
-        text = (f"{named_where(table, passage)}: the {wanted.word} {table.columns[measures[0]]} across "
-                f"{table.columns[across]}, row {shown[0][0]}: {lines[0].split(': ', 1)[1]}")
-        text += f" [{passage.n}]"
-        if len(shown) > 1:  # a sentence of its own, so that each row is quoted in the citation
-            text += f". Next, row {shown[1][0]}: {lines[1].split(': ', 1)[1]} [{passage.n}]"
+        text = (f"{named_where(table, passage)}: the {wanted.word} {table.columns[measure]} across "
+                f"{table.columns[across]}, row {shown[0][0]}: {lines[0].split(': ', 1)[1]} [{passage.n}]")
+        # each in a sentence of its own, so that the citation quotes each row
+        text += f". Next, row {shown[1][0]}: {lines[1].split(': ', 1)[1]} [{passage.n}]"
+        if missing:
+            text += ". No figure in " + "; ".join(f"row {n}: {table.columns[across]} {cells[across]}, "
+                                                   f"{table.columns[measure]} \"{cells[measure]}\"" for n, cells in missing)
+            text += f" [{passage.n}]"
         return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_ranked")), passage)
 
     def _near_miss(self, found: Link) -> TableAnswer | None:

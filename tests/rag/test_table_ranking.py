@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from crossbrief.index.documents import render_table
+from crossbrief.index.table_store import TableStore
 from crossbrief.rag.citations import check_answer
 from crossbrief.rag.models import Question
 from crossbrief.rag.table_ranking import pick_column, ranked, superlative
 from crossbrief.rag.tables import TableAnswerer, words
-from tests.rag.test_tables import _passages, harms_answerer
+from tests.rag.test_tables import SOURCE, _passages, harms_answerer
 
 
 @pytest.fixture
@@ -59,13 +61,38 @@ def test_the_highest_row_across_the_named_column_answers_with_the_next(answerer:
     assert rate is not None and "Unit: Rate per 100,000" in rate.draft.text
 
 
-def test_a_suppressed_top_value_is_not_ranked_and_an_unpinned_question_is_not_answered(
-        answerer: TableAnswerer) -> None:
-    # in 2021 Hillside's count is suppressed: Lakeside is the highest figure the table gives
-    found = answerer.answer(Question("Which place had the most deaths in 2021?"), _passages())
-    assert found is not None and "Place: Lakeside" in found.draft.text and "Suppr." not in found.draft.text
+def test_a_single_figure_or_an_unpinned_question_is_not_ranked(answerer: TableAnswerer) -> None:
+    # in 2021 Hillside's count is suppressed: one figure is no ranking
+    assert answerer.answer(Question("Which place had the most deaths in 2021?"), _passages()) is None
     # no year pinned: each place has a row per year, so there is nothing single to rank
     assert answerer.answer(Question("Which place had the most deaths?"), _passages()) is None
+
+
+def _regions(tmp_path: Path, values: dict[str, str]) -> TableAnswerer:
+    store = TableStore.open(f"sqlite:///{tmp_path / 'regions.sqlite3'}")
+    rows = [[region, "2020", value] for region, value in values.items()]
+    _, table = render_table("regions.csv", ["Region", "Year", "Deaths"], rows, "Deaths by region", 0)
+    store.write(SOURCE, "hash3", [table])
+    return TableAnswerer(store)
+
+
+def test_rows_without_a_figure_are_named_after_the_highest_and_stop_the_lowest(tmp_path: Path) -> None:
+    answerer = _regions(tmp_path, {"North": "5", "South": "9", "East": "n/a", "West": "7"})
+    most = answerer.answer(Question("Which region had the most deaths in 2020?"), _passages())
+    assert most is not None and most.passage is not None and "Region: South" in most.draft.text
+    assert 'No figure in row 3: Region East, Deaths "n/a"' in most.draft.text
+    checked = check_answer(most.draft.text, [*_passages(), most.passage])
+    assert all(f.supported for f in checked.figures)
+    # a missing figure may be the smallest: the lowest is not given
+    assert answerer.answer(Question("Which region had the fewest deaths in 2020?"), _passages()) is None
+
+
+def test_a_total_row_is_not_the_highest_and_bounds_are_not_rankings(tmp_path: Path) -> None:
+    answerer = _regions(tmp_path, {"North": "5", "South": "9", "East": "7", "Total": "21"})
+    most = answerer.answer(Question("Which region had the most deaths in 2020?"), _passages())
+    assert most is not None and "Region: South" in most.draft.text and "row 2" in most.draft.text
+    assert superlative("Which regions had at least 6 deaths in 2020?") is None
+    assert superlative("Which regions had at most 6 deaths in 2020?") is None
 
 
 def test_a_ranking_for_a_year_the_table_lacks_is_a_near_miss_refusal(answerer: TableAnswerer) -> None:
