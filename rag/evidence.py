@@ -53,7 +53,7 @@ class Unit:
         return f"{self.passage.title} {self.passage.heading} {self.previous}"
 
 
-def _introduces(sentence: str) -> bool:
+def introduces(sentence: str) -> bool:
     """A sentence that introduces what follows ("Sales by quarter were as follows:"), not a short label."""
     return sentence.endswith(":") and len(sentence.split()) >= 5
 
@@ -93,7 +93,7 @@ def units(passages: list[Passage]) -> list[Unit]:
         for span in split_sentences(passage.text):
             sentence = _display(passage.text[span.start:span.end])
             is_heading = (sentence in (passage.heading, passage.title)
-                          or (len(sentence) < 60 and sentence[-1:] not in ".!?\"”'’)" and not _introduces(sentence))
+                          or (len(sentence) < 60 and sentence[-1:] not in ".!?\"”'’)" and not introduces(sentence))
                           or _front_matter(sentence, passage.title))
             if len(sentence) >= 12 and not is_heading:
                 found.append(Unit(passage, sentence, previous, tuple(extract_figures(sentence))))

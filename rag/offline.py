@@ -25,7 +25,7 @@ from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraints import Constraints, near_miss_reason, parse
-from crossbrief.rag.evidence import Scored, Unit, chunks_using, features, is_table, question_words, units
+from crossbrief.rag.evidence import Scored, Unit, chunks_using, features, introduces, is_table, question_words, units
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
 from crossbrief.rag.question_types import asks_about_table
 
@@ -127,7 +127,7 @@ class OfflineAnswerer:
               on_token: Callable[[str], None] | None = None) -> Draft:
         dense = [p.dense_score for p in passages if p.dense_score is not None]
         below_floor = self.min_similarity is not None and bool(dense) and max(dense) < self.min_similarity
-        about_table = asks_about_table(question.query) and any(is_table(p) for p in passages)
+        about_table = about_a_retrieved_table(question.query, passages)
         if below_floor and not about_table:
             return self._emit(self._below_floor(), on_token)
         constraints, scored = self.score(question, passages)
@@ -164,7 +164,7 @@ class OfflineAnswerer:
         ends with a colon: "... consisted of the following:") in the table's own source or in a file of the same
         name beside it (a table.csv and its table.txt of notes); None when no such sentence is among the passages."""
         with_table = {_stem_of(p.source) for p in passages if is_table(p)}
-        return next((s for s in eligible if not is_table(s.unit.passage) and s.unit.text.rstrip().endswith(":")
+        return next((s for s in eligible if not is_table(s.unit.passage) and introduces(s.unit.text)
                      and _stem_of(s.unit.passage.source) in with_table), None)
 
     def supported(self, best: Scored, eligible_share: float) -> float:
@@ -214,6 +214,12 @@ class OfflineAnswerer:
         if on_token:
             on_token(draft.text)
         return draft
+
+
+def about_a_retrieved_table(question: str, passages: list[Passage]) -> bool:
+    """A question about what a table shows, with a table among the passages: close to no sentence, so the relevance
+    floor is not its test (the answerer looks for the sentence that introduces the table)."""
+    return asks_about_table(question) and any(is_table(p) for p in passages)
 
 
 def _stem_of(source: str) -> str:

@@ -15,16 +15,14 @@ from crossbrief.config import Settings
 from crossbrief.index.store import ChunkStore
 from crossbrief.rag.citations import check_answer
 from crossbrief.rag.conversation import condense_offline
-from crossbrief.rag.evidence import is_table
 from crossbrief.errors import ConfigError, IndexNotFound, InvalidQuestion, RetrievalError
 from crossbrief.rag.answerer import Answerer, Condenser
 from crossbrief.rag.models import REFUSAL_TEXT, Answer, Citation, Draft, Filters, Passage, Question, Turn
 from crossbrief.rag.calibration import Calibration
-from crossbrief.rag.offline import OfflineAnswerer, shown_passages
+from crossbrief.rag.offline import OfflineAnswerer, about_a_retrieved_table, shown_passages
 from crossbrief.index import doctor
 from crossbrief.index.doctor import quick_check
 from crossbrief.rag.figures import Figure, extract_figures
-from crossbrief.rag.question_types import asks_about_table
 from crossbrief.rag.retrieval import HybridRetriever
 from crossbrief.rag.tables import TableAnswerer
 from crossbrief.index.table_store import TableStore
@@ -144,8 +142,8 @@ class Crossbrief:
                 result.answer, result.citations, result.figures = checked.text, checked.citations, checked.figures
             if on_token:
                 on_token(result.answer)
-        elif retrieved.best_similarity < self.settings.retrieval.min_similarity and not (
-                asks_about_table(asked.query) and any(is_table(p) for p in read)):  # a table is what it asks about
+        elif retrieved.best_similarity < self.settings.retrieval.min_similarity and not about_a_retrieved_table(
+                asked.query, read):
             result.answer, result.refused = REFUSAL_TEXT, True
             result.notes.append("below_relevance_floor")
             result.refusal_reason = "No indexed passage is close to this question."

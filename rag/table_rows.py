@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
 
 from crossbrief.index.tables import ColumnProfile, TableProfile, parse_number
+from crossbrief.rag.table_text import YEAR
 
-_YEAR = re.compile(r"^\s*(?:19|20)\d\d\s*$")
 _DASH = re.compile(r"^[\s$€£(]*[-–—−]+[\s)]*$")
 _SIGNS = re.compile(r"[$€£¥\s]")
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
@@ -42,7 +43,7 @@ MAX_ROWS = 300
 def is_figure(cell: str) -> bool:
     """A cell that states a figure: a number that is not a bare year (a year heads a column), or a dash for nil."""
     text = _SIGNS.sub("", cell)  # "$(3,908)", "(35,569 )": the sign and spacing around a number vary
-    return bool(text) and (bool(_DASH.match(text)) or (parse_number(text) is not None and not _YEAR.match(text)))
+    return bool(text) and (bool(_DASH.match(text)) or (parse_number(text) is not None and not YEAR.match(text)))
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def _is_dimension(column: ColumnProfile) -> bool:
     present = [v for v in column.values if v.strip()]
     if len(present) < 2:
         return False
-    return column.numeric or all(_YEAR.match(v) for v in present) or \
+    return column.numeric or all(YEAR.match(v.strip()) for v in present) or \
         sum(1 for v in present if is_figure(v)) < 0.5 * len(present)
 
 
@@ -147,6 +148,17 @@ def names_rows(profile: TableProfile, n_rows: int) -> bool:
     if any(_is_dimension(c) for c in columns[1:]):
         return False  # another column of categories (a year, a unit, a place): a record's dimension
     return len(labels) >= 0.5 * n_rows or all(c.numeric for c in columns[1:])
+
+
+def _rarity(bags: list[set[str]]) -> Callable[[str], float]:
+    """How few of the bags (rows, sections) use a word: log((bags + 1) / (bags using it + 0.5)). A word every bag
+    uses tells none apart; a word none uses weighs most (the question asks for something else)."""
+    frequency = Counter(w for bag in bags for w in bag)
+    return lambda word: math.log((len(bags) + 1) / (frequency.get(word, 0) + 0.5))
+
+
+def _total(weight: Callable[[str], float], chosen: set[str]) -> float:
+    return sum(weight(w) for w in chosen)
 
 
 @dataclass(frozen=True)
@@ -169,33 +181,25 @@ def best_row(asked: set[str], read: list[ReadRow], words: Callable[[str], set[st
     above = [words(f"{r.section} {r.heading}") - o for r, o in zip(read, own)]
     columns = [words(" ".join(r.columns[1:])) for r in read]
     size = len(read)
-    frequency: dict[str, int] = {}
-    for o, a, c in zip(own, above, columns):
-        for w in o | a | c:
-            frequency[w] = frequency.get(w, 0) + 1
-
-    def weight(word: str) -> float:
-        """How few rows use `word`: a word no row uses weighs most (the question asks for something else)."""
-        return math.log((size + 1) / (frequency.get(word, 0) + 0.5))
-
+    weight = _rarity([o | a | c for o, a, c in zip(own, above, columns)])
     scores = []
     for o, a in zip(own, above):
-        hit = sum(weight(w) for w in asked & o)
-        score = hit + _HEADING_WEIGHT * sum(weight(w) for w in asked & a) if hit > 0 else 0.0
-        scores.append(score - _EXTRA_WORD_COST * sum(weight(w) for w in o - asked) if score else 0.0)
+        hit = _total(weight, asked & o)
+        scores.append(hit + _HEADING_WEIGHT * _total(weight, asked & a) - _EXTRA_WORD_COST * _total(weight, o - asked)
+                      if hit > 0 else 0.0)
     order = sorted(range(size), key=lambda i: -scores[i])
     best = order[0]
     if scores[best] <= 0:
         return None
     runner_up = scores[order[1]] if size > 1 else 0.0
-    judged = {w for w in asked if not _YEAR.match(w)}  # a year asked is the columns' business, checked apart
+    judged = {w for w in asked if not YEAR.match(w)}  # a year asked is the columns' business, checked apart
     # words for the parts of a table: a cell's "value" or "amount", a column's "year" where its headings hold years
     parts = _CELL_WORDS | (_PERIOD_WORDS if any(_YEAR_IN.search(c) for c in read[best].columns[1:]) else set())
     covered = judged & (own[best] | above[best] | columns[best] | parts)
-    total = sum(weight(w) for w in judged)
-    coverage = sum(weight(w) for w in covered) / total if total > 0 else 0.0
-    label = sum(weight(w) for w in own[best])
-    said = sum(weight(w) for w in own[best] & asked) / label if label > 0 else 0.0
+    total = _total(weight, judged)
+    coverage = _total(weight, covered) / total if total > 0 else 0.0
+    label = _total(weight, own[best])
+    said = _total(weight, own[best] & asked) / label if label > 0 else 0.0
     return RowMatch(read[best], scores[best], scores[best] - runner_up, coverage, said)
 
 
@@ -218,20 +222,13 @@ def best_section(asked: set[str], read: list[ReadRow], words: Callable[[str], se
             sections.setdefault(row.section, []).append(row)
     if not sections:
         return None
-    size = len(sections)
-    frequency: dict[str, int] = {}
-    for name in sections:
-        for w in words(name):
-            frequency[w] = frequency.get(w, 0) + 1
-
-    def score(name: str) -> float:
-        said = words(name)
-        hit = sum(math.log((size + 1) / (frequency[w] + 0.5)) for w in said & asked)
-        return hit - _EXTRA_WORD_COST * sum(math.log((size + 1) / (frequency[w] + 0.5)) for w in said - asked)
-
-    ranked = sorted(sections, key=lambda name: -score(name))
+    named = {name: words(name) for name in sections}
+    weight = _rarity(list(named.values()))
+    scores = {name: _total(weight, said & asked) - _EXTRA_WORD_COST * _total(weight, said - asked)
+              for name, said in named.items()}
+    ranked = sorted(sections, key=lambda name: -scores[name])
     best = ranked[0]
-    if score(best) <= 0 or not words(best) & asked:
+    if scores[best] <= 0 or not named[best] & asked:
         return None
-    runner_up = score(ranked[1]) if size > 1 else 0.0
-    return SectionMatch(best, tuple(sections[best]), score(best), score(best) - runner_up)
+    runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
+    return SectionMatch(best, tuple(sections[best]), scores[best], scores[best] - runner_up)

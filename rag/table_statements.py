@@ -13,6 +13,10 @@ from crossbrief.rag.table_rows import (ReadRow, RowMatch, SectionMatch, best_row
 from crossbrief.rag.table_text import ASKS_CHANGE, YEAR, TableAnswer, cited_passage, named_where, words
 
 
+# a table that names its rows, with its rows as read (rag/table_rows.py)
+Statement = tuple[StoredTable, list[ReadRow]]
+
+
 @dataclass(frozen=True)
 class RowOutcome:
     """A row named in a table that names its rows: its answer, or None when the question asks what the row does
@@ -35,16 +39,18 @@ class StatementReader:
     min_coverage: float = 0.7
     min_margin: float = 0.25
 
-    def read_row(self, question: str, tables: list[StoredTable], order: dict[str, int],
+    def read(self, tables: list[StoredTable]) -> list[Statement]:
+        """The tables that name their rows, each with its rows read from the store (once per question)."""
+        return [(table, read_rows(table.columns, self.store.rows(table.table_id, range(1, table.n_rows + 1))))
+                for table in tables if names_rows(table.profile, table.n_rows)]
+
+    def read_row(self, question: str, statements: list[Statement], order: dict[str, int],
                  passages: list[Passage]) -> RowOutcome | None:
         """The row a question names in a table whose first column names its rows, read with its section and its
         columns' headings (rag/table_rows.py); None when no such table has a row named clearly enough."""
         asked = words(question)
         matches: list[tuple[RowMatch, StoredTable]] = []
-        for table in tables:
-            if not names_rows(table.profile, table.n_rows):
-                continue
-            rows = read_rows(table.columns, self.store.rows(table.table_id, range(1, table.n_rows + 1)))
+        for table, rows in statements:
             found = best_row(asked, rows, words)
             if found is not None and found.coverage >= self.min_coverage and found.margin >= self.min_margin:
                 matches.append((found, table))
@@ -63,9 +69,7 @@ class StatementReader:
         if ASKS_CHANGE.search(question) and not any(ASKS_CHANGE.search(c) for c in row.columns):
             return RowOutcome(None)  # a change is arithmetic or prose unless a column names it
         asked_columns = [i for i in range(1, len(row.columns)) if years & words(row.columns[i])]
-        headings = self.store.rows(table.table_id, row.section_rows)
-        lines = [*(render_row(table.columns, cells, number) for number, cells in headings),
-                 render_row(row.columns, row.cells, row.number)]
+        lines = self._quoted(table, row.section_rows, [row])
         passage = cited_passage(table, lines, row.number, passages)
         where = named_where(table, passage)
         under = f" (under \"{row.section}\")" if row.section else ""
@@ -78,26 +82,29 @@ class StatementReader:
             text = f"{where}, row {row.number}{under}: {quoted} [{passage.n}]"
         return RowOutcome(TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_row_read")), passage))
 
-    def read_section(self, question: str, tables: list[StoredTable], order: dict[str, int],
+    def read_section(self, question: str, statements: list[Statement], order: dict[str, int],
                      passages: list[Passage]) -> TableAnswer | None:
         """The rows under the heading a question names, listed by their labels, for a question about what the
         heading is made of; None when no heading of a table that names its rows is named clearly enough."""
         asked = words(question)
         matches: list[tuple[SectionMatch, StoredTable]] = []
-        for table in tables:
-            if names_rows(table.profile, table.n_rows):
-                rows = read_rows(table.columns, self.store.rows(table.table_id, range(1, table.n_rows + 1)))
-                found = best_section(asked, rows, words)
-                if found is not None and found.margin >= self.min_margin:
-                    matches.append((found, table))
+        for table, rows in statements:
+            found = best_section(asked, rows, words)
+            if found is not None and found.margin >= self.min_margin:
+                matches.append((found, table))
         if not matches:
             return None
         found, table = min(matches, key=lambda m: (order.get(m[1].source, len(order)), -m[0].score))
-        heading = self.store.rows(table.table_id, found.rows[0].section_rows)
-        lines = [*(render_row(table.columns, cells, number) for number, cells in heading),
-                 *(render_row(r.columns, r.cells, r.number) for r in found.rows)]
+        lines = self._quoted(table, found.rows[0].section_rows, list(found.rows))
         passage = cited_passage(table, lines, found.rows[0].number, passages)
         # each row by its own number: a range ("rows 5-6") would read as a figure the passage does not hold
         text = (f"{named_where(table, passage)}, under \"{found.section}\": "
                 f"{'; '.join(f'row {r.number} {r.label}' for r in found.rows)} [{passage.n}]")
         return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_section_read")), passage)
+
+    def _quoted(self, table: StoredTable, section_rows: tuple[int, ...], rows: list[ReadRow]) -> list[str]:
+        """The lines an answer quotes: its section's heading rows as the table has them, then its rows with their
+        columns as they apply to them."""
+        headings = self.store.rows(table.table_id, section_rows)
+        return [*(render_row(table.columns, cells, number) for number, cells in headings),
+                *(render_row(r.columns, r.cells, r.number) for r in rows)]

@@ -203,15 +203,18 @@ class TableAnswerer:
         if not tables:
             return None
         order = {s: i for i, s in enumerate(ranked_sources)}
-        if _ASKS_PARTS.search(question.query):
-            listed = self._statements().read_section(question.query, tables, order, passages)
+        parts, defines = _ASKS_PARTS.search(question.query), _DEFINES.search(question.query)
+        reader = StatementReader(self.store, self.min_row_coverage, self.min_row_margin)
+        statements = reader.read(tables) if parts or not (defines or wanted) else []
+        if parts:
+            listed = reader.read_section(question.query, statements, order, passages)
             if listed is not None:
                 return listed
-        if _DEFINES.search(question.query):
+        if defines:
             # a bare term asked is a definition: not the figures of a statement's row named by it
             tables = [t for t in tables if not names_rows(t.profile, t.n_rows)]
         elif wanted is None:
-            read = self._statements().read_row(question.query, tables, order, passages)
+            read = reader.read_row(question.query, statements, order, passages)
             if read is not None:
                 return read.answer  # None: the row is named but not the year asked, which the prose may have
         links = [link(without_superlative(question.query) if wanted else question.query, t) for t in tables]
@@ -239,9 +242,6 @@ class TableAnswerer:
                 return answered
             near_miss = near_miss or answered
         return near_miss
-
-    def _statements(self) -> StatementReader:
-        return StatementReader(self.store, self.min_row_coverage, self.min_row_margin)
 
     def _answer_from(self, found: Link, question: str, passages: list[Passage]) -> TableAnswer | None:
         table = found.table
