@@ -31,6 +31,29 @@ _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGN
 MONTHS = frozenset(m.lower() for m in ("January", "February", "March", "April", "May", "June", "July", "August",
                                        "September", "October", "November", "December"))
 _HOW_MANY = re.compile(r"\bhow many ([a-z]+(?:\s[a-z]+)?)", re.IGNORECASE)
+# a fiscal year written as governments write it ("FY2022", "FY 24", "FY'23"): the figure parser leaves such codes
+# alone (a code is not a figure), so dates read them here
+_FISCAL_YEAR = re.compile(r"\bFY\s?'?(\d{4}|\d{2})\b")
+# a question that compares two pinned years needs evidence of both ("by how much did the FY24 request exceed FY21")
+_COMPARES = re.compile(r"\b(?:increase|decrease|change|growth|difference|rise|fall|decline|exceed|compare|"
+                       r"between|versus|vs|than)[sd]?\b", re.IGNORECASE)
+# a compass direction that narrows what follows it ("the northern border", "South-West region"): general English
+_DIRECTION = re.compile(r"\b(north|south)[- ]?(east|west)(?:ern|ward)?\b|\b(north|south|east|west)(?:ern|ward)?\b",
+                        re.IGNORECASE)
+_DIRECTED = re.compile(r"(?:" + _DIRECTION.pattern + r")\s+([a-z]{4,})", re.IGNORECASE)
+
+
+def directions(text: str, noun: str = "") -> set[str]:
+    """The compass directions `text` names, normalised ("Northern", "north" -> "north"; "south-western" ->
+    "southwest"). A direction that opens a name ("North America", "South Korea") is not one, unless the name is of
+    `noun` (a stemmed noun: "Southwest Border" for "border")."""
+    found = set()
+    for match in _DIRECTION.finditer(text):
+        following = re.match(r"\s+([A-Z][a-z]+)", text[match.end():])
+        if match.group(0)[0].isupper() and following and stem(following.group(1).lower()) != noun:
+            continue
+        found.add("".join(g.lower() for g in match.groups() if g))
+    return found
 
 
 def content_words(text: str) -> list[str]:
@@ -86,6 +109,8 @@ class Constraints:
     answer: str = "open"  # count | percent | money | date | duration | rate | quantity | name | list | open
     counted: str = ""  # the stemmed noun a "how many" question counts
     source_words: frozenset[str] = frozenset()  # content words of a named source ("fact sheet", "order")
+    compares: bool = False  # it compares the years it pins: evidence must speak of each
+    directed: tuple[tuple[str, str, str], ...] = ()  # (phrase, direction, stemmed noun): "northern border"
     words: tuple[str, ...] = field(default=())  # stemmed content words of the question
 
     @property
@@ -117,8 +142,18 @@ _OPENS_PERIOD = re.compile(r"\b(?:since|from|after|as of|starting(?: in| from)?|
 def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:
     """Years and (year, month)s a piece of text mentions, with bare four-digit years counted as years."""
     years, months = _dates(extract_figures(text))
-    years |= {int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", text)}
+    years |= {int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", text)} | fiscal_years(text)
     return years, months
+
+
+def fiscal_years(text: str) -> set[int]:
+    """The years of the fiscal years `text` names in code form ("FY2022", "FY 24" -> 2022, 2024)."""
+    found = set()
+    for digits in _FISCAL_YEAR.findall(text):
+        year = int(digits) if len(digits) == 4 else 2000 + int(digits)
+        if 1900 <= year <= 2100:
+            found.add(year)
+    return found
 
 
 def question_names(question: str) -> tuple[str, ...]:
@@ -142,7 +177,7 @@ def parse(question: str, context: str = "") -> Constraints:
     # only, not its month or day
     opening = [f for f in figures if f.kind == "date" and _OPENS_PERIOD.search(question[: f.start])]
     years, months = _dates([f for f in figures if f not in opening])
-    years |= _dates(opening)[0]
+    years |= _dates(opening)[0] | fiscal_years(question)
     # a follow-up that asks in its own words ("Which of them...?") does not inherit the earlier answer type
     inherit = context if not _WH.search(question) else ""
     kinds = expected_kinds(question, inherit)
@@ -160,7 +195,18 @@ def parse(question: str, context: str = "") -> Constraints:
             source_words.update(stem(w) for w in words if not extract_figures(w))
     names = question_names(question) or (question_names(context) if context else ())
     return Constraints(frozenset(years), frozenset(months), names, kinds, kind, counted,
-                       frozenset(source_words), tuple(dict.fromkeys(stem(w) for w in content_words(question))))
+                       frozenset(source_words), len(years) >= 2 and _COMPARES.search(question) is not None,
+                       directed_nouns(question), tuple(dict.fromkeys(stem(w) for w in content_words(question))))
+
+
+def directed_nouns(question: str) -> tuple[tuple[str, str, str], ...]:
+    """The question's nouns narrowed by a compass direction: ("northern border", "north", "border")."""
+    found = []
+    for match in _DIRECTED.finditer(question):
+        noun = match.group(4).lower()
+        if noun not in FUNCTION_WORDS:
+            found.append((match.group(0), "".join(g.lower() for g in match.groups()[:3] if g), stem(noun)))
+    return tuple(found)
 
 
 def figures_in(text: str) -> bool:
@@ -216,6 +262,18 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             elif published:
                 # a source published long after the asked year does not give that year's figure
                 contradiction, date = f"published {published[0]}", 0.0
+    if constraints.compares and not contradiction:
+        missing = constraints.years - (unit_dates(sentence)[0] | unit_dates(context)[0])
+        if missing:
+            contradiction, date = f"lacks {min(missing)}", 0.0
+    if constraints.directed and not contradiction:
+        # a unit that speaks of the noun ("border") but of no direction of it ("all borders", "the southwest
+        # border") gives a figure for another scope than "the northern border"
+        said = {stem(w) for w in content_words(sentence)}
+        for phrase, direction, noun in constraints.directed:
+            if noun in said and direction not in directions(f"{context} {sentence}", noun):
+                contradiction = f"scope {phrase.lower()}"
+                break
     names = names_near = 1.0
     other_names = 0.0
     if constraints.names:  # soft signals: "Washington" may stand for a country its sources call by name
@@ -256,9 +314,15 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
     if what == "published":
         asked = ", ".join(str(y) for y in sorted(constraints.years))
         return f"The sources give no figure for {asked}; the closest passages speak of {value}."
+    if what == "lacks":
+        return f"The sources give no figure for {value} to compare with."
+    if what == "scope":
+        return f"The closest passages say nothing about the {value}."
     if what == "name":
         return f"The closest passages say nothing about {value}."
     if what == "kind":
+        if value == "change":
+            return "The closest passages give no figure for that change."
         article = "an" if value[:1] in "aeiou" else "a"
         return f"The closest passages hold no {value} that answers this." if value != "open" else \
             f"The closest passages hold {article} different kind of figure."

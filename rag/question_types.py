@@ -12,8 +12,10 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
      "quantity", ("quantity",)),
     (r"\bhow long\b|\bhow many (?:hours|days|weeks|months|years|minutes)\b|\bfor how long\b", "duration",
      ("duration",)),
+    # "by how much did it grow / exceed": a change, said as a share or as an amount of what changed
+    (r"\bby how much\b", "change", ("percent", "money", "count", "quantity", "rate", "duration")),
     (r"\bwhat (?:share|percentage|percent|proportion|fraction|portion)\b|\bhow much of\b|\bwhat (?:\w+ )?rate\b|"
-     r"\bwhich (?:\w+ )?rate\b|\bby how much\b|\bpercent|\bwhat (?:\w+ )?level\b",
+     r"\bwhich (?:\w+ )?rate\b|\bpercent|\bwhat (?:\w+ )?level\b",
      "percent", ("percent",)),
     (r"\bhow much\b.*\b(?:cost|worth|spend|spent|fund|funding|budget|money|dollars?|pay|paid|invest)|"
      r"\bwhat (?:did|does|do|will|would) .*\b(?:spend|cost|pay|invest)\b|\bhow much money\b|\bhow big\b.*\b(?:plan|package|budget|fund)\b|\bwhat (?:\w+ )?(?:cost|budget|price)\b",
@@ -43,7 +45,7 @@ def expected_kinds(question: str, context: str = "") -> tuple[str, ...]:
 
 
 def answer_type(question: str, context: str = "") -> str:
-    """count, percent, money, date, duration, quantity, name, list or open."""
+    """count, percent, money, date, duration, quantity, change, name, list or open."""
     return _match(question, context)[0]
 
 

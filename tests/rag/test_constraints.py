@@ -99,3 +99,40 @@ def test_a_date_that_opens_a_period_pins_its_year_not_its_month() -> None:
     assert since.years == {2031} and not since.months  # a rule set in February may still hold in March
     point = parse("What was the levy on imported grain in March 2031?")
     assert point.years == {2031} and point.months == {(2031, 3)}
+
+
+def test_a_fiscal_year_code_is_a_year() -> None:
+    asked = parse("How many widgets did the agency inspect in FY22?")
+    assert asked.years == {2022}
+    assert not _check("How many widgets did the agency inspect in FY22?", "It inspected 4,000 widgets in FY 2022.").contradiction
+    assert _check("How many widgets did the agency inspect in FY22?", "It inspected 4,000 widgets in FY2021.").contradiction == "year 2021"
+
+
+def test_a_comparison_of_two_years_needs_evidence_of_both() -> None:
+    question = "By how much did the FY24 widget budget exceed the FY21 budget?"
+    assert parse(question).compares
+    stands = _check(question, "The FY24 widget budget is $5 billion above the FY22 budget.")
+    assert stands.contradiction == "lacks 2021"
+    assert near_miss_reason(parse(question), stands.contradiction) == \
+        "The sources give no figure for 2021 to compare with."
+    assert not _check(question, "The FY24 widget budget is $5 billion above the FY21 budget.").contradiction
+    # "by how much" is answered by a share or by an amount
+    assert parse(question).answer == "change" and {"percent", "money", "count"} <= set(parse(question).kinds)
+    # two years without a comparison: either year's evidence may answer
+    assert not parse("How many widgets were exported in 2020 and 2021?").compares
+
+
+def test_a_direction_narrows_its_noun() -> None:
+    question = "How many widgets were seized at the northern border in 2023?"
+    assert _check(question, "Agents seized 4,000 widgets at all borders in 2023.").contradiction == \
+        "scope northern border"
+    assert _check(question, "Agents seized 4,000 widgets at the Southwest Border in 2023.").contradiction == \
+        "scope northern border"
+    assert not _check(question, "Agents seized 4,000 widgets at the Northern border in 2023.").contradiction
+    assert not _check(question, "Agents seized 4,000 widgets along the border in 2023.",
+                      context="Northern border seizures").contradiction
+    # "North America" is a name, not the border's direction
+    assert _check(question, "Agents seized 4,000 widgets at the border in 2023.",
+                  context="Widgets in North America").contradiction == "scope northern border"
+    # a unit that does not speak of the noun is not judged by it ("its northern neighbour" said as a name)
+    assert not _check("How many widgets come from the northern neighbour?", "Canada sends 4,000 widgets.").contradiction
