@@ -110,7 +110,9 @@ class Constraints:
     counted: str = ""  # the stemmed noun a "how many" question counts
     source_words: frozenset[str] = frozenset()  # content words of a named source ("fact sheet", "order")
     compares: bool = False  # it compares the years it pins: evidence must speak of each
-    directed: tuple[tuple[str, str, str], ...] = ()  # (phrase, direction, stemmed noun): "northern border"
+    # (phrase, direction, stemmed noun): "northern border"; the answerer keeps those whose noun the index uses (a
+    # noun it never uses is the question's own wording: "its northern neighbour" for a country the sources name)
+    directed: tuple[tuple[str, str, str], ...] = ()
     words: tuple[str, ...] = field(default=())  # stemmed content words of the question
 
     @property
@@ -263,15 +265,17 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
                 # a source published long after the asked year does not give that year's figure
                 contradiction, date = f"published {published[0]}", 0.0
     if constraints.compares and not contradiction:
-        missing = constraints.years - (unit_dates(sentence)[0] | unit_dates(context)[0])
-        if missing:
+        # evidence of another pair of years ("FY24 against FY22" for "FY24 against FY21"); a unit that names no
+        # other year may lean on its passage for the one it leaves out ("Revenue rose $616 million")
+        named = unit_dates(f"{context} {sentence}")[0]
+        missing = constraints.years - named
+        if missing and named - constraints.years:
             contradiction, date = f"lacks {min(missing)}", 0.0
     if constraints.directed and not contradiction:
-        # a unit that speaks of the noun ("border") but of no direction of it ("all borders", "the southwest
-        # border") gives a figure for another scope than "the northern border"
-        said = {stem(w) for w in content_words(sentence)}
+        # a unit that names no such direction ("CBP seized 14,700 pounds", "all borders", "the Southwest Border")
+        # gives a figure for another scope than "the northern border"
         for phrase, direction, noun in constraints.directed:
-            if noun in said and direction not in directions(f"{context} {sentence}", noun):
+            if direction not in directions(f"{context} {sentence}", noun):
                 contradiction = f"scope {phrase.lower()}"
                 break
     names = names_near = 1.0

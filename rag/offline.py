@@ -98,7 +98,9 @@ class OfflineAnswerer:
         return sum(1 for n in names if not chunks_using(n, frequencies)) / len(names)
 
     def constraints(self, asked: Question) -> Constraints:
-        return parse(asked.text, asked.context)
+        parsed = parse(asked.text, asked.context)
+        frequencies, _ = self.rarity() if self.rarity and parsed.directed else ({}, 0)
+        return replace(parsed, directed=tuple(d for d in parsed.directed if chunks_using(d[2], frequencies)))
 
     def score(self, asked: Question | str, passages: list[Passage]) -> tuple[Constraints, list[Scored]]:
         """The question's constraints and every unit with its features and probability, most probable first."""

@@ -215,3 +215,13 @@ def test_vectors_are_reused_across_questions_until_forgotten() -> None:
     cold = Counting.texts - first - warm
     assert warm == 1  # only the question
     assert cold == first  # the question and every sentence, heading and sentence before, as the first time
+
+
+def test_a_direction_narrows_only_a_noun_the_sources_use(embedder: Embedder) -> None:
+    """"the northern border" pins a scope when the index speaks of borders; "its northern neighbour", in an index that
+    never says "neighbour", is the question's own wording for a country the sources name."""
+    vocabulary = {"border": 3, "widgets": 5, "canada": 2}
+    answerer = OfflineAnswerer(embedder, _calibration(), rarity=lambda: (vocabulary, 10))
+    border = answerer.constraints(Question("How many widgets crossed the northern border?"))
+    assert [noun for _, _, noun in border.directed] == ["border"]
+    assert not answerer.constraints(Question("How many widgets come from the northern neighbour?")).directed
