@@ -90,10 +90,13 @@ def bench_ingest(base: Settings, files: list[Path], embedder: Embedder) -> dict[
 
 
 def grow_index(settings: Settings, size: int, rng: random.Random) -> None:
-    """Adds generated chunks (texts recombined from the real ones, vectors near real ones) up to `size`."""
-    from crossbrief.index.factory import open_store
+    """Adds generated chunks (texts recombined from the real ones, vectors near real ones) up to `size`, with
+    their sentence vectors when the settings keep them."""
+    from crossbrief.index.factory import open_sentences, open_store
+    from crossbrief.index.sentence_index import SEPARATOR
 
     store = open_store(settings, create=True)
+    sentence_index = open_sentences(settings, create=True)
     real = store.get_all()
     vectors = np.stack(store.vectors([c.id for c in real[:2000]]))
     sentences = [s for c in real for s in c.text.split(". ") if len(s) > 30] or ["filler sentence about borders"]
@@ -113,6 +116,12 @@ def grow_index(settings: Settings, size: int, rng: random.Random) -> None:
                   "chunk_index": start + i, "heading": "", "kind": "text", "date": "2024-01-01",
                   "date_num": 20240101} for i, d in enumerate(docs)]
         store.put([StoredChunk(*row) for row in zip(batch_ids, docs, metas)], noisy)
+        if sentence_index is not None:  # each generated chunk's three sentences, near its own vector
+            entries = [StoredChunk(f"{cid}{SEPARATOR}{n}", part, {**meta, "chunk_id": cid})
+                       for cid, doc, meta in zip(batch_ids, docs, metas) for n, part in enumerate(doc.split(". ")[:3])]
+            near = np.repeat(noisy, 3, axis=0)[:len(entries)]
+            near = near + np.random.default_rng(start + 1).normal(0, 0.08, near.shape)
+            sentence_index.put(entries, near / np.linalg.norm(near, axis=1, keepdims=True))
         ids.extend(batch_ids)
     if ids:
         old = manifest.sources.get("/synthetic/generated.txt")
@@ -178,7 +187,7 @@ def peak_rss_mb(args: list[str], env: dict[str, str]) -> float:
 
 def chroma_server_latency(settings: Settings, embedder: Embedder, repeat: int) -> dict[str, float]:
     """Copies the index into a `chroma run` server on localhost and times the same queries against it."""
-    from crossbrief.index.factory import open_store
+    from crossbrief.index.factory import open_sentences, open_store
     from crossbrief.rag.service import build
 
     server, url = _start_chroma(Path(tempfile.mkdtemp(prefix="crossbrief-bench-chroma-")))
@@ -188,6 +197,10 @@ def chroma_server_latency(settings: Settings, embedder: Embedder, repeat: int) -
         remote = open_store(remote_settings, create=True)
         for chunks, vectors in local.pages(2000):  # pages: SQLite limits how many ids one query may bind
             remote.put(chunks, vectors)
+        local_sentences, remote_sentences = open_sentences(settings), open_sentences(remote_settings, create=True)
+        if local_sentences is not None and remote_sentences is not None:
+            for entries, vectors in local_sentences.store.pages(2000):
+                remote_sentences.put(entries, vectors)
         service = build(remote_settings, embedder)
         embedded = build(settings, embedder)
         for q in QUESTIONS:

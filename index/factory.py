@@ -9,6 +9,7 @@ from crossbrief.index.manifest import Manifest
 from crossbrief.config import Settings
 from crossbrief.index.store import ChromaStore, ChunkStore
 from crossbrief.index.safe_load import LoadLimits, shared_loader
+from crossbrief.index.sentence_index import SentenceIndex
 from crossbrief.index.table_store import TableStore
 
 
@@ -21,15 +22,27 @@ def open_store(settings: Settings, create: bool = False) -> ChunkStore:
     return open_chroma(settings, create)
 
 
+def open_sentences(settings: Settings, create: bool = False) -> SentenceIndex | None:
+    """The chunks' sentence vectors, in a second collection beside the chunks' (None when `index.sentence_vectors`
+    is off)."""
+    if not settings.index.sentence_vectors:
+        return None
+    return SentenceIndex(ChromaStore.open(settings.chroma_dir, settings.index.chroma_url,
+                                          f"{settings.index.collection}-sentences", create))
+
+
 def build_embedder(settings: Settings) -> Embedder:
     return load_embedder(settings.index.embedding_backend, settings.index.embed_batch_size, settings.model_cache,
                          settings.index.onnx_threads)
 
 
-def build_ingester(settings: Settings, embedder: Embedder | None = None,
-                   store: ChunkStore | None = None) -> Ingester:
-    """The ingester for `settings`; `embedder` and `store` default to the ones the settings name."""
+def build_ingester(settings: Settings, embedder: Embedder | None = None, store: ChunkStore | None = None,
+                   sentences: SentenceIndex | None = None) -> Ingester:
+    """The ingester for `settings`; `embedder` and `store` default to the ones the settings name, and so do the
+    sentence vectors unless `store` is given (then only `sentences` when given: they live beside that store)."""
     embedder = embedder or build_embedder(settings)
+    if store is None and sentences is None:
+        sentences = open_sentences(settings, create=True)
     return Ingester(
         store=store if store is not None else open_store(settings, create=True),
         embedder=embedder,
@@ -41,4 +54,5 @@ def build_ingester(settings: Settings, embedder: Embedder | None = None,
         max_file_bytes=int(settings.index.max_file_mb * 1e6),
         tables=TableStore.open(settings.catalog_url),
         loader=shared_loader(LoadLimits.from_settings(settings.index)),
+        sentences=sentences,
     )

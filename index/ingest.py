@@ -1,9 +1,10 @@
 """Ingest sources into the index: incremental, idempotent, and consistent after a crash.
 
-Order of writes for each group of files: upsert their new chunks, then save the manifest (atomic), then delete
-their old chunks. A kill between any two steps leaves either extra chunks no manifest entry claims (deleted on
-the next run) or an entry whose chunks are all still present. `reconcile` runs first on every ingest and
-also drops an entry whose chunks went missing, so that file is ingested again.
+Order of writes for each group of files: upsert their new chunks' sentence vectors (index/sentence_index.py), then
+the chunks, then save the manifest (atomic), then delete their old chunks, then those chunks' sentences. A kill
+between any two steps leaves either extra chunks or sentences no manifest entry claims (deleted on the next run) or
+an entry whose chunks and sentences are all still present. `reconcile` runs first on every ingest and also drops an
+entry whose chunks went missing, so that file is ingested again.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from crossbrief.errors import IngestError
 from crossbrief.index.loaders import SUPPORTED_SUFFIXES
 from crossbrief.index.safe_load import LoaderProcess, LoadLimits, shared_loader
 from crossbrief.index.manifest import Manifest, SourceRecord
-from crossbrief.index.store import ChunkStore
+from crossbrief.index.sentence_index import SentenceIndex
+from crossbrief.index.store import ChunkStore, StoredChunk
 from crossbrief.index.table_store import TableStore
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 # Bump when loading or chunking changes what a file turns into: those sources are then re-ingested once.
 # Tables (CSV) and prose are versioned apart, so a change to sentence handling does not re-embed a big table.
-PIPELINE_VERSIONS = {"table": "4", "prose": "5"}
+PIPELINE_VERSIONS = {"table": "5", "prose": "6"}
 
 
 # files are embedded and stored together until a group holds this many chunks (fewer, larger batches)
@@ -100,8 +102,9 @@ def ingest_lock(settings: "Settings") -> Iterator[None]:
         yield
 
 
-def reconcile(manifest: Manifest, store: ChunkStore) -> int:
-    """Brings manifest and store into agreement after an interrupted run; returns chunks deleted."""
+def reconcile(manifest: Manifest, store: ChunkStore, sentences: SentenceIndex | None = None) -> int:
+    """Brings manifest, store and sentence vectors into agreement after an interrupted run; returns chunks
+    deleted."""
     present = store.all_ids()
     broken = [key for key, record in manifest.sources.items() if not set(record.chunk_ids) <= present]
     for key in broken:
@@ -110,6 +113,8 @@ def reconcile(manifest: Manifest, store: ChunkStore) -> int:
         manifest.save()
     orphans = present - manifest.all_chunk_ids()
     store.delete(orphans)
+    if sentences is not None:
+        sentences.prune(manifest.all_chunk_ids())
     return len(orphans)
 
 
@@ -123,6 +128,8 @@ class Ingester:
     tables: TableStore | None = None
     # parses each file in a worker process under memory/time limits (index/safe_load.py); None: the shared one
     loader: "LoaderProcess | None" = None
+    # each prose chunk's sentences, embedded one by one for retrieval (None: chunks only)
+    sentences: SentenceIndex | None = None
 
     def pipeline(self, path: Path) -> str:
         """What a file's chunks depend on besides its bytes: code version, chunking settings, embedding backend."""
@@ -148,7 +155,7 @@ class Ingester:
         self.manifest.reload()  # what the catalog holds now (callers hold ingest_lock while this runs)
         self._check_backend()
         self._reconcile_tables()
-        report.repaired_chunks = reconcile(self.manifest, self.store)
+        report.repaired_chunks = reconcile(self.manifest, self.store, self.sentences)
         files = discover(paths)
         group: list[Prepared] = []
         # one thread reads, loads and chunks the next files while this one embeds and stores (the model runs
@@ -236,23 +243,32 @@ class Ingester:
         """Embeds a group of files in one go here; stores and records them on the single store thread, in order
         (see the module docstring), while the next group is embedded."""
         chunks = [c for p in group for c in p.chunks]
-        vectors = self.embedder.embed([c.embedding_text for c in chunks])
-        return storer.submit(self._store, group, chunks, vectors, report)
+        sentences = SentenceIndex.entries(chunks) if self.sentences is not None else []
+        # one call, so that the model batches chunks and sentences together
+        vectors = self.embedder.embed([c.embedding_text for c in chunks] + [s.text for s in sentences])
+        return storer.submit(self._store, group, chunks, vectors, report, sentences)
 
-    def _store(self, group: list["Prepared"], chunks: list[Chunk], vectors: np.ndarray, report: IngestReport) -> None:
+    def _store(self, group: list["Prepared"], chunks: list[Chunk], vectors: np.ndarray, report: IngestReport,
+               sentences: list[StoredChunk] | None = None) -> None:
         if not group:
             return
-        self.store.add(chunks, vectors)
+        if self.sentences is not None:
+            self.sentences.put(sentences or [], vectors[len(chunks):])
+            tables, positions = SentenceIndex.whole_entries(chunks)
+            self.sentences.put(tables, vectors[positions])
+        self.store.add(chunks, vectors[:len(chunks)])
         for prepared in group:
             if self.tables is not None:  # the new version's tables, before the manifest names it
                 self.tables.write(prepared.record.source, prepared.record.content_hash, prepared.tables)
             self.manifest.sources[prepared.record.source] = prepared.record
         self.manifest.save()
+        gone: list[str] = []
         for prepared in group:
             old_ids = set(prepared.old.chunk_ids if prepared.old else ())
             new_ids = set(prepared.record.chunk_ids)
             stale = [i for i in (prepared.old.chunk_ids if prepared.old else ()) if i not in new_ids]
             self.store.delete(stale)
+            gone.extend(stale)
             if self.tables is not None and prepared.old and prepared.old.content_hash != prepared.record.content_hash:
                 self.tables.drop(prepared.old.source, prepared.old.content_hash)
             report.chunks_added += len(new_ids - old_ids)
@@ -261,12 +277,16 @@ class Ingester:
                 report.files_changed += 1
             else:
                 report.files_new += 1
+        if self.sentences is not None:
+            self.sentences.delete_chunks(gone)  # one pass over the sentence ids for the whole group
 
     def remove(self, source: str) -> int:
         """Removes one source (by absolute path) and its chunks; returns the chunks removed."""
         record = self.manifest.sources.pop(source)
         self.manifest.save()
         self.store.delete(record.chunk_ids)
+        if self.sentences is not None:
+            self.sentences.delete_chunks(record.chunk_ids)
         if self.tables is not None:
             self.tables.drop(source)
         return len(record.chunk_ids)

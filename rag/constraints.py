@@ -250,8 +250,12 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             other = years - constraints.years
             contradiction = f"year {min(other, key=lambda y: (min(abs(y - a) for a in constraints.years), -y))}"
             date = 0.0
-        elif constraints.months and months and not (constraints.months & months):
-            year, month = max(months)
+        elif constraints.months and (months and not constraints.months & months or not months and near_months
+                                     and min(near_months) > max(constraints.months)):
+            # the sentence's own months; or for a sentence that names none, those of what it is read with when they
+            # are all later than the asked month ("In return, China undertook..." after "...lower the duty to 10%,
+            # effective November 10, 2025" for March 2025: what held before the asked month may still hold in it)
+            year, month = max(months or near_months)
             contradiction = f"month {dt.date(year, month, 1):%B %Y}"
             date = 0.0
         elif not year_ok and constraints.years:  # the sentence names no year (or only the asked month's)

@@ -1,5 +1,6 @@
-"""Hybrid retrieval: dense similarity from Chroma and BM25 over the same chunks, fused by reciprocal rank.
-Filters on source and publication date apply to both."""
+"""Hybrid retrieval: dense similarity from Chroma (of whole chunks, and of their single sentences:
+index/sentence_index.py) and BM25 over the same chunks, fused by reciprocal rank. Filters on source and publication
+date apply to all three."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ import numpy as np
 
 from crossbrief.index.embedding import Embedder
 from crossbrief.index.manifest import Manifest, Stamp, read_stamp, saves_in_this_process
+from crossbrief.index.sentence_index import SentenceIndex
 from crossbrief.index.store import ChunkStore, StoredChunk
 from crossbrief.config import RetrievalSettings
 from crossbrief.rag.bm25 import BM25Index
-from crossbrief.errors import RetrievalError, StoreUnavailable
+from crossbrief.errors import IndexNotFound, RetrievalError, StoreUnavailable
 from crossbrief.rag.models import Filters, Passage
 from pathlib import Path
 
@@ -70,16 +72,18 @@ def to_passage(n: int, chunk: StoredChunk, dense: float | None, bm25: float | No
 
 
 def fuse(dense: list[str], bm25: list[str], rrf_k: float, dense_weight: float,
-         bm25_weight: float) -> list[tuple[str, float]]:
-    """Weighted reciprocal-rank fusion of two rankings of chunk ids, best first. Equal fused scores (frequent with a
-    small constant: ranks 1 and 2 fuse like ranks 2 and 1) go to the better dense rank, then the better BM25 rank,
-    never to the id: ids hash the source's path, so an id tie-break would order the same corpus differently on
-    another machine or in another folder."""
+         bm25_weight: float, sentences: list[str] | None = None, sentence_weight: float = 0.0) -> list[tuple[str, float]]:
+    """Weighted reciprocal-rank fusion of rankings of chunk ids (dense, BM25, and optionally the chunks of the nearest
+    sentences), best first. Equal fused scores (frequent with a small constant: ranks 1 and 2 fuse like ranks 2 and 1)
+    go to the better dense rank, then the better BM25 rank, never to the id: ids hash the source's path, so an id
+    tie-break would order the same corpus differently on another machine or in another folder."""
     fused: dict[str, float] = {}
-    for weight, ranking in ((dense_weight, dense), (bm25_weight, bm25)):
+    for weight, ranking in ((dense_weight, dense), (bm25_weight, bm25), (sentence_weight, sentences or [])):
+        if not weight:
+            continue
         for rank, cid in enumerate(ranking):
             fused[cid] = fused.get(cid, 0.0) + weight / (rrf_k + rank + 1)
-    absent = len(dense) + len(bm25)
+    absent = len(dense) + len(bm25) + len(sentences or [])
     dense_rank = {cid: rank for rank, cid in enumerate(dense)}
     bm25_rank = {cid: rank for rank, cid in enumerate(bm25)}
     return sorted(fused.items(), key=lambda item: (-round(item[1], 12), dense_rank.get(item[0], absent),
@@ -94,6 +98,7 @@ class HybridRetriever:
     catalog_url: str
     bm25_dir: Path
     refresh_s: float = 1.0  # how often the catalog's version is looked at (at once after a save in this process)
+    sentences: SentenceIndex | None = None  # the chunks' sentence vectors (None: chunk vectors and BM25 only)
     _bm25: BM25Index | None = None
     _stamp: Stamp | None = None
     _checked: tuple[float, int] = (float("-inf"), -1)  # (monotonic time, saves_in_this_process) of the last look
@@ -152,11 +157,24 @@ class HybridRetriever:
     def embed_query(self, question: str) -> np.ndarray:
         return self.embedder.embed([question])[0]
 
-    def candidate_lists(self, question: str) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
-        """The dense and the BM25 candidates (id, score), best first, that `retrieve()` fuses (no filters); for
-        scripts/fit_retrieval.py."""
-        dense = self.store.query(self.embed_query(question), self.settings.candidates, None)
-        return dense, self._bm25_index().top(question, self.settings.candidates, None)
+    def candidate_lists(self, question: str) -> tuple[list[tuple[str, float]], list[tuple[str, float]],
+                                                      list[tuple[str, float]]]:
+        """The dense, BM25 and sentence candidates (id, score), best first, that `retrieve()` fuses (no filters);
+        for scripts/fit_retrieval.py."""
+        vector = self.embed_query(question)
+        dense = self.store.query(vector, self.settings.candidates, None)
+        return (dense, self._bm25_index().top(question, self.settings.candidates, None),
+                self._sentence_hits(vector, None))
+
+    def _sentence_hits(self, vector: np.ndarray, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+        """The chunks of the sentences nearest the question (none when sentence vectors are off or weigh nothing,
+        or the index was built before them: the next ingest adds them)."""
+        if self.sentences is None or not self.settings.sentence_weight:
+            return []
+        try:
+            return self.sentences.query(vector, self.settings.candidates, where)
+        except IndexNotFound:
+            return []
 
     def retrieve(self, question: str, filters: Filters | None = None, k: int | None = None) -> Retrieved:
         filters = filters or Filters()
@@ -175,13 +193,18 @@ class HybridRetriever:
                          _date_num(filters.date_to, "date_to") if filters.date_to else None)
         started = time.perf_counter()
         bm25_future = self._pool.submit(self._timed_bm25, bm25, question, keep)
-        dense_hits = self.store.query(vector, self.settings.candidates, chroma_where(filters))
+        where = chroma_where(filters)
+        dense_hits = self.store.query(vector, self.settings.candidates, where)
         timings["dense"] = time.perf_counter() - started
+        started = time.perf_counter()
+        sentence_hits = self._sentence_hits(vector, where)
+        timings["sentences"] = time.perf_counter() - started
         bm25_ranked, timings["bm25"] = bm25_future.result()
 
         dense_score, bm25_score = dict(dense_hits), dict(bm25_ranked)
         ordered = fuse([cid for cid, _ in dense_hits], [cid for cid, _ in bm25_ranked], self.settings.rrf_k,
-                       self.settings.dense_weight, self.settings.bm25_weight)
+                       self.settings.dense_weight, self.settings.bm25_weight, [cid for cid, _ in sentence_hits],
+                       self.settings.sentence_weight)
         ranked: list[tuple[str, float]] = []
         chunks: dict[str, StoredChunk] = {}
         while len(ranked) < k and ordered:

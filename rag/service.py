@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from crossbrief.index.embedding import Embedder
-from crossbrief.index.factory import build_embedder, open_store
+from crossbrief.index.factory import build_embedder, open_sentences, open_store
+from crossbrief.index.sentence_index import SentenceIndex
 from crossbrief.index.manifest import Manifest
 from crossbrief.config import Settings
 from crossbrief.index.store import ChunkStore
@@ -193,10 +194,13 @@ def embedding_similarity(embedder: Embedder) -> Callable[[str, Sequence[str]], l
 
 
 def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStore | None = None,
-          answerers: Mapping[str, Answerer] | None = None) -> Crossbrief:
+          answerers: Mapping[str, Answerer] | None = None, sentences: SentenceIndex | None = None) -> Crossbrief:
     """Opens the index and builds every part from `settings` (raises IndexNotFound when there is no index).
-    `embedder`, `store` and extra `answerers` (by name) replace the ones the settings would build."""
-    store = store if store is not None else open_store(settings, create=False)
+    `embedder`, `store`, `sentences` and extra `answerers` (by name) replace the ones the settings would build (a
+    given `store` comes without sentence vectors unless `sentences` are given too)."""
+    if store is None:
+        store = open_store(settings, create=False)
+        sentences = sentences or open_sentences(settings, create=False)
     manifest = Manifest.load(settings)
     if not settings.index.chroma_url and not manifest.indexed:
         raise IndexNotFound(f"No index at {settings.home}: run `crossbrief ingest PATH` first")
@@ -207,7 +211,8 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
             f"This index was built with the {recorded!r} embedding backend; queries with {embedder.backend!r} "
             f"would not match. Set CROSSBRIEF_INDEX__EMBEDDING_BACKEND={recorded} or re-ingest into a new home"
         )
-    retriever = HybridRetriever(store, embedder, settings.retrieval, settings.catalog_url, settings.bm25_dir)
+    retriever = HybridRetriever(store, embedder, settings.retrieval, settings.catalog_url, settings.bm25_dir,
+                                sentences=sentences)
     generation = settings.generation
     calibration = Calibration(generation.answerer_weights, generation.answerer_bias, generation.support_threshold,
                               generation.support_weights, generation.support_bias)

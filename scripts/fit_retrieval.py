@@ -1,11 +1,12 @@
-"""Fits retrieval's fusion settings (rrf_k, dense_weight against bm25_weight = 1) on the DEVELOPMENT case sets only.
+"""Fits retrieval's fusion settings (rrf_k, dense_weight and sentence_weight against bm25_weight = 1) on the
+DEVELOPMENT case sets only.
 
     .venv/bin/python scripts/fit_retrieval.py [--home DIR] [--cases FILE ...]
 
 Each case set's corpus is ingested (reused under --home) and every answerable case's question is run through the
-dense and the BM25 retriever once (`retrieval.candidates` each, the same lists `retrieve()` fuses). A passage is
-relevant when its text holds all of the case's expected figures or words. Every (rrf_k, dense_weight) of a small
-grid then fuses the two lists as `retrieve()` does, and is scored by recall at `answer_k` (what the offline
+dense, the BM25 and the sentence retriever once (`retrieval.candidates` each, the same lists `retrieve()` fuses). A
+passage is relevant when its text holds all of the case's expected figures or words. Every (rrf_k, dense_weight,
+sentence_weight) of a small grid then fuses the three lists as `retrieve()` does, and is scored by recall at `answer_k` (what the offline
 answerer reads) plus recall at `k` (what a user is shown) and the reciprocal rank of the first relevant passage,
 averaged per case set so that each set weighs the same. TAT-QA's dev split (../shared/bench/tatqa, 40 reports written
 as md / html / csv, as `crossbrief eval --tatqa` does) counts as one more set when present: an outside benchmark
@@ -32,9 +33,10 @@ from fit_answerer import default_case_files, dev_services, holds  # noqa: E402  
 TATQA_DEV = Path(__file__).resolve().parents[2] / "shared" / "bench" / "tatqa" / "tatqa_dataset_dev.json"
 RRF_K = (1, 2, 3, 5, 10, 20, 60)
 DENSE_WEIGHT = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
+SENTENCE_WEIGHT = (0.0, 0.5, 0.75, 1.0, 1.5, 2.0)
 
-# per case: (dense ids best first, BM25 ids best first, the relevant ids)
-Lists = tuple[list[str], list[str], set[str]]
+# per case: (dense ids best first, BM25 ids best first, chunk ids by nearest sentence, the relevant ids)
+Lists = tuple[list[str], list[str], list[str], set[str]]
 
 
 def collect(case_files: list[Path], home: Path) -> dict[str, list[Lists]]:
@@ -49,8 +51,9 @@ def collect(case_files: list[Path], home: Path) -> dict[str, list[Lists]]:
             if case.refuse or not case.expect or len(case.turns) > 1 or case.date_from or case.date_to:
                 continue
             relevant = {cid for cid, text in texts.items() if holds(case, text)}
-            dense, bm25 = retriever.candidate_lists(case.question)
-            lists.append(([cid for cid, _ in dense], [cid for cid, _ in bm25], relevant))
+            dense, bm25, sentences = retriever.candidate_lists(case.question)
+            lists.append(([cid for cid, _ in dense], [cid for cid, _ in bm25], [cid for cid, _ in sentences],
+                          relevant))
         found[path.name] = lists
         print(f"{path.name}: {len(lists)} answerable cases", file=sys.stderr)
     return found
@@ -65,19 +68,21 @@ def collect_tatqa(dataset: Path, workdir: Path) -> list[Lists]:
     for _, _, _, report in written:
         for question, gold in tatqa.span_questions(report):
             relevant = {cid for cid, text in texts.items() if tatqa.holds(text, gold)}
-            dense, bm25 = service.retriever.candidate_lists(question)
-            lists.append(([cid for cid, _ in dense], [cid for cid, _ in bm25], relevant))
+            dense, bm25, sentences = service.retriever.candidate_lists(question)
+            lists.append(([cid for cid, _ in dense], [cid for cid, _ in bm25], [cid for cid, _ in sentences],
+                          relevant))
     return lists
 
 
-def score(found: dict[str, list[Lists]], rrf_k: float, dense_weight: float, k: int, answer_k: int) -> dict[str, float]:
+def score(found: dict[str, list[Lists]], rrf_k: float, dense_weight: float, k: int, answer_k: int,
+          sentence_weight: float = 0.0) -> dict[str, float]:
     per_set = []
     for lists in found.values():
         if not lists:
             continue
         at_k = at_answer_k = reciprocal = 0.0
-        for dense, bm25, relevant in lists:
-            order = [cid for cid, _ in fuse(dense, bm25, rrf_k, dense_weight, 1.0)]
+        for dense, bm25, sentences, relevant in lists:
+            order = [cid for cid, _ in fuse(dense, bm25, rrf_k, dense_weight, 1.0, sentences, sentence_weight)]
             first = next((i for i, cid in enumerate(order) if cid in relevant), None)
             if first is not None:
                 at_k += first < k
@@ -106,19 +111,21 @@ def main() -> None:
             raise SystemExit(f"{args.tatqa}: TAT-QA's test split is for judging, not fitting")
         found["tatqa-dev"] = collect_tatqa(args.tatqa, args.home / "tatqa-dev")
         print(f"tatqa-dev: {len(found['tatqa-dev'])} span questions", file=sys.stderr)
-    grid = {(rrf_k, weight): score(found, rrf_k, weight, k, answer_k)
-            for rrf_k, weight in itertools.product(RRF_K, DENSE_WEIGHT)}
+    grid = {(rrf_k, weight, sentence): score(found, rrf_k, weight, k, answer_k, sentence)
+            for rrf_k, weight, sentence in itertools.product(RRF_K, DENSE_WEIGHT, SENTENCE_WEIGHT)}
     # of the settings within --tolerance of the top objective (differences the dev sets cannot tell from noise), the
-    # least opinionated fusion wins: the weight nearest 1, then the larger rrf_k, then the objective
+    # least opinionated fusion wins: the weights nearest 1, then the larger rrf_k, then the objective
     top = max(v["objective"] for v in grid.values())
     near = [item for item in grid.items() if item[1]["objective"] >= top - args.tolerance]
-    (rrf_k, weight), best = max(near, key=lambda item: (-abs(item[0][1] - 1), item[0][0], item[1]["objective"]))
-    current = score(found, settings.retrieval.rrf_k, settings.retrieval.dense_weight / settings.retrieval.bm25_weight,
-                    k, answer_k)
-    print(json.dumps({"best": {"rrf_k": rrf_k, "dense_weight": weight, "bm25_weight": 1.0, **best},
-                      "current": {"rrf_k": settings.retrieval.rrf_k, "dense_weight": settings.retrieval.dense_weight,
-                                  "bm25_weight": settings.retrieval.bm25_weight, **current},
-                      "runners_up": [{"rrf_k": r, "dense_weight": w, **v} for (r, w), v in
+    (rrf_k, weight, sentence), best = max(near, key=lambda item: (-abs(item[0][1] - 1) - abs(item[0][2] - 1),
+                                                                  item[0][0], item[1]["objective"]))
+    r = settings.retrieval
+    current = score(found, r.rrf_k, r.dense_weight / r.bm25_weight, k, answer_k, r.sentence_weight / r.bm25_weight)
+    print(json.dumps({"best": {"rrf_k": rrf_k, "dense_weight": weight, "sentence_weight": sentence,
+                               "bm25_weight": 1.0, **best},
+                      "current": {"rrf_k": r.rrf_k, "dense_weight": r.dense_weight,
+                                  "sentence_weight": r.sentence_weight, "bm25_weight": r.bm25_weight, **current},
+                      "runners_up": [{"rrf_k": rk, "dense_weight": w, "sentence_weight": sw, **v} for (rk, w, sw), v in
                                      sorted(grid.items(), key=lambda item: -item[1]["objective"])[1:6]],
                       "case_sets": sorted(name for name, lists in found.items() if lists)}, indent=2))
 

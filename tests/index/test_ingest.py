@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 
-from crossbrief.index.factory import build_ingester, open_store
+from crossbrief.index.factory import build_ingester, open_sentences, open_store
+from crossbrief.index.sentence_index import chunk_of, sentences_of
 from crossbrief.index.manifest import Manifest
 from crossbrief.config import Settings
 from tests.conftest import CORPUS, run_cli
@@ -29,8 +30,17 @@ def _contents(settings: Settings) -> dict[str, tuple[str, tuple[tuple[str, Any],
 
 
 def assert_consistent(settings: Settings) -> None:
+    """Manifest, chunks and sentence vectors agree: every chunk the manifest names is stored, nothing else is, and
+    the sentence entries are exactly those of the stored chunks (each prose sentence, one per table chunk)."""
     manifest = Manifest.load(settings)
-    assert open_store(settings).all_ids() == manifest.all_chunk_ids()
+    chunks = open_store(settings).get_all()
+    assert {c.id for c in chunks} == manifest.all_chunk_ids()
+    sentences = open_sentences(settings)
+    assert sentences is not None
+    expected = sum(len(sentences_of(c.text, str(c.metadata["kind"]))) or int(c.metadata["kind"] != "text")
+                   for c in chunks)
+    entries = sentences.store.all_ids()
+    assert {chunk_of(i) for i in entries} <= manifest.all_chunk_ids() and len(entries) == expected
 
 
 def test_reingesting_unchanged_tree_changes_nothing(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,8 @@ import pytest
 from crossbrief.errors import CrossbriefError
 from crossbrief.index.manifest import Manifest
 from crossbrief.config import Settings
-from crossbrief.index.factory import open_store
+from crossbrief.index.factory import open_sentences, open_store
+from crossbrief.index.sentence_index import chunk_of
 from tests.conftest import CORPUS, CROSSBRIEF, run_cli, shared_corpus_or_skip
 from tests.local_http import closed_port, start_chroma
 
@@ -57,6 +58,9 @@ def test_kill_9_during_ingest_is_repaired_by_the_next_run(tmp_path: Path) -> Non
     manifest = Manifest.load(settings)
     assert len(manifest.sources) == 40
     assert open_store(settings).all_ids() == manifest.all_chunk_ids()
+    sentences = open_sentences(settings)
+    assert sentences is not None  # no sentence of a half-written or replaced chunk survives, and every chunk has some
+    assert {chunk_of(i) for i in sentences.store.all_ids()} == manifest.all_chunk_ids()
     again = json.loads(run_cli("ingest", str(corpus), "--json", env={"CROSSBRIEF_HOME": str(home)}).stdout)
     assert (again["files_unchanged"], again["chunks_added"], again["chunks_removed"]) == (40, 0, 0)
 
@@ -105,6 +109,9 @@ def test_ingest_and_ask_through_a_chroma_server(tmp_path: Path, chroma_server: s
     asked = run_cli("ask", "--json", "What is the tariff on Canadian goods since August 2025?", env=env)
     assert asked.returncode == 0, asked.stderr
     assert "35%" in json.loads(asked.stdout)["answer"]
+    served = Settings(home=Path(os.environ["CROSSBRIEF_HOME"]), index={"chroma_url": chroma_server})
+    sentences = open_sentences(served)
+    assert sentences is not None and sentences.store.count() > open_store(served).count()  # on the server too
 
 
 def test_a_chroma_server_that_is_down_gives_one_line(tmp_path: Path) -> None:

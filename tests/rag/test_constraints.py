@@ -139,3 +139,15 @@ def test_a_direction_narrows_its_noun() -> None:
                   context="Widgets in North America").contradiction == "scope northern border"
     # nor does a unit that names no border: its figure is for every border
     assert _check(question, "Agents seized 4,000 widgets in 2023.").contradiction == "scope northern border"
+
+
+def test_a_sentence_without_dates_is_read_with_the_months_of_its_context() -> None:
+    question = "To what level was the widget duty raised in March 2025?"
+    stands = _check(question, "In return, the exporters undertook to stop shipments.",
+                    context="The duty was lowered to 10%, effective November 10, 2025.")
+    assert stands.contradiction == "month November 2025"
+    assert _check(question, "In return, the exporters undertook to stop shipments.",
+                  context="The duty was raised to 20% on March 4, 2025.").date == 1
+    # what was set before the asked month may still hold in it
+    assert "month" not in _check(question, "Most imports face that duty.",
+                                 context="The order of February 1, 2025 set a duty.").contradiction

@@ -1,0 +1,99 @@
+"""Sentence vectors beside the chunk store: each prose chunk's sentences embedded one by one.
+
+A question worded unlike any whole chunk ("What share of lethal poisonings...") may still sit close to the one
+sentence it paraphrases; a chunk's single vector averages that sentence with its neighbours. Retrieval searches
+these vectors as a third ranked list (rag/retrieval.py) and maps each sentence back to its chunk.
+
+The sentences live in a second collection of the same kind of store as the chunks (Chroma on disk, a Chroma
+server, or memory), named `<collection>-sentences`. Each entry's id is `<chunk id>~s<n>` and its metadata is its
+chunk's, so retrieval's filters apply unchanged. The ingester writes a chunk's sentences before the chunk and
+deletes them after it (index/ingest.py): a crash leaves extra sentences, which `prune` removes, never a chunk
+without its sentences. A table chunk is one entry, with the chunk's own vector (no embedding of its own): its rows
+are not sentences, and without an entry a table would lose every fusion to prose that has three rankings to its two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from crossbrief.index.chunking import split_sentences
+from crossbrief.index.documents import Chunk
+from crossbrief.index.store import ChunkStore, StoredChunk, Where
+
+SEPARATOR = "~s"
+# shorter pieces (a heading, "Sources:", a list number) say too little to be searched on their own
+MIN_CHARS = 25
+# how many sentences are read for each chunk asked for: several sentences of one chunk come back together
+_PER_CHUNK = 3
+
+
+def chunk_of(sentence_id: str) -> str:
+    """The chunk id a sentence entry belongs to."""
+    return sentence_id.rsplit(SEPARATOR, 1)[0]
+
+
+def sentences_of(text: str, kind: str = "text") -> list[str]:
+    """The sentences of a prose chunk's text worth a vector of their own; none for a table chunk (`kind`)."""
+    if kind != "text":
+        return []
+    found = []
+    for span in split_sentences(text):
+        sentence = " ".join(text[span.start:span.end].split())
+        if len(sentence) >= MIN_CHARS:
+            found.append(sentence)
+    return found
+
+
+@dataclass
+class SentenceIndex:
+    """The sentence entries of a chunk store (see the module docstring)."""
+
+    store: ChunkStore
+
+    @staticmethod
+    def entries(chunks: Sequence[Chunk]) -> list[StoredChunk]:
+        """The sentence entries of `chunks`' prose, to embed (their `text`) and `put`."""
+        return [StoredChunk(f"{chunk.id}{SEPARATOR}{n}", sentence, {**chunk.metadata(), "chunk_id": chunk.id})
+                for chunk in chunks for n, sentence in enumerate(sentences_of(chunk.text, chunk.kind))]
+
+    @staticmethod
+    def whole_entries(chunks: Sequence[Chunk]) -> tuple[list[StoredChunk], list[int]]:
+        """One entry for each table chunk of `chunks`, and the positions in `chunks` whose vectors they reuse."""
+        positions = [i for i, chunk in enumerate(chunks) if chunk.kind != "text"]
+        return ([StoredChunk(f"{chunks[i].id}{SEPARATOR}0", chunks[i].text, {**chunks[i].metadata(),
+                                                                           "chunk_id": chunks[i].id})
+                 for i in positions], positions)
+
+    def put(self, entries: Sequence[StoredChunk], vectors: np.ndarray) -> None:
+        if entries:
+            self.store.put(entries, vectors)
+
+    def delete_chunks(self, chunk_ids: Iterable[str]) -> int:
+        """Deletes the sentences of `chunk_ids`; returns how many."""
+        gone = set(chunk_ids)
+        if not gone:
+            return 0
+        doomed = [i for i in self.store.all_ids() if chunk_of(i) in gone]
+        self.store.delete(doomed)
+        return len(doomed)
+
+    def prune(self, chunk_ids: set[str]) -> int:
+        """Deletes sentences whose chunk is not in `chunk_ids` (left by an interrupted ingest); returns how many."""
+        orphans = [i for i in self.store.all_ids() if chunk_of(i) not in chunk_ids]
+        self.store.delete(orphans)
+        return len(orphans)
+
+    def query(self, vector: np.ndarray, n: int, where: Where | None = None) -> list[tuple[str, float]]:
+        """(chunk id, its best sentence's cosine similarity) of the chunks of the nearest sentences, best first,
+        at most `n` chunks."""
+        best: dict[str, float] = {}
+        for sentence_id, score in self.store.query(vector, n * _PER_CHUNK, where):
+            chunk = chunk_of(sentence_id)
+            if chunk not in best:
+                best[chunk] = score
+            if len(best) == n:
+                break
+        return list(best.items())

@@ -1,0 +1,97 @@
+"""Sentence vectors beside the chunks: which sentences get one, how a search maps them back to chunks, how they
+are kept in step with the chunks, and that retrieval finds a chunk by one sentence a whole-chunk vector dilutes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from crossbrief.config import Settings
+from crossbrief.index.documents import Chunk
+from crossbrief.index.factory import build_ingester, open_store
+from crossbrief.index.sentence_index import SentenceIndex, chunk_of, sentences_of
+from crossbrief.rag.retrieval import fuse
+from crossbrief.rag.service import build
+from tests.fakes import MemoryStore, ToyEmbedder
+
+
+def _chunk(cid: str, text: str, kind: str = "text") -> Chunk:
+    return Chunk(id=cid, text=text, source="/notes/a.md", title="Notes", start=0, end=len(text), index=0, kind=kind)
+
+
+def test_prose_sentences_get_entries_and_a_table_chunk_one_with_its_own_vector() -> None:
+    prose = _chunk("p1", "Widget exports rose to 4,000 units in 2024. Short line. Imports fell by a third over the year.")
+    table = _chunk("t1", "Row 1: Year: 2024; Value: 4,000", kind="table")
+    entries = SentenceIndex.entries([prose, table])
+    assert [e.id for e in entries] == ["p1~s0", "p1~s1"]  # "Short line." is too short to say anything alone
+    assert entries[1].text == "Imports fell by a third over the year."
+    assert entries[0].metadata["chunk_id"] == "p1" and entries[0].metadata["source"] == "/notes/a.md"
+    whole, positions = SentenceIndex.whole_entries([prose, table])
+    assert [e.id for e in whole] == ["t1~s0"] and positions == [1]
+    assert sentences_of(table.text, "table") == [] and chunk_of("p1~s12") == "p1"
+
+
+def test_a_search_gives_each_chunk_once_at_its_best_sentence() -> None:
+    index = SentenceIndex(MemoryStore())
+    vectors = np.eye(4, dtype=np.float32)
+    index.put([_entry("a~s0"), _entry("a~s1"), _entry("b~s0"), _entry("c~s0")], vectors)
+    query = np.array([0.1, 0.9, 0.5, 0.2], dtype=np.float32)
+    hits = index.query(query, 2)
+    assert [cid for cid, _ in hits] == ["a", "b"]  # a by its second sentence, then b; c is past n
+    assert hits[0][1] > hits[1][1]
+
+
+def test_deleting_and_pruning_remove_only_the_sentences_of_chunks_gone() -> None:
+    index = SentenceIndex(MemoryStore())
+    index.put([_entry("a~s0"), _entry("a~s1"), _entry("b~s0"), _entry("c~s0")], np.eye(4, dtype=np.float32))
+    assert index.delete_chunks(["a"]) == 2
+    assert index.store.all_ids() == {"b~s0", "c~s0"}
+    assert index.prune({"b"}) == 1  # c's chunk is no longer in the manifest (an interrupted ingest)
+    assert index.store.all_ids() == {"b~s0"}
+
+
+def test_fusion_weighs_the_sentence_ranking_and_ignores_it_at_zero() -> None:
+    dense, bm25, sentences = ["a", "b"], ["a", "b"], ["c", "b"]
+    assert [cid for cid, _ in fuse(dense, bm25, 1, 1.0, 1.0, sentences, 0.0)] == ["a", "b"]
+    # b: 1/3 + 1/3 + 2/3 beats a: 1/2 + 1/2; c (1.0) ties a and yields to the chunk dense found
+    assert [cid for cid, _ in fuse(dense, bm25, 1, 1.0, 1.0, sentences, 2.0)] == ["b", "a", "c"]
+
+
+def test_retrieval_finds_a_chunk_by_the_one_sentence_the_question_rewords(tmp_path: Path) -> None:
+    """The answer sits in a long chunk about something else: its chunk vector is far from the question, its
+    sentence is near; with sentence vectors weighed in, that chunk comes first."""
+    embedder = ToyEmbedder()
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    filler = " ".join(f"The harbour committee met on day {i} to review berth schedules and crane repairs." for i in range(12))
+    (folder / "harbour.md").write_text(f"# Harbour\n\n{filler} Customs intercepted 420 kilograms of precursor "
+                                       "chemicals aboard container ships.\n")
+    (folder / "chemicals.md").write_text("# Chemicals\n\nPrecursor rules changed for laboratories and suppliers "
+                                         "of chemicals in every province this year.\n")
+    question = "How many kilograms of precursor chemicals did customs intercept aboard container ships?"
+    ranks = {}
+    for weight in (0.0, 3.0):
+        settings = Settings(home=tmp_path / f"home-{weight}", retrieval={"sentence_weight": weight, "k": 1})
+        build_ingester(settings, embedder).ingest([folder])
+        passages = build(settings, embedder).retriever.retrieve(question).passages
+        ranks[weight] = passages[0].source
+    assert ranks[0.0].endswith("chemicals.md"), "the test needs the whole-chunk ranking to miss"
+    assert ranks[3.0].endswith("harbour.md")
+
+
+def test_an_index_built_before_sentence_vectors_still_answers(tmp_path: Path) -> None:
+    embedder = ToyEmbedder()
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Widgets\n\nWidget exports rose to 4,000 units in 2024.\n")
+    settings = Settings(home=tmp_path / "home")
+    build_ingester(settings, embedder, store=open_store(settings, create=True)).ingest([folder])  # no sentences
+    passages = build(settings, embedder).retriever.retrieve("How many widgets were exported?").passages
+    assert passages and passages[0].source.endswith("a.md")
+
+
+def _entry(entry_id: str):  # type: ignore[no-untyped-def]
+    from crossbrief.index.store import StoredChunk
+
+    return StoredChunk(entry_id, entry_id, {"chunk_id": chunk_of(entry_id)})
