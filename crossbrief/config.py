@@ -80,14 +80,14 @@ class RetrievalSettings(_Section):
     # rrf_k, dense_weight and sentence_weight: fitted by scripts/fit_retrieval.py on the development case sets and
     # TAT-QA dev (recall at answer_k and k, reciprocal rank); a small constant trusts each retriever's first places,
     # which paraphrased questions need: BM25's first places then match the question's words in the wrong sentences.
-    # Sentence vectors (2026-11-29): objective 2.301 -> 2.404 (recall@6: reworded 0.90 -> 0.97, reworded_reference
-    # 0.32 -> 0.44, reference 0.89 -> 0.91), TAT-QA dev alone 2.413 -> 2.397 (recall@12 0.904 -> 0.912, MRR 0.653 ->
-    # 0.637: its questions copy their report's words, which BM25 finds)
+    # Sentence vectors (2026-11-29; prose sentences and small tables' rows): objective 2.317 -> 2.444; recall@12
+    # reworded 0.97 -> 1.00, reworded_reference 0.50 -> 0.56, reference 0.91 -> 0.94, TAT-QA dev 0.904 -> 0.920
+    # (MRR 0.655 -> 0.735)
     rrf_k: int = Field(1, ge=1, description="reciprocal-rank-fusion constant")
     min_similarity: float = Field(
         0.25, ge=-1, le=1, description="relevance floor: best dense cosine similarity needed to answer at all"
     )
-    dense_weight: float = Field(1.5, ge=0, description="weight of the dense ranking in the fusion")
+    dense_weight: float = Field(1.0, ge=0, description="weight of the dense ranking in the fusion")
     bm25_weight: float = Field(1.0, ge=0, description="weight of the BM25 ranking in the fusion")
     sentence_weight: float = Field(1.0, ge=0, description="weight in the fusion of the ranking of chunks by their "
                                    "nearest single sentence (index.sentence_vectors; 0: not searched)")

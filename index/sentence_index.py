@@ -8,8 +8,10 @@ The sentences live in a second collection of the same kind of store as the chunk
 server, or memory), named `<collection>-sentences`. Each entry's id is `<chunk id>~s<n>` and its metadata is its
 chunk's, so retrieval's filters apply unchanged. The ingester writes a chunk's sentences before the chunk and
 deletes them after it (index/ingest.py): a crash leaves extra sentences, which `prune` removes, never a chunk
-without its sentences. A table chunk is one entry, with the chunk's own vector (no embedding of its own): its rows
-are not sentences, and without an entry a table would lose every fusion to prose that has three rankings to its two.
+without its sentences. A small table's rows (index/tables.py packs tables of up to 200 rows into "table" chunks) are
+its sentences, one entry a row ("Row 2: Column 1: Revenues; Third Quarter: $ 88,495"); a big table's description
+chunks are one entry each, with the chunk's own vector (no embedding of their own: a 24k-row table is never embedded
+row by row). Without entries a table would lose every fusion to prose, which has three rankings to its two.
 """
 
 from __future__ import annotations
@@ -36,7 +38,10 @@ def chunk_of(sentence_id: str) -> str:
 
 
 def sentences_of(text: str, kind: str = "text") -> list[str]:
-    """The sentences of a prose chunk's text worth a vector of their own; none for a table chunk (`kind`)."""
+    """What of a chunk gets a vector of its own: a prose chunk's sentences worth one, a small table's rows (under
+    the chunk's first line, the table's label); nothing of a big table's description chunks (`kind`)."""
+    if kind == "table":
+        return [line.strip() for line in text.split("\n")[1:] if line.strip()]
     if kind != "text":
         return []
     found = []
@@ -55,14 +60,16 @@ class SentenceIndex:
 
     @staticmethod
     def entries(chunks: Sequence[Chunk]) -> list[StoredChunk]:
-        """The sentence entries of `chunks`' prose, to embed (their `text`) and `put`."""
+        """The sentence entries of `chunks` (prose sentences and small tables' rows), to embed (their `text`) and
+        `put`."""
         return [StoredChunk(f"{chunk.id}{SEPARATOR}{n}", sentence, {**chunk.metadata(), "chunk_id": chunk.id})
                 for chunk in chunks for n, sentence in enumerate(sentences_of(chunk.text, chunk.kind))]
 
     @staticmethod
     def whole_entries(chunks: Sequence[Chunk]) -> tuple[list[StoredChunk], list[int]]:
-        """One entry for each table chunk of `chunks`, and the positions in `chunks` whose vectors they reuse."""
-        positions = [i for i, chunk in enumerate(chunks) if chunk.kind != "text"]
+        """One entry for each big table's description chunk of `chunks`, and the positions in `chunks` whose vectors
+        they reuse."""
+        positions = [i for i, chunk in enumerate(chunks) if chunk.kind not in ("text", "table")]
         return ([StoredChunk(f"{chunks[i].id}{SEPARATOR}0", chunks[i].text, {**chunks[i].metadata(),
                                                                            "chunk_id": chunks[i].id})
                  for i in positions], positions)

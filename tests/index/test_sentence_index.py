@@ -20,16 +20,19 @@ def _chunk(cid: str, text: str, kind: str = "text") -> Chunk:
     return Chunk(id=cid, text=text, source="/notes/a.md", title="Notes", start=0, end=len(text), index=0, kind=kind)
 
 
-def test_prose_sentences_get_entries_and_a_table_chunk_one_with_its_own_vector() -> None:
+def test_prose_sentences_and_small_table_rows_get_entries_and_a_big_table_one_with_its_own_vector() -> None:
     prose = _chunk("p1", "Widget exports rose to 4,000 units in 2024. Short line. Imports fell by a third over the year.")
-    table = _chunk("t1", "Row 1: Year: 2024; Value: 4,000", kind="table")
-    entries = SentenceIndex.entries([prose, table])
-    assert [e.id for e in entries] == ["p1~s0", "p1~s1"]  # "Short line." is too short to say anything alone
+    table = _chunk("t1", "Table: Widgets\nRow 1: Year: 2023; Value: 3,000\nRow 2: Year: 2024; Value: 4,000", kind="table")
+    summary = _chunk("t2", "Table: Harms, 24,000 rows; columns: Region, Year, Value", kind="table-summary")
+    entries = SentenceIndex.entries([prose, table, summary])
+    # "Short line." is too short to say anything alone; the table's label line is not a row
+    assert [e.id for e in entries] == ["p1~s0", "p1~s1", "t1~s0", "t1~s1"]
     assert entries[1].text == "Imports fell by a third over the year."
+    assert entries[3].text == "Row 2: Year: 2024; Value: 4,000"
     assert entries[0].metadata["chunk_id"] == "p1" and entries[0].metadata["source"] == "/notes/a.md"
-    whole, positions = SentenceIndex.whole_entries([prose, table])
-    assert [e.id for e in whole] == ["t1~s0"] and positions == [1]
-    assert sentences_of(table.text, "table") == [] and chunk_of("p1~s12") == "p1"
+    whole, positions = SentenceIndex.whole_entries([prose, table, summary])
+    assert [e.id for e in whole] == ["t2~s0"] and positions == [2]
+    assert sentences_of(summary.text, "table-summary") == [] and chunk_of("p1~s12") == "p1"
 
 
 def test_a_search_gives_each_chunk_once_at_its_best_sentence() -> None:
