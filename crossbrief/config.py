@@ -37,9 +37,10 @@ class IndexSettings(_Section):
     )
     collection: str = Field("crossbrief", description="Chroma collection name")
     chunk_tokens: int = Field(180, ge=32, le=400, description="target chunk size in tiktoken (cl100k) tokens")
-    sentence_vectors: bool = Field(True, description="also embed each prose chunk's sentences one by one, so that "
-                                   "a paraphrased question finds the one sentence it rewords (a second collection, "
-                                   "`<collection>-sentences`; about as much embedding again for prose, none for tables)")
+    sentence_vectors: bool = Field(True, description="also embed each prose sentence and each row of a small table "
+                                   "(up to 200 rows) one by one, so that a paraphrased question finds the one sentence "
+                                   "it rewords (a second collection, `<collection>-sentences`; about as much embedding "
+                                   "again for prose; a big table's description chunks reuse their own vectors)")
     overlap_tokens: int = Field(30, ge=0, le=120, description="tokens repeated between neighbouring chunks")
     csv_rows_per_chunk: int = Field(8, ge=1, le=200, description="CSV rows grouped into one chunk")
     max_file_mb: float = Field(50.0, gt=0, description="files larger than this are refused")

@@ -1,7 +1,8 @@
-"""`crossbrief doctor`: checks the vector store, the manifest (in the catalog) and the BM25 cache against each
-other, and rebuilds what is damaged from the source files. Feedback and eval reports are never touched: a
-damaged on-disk Chroma folder is moved aside (not deleted), the manifest's entries whose chunks are gone are
-re-ingested from their files, and the BM25 cache (derived data) is dropped so it is rebuilt on the next question.
+"""`crossbrief doctor`: checks the vector store, the sentence vectors, the manifest (in the catalog) and the BM25
+cache against each other, and rebuilds what is damaged from the source files. Feedback and eval reports are never
+touched: a damaged on-disk Chroma folder is moved aside (not deleted), the manifest's entries whose chunks are gone
+are re-ingested from their files, and derived data (the BM25 cache; a damaged sentence collection, whose sources are
+then ingested again) is dropped and rebuilt.
 """
 
 from __future__ import annotations
@@ -9,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
 from crossbrief.config import Settings
-from crossbrief.errors import CrossbriefError, IngestError
+from crossbrief.errors import CrossbriefError, IndexNotFound, IngestError
 from crossbrief.index.embedding import Embedder
-from crossbrief.index.factory import build_ingester, open_store
+from crossbrief.index.factory import build_ingester, drop_sentences, open_sentences, open_store
 from crossbrief.index.ingest import IngestReport, ingest_lock
 from crossbrief.index.manifest import Manifest
 
@@ -27,7 +28,7 @@ Progress = Callable[[int, int, str], None]
 class Finding:
     """One thing doctor looked at: `ok`, or what is wrong with it."""
 
-    part: str  # "catalog", "store", "manifest", "bm25"
+    part: str  # "catalog", "store", "sentences", "manifest", "bm25"
     ok: bool
     detail: str
 
@@ -107,8 +108,44 @@ def diagnose(settings: Settings) -> Diagnosis:
                                    "belong to no source"))
         else:
             diagnosis.findings.append(Finding("manifest", True, f"{len(manifest.sources)} sources match the store"))
+    if ids is not None and settings.index.sentence_vectors:
+        diagnosis.findings.append(_check_sentences(settings, manifest))
     diagnosis.findings.append(_check_bm25(settings, manifest))
     return diagnosis
+
+
+def _check_sentences(settings: Settings, manifest: Manifest) -> Finding:
+    """The sentence vectors are there and can be searched (one query exercises the vector index itself, not only
+    its records)."""
+    sentences = open_sentences(settings, create=False)
+    if sentences is None:
+        return Finding("sentences", True, "off")
+    try:
+        ids = sentences.store.all_ids()
+        if ids:
+            sentences.store.query(sentences.store.vectors([next(iter(ids))])[0], 1)
+    except IndexNotFound:
+        if manifest.sources:
+            return Finding("sentences", False, "the sentence vectors are missing")
+        return Finding("sentences", True, "none yet")
+    except Exception as exc:  # noqa: BLE001 - a damaged vector segment raises whatever chroma raises
+        return Finding("sentences", False, f"the sentence vectors cannot be searched ({_why(exc)})")
+    # entries of chunks no source holds (left by an interrupted ingest) are never retrieved: the next ingest prunes them
+    return Finding("sentences", True, f"{len(ids)} sentences")
+
+
+def _rebuild_sentences(settings: Settings, problem: str) -> str:
+    """Drops the sentence collection and marks every source for ingest again (the ingest that follows writes it
+    anew; chunks of unchanged text keep their ids)."""
+    try:
+        drop_sentences(settings)
+    except Exception:  # noqa: BLE001 - a collection missing or too damaged to delete is rebuilt all the same
+        pass
+    manifest = Manifest.load(settings)
+    for key, record in list(manifest.sources.items()):
+        manifest.sources[key] = replace(record, pipeline="")
+    manifest.save()
+    return f"dropped the sentence vectors ({problem}); every source is ingested again to rebuild them"
 
 
 def _check_bm25(settings: Settings, manifest: Manifest) -> Finding:
@@ -160,6 +197,9 @@ def repair(settings: Settings, embedder: Embedder | None = None, progress: Progr
         store = next(f for f in diagnosis.findings if f.part == "store")
         if not store.ok:
             result.actions.append(_set_aside_store(settings, store.detail))
+        sentences = next((f for f in diagnosis.findings if f.part == "sentences"), None)
+        if store.ok and sentences is not None and not sentences.ok:
+            result.actions.append(_rebuild_sentences(settings, sentences.detail))
         if settings.bm25_dir.exists():
             shutil.rmtree(settings.bm25_dir, ignore_errors=True)
             result.actions.append(f"dropped the keyword index cache {settings.bm25_dir} (rebuilt on the next question)")

@@ -31,6 +31,12 @@ def open_sentences(settings: Settings, create: bool = False) -> SentenceIndex | 
                                           f"{settings.index.collection}-sentences", create))
 
 
+def drop_sentences(settings: Settings) -> None:
+    """Deletes the sentence vectors' collection (they are derived: an ingest of the sources writes them again)."""
+    ChromaStore.open(settings.chroma_dir, settings.index.chroma_url, f"{settings.index.collection}-sentences",
+                     create=False).drop()
+
+
 def build_embedder(settings: Settings) -> Embedder:
     return load_embedder(settings.index.embedding_backend, settings.index.embed_batch_size, settings.model_cache,
                          settings.index.onnx_threads)

@@ -128,15 +128,18 @@ class Ingester:
     tables: TableStore | None = None
     # parses each file in a worker process under memory/time limits (index/safe_load.py); None: the shared one
     loader: "LoaderProcess | None" = None
-    # each prose chunk's sentences, embedded one by one for retrieval (None: chunks only)
+    # each prose chunk's sentences and small table's rows, embedded one by one for retrieval (None: chunks only)
     sentences: SentenceIndex | None = None
 
     def pipeline(self, path: Path) -> str:
         """What a file's chunks depend on besides its bytes: code version, chunking settings, embedding backend."""
         c = self.chunker
+        # files ingested without sentence vectors are ingested again when they are turned on (and the other way)
+        sentences = "/sentences" if self.sentences is not None else ""
         if path.suffix.lower() == ".csv":
-            return f"table{PIPELINE_VERSIONS['table']}/{c.csv_rows_per_chunk}/{self.embedder.backend}"
-        return f"prose{PIPELINE_VERSIONS['prose']}/{c.chunk_tokens}/{c.overlap_tokens}/{self.embedder.backend}"
+            return f"table{PIPELINE_VERSIONS['table']}/{c.csv_rows_per_chunk}/{self.embedder.backend}{sentences}"
+        return (f"prose{PIPELINE_VERSIONS['prose']}/{c.chunk_tokens}/{c.overlap_tokens}/{self.embedder.backend}"
+                f"{sentences}")
 
     def _check_backend(self) -> None:
         recorded = self.manifest.embedding_backend
@@ -262,13 +265,13 @@ class Ingester:
                 self.tables.write(prepared.record.source, prepared.record.content_hash, prepared.tables)
             self.manifest.sources[prepared.record.source] = prepared.record
         self.manifest.save()
-        gone: list[str] = []
+        gone: list[StoredChunk] = []
         for prepared in group:
             old_ids = set(prepared.old.chunk_ids if prepared.old else ())
             new_ids = set(prepared.record.chunk_ids)
             stale = [i for i in (prepared.old.chunk_ids if prepared.old else ()) if i not in new_ids]
+            gone.extend(self.store.get(stale) if self.sentences is not None else ())  # their sentences' ids
             self.store.delete(stale)
-            gone.extend(stale)
             if self.tables is not None and prepared.old and prepared.old.content_hash != prepared.record.content_hash:
                 self.tables.drop(prepared.old.source, prepared.old.content_hash)
             report.chunks_added += len(new_ids - old_ids)
@@ -278,15 +281,15 @@ class Ingester:
             else:
                 report.files_new += 1
         if self.sentences is not None:
-            self.sentences.delete_chunks(gone)  # one pass over the sentence ids for the whole group
+            self.sentences.delete_chunks(gone)
 
     def remove(self, source: str) -> int:
         """Removes one source (by absolute path) and its chunks; returns the chunks removed."""
         record = self.manifest.sources.pop(source)
         self.manifest.save()
-        self.store.delete(record.chunk_ids)
         if self.sentences is not None:
-            self.sentences.delete_chunks(record.chunk_ids)
+            self.sentences.delete_chunks(self.store.get(record.chunk_ids))
+        self.store.delete(record.chunk_ids)
         if self.tables is not None:
             self.tables.drop(source)
         return len(record.chunk_ids)

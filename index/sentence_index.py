@@ -78,12 +78,14 @@ class SentenceIndex:
         if entries:
             self.store.put(entries, vectors)
 
-    def delete_chunks(self, chunk_ids: Iterable[str]) -> int:
-        """Deletes the sentences of `chunk_ids`; returns how many."""
-        gone = set(chunk_ids)
-        if not gone:
-            return 0
-        doomed = [i for i in self.store.all_ids() if chunk_of(i) in gone]
+    def delete_chunks(self, chunks: Iterable[StoredChunk]) -> int:
+        """Deletes the entries of `chunks` (as stored: their ids follow from their text and kind, so no scan of the
+        collection is needed); returns how many ids were asked to go."""
+        doomed: list[str] = []
+        for chunk in chunks:
+            kind = str(chunk.metadata.get("kind", "text"))
+            count = len(sentences_of(chunk.text, kind)) if kind in ("text", "table") else 1
+            doomed.extend(f"{chunk.id}{SEPARATOR}{n}" for n in range(count))
         self.store.delete(doomed)
         return len(doomed)
 

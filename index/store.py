@@ -145,6 +145,11 @@ class ChromaStore:
     def count(self) -> int:
         return int(self._chroma.count())
 
+    def drop(self) -> None:
+        """Deletes this collection and everything in it (doctor rebuilds a derived collection this way)."""
+        self._client.delete_collection(self._name)
+        self._collection = None
+
     def all_ids(self) -> set[str]:
         ids: set[str] = set()
         offset = 0

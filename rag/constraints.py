@@ -34,6 +34,10 @@ _HOW_MANY = re.compile(r"\bhow many ([a-z]+(?:\s[a-z]+)?)", re.IGNORECASE)
 # a fiscal year written as governments write it ("FY2022", "FY 24", "FY'23"): the figure parser leaves such codes
 # alone (a code is not a figure), so dates read them here
 _FISCAL_YEAR = re.compile(r"\bFY\s?'?(\d{4}|\d{2})\b")
+_PIVOT = dt.date.today().year % 100 + 10
+# a year that opens a reference period ("the highest since 2015", "from 2019 on")
+_PERIOD_YEAR = re.compile(r"\b(?:since|from)\s+(?:the\s+)?(?:end\s+of\s+|early\s+|late\s+)?(19\d\d|20\d\d)\b",
+                          re.IGNORECASE)
 # a question that compares two pinned years needs evidence of both ("by how much did the FY24 request exceed FY21")
 _COMPARES = re.compile(r"\b(?:increase|decrease|change|growth|difference|rise|fall|decline|exceed|compare|"
                        r"between|versus|vs|than)[sd]?\b", re.IGNORECASE)
@@ -110,7 +114,7 @@ class Constraints:
     counted: str = ""  # the stemmed noun a "how many" question counts
     source_words: frozenset[str] = frozenset()  # content words of a named source ("fact sheet", "order")
     compares: bool = False  # it compares the years it pins: evidence must speak of each
-    # (phrase, direction, stemmed noun): "northern border"; the answerer keeps those whose noun the index uses (a
+    # (phrase, direction, noun as written): "northern border"; the answerer keeps those whose noun the index uses (a
     # noun it never uses is the question's own wording: "its northern neighbour" for a country the sources name)
     directed: tuple[tuple[str, str, str], ...] = ()
     words: tuple[str, ...] = field(default=())  # stemmed content words of the question
@@ -148,11 +152,22 @@ def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:
     return years, months
 
 
+def _period_years(text: str) -> set[int]:
+    return {int(y) for y in _PERIOD_YEAR.findall(text)}
+
+
+def _names_month(sentence: str, months: frozenset[tuple[int, int]]) -> bool:
+    """Whether the sentence names one of `months` by its name alone ("in March")."""
+    lowered = sentence.lower()
+    return any(re.search(rf"\b{dt.date(2000, month, 1):%B}\b".lower(), lowered) for _, month in months)
+
+
 def fiscal_years(text: str) -> set[int]:
     """The years of the fiscal years `text` names in code form ("FY2022", "FY 24" -> 2022, 2024)."""
     found = set()
     for digits in _FISCAL_YEAR.findall(text):
-        year = int(digits) if len(digits) == 4 else 2000 + int(digits)
+        # two digits: this century up to ten years ahead, else the last ("FY99" -> 1999)
+        year = int(digits) if len(digits) == 4 else 2000 + int(digits) if int(digits) <= _PIVOT else 1900 + int(digits)
         if 1900 <= year <= 2100:
             found.add(year)
     return found
@@ -202,12 +217,15 @@ def parse(question: str, context: str = "") -> Constraints:
 
 
 def directed_nouns(question: str) -> tuple[tuple[str, str, str], ...]:
-    """The question's nouns narrowed by a compass direction: ("northern border", "north", "border")."""
+    """The question's nouns narrowed by a compass direction: ("northern border", "north", "border"), the noun in
+    lower case as written (the index's vocabulary is looked up with it); a name that
+    opens with one ("North Korea", "South Africa", "the West Bank") narrows nothing."""
     found = []
     for match in _DIRECTED.finditer(question):
-        noun = match.group(4).lower()
-        if noun not in FUNCTION_WORDS:
-            found.append((match.group(0), "".join(g.lower() for g in match.groups()[:3] if g), stem(noun)))
+        noun = match.group(4)
+        if match.group(0)[0].isupper() and noun[0].isupper() or noun.lower() in FUNCTION_WORDS:
+            continue
+        found.append((match.group(0), "".join(g.lower() for g in match.groups()[:3] if g), noun.lower()))
     return tuple(found)
 
 
@@ -251,10 +269,12 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             contradiction = f"year {min(other, key=lambda y: (min(abs(y - a) for a in constraints.years), -y))}"
             date = 0.0
         elif constraints.months and (months and not constraints.months & months or not months and near_months
-                                     and min(near_months) > max(constraints.months)):
-            # the sentence's own months; or for a sentence that names none, those of what it is read with when they
-            # are all later than the asked month ("In return, China undertook..." after "...lower the duty to 10%,
-            # effective November 10, 2025" for March 2025: what held before the asked month may still hold in it)
+                                     and min(near_months) > max(constraints.months)
+                                     and not _names_month(sentence, constraints.months)):
+            # the sentence's own months; or for a sentence that names none (nor the asked month's name alone: "in
+            # March"), those of what it is read with when they are all later than the asked month ("In return, the
+            # exporters undertook..." after "...cut the duty, effective November 10" for March: what held before the
+            # asked month may still hold in it)
             year, month = max(months or near_months)
             contradiction = f"month {dt.date(year, month, 1):%B %Y}"
             date = 0.0
@@ -270,17 +290,18 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
                 contradiction, date = f"published {published[0]}", 0.0
     if constraints.compares and not contradiction:
         # evidence of another pair of years ("FY24 against FY22" for "FY24 against FY21"); a unit that names no
-        # other year may lean on its passage for the one it leaves out ("Revenue rose $616 million")
+        # other year may lean on its passage for the one it leaves out ("Revenue rose $12 million"), and a year that
+        # opens a reference period ("the highest since 2015") is not one of a pair
         named = unit_dates(f"{context} {sentence}")[0]
         missing = constraints.years - named
-        if missing and named - constraints.years:
+        if missing and named - constraints.years - _period_years(f"{context} {sentence}"):
             contradiction, date = f"lacks {min(missing)}", 0.0
     if constraints.directed and not contradiction:
-        # a unit that names no such direction ("CBP seized 14,700 pounds", "all borders", "the Southwest Border")
-        # gives a figure for another scope than "the northern border"
+        # a unit that names no such direction ("Agents seized 400 pounds", "all borders", "the West Coast") gives a
+        # figure for another scope than "the northern border"; "southwest" is one of the south's
         for phrase, direction, noun in constraints.directed:
-            if direction not in directions(f"{context} {sentence}", noun):
-                contradiction = f"scope {phrase.lower()}"
+            if not any(named.startswith(direction) for named in directions(f"{context} {sentence}", stem(noun))):
+                contradiction = f"scope {phrase}"
                 break
     names = names_near = 1.0
     other_names = 0.0

@@ -168,12 +168,17 @@ class HybridRetriever:
 
     def _sentence_hits(self, vector: np.ndarray, where: dict[str, Any] | None) -> list[tuple[str, float]]:
         """The chunks of the sentences nearest the question (none when sentence vectors are off or weigh nothing,
-        or the index was built before them: the next ingest adds them)."""
+        or the index was built before them: the next ingest adds them). A damaged sentence collection costs this
+        ranking only, with a warning (`crossbrief doctor` rebuilds it), never the answer."""
         if self.sentences is None or not self.settings.sentence_weight:
             return []
         try:
             return self.sentences.query(vector, self.settings.candidates, where)
         except IndexNotFound:
+            return []
+        except Exception as exc:  # noqa: BLE001 - chroma raises many kinds for a damaged segment
+            log.warning("the sentence vectors cannot be searched (%s: %s); run `crossbrief doctor`",
+                        exc.__class__.__name__, " ".join(str(exc).split())[:120])
             return []
 
     def retrieve(self, question: str, filters: Filters | None = None, k: int | None = None) -> Retrieved:

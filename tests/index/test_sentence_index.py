@@ -9,8 +9,9 @@ import numpy as np
 
 from crossbrief.config import Settings
 from crossbrief.index.documents import Chunk
-from crossbrief.index.factory import build_ingester, open_store
+from crossbrief.index.factory import build_ingester, open_sentences, open_store
 from crossbrief.index.sentence_index import SentenceIndex, chunk_of, sentences_of
+from crossbrief.index.store import StoredChunk
 from crossbrief.rag.retrieval import fuse
 from crossbrief.rag.service import build
 from tests.fakes import MemoryStore, ToyEmbedder
@@ -47,8 +48,15 @@ def test_a_search_gives_each_chunk_once_at_its_best_sentence() -> None:
 
 def test_deleting_and_pruning_remove_only_the_sentences_of_chunks_gone() -> None:
     index = SentenceIndex(MemoryStore())
-    index.put([_entry("a~s0"), _entry("a~s1"), _entry("b~s0"), _entry("c~s0")], np.eye(4, dtype=np.float32))
-    assert index.delete_chunks(["a"]) == 2
+    a = _chunk("a", "Widget exports rose to 4,000 units in 2024. Imports fell by a third over the year.")
+    b = _chunk("b", "Gadget exports held steady at 900 units in 2024.")
+    c = _chunk("c", "Table: Widgets\nRow 1: Year: 2024; Value: 4,000", kind="table")
+    d = _chunk("d", "Table: Harms, 24,000 rows; columns: Region, Year, Value", kind="table-summary")
+    entries = SentenceIndex.entries([a, b, c]) + SentenceIndex.whole_entries([d])[0]
+    index.put(entries, np.eye(len(entries), dtype=np.float32))
+    assert index.store.all_ids() == {"a~s0", "a~s1", "b~s0", "c~s0", "d~s0"}
+    # a chunk's entry ids follow from its stored text and kind: no scan of the collection
+    assert index.delete_chunks([StoredChunk.of(a), StoredChunk.of(d)]) == 3
     assert index.store.all_ids() == {"b~s0", "c~s0"}
     assert index.prune({"b"}) == 1  # c's chunk is no longer in the manifest (an interrupted ingest)
     assert index.store.all_ids() == {"b~s0"}
@@ -94,7 +102,19 @@ def test_an_index_built_before_sentence_vectors_still_answers(tmp_path: Path) ->
     assert passages and passages[0].source.endswith("a.md")
 
 
-def _entry(entry_id: str):  # type: ignore[no-untyped-def]
-    from crossbrief.index.store import StoredChunk
+def test_turning_sentence_vectors_on_ingests_the_files_again(tmp_path: Path) -> None:
+    embedder = ToyEmbedder()
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Widgets\n\nWidget exports rose to 4,000 units in 2024.\n")
+    off = Settings(home=tmp_path / "home", index={"sentence_vectors": False})
+    assert build_ingester(off, embedder).ingest([folder]).files_new == 1
+    on = Settings(home=tmp_path / "home")
+    report = build_ingester(on, embedder).ingest([folder])
+    assert report.files_changed == 1  # without its sentence vectors the file was not as this pipeline makes it
+    sentences = open_sentences(on)
+    assert sentences is not None and {chunk_of(i) for i in sentences.store.all_ids()} == open_store(on).all_ids()
 
+
+def _entry(entry_id: str) -> StoredChunk:
     return StoredChunk(entry_id, entry_id, {"chunk_id": chunk_of(entry_id)})

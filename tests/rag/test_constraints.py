@@ -151,3 +151,19 @@ def test_a_sentence_without_dates_is_read_with_the_months_of_its_context() -> No
     # what was set before the asked month may still hold in it
     assert "month" not in _check(question, "Most imports face that duty.",
                                  context="The order of February 1, 2025 set a duty.").contradiction
+
+
+def test_review_regressions_of_the_new_constraints() -> None:
+    # a year that opens a reference period is not another pair of years
+    assert not _check("How much did spending increase in 2023 compared with 2022?",
+                      "Spending rose in 2023 from the year before, to $3 billion, the highest since 2015.").contradiction
+    # a sentence that names the asked month alone is of that month, whatever its title's date
+    assert "month" not in _check("What was the widget rate in March 2025?", "The widget rate was 4.2 percent in March.",
+                                 context="Widget report, April 2025").contradiction
+    # a name that opens with a direction narrows nothing; "southwest" is one of the south's
+    assert not parse("How many missiles did North Korea launch in 2022?").directed
+    assert not parse("What was South Africa's widget rate?").directed
+    assert not _check("How many widgets were seized at the southern border in 2023?",
+                      "Agents seized 4,000 widgets at the Southwest Border in 2023.").contradiction
+    # two-digit fiscal years of the last century
+    assert parse("What was the widget budget in FY99?").years == {1999}

@@ -165,3 +165,28 @@ def test_an_unreadable_legacy_manifest_json_is_set_aside_by_doctor(small_index: 
     assert any("unreadable manifest" in action for action in result.actions)
     assert sorted(Path(k).name for k in Manifest.load(small_index).sources) == ["port.md", "rail.md"]
     assert not small_index.manifest_path.exists()
+
+
+def test_damaged_sentence_vectors_cost_one_ranking_and_doctor_rebuilds_them(small_index: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    # enough sentences that Chroma keeps them in its vector index files, not only in its write buffer
+    notes = small_index.home.parent / "notes"
+    (notes / "log.md").write_text("# Log\n\n" + " ".join(f"Inspection {i} at berth {i % 7} found {i * 3} crates of "
+                                                         "machine parts." for i in range(1100)) + "\n")
+    build_ingester(small_index, embedder).ingest([notes])
+    with sqlite3.connect(small_index.chroma_dir / "chroma.sqlite3") as db:
+        (segment,) = db.execute("select s.id from segments s join collections c on s.collection = c.id "
+                                "where c.name = ? and s.scope = 'VECTOR'", (f"{small_index.index.collection}-sentences",)).fetchone()
+    for name in ("header.bin", "data_level0.bin"):  # the vector index itself, not its records
+        (small_index.chroma_dir / segment / name).write_bytes(b"\x07" * 200)
+    env = {"CROSSBRIEF_HOME": str(small_index.home)}  # new processes: this one holds the index it loaded
+    checked = json.loads(run_cli("doctor", "--check", "--json", env=env).stdout)
+    found = {f["part"]: f for f in checked["findings"]}
+    assert not found["sentences"]["ok"] and "cannot be searched" in found["sentences"]["detail"]
+    assert found["store"]["ok"] and found["manifest"]["ok"]
+    asked = run_cli("ask", "--json", "How many kilograms did port officers seize?", env=env)
+    assert asked.returncode == 0 and "40 kilograms" in json.loads(asked.stdout)["answer"], asked.stderr
+    repaired = json.loads(run_cli("doctor", "--json", env=env).stdout)
+    assert any("sentence vectors" in action for action in repaired["actions"])
+    assert json.loads(run_cli("doctor", "--check", "--json", env=env).stdout)["healthy"]

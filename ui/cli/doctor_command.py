@@ -1,4 +1,4 @@
-"""`crossbrief doctor`: checks the vector store, manifest, catalog and BM25 cache against each other and rebuilds
+"""`crossbrief doctor`: checks the vector store, sentence vectors, manifest, catalog and BM25 cache against each other and rebuilds
 what is damaged from the source files; feedback and reports are left alone."""
 
 from __future__ import annotations
