@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from crossbrief.config import Settings
 from crossbrief.errors import CrossbriefError, IndexNotFound, IngestError
 from crossbrief.index.embedding import Embedder
-from crossbrief.index.factory import build_ingester, drop_sentences, open_sentences, open_store
+from crossbrief.index.factory import build_embedder, build_ingester, drop_sentences, open_sentences, open_store
 from crossbrief.index.ingest import IngestReport, ingest_lock
 from crossbrief.index.manifest import Manifest
 
@@ -134,18 +134,17 @@ def _check_sentences(settings: Settings, manifest: Manifest) -> Finding:
     return Finding("sentences", True, f"{len(ids)} sentences")
 
 
-def _rebuild_sentences(settings: Settings, problem: str) -> str:
-    """Drops the sentence collection and marks every source for ingest again (the ingest that follows writes it
-    anew; chunks of unchanged text keep their ids)."""
+def _rebuild_sentences(settings: Settings, embedder: Embedder, problem: str) -> str:
+    """Drops the sentence collection and writes it anew from the stored chunks (derived data: every chunk keeps its
+    sentences, whether or not its file is still on disk)."""
     try:
         drop_sentences(settings)
     except Exception:  # noqa: BLE001 - a collection missing or too damaged to delete is rebuilt all the same
         pass
-    manifest = Manifest.load(settings)
-    for key, record in list(manifest.sources.items()):
-        manifest.sources[key] = replace(record, pipeline="")
-    manifest.save()
-    return f"dropped the sentence vectors ({problem}); every source is ingested again to rebuild them"
+    sentences = open_sentences(settings, create=True)
+    assert sentences is not None  # only checked when sentence vectors are on
+    written = sentences.rebuild(open_store(settings, create=False), embedder.embed)
+    return f"rebuilt the sentence vectors from the stored chunks ({problem}): {written} entries"
 
 
 def _check_bm25(settings: Settings, manifest: Manifest) -> Finding:
@@ -199,7 +198,8 @@ def repair(settings: Settings, embedder: Embedder | None = None, progress: Progr
             result.actions.append(_set_aside_store(settings, store.detail))
         sentences = next((f for f in diagnosis.findings if f.part == "sentences"), None)
         if store.ok and sentences is not None and not sentences.ok:
-            result.actions.append(_rebuild_sentences(settings, sentences.detail))
+            embedder = embedder or build_embedder(settings)
+            result.actions.append(_rebuild_sentences(settings, embedder, sentences.detail))
         if settings.bm25_dir.exists():
             shutil.rmtree(settings.bm25_dir, ignore_errors=True)
             result.actions.append(f"dropped the keyword index cache {settings.bm25_dir} (rebuilt on the next question)")

@@ -17,19 +17,35 @@ row by row). Without entries a table would lose every fusion to prose, which has
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
 
 from crossbrief.index.chunking import split_sentences
 from crossbrief.index.documents import Chunk
+from crossbrief.errors import IndexNotFound, StoreUnavailable
 from crossbrief.index.store import ChunkStore, StoredChunk, Where
 
+T = TypeVar("T")
 SEPARATOR = "~s"
 # shorter pieces (a heading, "Sources:", a list number) say too little to be searched on their own
 MIN_CHARS = 25
 # how many sentences are read for each chunk asked for: several sentences of one chunk come back together
 _PER_CHUNK = 3
+
+
+def _kind(chunk: StoredChunk) -> str:
+    return str(chunk.metadata.get("kind", "text"))
+
+
+def _stored(chunks: Sequence[Chunk | StoredChunk]) -> list[StoredChunk]:
+    return [c if isinstance(c, StoredChunk) else StoredChunk.of(c) for c in chunks]
+
+
+def _unavailable(exc: Exception) -> StoreUnavailable:
+    detail = " ".join(str(exc).split())[:120]
+    return StoreUnavailable(f"The sentence vectors cannot be read or written ({exc.__class__.__name__}: {detail}); "
+                            "run `crossbrief doctor` to rebuild them from the stored chunks")
 
 
 def chunk_of(sentence_id: str) -> str:
@@ -59,41 +75,67 @@ class SentenceIndex:
     store: ChunkStore
 
     @staticmethod
-    def entries(chunks: Sequence[Chunk]) -> list[StoredChunk]:
+    def entries(chunks: Sequence[Chunk | StoredChunk]) -> list[StoredChunk]:
         """The sentence entries of `chunks` (prose sentences and small tables' rows), to embed (their `text`) and
         `put`."""
-        return [StoredChunk(f"{chunk.id}{SEPARATOR}{n}", sentence, {**chunk.metadata(), "chunk_id": chunk.id})
-                for chunk in chunks for n, sentence in enumerate(sentences_of(chunk.text, chunk.kind))]
+        return [StoredChunk(f"{chunk.id}{SEPARATOR}{n}", sentence, {**chunk.metadata, "chunk_id": chunk.id})
+                for chunk in _stored(chunks) for n, sentence in enumerate(sentences_of(chunk.text, _kind(chunk)))]
 
     @staticmethod
-    def whole_entries(chunks: Sequence[Chunk]) -> tuple[list[StoredChunk], list[int]]:
+    def whole_entries(chunks: Sequence[Chunk | StoredChunk]) -> tuple[list[StoredChunk], list[int]]:
         """One entry for each big table's description chunk of `chunks`, and the positions in `chunks` whose vectors
         they reuse."""
-        positions = [i for i, chunk in enumerate(chunks) if chunk.kind not in ("text", "table")]
-        return ([StoredChunk(f"{chunks[i].id}{SEPARATOR}0", chunks[i].text, {**chunks[i].metadata(),
-                                                                           "chunk_id": chunks[i].id})
+        stored = _stored(chunks)
+        positions = [i for i, chunk in enumerate(stored) if _kind(chunk) not in ("text", "table")]
+        return ([StoredChunk(f"{stored[i].id}{SEPARATOR}0", stored[i].text, {**stored[i].metadata,
+                                                                           "chunk_id": stored[i].id})
                  for i in positions], positions)
 
     def put(self, entries: Sequence[StoredChunk], vectors: np.ndarray) -> None:
         if entries:
-            self.store.put(entries, vectors)
+            self._guarded(lambda: self.store.put(entries, vectors))
 
     def delete_chunks(self, chunks: Iterable[StoredChunk]) -> int:
         """Deletes the entries of `chunks` (as stored: their ids follow from their text and kind, so no scan of the
-        collection is needed); returns how many ids were asked to go."""
+        collection is needed; should a change of sentence splitting leave some behind, `prune` removes them once
+        their chunk is gone); returns how many ids were asked to go."""
         doomed: list[str] = []
         for chunk in chunks:
-            kind = str(chunk.metadata.get("kind", "text"))
+            kind = _kind(chunk)
             count = len(sentences_of(chunk.text, kind)) if kind in ("text", "table") else 1
             doomed.extend(f"{chunk.id}{SEPARATOR}{n}" for n in range(count))
-        self.store.delete(doomed)
+        self._guarded(lambda: self.store.delete(doomed))
         return len(doomed)
 
     def prune(self, chunk_ids: set[str]) -> int:
         """Deletes sentences whose chunk is not in `chunk_ids` (left by an interrupted ingest); returns how many."""
-        orphans = [i for i in self.store.all_ids() if chunk_of(i) not in chunk_ids]
-        self.store.delete(orphans)
+        orphans = [i for i in self._guarded(self.store.all_ids) if chunk_of(i) not in chunk_ids]
+        self._guarded(lambda: self.store.delete(orphans))
         return len(orphans)
+
+    def rebuild(self, chunks: ChunkStore, embed: Callable[[list[str]], np.ndarray]) -> int:
+        """Writes every stored chunk's entries anew (doctor, into an emptied collection): sentences and rows are
+        embedded, description chunks reuse their stored vectors; returns the entries written."""
+        written = 0
+        for page, vectors in chunks.pages():
+            sentences = self.entries(page)
+            if sentences:
+                self.put(sentences, embed([e.text for e in sentences]))
+            whole, positions = self.whole_entries(page)
+            if whole:
+                self.put(whole, vectors[positions])
+            written += len(sentences) + len(whole)
+        return written
+
+    @staticmethod
+    def _guarded(action: Callable[[], T]) -> T:
+        """Runs a write or listing; a damaged collection becomes one error that points to doctor."""
+        try:
+            return action()
+        except (IndexNotFound, StoreUnavailable):
+            raise
+        except Exception as exc:  # noqa: BLE001 - chroma raises many kinds for a damaged segment
+            raise _unavailable(exc) from exc
 
     def query(self, vector: np.ndarray, n: int, where: Where | None = None) -> list[tuple[str, float]]:
         """(chunk id, its best sentence's cosine similarity) of the chunks of the nearest sentences, best first,

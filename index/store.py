@@ -204,17 +204,17 @@ class ChromaStore:
             offset += size
 
     def get(self, ids: Sequence[str]) -> list[StoredChunk]:
-        if not ids:
-            return []
-        page = self._chroma.get(ids=list(ids), include=["documents", "metadatas"])
-        found = {i: StoredChunk(i, d, m) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])}
+        found: dict[str, StoredChunk] = {}
+        for i in range(0, len(ids), _BATCH):  # SQLite refuses a query binding ~32k ids
+            page = self._chroma.get(ids=list(ids[i:i + _BATCH]), include=["documents", "metadatas"])
+            found.update((c, StoredChunk(c, d, m)) for c, d, m in zip(page["ids"], page["documents"], page["metadatas"]))
         return [found[i] for i in ids if i in found]
 
     def vectors(self, ids: Sequence[str]) -> list[np.ndarray]:
-        if not ids:
-            return []
-        page = self._chroma.get(ids=list(ids), include=["embeddings"])
-        found = dict(zip(page["ids"], page["embeddings"]))
+        found: dict[str, Any] = {}
+        for i in range(0, len(ids), _BATCH):
+            page = self._chroma.get(ids=list(ids[i:i + _BATCH]), include=["embeddings"])
+            found.update(zip(page["ids"], page["embeddings"]))
         return [np.asarray(found[i], dtype=np.float32) for i in ids if i in found]
 
     def query(self, vector: np.ndarray, n: int, where: Where | None = None) -> list[tuple[str, float]]:

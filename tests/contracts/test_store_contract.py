@@ -130,3 +130,11 @@ def test_pages_hold_every_chunk_once_with_its_vector(store: ChunkStore) -> None:
             assert chunk == chunks[int(chunk.id[1:])]
     assert set(seen) == {c.id for c in chunks}
     assert all(np.allclose(seen[f"c{i:03d}"], unit(i), atol=1e-5) for i in range(6))
+
+
+def test_a_get_of_more_ids_than_sqlite_binds_at_once_works(store: ChunkStore) -> None:
+    # removing or changing a source of ~33k chunks reads them all back (their sentence ids follow from their text)
+    store.put([stored(1)], np.eye(4, dtype=np.float32)[:1])
+    many = [f"absent-{i}" for i in range(33_000)] + [stored(1).id]
+    assert [c.id for c in store.get(many)] == [stored(1).id]
+    assert len(store.vectors(many)) == 1

@@ -187,6 +187,24 @@ def test_damaged_sentence_vectors_cost_one_ranking_and_doctor_rebuilds_them(smal
     assert found["store"]["ok"] and found["manifest"]["ok"]
     asked = run_cli("ask", "--json", "How many kilograms did port officers seize?", env=env)
     assert asked.returncode == 0 and "40 kilograms" in json.loads(asked.stdout)["answer"], asked.stderr
+    (notes / "extra.md").write_text("# Extra\n\nDock workers counted 17 sealed containers on the night shift.\n")
+    added = run_cli("ingest", str(notes / "extra.md"), env=env)  # a writer meets the damage: one line to doctor
+    assert added.returncode != 0 and "crossbrief doctor" in added.stderr and _one_line(added.stderr), added.stderr
     repaired = json.loads(run_cli("doctor", "--json", env=env).stdout)
     assert any("sentence vectors" in action for action in repaired["actions"])
     assert json.loads(run_cli("doctor", "--check", "--json", env=env).stdout)["healthy"]
+
+
+def test_sentence_vectors_are_rebuilt_from_the_stored_chunks_even_for_a_file_gone(small_index: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    from crossbrief.index.factory import drop_sentences, open_sentences
+    from crossbrief.index.sentence_index import chunk_of
+
+    (small_index.home.parent / "notes" / "rail.md").unlink()
+    drop_sentences(small_index)
+    assert not {f.part: f for f in doctor.diagnose(small_index).findings}["sentences"].ok
+    result = doctor.repair(small_index, embedder)
+    assert any("rebuilt the sentence vectors" in action for action in result.actions) and result.lost == []
+    sentences = open_sentences(small_index)
+    assert sentences is not None
+    assert {chunk_of(i) for i in sentences.store.all_ids()} == open_store(small_index).all_ids()
+    assert doctor.diagnose(small_index).healthy
