@@ -265,13 +265,13 @@ class Ingester:
                 self.tables.write(prepared.record.source, prepared.record.content_hash, prepared.tables)
             self.manifest.sources[prepared.record.source] = prepared.record
         self.manifest.save()
-        gone: list[StoredChunk] = []
+        gone: list[str] = []
         for prepared in group:
             old_ids = set(prepared.old.chunk_ids if prepared.old else ())
             new_ids = set(prepared.record.chunk_ids)
             stale = [i for i in (prepared.old.chunk_ids if prepared.old else ()) if i not in new_ids]
-            gone.extend(self.store.get(stale) if self.sentences is not None else ())  # their sentences' ids
             self.store.delete(stale)
+            gone.extend(stale)
             if self.tables is not None and prepared.old and prepared.old.content_hash != prepared.record.content_hash:
                 self.tables.drop(prepared.old.source, prepared.old.content_hash)
             report.chunks_added += len(new_ids - old_ids)
@@ -287,9 +287,9 @@ class Ingester:
         """Removes one source (by absolute path) and its chunks; returns the chunks removed."""
         record = self.manifest.sources.pop(source)
         self.manifest.save()
-        if self.sentences is not None:
-            self.sentences.delete_chunks(self.store.get(record.chunk_ids))
         self.store.delete(record.chunk_ids)
+        if self.sentences is not None:
+            self.sentences.delete_chunks(record.chunk_ids)
         if self.tables is not None:
             self.tables.drop(source)
         return len(record.chunk_ids)

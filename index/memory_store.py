@@ -81,6 +81,12 @@ class MemoryStore:
                 self._chunks.pop(chunk_id, None)
                 self._vectors.pop(chunk_id, None)
 
+    def delete_where(self, where: Where) -> None:
+        with self._lock:
+            for chunk_id in [i for i, chunk in self._chunks.items() if matches(chunk.metadata, where)]:
+                self._chunks.pop(chunk_id)
+                self._vectors.pop(chunk_id)
+
     def get(self, ids: Sequence[str]) -> list[StoredChunk]:
         with self._lock:
             return [self._chunks[i] for i in ids if i in self._chunks]

@@ -17,6 +17,7 @@ row by row). Without entries a table would lose every fusion to prose, which has
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
@@ -30,6 +31,8 @@ T = TypeVar("T")
 SEPARATOR = "~s"
 # shorter pieces (a heading, "Sources:", a list number) say too little to be searched on their own
 MIN_CHARS = 25
+# chunk ids per filtered delete (SQLite limits how many values one query may bind)
+_DELETE_BATCH = 500
 # how many sentences are read for each chunk asked for: several sentences of one chunk come back together
 _PER_CHUNK = 3
 
@@ -95,17 +98,13 @@ class SentenceIndex:
         if entries:
             self._guarded(lambda: self.store.put(entries, vectors))
 
-    def delete_chunks(self, chunks: Iterable[StoredChunk]) -> int:
-        """Deletes the entries of `chunks` (as stored: their ids follow from their text and kind, so no scan of the
-        collection is needed; should a change of sentence splitting leave some behind, `prune` removes them once
-        their chunk is gone); returns how many ids were asked to go."""
-        doomed: list[str] = []
-        for chunk in chunks:
-            kind = _kind(chunk)
-            count = len(sentences_of(chunk.text, kind)) if kind in ("text", "table") else 1
-            doomed.extend(f"{chunk.id}{SEPARATOR}{n}" for n in range(count))
-        self._guarded(lambda: self.store.delete(doomed))
-        return len(doomed)
+    def delete_chunks(self, chunk_ids: Iterable[str]) -> None:
+        """Deletes the entries of `chunk_ids`, found by the chunk id each entry carries (exact, whatever the sentence
+        splitting was when they were written)."""
+        ids = list(chunk_ids)
+        for i in range(0, len(ids), _DELETE_BATCH):
+            where = {"chunk_id": {"$in": ids[i:i + _DELETE_BATCH]}}
+            self._guarded(partial(self.store.delete_where, where))
 
     def prune(self, chunk_ids: set[str]) -> int:
         """Deletes sentences whose chunk is not in `chunk_ids` (left by an interrupted ingest); returns how many."""

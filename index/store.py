@@ -57,6 +57,9 @@ class ChunkStore(Protocol):
 
     def delete(self, ids: Iterable[str]) -> None: ...
 
+    def delete_where(self, where: Where) -> None:
+        """Deletes every chunk whose metadata matches `where`."""
+
     def get(self, ids: Sequence[str]) -> list[StoredChunk]: ...
 
     def get_all(self) -> list[StoredChunk]: ...
@@ -180,6 +183,9 @@ class ChromaStore:
         id_list = list(ids)
         for i in range(0, len(id_list), _BATCH):
             self._chroma.delete(ids=id_list[i:i + _BATCH])
+
+    def delete_where(self, where: Where) -> None:
+        self._chroma.delete(where=where)
 
     def get_all(self) -> list[StoredChunk]:
         out: list[StoredChunk] = []

@@ -138,3 +138,9 @@ def test_a_get_of_more_ids_than_sqlite_binds_at_once_works(store: ChunkStore) ->
     many = [f"absent-{i}" for i in range(33_000)] + [stored(1).id]
     assert [c.id for c in store.get(many)] == [stored(1).id]
     assert len(store.vectors(many)) == 1
+
+
+def test_delete_where_removes_exactly_the_matching_chunks(store: ChunkStore) -> None:
+    fill(store)
+    store.delete_where({"source": {"$in": ["/s/0.md", "/s/2.md"]}})
+    assert store.all_ids() == {"c001", "c004"}
