@@ -93,7 +93,7 @@ def grow_index(settings: Settings, size: int, rng: random.Random) -> None:
     """Adds generated chunks (texts recombined from the real ones, vectors near real ones) up to `size`, with
     their sentence vectors when the settings keep them."""
     from crossbrief.index.factory import open_sentences, open_store
-    from crossbrief.index.sentence_index import SEPARATOR
+    from crossbrief.index.sentence_index import chunk_of
 
     store = open_store(settings, create=True)
     sentence_index = open_sentences(settings, create=True)
@@ -115,13 +115,14 @@ def grow_index(settings: Settings, size: int, rng: random.Random) -> None:
         metas = [{"source": "/synthetic/generated.txt", "title": "Generated filler", "start": 0, "end": len(d),
                   "chunk_index": start + i, "heading": "", "kind": "text", "date": "2024-01-01",
                   "date_num": 20240101} for i, d in enumerate(docs)]
-        store.put([StoredChunk(*row) for row in zip(batch_ids, docs, metas)], noisy)
-        if sentence_index is not None:  # each generated chunk's three sentences, near its own vector
-            entries = [StoredChunk(f"{cid}{SEPARATOR}{n}", part, {**meta, "chunk_id": cid})
-                       for cid, doc, meta in zip(batch_ids, docs, metas) for n, part in enumerate(doc.split(". ")[:3])]
-            near = np.repeat(noisy, 3, axis=0)[:len(entries)]
+        generated = [StoredChunk(*row) for row in zip(batch_ids, docs, metas)]
+        store.put(generated, noisy)
+        if sentence_index is not None:  # each generated chunk's sentences, each near its chunk's vector
+            entries = sentence_index.entries(generated)
+            position = {cid: i for i, cid in enumerate(batch_ids)}
+            near = noisy[[position[chunk_of(e.id)] for e in entries]]
             near = near + np.random.default_rng(start + 1).normal(0, 0.08, near.shape)
-            sentence_index.put(entries, near / np.linalg.norm(near, axis=1, keepdims=True))
+            sentence_index.write(generated, noisy, entries, near / np.linalg.norm(near, axis=1, keepdims=True))
         ids.extend(batch_ids)
     if ids:
         old = manifest.sources.get("/synthetic/generated.txt")

@@ -1,8 +1,8 @@
 """`crossbrief doctor`: checks the vector store, the sentence vectors, the manifest (in the catalog) and the BM25
 cache against each other, and rebuilds what is damaged from the source files. Feedback and eval reports are never
 touched: a damaged on-disk Chroma folder is moved aside (not deleted), the manifest's entries whose chunks are gone
-are re-ingested from their files, and derived data (the BM25 cache; a damaged sentence collection, whose sources are
-then ingested again) is dropped and rebuilt.
+are re-ingested from their files, and derived data is dropped and rebuilt (the BM25 cache on the next question; a
+damaged sentence collection at once, from the stored chunks).
 """
 
 from __future__ import annotations

@@ -27,14 +27,17 @@ def open_sentences(settings: Settings, create: bool = False) -> SentenceIndex | 
     is off)."""
     if not settings.index.sentence_vectors:
         return None
-    return SentenceIndex(ChromaStore.open(settings.chroma_dir, settings.index.chroma_url,
-                                          f"{settings.index.collection}-sentences", create))
+    return SentenceIndex(_sentence_collection(settings, create))
 
 
 def drop_sentences(settings: Settings) -> None:
-    """Deletes the sentence vectors' collection (they are derived: an ingest of the sources writes them again)."""
-    ChromaStore.open(settings.chroma_dir, settings.index.chroma_url, f"{settings.index.collection}-sentences",
-                     create=False).drop()
+    """Deletes the sentence vectors' collection (derived data: doctor writes it again from the stored chunks)."""
+    _sentence_collection(settings, create=False).drop()
+
+
+def _sentence_collection(settings: Settings, create: bool) -> ChromaStore:
+    return ChromaStore.open(settings.chroma_dir, settings.index.chroma_url, f"{settings.index.collection}-sentences",
+                            create)
 
 
 def build_embedder(settings: Settings) -> Embedder:

@@ -256,9 +256,7 @@ class Ingester:
         if not group:
             return
         if self.sentences is not None:
-            self.sentences.put(sentences or [], vectors[len(chunks):])
-            tables, positions = SentenceIndex.whole_entries(chunks)
-            self.sentences.put(tables, vectors[positions])
+            self.sentences.write(chunks, vectors[:len(chunks)], sentences or [], vectors[len(chunks):])
         self.store.add(chunks, vectors[:len(chunks)])
         for prepared in group:
             if self.tables is not None:  # the new version's tables, before the manifest names it

@@ -1,4 +1,4 @@
-"""Sentence vectors beside the chunk store: each prose chunk's sentences embedded one by one.
+"""Sentence vectors beside the chunk store: each prose sentence and each small table's row embedded on its own.
 
 A question worded unlike any whole chunk ("What share of lethal poisonings...") may still sit close to the one
 sentence it paraphrases; a chunk's single vector averages that sentence with its neighbours. Retrieval searches
@@ -98,6 +98,15 @@ class SentenceIndex:
         if entries:
             self._guarded(lambda: self.store.put(entries, vectors))
 
+    def write(self, chunks: Sequence[Chunk | StoredChunk], chunk_vectors: np.ndarray, entries: Sequence[StoredChunk],
+              entry_vectors: np.ndarray) -> int:
+        """Stores `chunks`' entries: `entries` (theirs, from `entries()`) with their own vectors, and one entry for
+        each big table's description chunk with the chunk's vector; returns how many were stored."""
+        self.put(entries, entry_vectors)
+        whole, positions = self.whole_entries(chunks)
+        self.put(whole, chunk_vectors[positions])
+        return len(entries) + len(whole)
+
     def delete_chunks(self, chunk_ids: Iterable[str]) -> None:
         """Deletes the entries of `chunk_ids`, found by the chunk id each entry carries (exact, whatever the sentence
         splitting was when they were written)."""
@@ -118,12 +127,8 @@ class SentenceIndex:
         written = 0
         for page, vectors in chunks.pages():
             sentences = self.entries(page)
-            if sentences:
-                self.put(sentences, embed([e.text for e in sentences]))
-            whole, positions = self.whole_entries(page)
-            if whole:
-                self.put(whole, vectors[positions])
-            written += len(sentences) + len(whole)
+            embedded = embed([e.text for e in sentences]) if sentences else vectors[:0]
+            written += self.write(page, vectors, sentences, embedded)
         return written
 
     @staticmethod

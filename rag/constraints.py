@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from crossbrief.rag.figures import Figure, extract_figures
-from crossbrief.rag.question_types import answer_type, expected_kinds
+from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, expected_kinds
 
 WORD = re.compile(r"[a-z0-9]+")
 # general English function words; what is left of a question are its content words
@@ -35,12 +35,8 @@ _HOW_MANY = re.compile(r"\bhow many ([a-z]+(?:\s[a-z]+)?)", re.IGNORECASE)
 # alone (a code is not a figure), so dates read them here
 _FISCAL_YEAR = re.compile(r"\bFY\s?'?(\d{4}|\d{2})\b")
 _PIVOT = dt.date.today().year % 100 + 10
-# a year that opens a reference period ("the highest since 2015", "from 2019 on")
-_PERIOD_YEAR = re.compile(r"\b(?:since|from)\s+(?:the\s+)?(?:end\s+of\s+|early\s+|late\s+)?(19\d\d|20\d\d)\b",
-                          re.IGNORECASE)
 # a question that compares two pinned years needs evidence of both ("by how much did the FY24 request exceed FY21")
-_COMPARES = re.compile(r"\b(?:increase|decrease|change|growth|difference|rise|fall|decline|exceed|compare|"
-                       r"between|versus|vs|than)[sd]?\b", re.IGNORECASE)
+_COMPARES = re.compile(rf"\b(?:{CHANGE_WORDS}|exceed|compare|between|versus|vs|than)[sd]?\b", re.IGNORECASE)
 # a compass direction that narrows what follows it ("the northern border", "South-West region"): general English
 _DIRECTION = re.compile(r"\b(north|south)[- ]?(east|west)(?:ern|ward)?\b|\b(north|south|east|west)(?:ern|ward)?\b",
                         re.IGNORECASE)
@@ -153,7 +149,8 @@ def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:
 
 
 def _period_years(text: str) -> set[int]:
-    return {int(y) for y in _PERIOD_YEAR.findall(text)}
+    """Years that open a reference period ("the highest since 2015"), read as `parse` reads a question's dates."""
+    return {int(m.group(1)) for m in re.finditer(r"\b(19\d\d|20\d\d)\b", text) if _OPENS_PERIOD.search(text[:m.start()])}
 
 
 def _names_month(sentence: str, months: frozenset[tuple[int, int]]) -> bool:

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 
+# words that ask how something changed ("increase", "fall"...): a change question, in tables and in constraints
+CHANGE_WORDS = "increase|decrease|change|growth|difference|rise|fall|decline"
+
 # (pattern, answer type, accepted figure kinds), first match wins
 _RULES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\bhow (?:many|much) (?:tonnes|tons|kilograms|kilos|kg|pounds|lbs|grams)\b|\bhow much (?:weight|mass)\b",

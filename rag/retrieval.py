@@ -167,10 +167,10 @@ class HybridRetriever:
                 self._sentence_hits(vector, None))
 
     def _sentence_hits(self, vector: np.ndarray, where: dict[str, Any] | None) -> list[tuple[str, float]]:
-        """The chunks of the sentences nearest the question (none when sentence vectors are off or weigh nothing,
-        or the index was built before them: the next ingest adds them). A damaged sentence collection costs this
-        ranking only, with a warning (`crossbrief doctor` rebuilds it), never the answer."""
-        if self.sentences is None or not self.settings.sentence_weight:
+        """The chunks of the sentences nearest the question (none when sentence vectors are off, or the index was
+        built before them: the next ingest adds them). A damaged sentence collection costs this ranking only, with a
+        warning (`crossbrief doctor` rebuilds it), never the answer."""
+        if self.sentences is None:
             return []
         try:
             return self.sentences.query(vector, self.settings.candidates, where)
@@ -202,7 +202,7 @@ class HybridRetriever:
         dense_hits = self.store.query(vector, self.settings.candidates, where)
         timings["dense"] = time.perf_counter() - started
         started = time.perf_counter()
-        sentence_hits = self._sentence_hits(vector, where)
+        sentence_hits = self._sentence_hits(vector, where) if self.settings.sentence_weight else []
         timings["sentences"] = time.perf_counter() - started
         bm25_ranked, timings["bm25"] = bm25_future.result()
 
