@@ -35,6 +35,18 @@ def test_a_named_source_is_parsed_with_its_date() -> None:
     ("Who chairs the committee?", "name"),
     ("What measures did the plan include?", "list"),
     ("Why was the decision taken?", "open"),
+    ("What rough share of the harvest was lost?", "percent"),
+    ("How steep was the fall in ticket sales?", "change"),
+    ("How large an increase did the new rules bring?", "change"),
+    ("How quickly did the city reopen the bridge?", "duration"),
+    ("Within what deadline must the report be filed?", "duration"),
+    ("From which day did the new fares apply?", "date"),
+    ("What was the price tag of the stadium?", "money"),
+    ("How much revenue did the festival bring in?", "money"),
+    ("What is the annual tally of burglaries in the city?", "count"),
+    ("What was the death toll of the storm?", "count"),
+    ("By what multiple did the fare rise?", "count"),
+    ("What did the mayor count on?", "open"),
 ])
 def test_answer_types_come_from_general_interrogatives(question: str, kind: str) -> None:
     assert answer_type(question) == kind
