@@ -26,6 +26,7 @@ from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraints import Constraints, near_miss_reason, parse
 from crossbrief.rag.evidence import Scored, Unit, chunks_using, features, introduces, is_table, question_words, units
+from crossbrief.rag.measures import measure, same_measure, same_scope
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
 from crossbrief.rag.question_types import asks_about_table
 
@@ -188,21 +189,28 @@ class OfflineAnswerer:
                         constraints: Constraints) -> tuple[Scored, Scored] | None:
         """Likely units from sources of other dates holding a different figure of the same kind and unit on the
         same measure as the best one: returns (newest, the most probable older one)."""
-        # the asked kinds, or for a question that names none, the kinds of figure the best unit states
-        kinds = constraints.kinds or tuple(f.kind for f in best.unit.figures if f.kind not in ("year", "date"))
+        # the asked kinds, or for a question that names none, the kinds of figure the best unit states; never dates:
+        # two dates are two events (an order and its amendment), not one figure that changed
+        kinds = tuple(k for k in constraints.kinds or [f.kind for f in best.unit.figures] if k not in ("year", "date"))
 
         def values(s: Scored) -> set[tuple[str, str, float]]:
             return {(f.kind, f.unit, f.value) for f in s.unit.figures if f.kind in kinds}
 
+        def comparable(s: Scored) -> bool:  # a figure of the same kind, unit and measure as one of the best's
+            return any(a.kind == b.kind and a.unit == b.unit
+                       and same_measure(measure(best.unit.text, a), measure(s.unit.text, b))
+                       for a in best.unit.figures if a.kind in kinds for b in s.unit.figures if b.kind in kinds)
+
         mine = values(best)
         if not mine or not best.unit.passage.date:
             return None
-        measures = {(kind, unit) for kind, unit, _ in mine}
         floor = best.probability * 0.6
         rivals = [s for s in eligible[1:12]
                   if s.probability >= floor and s.unit.passage.date and s.unit.passage.source != best.unit.passage.source
                   and s.unit.passage.date != best.unit.passage.date
-                  and {(k, u) for k, u, _ in values(s)} & measures and not values(s) & mine
+                  and not values(s) & mine and comparable(s)
+                  and s.check.names >= best.check.names  # its passage names no less of what the question names
+                  and same_scope((best.unit.text, best.unit.previous), (s.unit.text, s.unit.previous))
                   and float(s.vector @ best.vector) >= _SAME_MEASURE]
         if not rivals:
             return None

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 # the modules that decide what is answered and what is refused
 DECIDING = ["rag/offline.py", "rag/constraints.py", "rag/evidence.py", "rag/calibration.py", "rag/question_types.py",
-            "rag/service.py", "rag/retrieval.py"]
+            "rag/service.py", "rag/retrieval.py", "rag/measures.py"]
 
 
 def _calibration() -> Calibration:
@@ -67,6 +67,28 @@ def test_dated_figures_conflict_only_when_they_measure_the_same_thing(embedder: 
     other = [_passage(1, "The import duty on Norland widgets is 25%.", "2025-02-01", "Widget duty order"),
              _passage(2, "Norland's unemployment rate fell to 4% over the year.", "2025-08-01", "Labour survey")]
     assert "dated_conflict" not in answerer.draft(question, other).notes
+
+
+@pytest.mark.parametrize(("question", "older", "newer"), [
+    # a change against a level
+    ("What share of Norland's widget sales are exports?", "Exports make up 62% of Norland's widget sales.",
+     "Norland's widget sales fell 14% in the year."),
+    # shares of different wholes
+    ("What share of Norland's widgets are exported?", "About 62% of the widgets made in Norland are exported.",
+     "Exports account for 15% of the freight handled in Norland's ports."),
+    # one count for one place, one for another
+    ("How many widget makers does the register count?", "The national register counts 420 widget makers in Norland.",
+     "The national register counts 610 widget makers in Sudmark."),
+    # two dates are two events
+    ("When did the widget duty take effect?", "The widget duty took effect on March 4, 2025.",
+     "A review of the widget duty was ordered on July 9, 2025."),
+])
+def test_figures_of_other_measures_or_places_are_not_a_dated_conflict(embedder: Embedder, question: str, older: str,
+                                                                       newer: str) -> None:
+    answerer = OfflineAnswerer(embedder, _calibration())
+    passages = [_passage(1, older, "2025-02-01", "Widget trade notes"), _passage(2, newer, "2025-08-01", "Widget trade update")]
+    draft = answerer.draft(Question(question), passages)
+    assert "dated_conflict" not in draft.notes, draft
 
 
 def test_renaming_every_proper_name_leaves_the_decision_unchanged(embedder: Embedder) -> None:

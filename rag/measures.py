@@ -1,0 +1,81 @@
+"""What a figure in a sentence measures, as far as its words say: whether it states a change or a level, what a
+share is a share of, and where (the names of its sentence). Two figures of the same kind and unit from sources of
+different dates are a dated conflict only when they measure the same thing in the same place ("fell 14%" is a
+change, "93 percent of deaths" a level; "97% of the fentanyl seized" and "75% of those deaths" are shares of
+different wholes; a count for one country and a count for another are two scopes).
+
+The rules are general English (change verbs and nouns, "of" after a share), never words of a corpus."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crossbrief.rag.constraints import FUNCTION_WORDS, mentions, sentence_names, stem
+from crossbrief.rag.figures import Figure
+
+# words that make a figure beside them the size of a change: "fell 14%", "a 13% fall", "an increase of 31 percent"
+_CHANGE = re.compile(r"^(?:increas|decreas|chang|grow|grew|rise|rose|risen|rising|fall|fell|declin|drop|jump|"
+                     r"cut|reduc|gain|surg|plung|plummet|climb|slid|halv|doubl|tripl)", re.IGNORECASE)
+# "from 25% to 35%", "lowered to 10%": the figure after these is a level reached, not the change
+_LEVEL_BEFORE = {"to", "from", "at"}
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_SHARE_OF = re.compile(r"^\s*(?:percent|per cent)?\s*of\s+(.{1,80})", re.IGNORECASE)
+_BEFORE, _AFTER = 3, 2
+
+
+@dataclass(frozen=True)
+class Measure:
+    change: bool  # the figure states how much something changed, not its level
+    whole: frozenset[str]  # for a share: the stems of what it is a share of ("of those deaths" -> {"death"})
+
+
+def measure(text: str, figure: Figure) -> Measure:
+    """What `figure` (found in `text`, its offsets into it) measures."""
+    before = _WORD.findall(text[:figure.start])[-_BEFORE:]
+    after = _WORD.findall(text[figure.end:])[:_AFTER]
+    near = [w for w in before + after if w.lower() not in ("percent", "cent", "per", "by")]
+    reached = bool(before) and before[-1].lower() in _LEVEL_BEFORE
+    change = not reached and any(_CHANGE.match(w) for w in near)
+    whole: frozenset[str] = frozenset()
+    if figure.kind == "percent":
+        share = _SHARE_OF.match(text[figure.end:])
+        if share:
+            whole = frozenset(stem(w) for w in _noun_phrase(share.group(1)))
+    return Measure(change, whole)
+
+
+def _noun_phrase(text: str) -> list[str]:
+    """The words of the noun phrase `text` opens ("the widgets made in Norland" -> widgets, made): past its
+    determiners, up to the first function word."""
+    found: list[str] = []
+    for word in _WORD.findall(text.lower())[:6]:
+        if word in FUNCTION_WORDS or word in ("the", "those", "these", "this", "that", "their"):
+            if found:
+                break
+            continue
+        found.append(word)
+    return found
+
+
+def same_measure(first: Measure, second: Measure) -> bool:
+    """True unless the words say the two figures measure different things: a change against a level, or shares of
+    wholes with no word in common."""
+    if first.change != second.change:
+        return False
+    return not (first.whole and second.whole and not first.whole & second.whole)
+
+
+def same_scope(first: tuple[str, str], second: tuple[str, str]) -> bool:
+    """Whether two sentences, each given with the sentence before it, may speak of the same place or body: False
+    only when both name something (the sentence, or the one before when it names nothing) and neither names any
+    of the other's names in any form ("Canadian" / "Canada", "US" / "United States")."""
+    def names(sentence: str, previous: str) -> tuple[str, ...]:
+        return sentence_names(sentence) or sentence_names(previous)
+
+    first_names, second_names = names(*first), names(*second)
+    if not first_names or not second_names:
+        return True
+    first_text, second_text = " ".join(first), " ".join(second)
+    return (any(mentions(second_text, name) for name in first_names)
+            or any(mentions(first_text, name) for name in second_names))

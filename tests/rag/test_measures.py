@@ -1,0 +1,47 @@
+"""What a figure measures: a change or a level, a share of what, and where (rag/measures.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crossbrief.rag.figures import extract_figures
+from crossbrief.rag.measures import Measure, measure, same_measure, same_scope
+
+
+def _measure(sentence: str, text: str) -> Measure:
+    figure = next(f for f in extract_figures(sentence) if f.text == text)
+    return measure(sentence, figure)
+
+
+@pytest.mark.parametrize(("sentence", "figure", "change"), [
+    ("Ticket sales fell 14% in the year.", "14%", True),
+    ("Ticket sales saw a 13% fall last year.", "13%", True),
+    ("The increase of 31 percent surprised the board.", "31 percent", True),
+    ("The fare was raised from 25% to 35%.", "35%", False),
+    ("The fare was lowered to 10%.", "10%", False),
+    ("More than 100,000 visitors came each year.", "More than 100,000", False),
+    ("Exports make up 62% of sales.", "62%", False),
+])
+def test_a_figure_beside_a_change_word_states_a_change(sentence: str, figure: str, change: bool) -> None:
+    assert _measure(sentence, figure).change is change
+
+
+def test_a_share_names_its_whole_and_shares_of_different_wholes_differ() -> None:
+    visitors = _measure("About 62% of the visitors came by train.", "About 62%")
+    assert visitors.whole == {"visitor", "came"}
+    freight = _measure("Rail carries 15% of the freight.", "15%")
+    other_visitors = _measure("Some 48% of visitors stayed overnight.", "Some 48%")
+    assert not same_measure(visitors, freight)
+    assert same_measure(visitors, other_visitors)
+    assert not same_measure(_measure("Sales fell 14% in the year.", "14%"), _measure("Sales grew to 40%.", "40%"))
+
+
+def test_sentences_naming_different_places_are_different_scopes() -> None:
+    # (a sentence's first word is not read as a name: it is capitalised anyway)
+    norland = ("The register of Norland counts 420 widget makers.", "")
+    assert not same_scope(norland, ("The register of Sudmark counts 610 widget makers.", ""))
+    assert same_scope(norland, ("The Norlandic register lists 450.", ""))
+    # a sentence naming nothing takes the scope of the one before it, and one naming nothing at all may be any
+    assert not same_scope(("The register lists 450.", "Widget makers thrive in Sudmark."), norland)
+    assert same_scope(("The register lists 450.", ""), norland)
+    assert same_scope(("Exports to the United States rose.", ""), ("Buyers in the US took 40% of the output.", ""))
