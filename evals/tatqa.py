@@ -5,6 +5,11 @@ the same name), ingested into a fresh index, and their span questions asked with
 Scored strictly: the answer cites the question's own report, is under 600 characters, and holds every gold span
 (normalised: case, spacing, thousands separators, currency signs). Tune on the dev split only; the test split's
 gold is never read here.
+
+The arithmetic questions that ask for a change between two years (as `rag/arithmetic.py` reads the question, not
+by their gold derivation) are asked too and scored apart (`change_*` metrics, never in `all`): strict in the same
+way, and the change the answer states (its difference or its percentage, signed) equals the gold number to its
+places.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from crossbrief.config import Settings
 from crossbrief.index.embedding import Embedder
 from crossbrief.index.factory import build_embedder, build_ingester
 from crossbrief.index.ingest import ingest_lock
+from crossbrief.rag.arithmetic import asked_change, stated_changes
 from crossbrief.rag.models import Filters
 from crossbrief.rag.service import Crossbrief, build
 
@@ -42,6 +48,15 @@ def normalise(text: str) -> str:
 def holds(answer: str, gold: list[str]) -> bool:
     said = normalise(answer)
     return all(normalise(str(span)) in said for span in gold)
+
+
+def holds_change(answer: str, gold: float, unsigned: bool = False) -> bool:
+    """Whether a change the answer states (its signed difference or percentage) is the gold number, to within the
+    gold's own rounding (TAT-QA gives percentages to two places); `unsigned` for a question asking "the
+    difference", which TAT-QA's gold gives either way round."""
+    tolerance = max(0.0051, abs(gold) * 1e-6)
+    return any(value is not None and abs((abs(value) if unsigned else value) - (abs(gold) if unsigned else gold))
+               <= tolerance for change in stated_changes(answer) for value in (change.difference, change.percent))
 
 
 def _header_rows(table: list[list[str]]) -> int:
@@ -106,6 +121,7 @@ class TatqaResult:
     cites_own: bool
     short: bool
     holds_gold: bool
+    kind: str = "span"  # "span", or "change": an arithmetic question for a change between two years
 
     @property
     def passed(self) -> bool:
@@ -119,14 +135,19 @@ class TatqaRun:
 
     def metrics(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        spans = [r for r in self.results if r.kind == "span"]
         for fmt in FORMATS:
             for filtered in (True, False):
-                chosen = [r for r in self.results if r.fmt == fmt and r.filtered == filtered]
+                chosen = [r for r in spans if r.fmt == fmt and r.filtered == filtered]
                 key = f"{fmt}_{'filtered' if filtered else 'unfiltered'}"
                 out[key] = round(sum(r.passed for r in chosen) / len(chosen), 3) if chosen else None
                 out[f"{key}_n"] = len(chosen)
-        everything = self.results
-        out["all"] = round(sum(r.passed for r in everything) / len(everything), 3) if everything else None
+        out["all"] = round(sum(r.passed for r in spans) / len(spans), 3) if spans else None
+        for filtered in (True, False):
+            chosen = [r for r in self.results if r.kind == "change" and r.filtered == filtered]
+            key = f"change_{'filtered' if filtered else 'unfiltered'}"
+            out[key] = round(sum(r.passed for r in chosen) / len(chosen), 3) if chosen else None
+            out[f"{key}_n"] = len(chosen)
         return out
 
 
@@ -160,24 +181,40 @@ def span_questions(report: dict[str, Any]) -> list[tuple[str, list[str]]]:
             if q["answer_type"] in SPAN_TYPES]
 
 
+def change_questions(report: dict[str, Any]) -> list[tuple[str, float]]:
+    """(question, gold number) of a report's arithmetic questions that ask for a change between two years."""
+    found = []
+    for q in report["questions"]:
+        if q["answer_type"] == "arithmetic" and asked_change(q["question"]) is not None:
+            try:
+                found.append((q["question"], float(q["answer"])))
+            except (TypeError, ValueError):
+                continue
+    return found
+
+
 def run_tatqa(settings: Settings, dataset: Path, workdir: Path, limit: int = 40, seed: int = 0,
               embedder: Embedder | None = None) -> TatqaRun:
-    """Asks every span question of `limit` reports (see prepare) with and without a filter on the report's own
-    file."""
+    """Asks every span question, and every arithmetic question for a change between two years, of `limit` reports
+    (see prepare) with and without a filter on the report's own file."""
     started = time.perf_counter()
     service, written = prepare(settings, dataset, workdir, limit, seed, embedder)
     run = TatqaRun()
     for number, fmt, path, report in written:
         own = {str(p.resolve()) for p in (path, path.with_suffix(".txt")) if p.exists()}
-        for question, gold in span_questions(report):
+        asked: list[tuple[str, str, Any]] = [("span", q, gold) for q, gold in span_questions(report)]
+        asked += [("change", q, gold) for q, gold in change_questions(report)]
+        for kind, question, gold in asked:
             for filtered in (True, False):
                 filters = Filters(sources=tuple(sorted(own))) if filtered else None
                 answer = service.answer(question, filters=filters)
                 cited = {c.source for c in answer.citations}
+                right = holds(answer.answer, gold) if kind == "span" else holds_change(
+                    answer.answer, gold, unsigned="difference" in question.lower())
                 run.results.append(TatqaResult(
-                    number, fmt, question, gold, filtered, answer.answer,
+                    number, fmt, question, gold if kind == "span" else [str(gold)], filtered, answer.answer,
                     cites_own=bool(cited) and cited <= own, short=len(answer.answer) < MAX_ANSWER_CHARS,
-                    holds_gold=not answer.refused and holds(answer.answer, gold),
+                    holds_gold=not answer.refused and right, kind=kind,
                 ))
     run.seconds = round(time.perf_counter() - started, 1)
     return run

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, replace
 
 from crossbrief.index.chunking import split_sentences
+from crossbrief.rag.arithmetic import stated_changes
 from crossbrief.rag.figures import Figure, extract_figures, find_support
 from crossbrief.rag.models import Citation, Passage
 from crossbrief.text_safety import INSTRUCTION_LIKE, looks_like_instructions
@@ -92,6 +93,22 @@ def support_text(passage: Passage) -> str:
     return "\n".join(part for part in (passage.title, passage.date or "", passage.text) if part)
 
 
+def _recheck_changes(sentence: str, found: list[Figure]) -> list[Figure]:
+    """Figures a change sentence computes (rag/arithmetic.py) are supported when its arithmetic holds and the two
+    figures it starts from are supported; they are marked `computed` either way."""
+    changes = stated_changes(sentence)
+    if not changes:
+        return found
+    by_span = {(f.start, f.end): f for f in found}
+    results: dict[tuple[int, int], bool] = {}
+    for change in changes:
+        inputs = [by_span.get(span) for span in change.input_spans]
+        sound = change.holds and all(f is not None and f.supported for f in inputs)
+        results.update({span: sound for span in change.spans})
+    return [replace(f, supported=results[(f.start, f.end)], computed=True) if (f.start, f.end) in results else f
+            for f in found]
+
+
 def check_answer(text: str, passages: list[Passage]) -> Checked:
     """Validates markers, builds citations, and marks each figure supported by a passage its sentence cites."""
     by_n = {p.n: p for p in passages}
@@ -107,10 +124,9 @@ def check_answer(text: str, passages: list[Passage]) -> Checked:
             if quote not in quotes.setdefault(n, []):
                 quotes[n].append(quote)
         cited_figures = [f for n in cited for f in extract_figures(support_text(by_n[n]))]
-        for figure in extract_figures(sentence):
-            supported = find_support(figure, cited_figures) is not None
-            figures.append(replace(figure, start=figure.start + start, end=figure.end + start,
-                                   supported=supported))
+        found = [replace(f, supported=find_support(f, cited_figures) is not None) for f in extract_figures(sentence)]
+        found = _recheck_changes(sentence, found)
+        figures.extend(replace(f, start=f.start + start, end=f.end + start) for f in found)
     citations = []
     for n in sorted(quotes):
         p = by_n[n]

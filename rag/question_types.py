@@ -8,6 +8,7 @@ import re
 
 # words that ask how something changed ("increase", "fall"...): a change question, in tables and in constraints
 CHANGE_WORDS = "increase|decrease|change|growth|difference|rise|fall|decline"
+ASKS_CHANGE = re.compile(rf"\b(?:{CHANGE_WORDS})[sd]?\b", re.IGNORECASE)
 
 # (pattern, answer type, accepted figure kinds), first match wins
 _RULES: list[tuple[str, str, tuple[str, ...]]] = [

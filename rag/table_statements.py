@@ -7,12 +7,16 @@ from dataclasses import dataclass
 
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable, TableStore
+from crossbrief.rag.arithmetic import asked_change, state_change
 from crossbrief.rag.models import Draft, Passage
 from crossbrief.rag.table_rows import (ReadRow, RowMatch, SectionMatch, best_row, best_section, is_figure, names_rows,
                                         read_rows)
-from crossbrief.rag.table_text import ASKS_CHANGE, YEAR, TableAnswer, cited_passage, named_where, words
+from crossbrief.rag.question_types import ASKS_CHANGE, CHANGE_WORDS
+from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, named_where, words
 
 
+# the words of a question for a change that ask for the arithmetic, not for a row ("percentage change in X")
+CHANGE_TERMS = words(CHANGE_WORDS.replace("|", " ") + " percentage percent")
 # a table that names its rows, with its rows as read (rag/table_rows.py)
 Statement = tuple[StoredTable, list[ReadRow]]
 
@@ -49,6 +53,8 @@ class StatementReader:
         """The row a question names in a table whose first column names its rows, read with its section and its
         columns' headings (rag/table_rows.py); None when no such table has a row named clearly enough."""
         asked = words(question)
+        if asked_change(question) is not None:
+            asked -= CHANGE_TERMS  # "the percentage change in X": words for the arithmetic, not for the row
         matches: list[tuple[RowMatch, StoredTable]] = []
         for table, rows in statements:
             found = best_row(asked, rows, words)
@@ -67,7 +73,9 @@ class StatementReader:
                            key=lambda m: (order.get(m[1].source, len(order)), -m[0].said))
         row = found.row
         if ASKS_CHANGE.search(question) and not any(ASKS_CHANGE.search(c) for c in row.columns):
-            return RowOutcome(None)  # a change is arithmetic or prose unless a column names it
+            # a change no column names: worked out from the row's two years when it has one figure for each
+            # (rag/arithmetic.py), else left to the prose
+            return RowOutcome(self._change(question, table, row, passages))
         asked_columns = [i for i in range(1, len(row.columns)) if years & words(row.columns[i])]
         lines = self._quoted(table, row.section_rows, [row])
         passage = cited_passage(table, lines, row.number, passages)
@@ -81,6 +89,28 @@ class StatementReader:
         else:
             text = f"{where}, row {row.number}{under}: {quoted} [{passage.n}]"
         return RowOutcome(TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_row_read")), passage))
+
+    def _change(self, question: str, table: StoredTable, row: ReadRow, passages: list[Passage]) -> TableAnswer | None:
+        """The row quoted with the change between the two years the question asks about, computed from its two
+        figures; None unless each year heads exactly one of the row's columns and both cells are numbers."""
+        asked = asked_change(question)
+        if asked is None:
+            return None
+        cells = []
+        for year in (asked.earlier, asked.later):
+            columns = [i for i in range(1, len(row.columns)) if year in words(row.columns[i])]
+            if len(columns) != 1 or not is_figure(row.cells[columns[0]]):
+                return None
+            cells.append(row.cells[columns[0]])
+        stated = state_change(cells[0], cells[1], asked)
+        if stated is None:
+            return None
+        lines = self._quoted(table, row.section_rows, [row])
+        passage = cited_passage(table, lines, row.number, passages)
+        under = f" (under \"{row.section}\")" if row.section else ""
+        text = (f"{named_where(table, passage)}, row {row.number}{under}: {lines[-1].split(': ', 1)[1]} [{passage.n}] "
+                f"{stated} [{passage.n}]")
+        return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_change_computed")), passage)
 
     def read_section(self, question: str, statements: list[Statement], order: dict[str, int],
                      passages: list[Passage]) -> TableAnswer | None:

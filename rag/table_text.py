@@ -9,16 +9,13 @@ from dataclasses import dataclass
 
 from crossbrief.index.table_store import StoredTable
 from crossbrief.rag.models import Draft, Passage
-from crossbrief.rag.question_types import CHANGE_WORDS
 
 WORD_PATTERN = re.compile(r"[a-z0-9]+(?:\.\d+)?")
 # function words: they carry no link between a question and a table value
 STOPWORDS = frozenset("""a an the of in on at to for from by with and or as is are was were be been what which who
 how many much did does do has have had its their this that these those than per into over under about there all
-any each tell me give show respectively""".split())
+any each tell me give show respectively between""".split())
 YEAR = re.compile(r"^(?:19|20)\d\d$")
-# a question about a change is arithmetic or prose unless a column of the table names the change
-ASKS_CHANGE = re.compile(rf"\b(?:{CHANGE_WORDS})[sd]?\b", re.IGNORECASE)
 
 
 def _stem(word: str) -> str:

@@ -22,7 +22,8 @@ from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, 
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
 from crossbrief.rag.table_statements import StatementReader
-from crossbrief.rag.table_text import ASKS_CHANGE, YEAR, TableAnswer, cited_passage, named_where, words
+from crossbrief.rag.question_types import ASKS_CHANGE
+from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, named_where, words
 
 # at most this many rows are shown as a small table; more and the question is not pinned enough to answer here
 MAX_ROWS_SHOWN = 4

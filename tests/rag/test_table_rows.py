@@ -188,6 +188,27 @@ def test_the_table_whose_columns_hold_the_year_asked_is_chosen(tmp_path: Path) -
     assert found is not None and "2019: 90" in found.draft.text
 
 
+def test_a_change_between_two_years_is_worked_out_from_the_row_and_rechecked(tmp_path: Path) -> None:
+    answerer = _store_with(tmp_path, ("Balance", ["", "December 31, 2019", "2018"],
+                                      [["Billed fees", "$ 613", "$ 636"], ["Unbilled fees", "(40)", "25"],
+                                       ["Deposits", "1,200.5", "1,100.0"]]))
+    for question in ("What was the change in billed fees from 2018 to 2019?",
+                     "What is the percentage change in billed fees between 2018 and 2019?"):
+        found = answerer.answer(Question(question), _passages())
+        assert found is not None and found.passage is not None and "table_change_computed" in found.draft.notes
+        assert "From 636 in 2018 to 613 in 2019: a decrease of 23 (3.62%)." in found.draft.text
+        checked = check_answer(found.draft.text, [*_passages(), found.passage])
+        computed = [f for f in checked.figures if f.computed]
+        assert [f.text for f in computed] == ["23", "3.62%"] and all(f.supported for f in checked.figures)
+    negative = answerer.answer(Question("How much did unbilled fees change in 2019 from 2018?"), _passages())
+    assert negative is not None and "From 25 in 2018 to (40) in 2019: a decrease of 65 (260.00%)." in \
+        negative.draft.text
+    decimals = answerer.answer(Question("What was the increase in deposits from 2018 to 2019?"), _passages())
+    assert decimals is not None and "an increase of 100.5 (9.14%)" in decimals.draft.text
+    # a year the row does not have is not worked out
+    assert answerer.answer(Question("What was the change in billed fees from 2017 to 2019?"), _passages()) is None
+
+
 def test_record_tables_keep_the_filter_path(tmp_path: Path) -> None:
     """A table of records (a year or a unit per row) is not read as a statement, whatever its first column holds,
     and neither "items" nor a bare term keeps its questions from the filter."""

@@ -1,0 +1,131 @@
+"""Changes between two cited figures, stated with their arithmetic so that the figure checker can re-check them.
+
+An answer to "how much did X change from 2018 to 2019?" quotes the row (or sentences) holding both figures and adds
+one sentence in a fixed form:
+
+    From 56.7 in 2018 to 44.1 in 2019: a decrease of 12.6 (22.22%).
+
+The two figures come from the cited source; the difference and the percentage are computed. `stated_changes` reads
+that sentence back: rag/citations.py recomputes it and marks the two results supported (and `computed`) only when
+the arithmetic holds and both inputs are supported by the cited passage, and the TAT-QA scorer reads the signed
+results from it. One parser for both, as for every other figure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crossbrief.index.tables import parse_number
+from crossbrief.rag.question_types import ASKS_CHANGE
+
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_NUMBER = r"\(?[\d][\d,]*(?:\.\d+)?\)?"
+_STATED = re.compile(
+    rf"From (?P<first>{_NUMBER}) in (?P<first_year>(?:19|20)\d\d) to (?P<second>{_NUMBER}) in "
+    rf"(?P<second_year>(?:19|20)\d\d): (?:an? )?(?P<direction>increase|decrease|no change)"
+    rf"(?: of (?P<difference>[\d][\d,]*(?:\.\d+)?)(?: \((?P<percent>[\d][\d,]*(?:\.\d+)?)%\))?)?")
+
+
+@dataclass(frozen=True)
+class AskedChange:
+    """A question for the change of one measure between two years, earlier first."""
+
+    earlier: str
+    later: str
+
+
+def asked_change(question: str) -> AskedChange | None:
+    """The two years a question asks a change between ("the change in X in 2019 from 2018", "how much did X grow
+    between 2018 and 2019"); None unless it names a change and exactly two years."""
+    if not ASKS_CHANGE.search(question):
+        return None
+    years = sorted(set(_YEAR.findall(question)))
+    return AskedChange(years[0], years[1]) if len(years) == 2 else None
+
+
+def _decimals(cell: str) -> int:
+    match = re.search(r"\.(\d+)", cell)
+    return len(match.group(1)) if match else 0
+
+
+def _shown(value: float, places: int) -> str:
+    """A figure as the answer shows it: grouped, to the table's places, a negative in brackets as tables write it."""
+    text = f"{abs(value):,.{places}f}"
+    return f"({text})" if value < 0 else text
+
+
+def state_change(first_cell: str, second_cell: str, asked: AskedChange) -> str | None:
+    """The sentence stating the change from `first_cell` (the earlier year's figure) to `second_cell`; None when
+    either is not a number."""
+    first, second = parse_number(first_cell), parse_number(second_cell)
+    if first is None or second is None:
+        return None
+    places = max(_decimals(first_cell), _decimals(second_cell))
+    head = (f"From {_shown(first, _decimals(first_cell))} in {asked.earlier} to "
+            f"{_shown(second, _decimals(second_cell))} in {asked.later}: ")
+    difference = round(second - first, places)
+    if difference == 0:
+        return head + "no change."
+    direction = "an increase" if difference > 0 else "a decrease"
+    text = f"{head}{direction} of {abs(difference):,.{places}f}"
+    if first:
+        text += f" ({abs((second - first) / first * 100):.2f}%)"
+    return text + "."
+
+
+@dataclass(frozen=True)
+class StatedChange:
+    """A change sentence read back: the inputs, the signed results it states, and where they stand in the text."""
+
+    first: float
+    second: float
+    difference: float | None  # signed: a decrease is negative
+    percent: float | None
+    spans: tuple[tuple[int, int], ...]  # the stated results (difference, percent) in the text
+    input_spans: tuple[tuple[int, int], ...]
+
+    @property
+    def holds(self) -> bool:
+        """Whether the stated results are the inputs' difference and percentage change, to the places shown."""
+        if self.difference is None:
+            return self.first == self.second
+        if abs((self.second - self.first) - self.difference) > 0.5 * 10 ** -_places(self.difference) + 1e-9:
+            return False
+        if self.percent is None:
+            return True
+        return bool(self.first) and abs((self.second - self.first) / abs(self.first) * 100 - self.percent) <= 0.0051
+
+
+def _places(value: float) -> int:
+    text = f"{value:.6f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _value(raw: str) -> float:
+    number = parse_number(raw)
+    return 0.0 if number is None else number
+
+
+def _digits(match: re.Match[str], group: str) -> tuple[int, int]:
+    """Where a number stands without the brackets of a negative (as the figure parser reads it)."""
+    start, end = match.span(group)
+    return (start + 1, end - 1) if match.group(group).startswith("(") else (start, end)
+
+
+def stated_changes(text: str) -> list[StatedChange]:
+    """Every change sentence (in the form `state_change` writes) in `text`."""
+    found: list[StatedChange] = []
+    for match in _STATED.finditer(text):
+        sign = -1.0 if match.group("direction") == "decrease" else 1.0
+        difference = percent = None
+        spans: list[tuple[int, int]] = []
+        if match.group("difference"):
+            difference = sign * float(match.group("difference").replace(",", ""))
+            spans.append(match.span("difference"))
+        if match.group("percent"):
+            percent = sign * float(match.group("percent").replace(",", ""))
+            spans.append((match.start("percent"), match.end("percent") + 1))
+        found.append(StatedChange(_value(match.group("first")), _value(match.group("second")), difference, percent,
+                                  tuple(spans), (_digits(match, "first"), _digits(match, "second"))))
+    return found

@@ -1,0 +1,61 @@
+"""Changes between two cited figures: the question read, the sentence written, and the sentence read back and
+re-checked by the figure checker (rag/arithmetic.py, rag/citations.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crossbrief.rag.arithmetic import AskedChange, asked_change, state_change, stated_changes
+from crossbrief.rag.citations import check_answer
+from crossbrief.rag.models import Passage
+
+
+@pytest.mark.parametrize(("question", "years"), [
+    ("What is the change in Other in 2019 from 2018?", ("2018", "2019")),
+    ("What was the percentage change in X between 2019 and 2018?", ("2018", "2019")),
+    ("How much did sales increase from 2016 to 2018?", ("2016", "2018")),
+    ("What was the increase / (decrease) in fees from 2018 to 2019?", ("2018", "2019")),
+])
+def test_a_question_for_a_change_between_two_years_is_read_earlier_first(question: str,
+                                                                          years: tuple[str, str]) -> None:
+    asked = asked_change(question)
+    assert asked is not None and (asked.earlier, asked.later) == years
+
+
+@pytest.mark.parametrize("question", ["How much did sales grow in 2019?", "What were sales in 2018 and 2019?",
+                                      "What was the change in sales from 2017 to 2018 to 2019?"])
+def test_no_change_is_read_without_a_change_word_and_exactly_two_years(question: str) -> None:
+    assert asked_change(question) is None
+
+
+def test_the_sentence_states_the_difference_and_the_percentage_and_reads_back_signed() -> None:
+    asked = AskedChange("2018", "2019")
+    assert state_change("56.7", "44.1", asked) == "From 56.7 in 2018 to 44.1 in 2019: a decrease of 12.6 (22.22%)."
+    assert state_change("$ 110,360", "$ 125,843", asked) == \
+        "From 110,360 in 2018 to 125,843 in 2019: an increase of 15,483 (14.03%)."
+    assert state_change("0", "5", asked) == "From 0 in 2018 to 5 in 2019: an increase of 5."
+    assert state_change("12", "12", asked) == "From 12 in 2018 to 12 in 2019: no change."
+    assert state_change("n/a", "12", asked) is None
+    (read,) = stated_changes(f"Row 3 [1] {state_change('56.7', '44.1', asked)} [1]")
+    assert (read.first, read.second, read.difference, read.percent, read.holds) == (56.7, 44.1, -12.6, -22.22, True)
+    (wrong,) = stated_changes("From 56.7 in 2018 to 44.1 in 2019: a decrease of 13.6 (22.22%).")
+    assert not wrong.holds
+
+
+def _row_passage() -> Passage:
+    return Passage(n=1, chunk_id="c1", text="Row 3: Other; 2019: 44.1; 2018: 56.7", source="/r.csv", title="Report",
+                   date=None, page=None, heading="", start=0, end=36, dense_score=0.7, bm25_score=1.0,
+                   fused_score=0.1)
+
+
+@pytest.mark.parametrize(("sentence", "supported"), [
+    ("From 56.7 in 2018 to 44.1 in 2019: a decrease of 12.6 (22.22%). [1]", True),
+    ("From 56.7 in 2018 to 44.1 in 2019: a decrease of 13.6 (22.22%). [1]", False),  # the arithmetic is wrong
+    ("From 56.8 in 2018 to 44.2 in 2019: a decrease of 12.6 (22.18%). [1]", False),  # the inputs are not cited
+])
+def test_the_checker_recomputes_a_stated_change(sentence: str, supported: bool) -> None:
+    checked = check_answer(sentence, [_row_passage()])
+    computed = [f for f in checked.figures if f.computed]
+    assert [f.text for f in computed] == [sentence.split("of ")[1].split(" ")[0], sentence.split("(")[1].split(")")[0]]
+    assert all(f.supported is supported for f in computed)
+    assert computed[0].as_dict()["computed"] is True
