@@ -22,6 +22,7 @@ from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, 
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
 from crossbrief.rag.table_statements import StatementReader
+from crossbrief.rag.arithmetic import AskedChange, asked_change, state_change
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, named_where, words
 
@@ -224,13 +225,19 @@ class TableAnswerer:
             return None
         # the best-retrieved source among the tables linked (nearly) as well as the best one
         top = max(lk.score for lk in links)
+        change = None
         if ASKS_CHANGE.search(question.query):
-            links = [lk for lk in links if any(ASKS_CHANGE.search(lk.table.columns[i]) for i in lk.named)]
-            if not links:
-                return None
+            named = [lk for lk in links if any(ASKS_CHANGE.search(lk.table.columns[i]) for i in lk.named)]
+            change = None if named else asked_change(question.query)
+            if not named and change is None:
+                return None  # a change no column names, between no two years: the prose's
+            links = named or links
             top = max(lk.score for lk in links)
         best = min((lk for lk in links if lk.score >= 0.8 * top),
                    key=lambda lk: (order.get(lk.table.source, len(order)), -lk.score))
+        if change is not None:  # worked out from the two years' rows (rag/arithmetic.py)
+            return next((r for a in _alternatives(best, question.query)
+                         if (r := self._change_from(a, change, question.query, passages))), None)
         if wanted is not None:  # "which ... most": a ranking across the column it names, a near miss, or the prose
             readings = _alternatives(best, question.query)
             return next((r for a in readings if (r := self._rank_from(a, wanted, question.query, passages))), None) \
@@ -247,7 +254,6 @@ class TableAnswerer:
     def _answer_from(self, found: Link, question: str, passages: list[Passage]) -> TableAnswer | None:
         table = found.table
         profile = table.profile.columns
-        defaults = {i: c.overall for i, c in enumerate(profile) if c.overall and i not in found.pinned}
         if found.absent:  # the question asks for a year this table does not have
             column, year = min(found.absent, key=lambda a: _specificity(profile[a[0]].values))
             values = [v for v in profile[column].values if v.strip()]
@@ -257,6 +263,16 @@ class TableAnswerer:
         numbers = self.store.row_numbers(table.table_id, found.pinned)
         if not numbers:
             return self._near_miss(found)
+        selected = self._select(found, question, numbers)
+        return None if selected is None else self._write(table, *selected, passages)
+
+    def _select(self, found: Link, question: str,
+                numbers: set[int]) -> tuple[list[tuple[int, tuple[str, ...]]], list[int]] | None:
+        """The rows that answer (the pinned ones, narrowed to counts or ratios and to the overall value of every
+        column the question leaves open) and the columns whose figures answer; None when there are too many."""
+        table = found.table
+        profile = table.profile.columns
+        defaults = {i: c.overall for i, c in enumerate(profile) if c.overall and i not in found.pinned}
         if len(numbers) > _MAX_ROWS_READ:  # too many to read back: the defaults are applied in SQL
             numbers = self.store.row_numbers(table.table_id, {**found.pinned, **{i: [v] for i, v in defaults.items()}})
             if len(numbers) > _MAX_ROWS_READ:
@@ -274,7 +290,47 @@ class TableAnswerer:
                 rows = narrowed
         if not rows or len(rows) > MAX_ROWS_SHOWN:
             return None
-        return self._write(table, rows, asked, passages)
+        return rows, asked
+
+    def _change_from(self, found: Link, change: AskedChange, question: str,
+                     passages: list[Passage]) -> TableAnswer | None:
+        """The two rows of the years a change is asked between, quoted, and the change worked out from their figures;
+        a near-miss refusal when the table lacks a year; None unless exactly those two rows answer, alike but for
+        their year, with one figure column."""
+        if found.absent:
+            return self._answer_from(found, question, passages)
+        table = found.table
+        for column, values in found.pinned.items():  # a year column pinned with one of the two years only
+            missing = [y for y in (change.earlier, change.later) if y not in values]
+            if len(missing) == 1 and {change.earlier, change.later} & set(values):
+                present = [v for v in table.profile.columns[column].values if v.strip()]
+                reason = (f"{table.label} has no row for {table.columns[column]} {missing[0]}; it has "
+                          f"{', '.join(_nearest(missing[0], present))}.")
+                return TableAnswer(Draft("", refused=True, notes=("table_near_miss",), reason=reason), None)
+        numbers = self.store.row_numbers(table.table_id, found.pinned)
+        if not numbers:
+            return self._near_miss(found)
+        selected = self._select(found, question, numbers)
+        if selected is None or len(selected[0]) != 2 or len(selected[1]) != 1:
+            return None
+        rows, (measure,) = selected
+        dated = {year: [r for r in rows if any(year in words(cell) for cell in r[1])]
+                 for year in (change.earlier, change.later)}
+        if any(len(found_rows) != 1 for found_rows in dated.values()) or dated[change.earlier] == dated[change.later]:
+            return None
+        (first_number, first), (second_number, second) = dated[change.earlier][0], dated[change.later][0]
+        years = [i for i in range(len(first)) if change.earlier in words(first[i]) and change.later in words(second[i])]
+        if any(first[i] != second[i] for i in range(len(first)) if i != measure and i not in years):
+            return None  # the rows differ in more than their year: not one measure's two figures
+        stated = state_change(first[measure], second[measure], change)
+        if stated is None:
+            return None
+        lines = [render_row(table.columns, first, first_number), render_row(table.columns, second, second_number)]
+        passage = cited_passage(table, lines, first_number, passages)
+        n = passage.n
+        text = (f"{named_where(table, passage)}, row {first_number}: {lines[0].split(': ', 1)[1]} [{n}]. "
+                f"Row {second_number}: {lines[1].split(': ', 1)[1]} [{n}]. {stated} [{n}]")
+        return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_change_computed")), passage)
 
     def _rank_from(self, found: Link, wanted: Superlative, question: str,
                    passages: list[Passage]) -> TableAnswer | None:

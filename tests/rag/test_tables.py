@@ -97,3 +97,37 @@ def test_a_value_the_table_lacks_is_a_near_miss_refusal_with_its_reason(answerer
     found = answerer.answer(Question("How many in Lakeside in 2019?"), _passages())
     assert found is not None and found.draft.refused and found.passage is None
     assert "no row for Year 2019" in found.draft.reason and "2020" in found.draft.reason
+
+
+def test_a_change_between_two_years_is_worked_out_from_their_rows(tmp_path: Path) -> None:
+    rows = [[place, year, unit, cell] for place, year, unit, cell in (
+        ("Whole country", "2020", "Number", "100"), ("Whole country", "2021", "Number", "125"),
+        ("Lakeside", "2020", "Number", "40"), ("Lakeside", "2021", "Number", "30"),
+        ("Lakeside", "2020", "Rate per 100,000", "4.0"), ("Lakeside", "2021", "Rate per 100,000", "3.5"),
+        ("Hillside", "2020", "Number", "60"), ("Hillside", "2021", "Number", "95"),
+        ("Hillside", "2020", "Rate per 100,000", "6.0"), ("Hillside", "2021", "Rate per 100,000", "Suppr."))]
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("harms.csv", ["Place", "Year", "Unit", "Value"], rows, "Harms", 0)
+    store.write(SOURCE, "hash1", [table])
+    answerer = TableAnswerer(store)
+    found = answerer.answer(Question("How much did the number in Lakeside change from 2020 to 2021?"), _passages())
+    assert found is not None and found.passage is not None and "table_change_computed" in found.draft.notes
+    assert "From 40 in 2020 to 30 in 2021: a decrease of 10 (25.00%)." in found.draft.text
+    assert "row 3" in found.draft.text and "Row 4" in found.draft.text
+    checked = check_answer(found.draft.text, [*_passages(), found.passage])
+    assert checked.figures and all(f.supported for f in checked.figures)
+    assert [f.text for f in checked.figures if f.computed] == ["10", "25.00%"]
+    # the years are read earlier first, a rate keeps its places
+    overall = answerer.answer(Question("What was the change in the number for the whole country between 2021 and "
+                                       "2020?"), _passages())
+    assert overall is not None and "From 100 in 2020 to 125 in 2021: an increase of 25 (25.00%)." in overall.draft.text
+    rate = answerer.answer(Question("How much did the rate in Lakeside change from 2020 to 2021?"), _passages())
+    assert rate is not None and "From 4.0 in 2020 to 3.5 in 2021: a decrease of 0.5 (12.50%)." in rate.draft.text
+    # rows of several places (no overall value to take) or a suppressed figure are not worked with; a year the table
+    # lacks is a near miss naming the years it has
+    assert answerer.answer(Question("What was the change in the number between 2020 and 2021?"), _passages()) is None
+    assert answerer.answer(Question("How much did the rate in Hillside change from 2020 to 2021?"),
+                           _passages()) is None
+    missing = answerer.answer(Question("How much did the number in Lakeside change from 2019 to 2021?"), _passages())
+    assert missing is not None and missing.draft.refused and "2019" in missing.draft.reason and \
+        "2020" in missing.draft.reason
