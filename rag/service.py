@@ -132,7 +132,8 @@ class Crossbrief:
         result = Answer(question=text, answer="", refused=False, passages=retrieved.passages,
                         settings_hash=self.settings.short_hash(), answerer=chosen.name,
                         standalone_question=asked.query)
-        tabled = self.tables.answer(asked, retrieved.passages, filters) if self.tables is not None else None
+        tabled = self.tables.answer(asked, retrieved.passages, filters, further=read[k:]) \
+            if self.tables is not None else None
         if tabled is not None:  # answered (or honestly not) by filtering a table's rows (rag/tables.py)
             result.notes.extend(tabled.draft.notes)
             if tabled.passage is None:

@@ -12,6 +12,7 @@ read first (rag/table_statements.py), and "which ... most" questions are ranked 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crossbrief.index.documents import render_row
@@ -190,14 +191,18 @@ class TableAnswerer:
     # how alike a question's "which ..." words are to a column's name and values (the embedding model's cosine)
     similarity: Similarity | None = None
 
-    def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None) -> TableAnswer | None:
+    def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None,
+               further: Sequence[Passage] = ()) -> TableAnswer | None:
+        """The answer from the tables of `passages`' sources (those shown; `further`: passages retrieved beyond
+        them, whose tables only a ranking or a change between two years reaches), or None."""
         if _ASKS_WHY_OR_HOW.search(question.query):
             return None
-        ranked_sources = list(dict.fromkeys(p.source for p in passages))
         wanted = superlative(question.query)
         # without a source filter, only the tables of the best-retrieved sources are candidates; a ranking ("which
-        # ... most") is a table's to give, so for one every retrieved source's tables are
-        reach = len(ranked_sources) if wanted else self.top_sources
+        # ... most") or a change between two years is a table's to give, so for one every retrieved source's tables are
+        reaching = bool(wanted or asked_change(question.query))
+        ranked_sources = list(dict.fromkeys(p.source for p in [*passages, *(further if reaching else ())]))
+        reach = len(ranked_sources) if reaching else self.top_sources
         sources = list(filters.sources) if filters and filters.sources else ranked_sources[:reach]
         if not sources:
             return None
@@ -233,11 +238,12 @@ class TableAnswerer:
                 return None  # a change no column names, between no two years: the prose's
             links = named or links
             top = max(lk.score for lk in links)
-        best = min((lk for lk in links if lk.score >= 0.8 * top),
-                   key=lambda lk: (order.get(lk.table.source, len(order)), -lk.score))
-        if change is not None:  # worked out from the two years' rows (rag/arithmetic.py)
-            return next((r for a in _alternatives(best, question.query)
+        candidates = sorted((lk for lk in links if lk.score >= 0.8 * top),
+                            key=lambda lk: (order.get(lk.table.source, len(order)), -lk.score))
+        if change is not None:  # worked out from the two years' rows of the first table that has them
+            return next((r for lk in candidates for a in _alternatives(lk, question.query)
                          if (r := self._change_from(a, change, question.query, passages))), None)
+        best = candidates[0]
         if wanted is not None:  # "which ... most": a ranking across the column it names, a near miss, or the prose
             readings = _alternatives(best, question.query)
             return next((r for a in readings if (r := self._rank_from(a, wanted, question.query, passages))), None) \
@@ -266,10 +272,11 @@ class TableAnswerer:
         selected = self._select(found, question, numbers)
         return None if selected is None else self._write(table, *selected, passages)
 
-    def _select(self, found: Link, question: str,
-                numbers: set[int]) -> tuple[list[tuple[int, tuple[str, ...]]], list[int]] | None:
+    def _select(self, found: Link, question: str, numbers: set[int],
+                counts_by_default: bool = False) -> tuple[list[tuple[int, tuple[str, ...]]], list[int]] | None:
         """The rows that answer (the pinned ones, narrowed to counts or ratios and to the overall value of every
-        column the question leaves open) and the columns whose figures answer; None when there are too many."""
+        column the question leaves open) and the columns whose figures answer; None when there are too many.
+        `counts_by_default`: as `_by_unit`'s."""
         table = found.table
         profile = table.profile.columns
         defaults = {i: c.overall for i, c in enumerate(profile) if c.overall and i not in found.pinned}
@@ -283,7 +290,7 @@ class TableAnswerer:
         asked = [i for i in found.named if profile[i].numeric] or measures
         # a row with nothing under the asked columns is a heading inside the table ("Sales:"), not an answer
         rows = [r for r in self.store.rows(table.table_id, numbers) if any(r[1][i].strip() for i in asked)]
-        rows = self._by_unit(rows, question, table)
+        rows = self._by_unit(rows, question, table, counts_by_default)
         for i, overall in defaults.items():  # an unpinned column takes its overall value where rows have it
             narrowed = [r for r in rows if r[1][i] == overall]
             if narrowed:
@@ -310,7 +317,7 @@ class TableAnswerer:
         numbers = self.store.row_numbers(table.table_id, found.pinned)
         if not numbers:
             return self._near_miss(found)
-        selected = self._select(found, question, numbers)
+        selected = self._select(found, question, numbers, counts_by_default=True)  # "how much did X change": counts
         if selected is None or len(selected[0]) != 2 or len(selected[1]) != 1:
             return None
         rows, (measure,) = selected

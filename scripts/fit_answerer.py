@@ -117,7 +117,7 @@ def collect(case_files: list[Path], home: Path) -> list[CaseUnits]:
             # as answer() does: the answerer reads answer_k passages, tables and the relevance floor see the first k
             k = settings.retrieval.k
             read = service.retriever.retrieve(asked.query, filters, max(k, settings.retrieval.answer_k)).passages
-            if service.tables is not None and service.tables.answer(asked, read[:k], filters) is not None:
+            if service.tables is not None and service.tables.answer(asked, read[:k], filters, read[k:]) is not None:
                 continue  # answered by filtering a table (rag/tables.py), never reaches this answerer
             floor = max((p.dense_score or 0.0 for p in read[:k]), default=0.0) < settings.retrieval.min_similarity
             constraints, scored = service.offline.score(asked, read)

@@ -247,3 +247,13 @@ def test_a_direction_narrows_only_a_noun_the_sources_use(embedder: Embedder) -> 
     border = answerer.constraints(Question("How many widgets crossed the northern border?"))
     assert [noun for _, _, noun in border.directed] == ["border"]
     assert not answerer.constraints(Question("How many widgets come from the northern neighbour?")).directed
+
+
+def test_a_change_between_two_years_is_worked_out_from_the_table_and_checked(sample_service: Crossbrief) -> None:
+    answer = sample_service.answer("How much did opioid deaths in Canada change from 2016 to 2023?")
+    assert not answer.refused and "table_change_computed" in answer.notes, answer.answer
+    computed = [f for f in answer.figures if f.computed]
+    assert computed and all(f.supported for f in answer.figures), answer.as_dict()["figures"]
+    assert "2016" in answer.answer and "2023" in answer.answer
+    missing = sample_service.answer("How much did opioid deaths in Canada change from 2010 to 2023?")
+    assert missing.refused and "2010" in missing.refusal_reason
