@@ -20,11 +20,13 @@ from crossbrief.index.tables import parse_number
 from crossbrief.rag.question_types import ASKS_CHANGE
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-_NUMBER = r"\(?[\d][\d,]*(?:\.\d+)?\)?"
+_CURRENCY = "$€£¥"
+_NUMBER = rf"[{_CURRENCY}]?\(?[{_CURRENCY}]?\d[\d,]*(?:\.\d+)?%?\)?"
 _STATED = re.compile(
     rf"From (?P<first>{_NUMBER}) in (?P<first_year>(?:19|20)\d\d) to (?P<second>{_NUMBER}) in "
     rf"(?P<second_year>(?:19|20)\d\d): (?:an? )?(?P<direction>increase|decrease|no change)"
-    rf"(?: of (?P<difference>[\d][\d,]*(?:\.\d+)?)(?: \((?P<percent>[\d][\d,]*(?:\.\d+)?)%\))?)?")
+    rf"(?: of (?P<difference>[{_CURRENCY}]?\d[\d,]*(?:\.\d+)?(?: percentage points)?)"
+    rf"(?: \((?P<percent>\d[\d,]*(?:\.\d+)?)%\))?)?")
 
 
 @dataclass(frozen=True)
@@ -49,26 +51,44 @@ def _decimals(cell: str) -> int:
     return len(match.group(1)) if match else 0
 
 
-def _shown(value: float, places: int) -> str:
-    """A figure as the answer shows it: grouped, to the table's places, a negative in brackets as tables write it."""
-    text = f"{abs(value):,.{places}f}"
-    return f"({text})" if value < 0 else text
+def _number(cell: str) -> float | None:
+    """A cell's number, wherever its currency sign stands ("$(3,908)", "($3,908)", "$ 1,200")."""
+    return parse_number(re.sub(rf"[{_CURRENCY}\s]", "", cell))
+
+
+def _unit(cell: str) -> tuple[str, str]:
+    """The currency sign before a cell's number and the percent sign after it, as the cell has them."""
+    sign = next((c for c in cell if c in _CURRENCY), "")
+    return sign, "%" if cell.rstrip(" )").endswith("%") else ""
+
+
+def _shown(value: float, places: int, cell: str) -> str:
+    """A figure as the answer shows it: grouped, to the table's places, with the cell's currency or percent sign
+    (so that the checker finds it in the cell), a negative in brackets as tables write it."""
+    sign, percent = _unit(cell)
+    number = f"{abs(value):,.{places}f}{percent}"
+    if value >= 0:
+        return f"{sign}{number}"
+    # a negative as the cell sets it: "$(3,908)" or "($3,908)"
+    return f"{sign}({number})" if re.search(rf"[{_CURRENCY}]\s*\(", cell) else f"({sign}{number})"
 
 
 def state_change(first_cell: str, second_cell: str, asked: AskedChange) -> str | None:
     """The sentence stating the change from `first_cell` (the earlier year's figure) to `second_cell`; None when
     either is not a number."""
-    first, second = parse_number(first_cell), parse_number(second_cell)
+    first, second = _number(first_cell), _number(second_cell)
     if first is None or second is None:
         return None
     places = max(_decimals(first_cell), _decimals(second_cell))
-    head = (f"From {_shown(first, _decimals(first_cell))} in {asked.earlier} to "
-            f"{_shown(second, _decimals(second_cell))} in {asked.later}: ")
+    head = (f"From {_shown(first, _decimals(first_cell), first_cell)} in {asked.earlier} to "
+            f"{_shown(second, _decimals(second_cell), second_cell)} in {asked.later}: ")
     difference = round(second - first, places)
     if difference == 0:
         return head + "no change."
     direction = "an increase" if difference > 0 else "a decrease"
-    text = f"{head}{direction} of {abs(difference):,.{places}f}"
+    sign, percent = _unit(first_cell)
+    # two percentages differ by percentage points; the relative change follows in brackets as for any figure
+    text = f"{head}{direction} of {sign}{abs(difference):,.{places}f}{' percentage points' if percent else ''}"
     if first:
         text += f" ({abs((second - first) / first * 100):.2f}%)"
     return text + "."
@@ -83,7 +103,7 @@ class StatedChange:
     difference: float | None  # signed: a decrease is negative
     percent: float | None
     spans: tuple[tuple[int, int], ...]  # the stated results (difference, percent) in the text
-    input_spans: tuple[tuple[int, int], ...]
+    input_spans: tuple[tuple[int, int], ...]  # the two figures worked from, as written (brackets and signs too)
 
     @property
     def holds(self) -> bool:
@@ -103,14 +123,11 @@ def _places(value: float) -> int:
 
 
 def _value(raw: str) -> float:
-    number = parse_number(raw)
-    return 0.0 if number is None else number
-
-
-def _digits(match: re.Match[str], group: str) -> tuple[int, int]:
-    """Where a number stands without the brackets of a negative (as the figure parser reads it)."""
-    start, end = match.span(group)
-    return (start + 1, end - 1) if match.group(group).startswith("(") else (start, end)
+    """A stated number's value: "($3,908)" is -3908, "40.1%" is 40.1."""
+    number = _number(raw.replace("(", "").replace(")", ""))
+    if number is None:
+        return 0.0
+    return -abs(number) if "(" in raw else number
 
 
 def stated_changes(text: str) -> list[StatedChange]:
@@ -121,11 +138,11 @@ def stated_changes(text: str) -> list[StatedChange]:
         difference = percent = None
         spans: list[tuple[int, int]] = []
         if match.group("difference"):
-            difference = sign * float(match.group("difference").replace(",", ""))
+            difference = sign * _value(match.group("difference").removesuffix(" percentage points"))
             spans.append(match.span("difference"))
         if match.group("percent"):
             percent = sign * float(match.group("percent").replace(",", ""))
             spans.append((match.start("percent"), match.end("percent") + 1))
         found.append(StatedChange(_value(match.group("first")), _value(match.group("second")), difference, percent,
-                                  tuple(spans), (_digits(match, "first"), _digits(match, "second"))))
+                                  tuple(spans), (match.span("first"), match.span("second"))))
     return found

@@ -99,11 +99,11 @@ def _recheck_changes(sentence: str, found: list[Figure]) -> list[Figure]:
     changes = stated_changes(sentence)
     if not changes:
         return found
-    by_span = {(f.start, f.end): f for f in found}
     results: dict[tuple[int, int], bool] = {}
     for change in changes:
-        inputs = [by_span.get(span) for span in change.input_spans]
-        sound = change.holds and all(f is not None and f.supported for f in inputs)
+        # the figures the parser reads within each input as written ("$(2,129)" reads as 2,129)
+        inputs = [[f for f in found if start <= f.start and f.end <= end] for start, end in change.input_spans]
+        sound = change.holds and all(read and all(f.supported for f in read) for read in inputs)
         results.update({span: sound for span in change.spans})
     return [replace(f, supported=results[(f.start, f.end)], computed=True) if (f.start, f.end) in results else f
             for f in found]

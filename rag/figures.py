@@ -55,7 +55,7 @@ _RATE = r"(?:deaths?|people|persons|overdoses?|lives|Americans|Canadians)\s+(?:a
 
 _FIGURE_RE = re.compile(
     rf"(?:(?P<qual>{_QUALIFIER_RE})\s+)?"
-    rf"(?P<cur>{_CURRENCY})?"
+    rf"(?:(?P<cur>{_CURRENCY})\s?)?"  # "$ 1,200" as financial tables set it
     rf"(?P<num>{_NUM}|\b(?:{_WORD_NUM})\b)"
     rf"(?:\s?(?P<scale>{_SCALE})\b)?"
     rf"(?:(?P<pct1>%)?\s?(?:to|-|–)\s?(?:{_CURRENCY})?(?P<num2>{_NUM})(?:\s?(?P<scale2>{_SCALE})\b)?)?"

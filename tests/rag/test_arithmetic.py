@@ -32,7 +32,12 @@ def test_the_sentence_states_the_difference_and_the_percentage_and_reads_back_si
     asked = AskedChange("2018", "2019")
     assert state_change("56.7", "44.1", asked) == "From 56.7 in 2018 to 44.1 in 2019: a decrease of 12.6 (22.22%)."
     assert state_change("$ 110,360", "$ 125,843", asked) == \
-        "From 110,360 in 2018 to 125,843 in 2019: an increase of 15,483 (14.03%)."
+        "From $110,360 in 2018 to $125,843 in 2019: an increase of $15,483 (14.03%)."
+    assert state_change("$(3,908)", "$1,200", asked) == \
+        "From $(3,908) in 2018 to $1,200 in 2019: an increase of $5,108 (130.71%)."  # the negative as the cell sets it
+    # two percentages differ by percentage points
+    assert state_change("40.1%", "41.5%", asked) == \
+        "From 40.1% in 2018 to 41.5% in 2019: an increase of 1.4 percentage points (3.49%)."
     assert state_change("0", "5", asked) == "From 0 in 2018 to 5 in 2019: an increase of 5."
     assert state_change("12", "12", asked) == "From 12 in 2018 to 12 in 2019: no change."
     assert state_change("n/a", "12", asked) is None
@@ -40,6 +45,9 @@ def test_the_sentence_states_the_difference_and_the_percentage_and_reads_back_si
     assert (read.first, read.second, read.difference, read.percent, read.holds) == (56.7, 44.1, -12.6, -22.22, True)
     (wrong,) = stated_changes("From 56.7 in 2018 to 44.1 in 2019: a decrease of 13.6 (22.22%).")
     assert not wrong.holds
+    for first, second in (("$(3,908)", "$1,200"), ("40.1%", "41.5%"), ("(494)", "1,663")):
+        (back,) = stated_changes(state_change(first, second, asked) or "")
+        assert back.holds and back.difference is not None and back.difference > 0
 
 
 def _row_passage() -> Passage:

@@ -60,6 +60,10 @@ def test_a_year_is_not_a_count_and_a_rate_is_not_a_percentage() -> None:
     assert not one("25%").matches(one("25 groups"))
 
 
+def test_a_currency_sign_set_apart_from_its_number_is_money() -> None:
+    assert one("$ 1,200").matches(one("$1,200")) and one("$ 1,200").kind == "money"
+
+
 def test_a_year_is_stated_by_a_date_in_that_year() -> None:
     assert one("in 2019").matches(one("December 31, 2019"))
     assert one("in 2019").matches(one("March 2019"))

@@ -196,10 +196,11 @@ def test_a_change_between_two_years_is_worked_out_from_the_row_and_rechecked(tmp
                      "What is the percentage change in billed fees between 2018 and 2019?"):
         found = answerer.answer(Question(question), _passages())
         assert found is not None and found.passage is not None and "table_change_computed" in found.draft.notes
-        assert "From 636 in 2018 to 613 in 2019: a decrease of 23 (3.62%)." in found.draft.text
+        assert "From $636 in 2018 to $613 in 2019: a decrease of $23 (3.62%)." in found.draft.text
         checked = check_answer(found.draft.text, [*_passages(), found.passage])
         computed = [f for f in checked.figures if f.computed]
-        assert [f.text for f in computed] == ["23", "3.62%"] and all(f.supported for f in checked.figures)
+        assert [f.text for f in computed] == ["$23", "3.62%"] and all(f.supported for f in checked.figures), \
+            [(f.text, f.supported) for f in checked.figures]
     negative = answerer.answer(Question("How much did unbilled fees change in 2019 from 2018?"), _passages())
     assert negative is not None and "From 25 in 2018 to (40) in 2019: a decrease of 65 (260.00%)." in \
         negative.draft.text
