@@ -6,9 +6,10 @@ one sentence in a fixed form:
     From 56.7 in 2018 to 44.1 in 2019: a decrease of 12.6 (22.22%).
 
 The two figures come from the cited source; the difference and the percentage are computed. `stated_changes` reads
-that sentence back: rag/citations.py recomputes it and marks the two results supported (and `computed`) only when
-the arithmetic holds and both inputs are supported by the cited passage, and the TAT-QA scorer reads the signed
-results from it. One parser for both, as for every other figure.
+that sentence back: rag/citations.py marks its results supported (and `computed`) only when the arithmetic holds and
+`worked_from` finds both figures, signed, under their own years in the rows of the cited passage (one row with a
+column per year, or two rows alike but for their year); otherwise the whole sentence is flagged. The TAT-QA scorer
+reads the signed results from it too. One parser for both, as for every other figure.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from crossbrief.rag.question_types import ASKS_CHANGE
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _CURRENCY = "$€£¥"
-_NUMBER = rf"[{_CURRENCY}]?\(?[{_CURRENCY}]?\d[\d,]*(?:\.\d+)?%?\)?"
+_NUMBER = rf"[{_CURRENCY}]?[(\-−]?[{_CURRENCY}]?\d[\d,]*(?:\.\d+)?%?\)?"
 _STATED = re.compile(
     rf"From (?P<first>{_NUMBER}) in (?P<first_year>(?:19|20)\d\d) to (?P<second>{_NUMBER}) in "
     rf"(?P<second_year>(?:19|20)\d\d): (?:an? )?(?P<direction>increase|decrease|no change)"
@@ -37,10 +38,15 @@ class AskedChange:
     later: str
 
 
+# "What changed in 2021 compared to 2020?" asks what happened, not by how much
+_ASKS_WHAT_CHANGED = re.compile(r"\bwhat\s+(?:has\s+|have\s+|had\s+)?changed\b", re.IGNORECASE)
+
+
 def asked_change(question: str) -> AskedChange | None:
-    """The two years a question asks a change between ("the change in X in 2019 from 2018", "how much did X grow
-    between 2018 and 2019"); None unless it names a change and exactly two years."""
-    if not ASKS_CHANGE.search(question):
+    """The two years a question asks a change between ("the change in X in 2019 from 2018", "how much did X
+    increase between 2018 and 2019"), earlier first whichever way round it names them; None unless it names a change
+    (rag/question_types.py's words) and exactly two years, or when it asks what changed."""
+    if not ASKS_CHANGE.search(question) or _ASKS_WHAT_CHANGED.search(question):
         return None
     years = sorted(set(_YEAR.findall(question)))
     return AskedChange(years[0], years[1]) if len(years) == 2 else None
@@ -69,7 +75,9 @@ def _shown(value: float, places: int, cell: str) -> str:
     number = f"{abs(value):,.{places}f}{percent}"
     if value >= 0:
         return f"{sign}{number}"
-    # a negative as the cell sets it: "$(3,908)" or "($3,908)"
+    # a negative as the cell sets it: "$(3,908)", "($3,908)" or "-3,908"
+    if "(" not in cell:
+        return f"{sign}-{number}"
     return f"{sign}({number})" if re.search(rf"[{_CURRENCY}]\s*\(", cell) else f"({sign}{number})"
 
 
@@ -104,6 +112,8 @@ class StatedChange:
     percent: float | None
     spans: tuple[tuple[int, int], ...]  # the stated results (difference, percent) in the text
     input_spans: tuple[tuple[int, int], ...]  # the two figures worked from, as written (brackets and signs too)
+    years: tuple[str, str] = ("", "")  # the year of each
+    year_spans: tuple[tuple[int, int], ...] = ()
 
     @property
     def holds(self) -> bool:
@@ -127,7 +137,7 @@ def _value(raw: str) -> float:
     number = _number(raw.replace("(", "").replace(")", ""))
     if number is None:
         return 0.0
-    return -abs(number) if "(" in raw else number
+    return -abs(number) if "(" in raw or re.search(r"[-−]\d", raw) else number
 
 
 def stated_changes(text: str) -> list[StatedChange]:
@@ -144,5 +154,49 @@ def stated_changes(text: str) -> list[StatedChange]:
             percent = sign * float(match.group("percent").replace(",", ""))
             spans.append((match.start("percent"), match.end("percent") + 1))
         found.append(StatedChange(_value(match.group("first")), _value(match.group("second")), difference, percent,
-                                  tuple(spans), (match.span("first"), match.span("second"))))
+                                  tuple(spans), (match.span("first"), match.span("second")),
+                                  (match.group("first_year"), match.group("second_year")),
+                                  (match.span("first_year"), match.span("second_year"))))
     return found
+
+
+def _row_cells(text: str) -> list[dict[str, str]]:
+    """The rows a table passage quotes ("Row 5: Place: Lakeside; Year: 2020; Value: 40"), each as column -> cell."""
+    rows = []
+    for line in text.splitlines():
+        if re.match(r"Row \d+: ", line):
+            pairs = [part.split(": ", 1) for part in line.split(": ", 1)[1].split("; ") if ": " in part]
+            rows.append({name.strip(): cell.strip() for name, cell in pairs})
+    return rows
+
+
+def _equal(cell: str, value: float) -> bool:
+    number = _number(cell)
+    return number is not None and abs(number - value) <= 1e-9 * max(1.0, abs(value))
+
+
+def _names_year(text: str, year: str) -> bool:
+    return re.search(rf"\b{year}\b", text) is not None
+
+
+def worked_from(change: StatedChange, passages: list[str]) -> bool:
+    """Whether the rows the passages quote hold the change's two figures, signed, each under its own year: in one row
+    whose columns name the years, or in two rows alike but for the year and the figure."""
+    first_year, second_year = change.years
+    rows = [row for text in passages for row in _row_cells(text)]
+    for row in rows:  # a statement's row: a column per year
+        if any(_names_year(name, first_year) and _equal(cell, change.first) for name, cell in row.items()) and \
+                any(_names_year(name, second_year) and _equal(cell, change.second) for name, cell in row.items()):
+            return True
+    for earlier in rows:  # a table of records: a row per year
+        for later in rows:
+            if earlier is later or earlier.keys() != later.keys():
+                continue
+            differing = {name for name in earlier if earlier[name] != later[name]}
+            dated = {name for name in differing
+                     if _names_year(earlier[name], first_year) and _names_year(later[name], second_year)}
+            measured = {name for name in differing
+                        if _equal(earlier[name], change.first) and _equal(later[name], change.second)}
+            if dated and measured and differing <= dated | measured:
+                return True
+    return False

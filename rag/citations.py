@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 
 from crossbrief.index.chunking import split_sentences
-from crossbrief.rag.arithmetic import stated_changes
+from crossbrief.rag.arithmetic import stated_changes, worked_from
 from crossbrief.rag.figures import Figure, extract_figures, find_support
 from crossbrief.rag.models import Citation, Passage
 from crossbrief.text_safety import INSTRUCTION_LIKE, looks_like_instructions
@@ -93,20 +93,20 @@ def support_text(passage: Passage) -> str:
     return "\n".join(part for part in (passage.title, passage.date or "", passage.text) if part)
 
 
-def _recheck_changes(sentence: str, found: list[Figure]) -> list[Figure]:
-    """Figures a change sentence computes (rag/arithmetic.py) are supported when its arithmetic holds and the two
-    figures it starts from are supported; they are marked `computed` either way."""
-    changes = stated_changes(sentence)
-    if not changes:
-        return found
-    results: dict[tuple[int, int], bool] = {}
-    for change in changes:
-        # the figures the parser reads within each input as written ("$(2,129)" reads as 2,129)
-        inputs = [[f for f in found if start <= f.start and f.end <= end] for start, end in change.input_spans]
-        sound = change.holds and all(read and all(f.supported for f in read) for read in inputs)
-        results.update({span: sound for span in change.spans})
-    return [replace(f, supported=results[(f.start, f.end)], computed=True) if (f.start, f.end) in results else f
-            for f in found]
+def _recheck_changes(sentence: str, found: list[Figure], cited: list[str]) -> list[Figure]:
+    """A change sentence (rag/arithmetic.py) vouches for itself only when its arithmetic holds and the cited rows hold
+    its two figures under their years: then its results (marked `computed`), figures and years are supported;
+    otherwise all of them are flagged, a "no change" too."""
+    verdicts: dict[tuple[int, int], bool] = {}
+    for change in stated_changes(sentence):
+        sound = change.holds and worked_from(change, cited)
+        for start, end in (*change.input_spans, *change.year_spans, *change.spans):
+            for figure in found:
+                if start <= figure.start and figure.end <= end:
+                    verdicts[(figure.start, figure.end)] = sound
+    results = {span for change in stated_changes(sentence) for span in change.spans}
+    return [replace(f, supported=verdicts[(f.start, f.end)], computed=(f.start, f.end) in results)
+            if (f.start, f.end) in verdicts else f for f in found]
 
 
 def check_answer(text: str, passages: list[Passage]) -> Checked:
@@ -125,7 +125,7 @@ def check_answer(text: str, passages: list[Passage]) -> Checked:
                 quotes[n].append(quote)
         cited_figures = [f for n in cited for f in extract_figures(support_text(by_n[n]))]
         found = [replace(f, supported=find_support(f, cited_figures) is not None) for f in extract_figures(sentence)]
-        found = _recheck_changes(sentence, found)
+        found = _recheck_changes(sentence, found, [by_n[n].text for n in cited])
         figures.extend(replace(f, start=f.start + start, end=f.end + start) for f in found)
     citations = []
     for n in sorted(quotes):

@@ -89,10 +89,7 @@ class Figure:
     computed: bool = False  # worked out from figures the answer cites (rag/arithmetic.py), re-checked
 
     def matches(self, other: "Figure") -> bool:
-        """Same number of the same kind (units must agree where both give one); qualifiers are not compared. A year
-        matches a date in that year ("2019" is stated by "December 31, 2019")."""
-        if self.kind == "year" and other.kind == "date":
-            return _year_of(other) == int(self.value)
+        """Same number of the same kind (units must agree where both give one); qualifiers are not compared."""
         if self.kind != other.kind and {self.kind, other.kind} != {"count", "rate"}:
             return False
         if self.kind == "money":
@@ -109,11 +106,6 @@ class Figure:
     def as_dict(self) -> dict[str, object]:
         return {"text": self.text, "kind": self.kind, "value": self.value, "unit": self.unit,
                 "qualifier": self.qualifier, "high": self.high, "supported": self.supported, "computed": self.computed}
-
-
-def _year_of(date: Figure) -> int:
-    """The year of a date figure (a month is year * 100 + month, a day its ordinal)."""
-    return int(date.value // 100) if date.unit == "month" else dt.date.fromordinal(int(date.value)).year
 
 
 def _close(a: float, b: float) -> bool:

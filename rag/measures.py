@@ -1,7 +1,7 @@
 """What a figure in a sentence measures, as far as its words say: whether it states a change or a level, what a
 share is a share of, and where (the names of its sentence). Two figures of the same kind and unit from sources of
-different dates are a dated conflict only when they measure the same thing in the same place ("fell 14%" is a
-change, "93 percent of deaths" a level; "97% of the fentanyl seized" and "75% of those deaths" are shares of
+different dates are a dated conflict only when they measure the same thing in the same place ("sales fell 14%" is a
+change, "62 percent of sales" a level; "40% of the freight carried" and "75% of those passengers" are shares of
 different wholes; a count for one country and a count for another are two scopes).
 
 The rules are general English (change verbs and nouns, "of" after a share), never words of a corpus."""
@@ -12,13 +12,18 @@ import re
 from dataclasses import dataclass
 
 from crossbrief.rag.constraints import FUNCTION_WORDS, mentions, sentence_names, stem
+from crossbrief.rag.question_types import CHANGE_WORDS
 from crossbrief.rag.figures import Figure
 
 # words that make a figure beside them the size of a change: "fell 14%", "a 13% fall", "an increase of 31 percent"
-_CHANGE = re.compile(r"^(?:increas|decreas|chang|grow|grew|rise|rose|risen|rising|fall|fell|declin|drop|jump|"
-                     r"cut|reduc|gain|surg|plung|plummet|climb|slid|halv|doubl|tripl)", re.IGNORECASE)
-# "from 25% to 35%", "lowered to 10%": the figure after these is a level reached, not the change
-_LEVEL_BEFORE = {"to", "from", "at"}
+# (the question's change words, rag/question_types.py, and their other forms)
+_CHANGE = re.compile(rf"^(?:{CHANGE_WORDS}|increas|decreas|chang|grow|grew|rise|rose|risen|rising|fell|fallen|declin|"
+                     r"drop|jump|cut|reduc|gain|surg|plung|plummet|climb|slid|halv|doubl|tripl)", re.IGNORECASE)
+# "from 25% to 35%", "lowered to 10%", "reaching 7,146": the figure after these is a level reached, not the change
+_LEVEL_BEFORE = {"to", "from", "at", "reach", "reaches", "reached", "reaching", "hit", "hitting", "total", "totalled",
+                 "totaled", "totalling", "totaling", "stood", "stands"}
+# a clause ends at these: "Deaths increased in 2023, reaching 7,146" reads "reaching 7,146" alone
+_CLAUSE = re.compile(r"[,;:()—–]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _SHARE_OF = re.compile(r"^\s*(?:percent|per cent)?\s*of\s+(.{1,80})", re.IGNORECASE)
 _BEFORE, _AFTER = 3, 2
@@ -32,8 +37,8 @@ class Measure:
 
 def measure(text: str, figure: Figure) -> Measure:
     """What `figure` (found in `text`, its offsets into it) measures."""
-    before = _WORD.findall(text[:figure.start])[-_BEFORE:]
-    after = _WORD.findall(text[figure.end:])[:_AFTER]
+    before = _WORD.findall(_CLAUSE.split(text[:figure.start])[-1])[-_BEFORE:]
+    after = _WORD.findall(_CLAUSE.split(text[figure.end:])[0])[:_AFTER]
     near = [w for w in before + after if w.lower() not in ("percent", "cent", "per", "by")]
     reached = bool(before) and before[-1].lower() in _LEVEL_BEFORE
     change = not reached and any(_CHANGE.match(w) for w in near)
@@ -46,14 +51,16 @@ def measure(text: str, figure: Figure) -> Measure:
 
 
 def _noun_phrase(text: str) -> list[str]:
-    """The words of the noun phrase `text` opens ("the widgets made in Norland" -> widgets, made): past its
-    determiners, up to the first function word."""
+    """The words of the noun phrase `text` opens ("the widgets made in Norland" -> widgets): past its determiners,
+    up to the first function word or a verb's past form ("those passengers carried ..." -> passengers)."""
     found: list[str] = []
     for word in _WORD.findall(text.lower())[:6]:
         if word in FUNCTION_WORDS or word in ("the", "those", "these", "this", "that", "their"):
             if found:
                 break
             continue
+        if found and word.endswith("ed"):
+            break
         found.append(word)
     return found
 
@@ -66,12 +73,21 @@ def same_measure(first: Measure, second: Measure) -> bool:
     return not (first.whole and second.whole and not first.whole & second.whole)
 
 
+def _cells(text: str) -> str:
+    """A quoted table row's cells without its column names, as they would stand inside a sentence ("Row 3: Place:
+    Lakeside; Year: 2020" -> "in the row Lakeside, 2020"): a column's name is no place, and a row's first cell is
+    no sentence's first word. Other text as it is."""
+    if not re.match(r"Row \d+: ", text):
+        return text
+    return "in the row " + ", ".join(part.split(": ", 1)[-1] for part in text.split(": ", 1)[1].split("; "))
+
+
 def same_scope(first: tuple[str, str], second: tuple[str, str]) -> bool:
     """Whether two sentences, each given with the sentence before it, may speak of the same place or body: False
     only when both name something (the sentence, or the one before when it names nothing) and neither names any
     of the other's names in any form ("Canadian" / "Canada", "US" / "United States")."""
     def names(sentence: str, previous: str) -> tuple[str, ...]:
-        return sentence_names(sentence) or sentence_names(previous)
+        return sentence_names(_cells(sentence)) or sentence_names(_cells(previous))
 
     first_names, second_names = names(*first), names(*second)
     if not first_names or not second_names:

@@ -15,17 +15,17 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\bhow (?:many|much) (?:tonnes|tons|kilograms|kilos|kg|pounds|lbs|grams)\b|\bhow much (?:weight|mass)\b",
      "quantity", ("quantity",)),
     (r"\bhow long\b|\bhow many (?:hours|days|weeks|months|years|minutes)\b|\bfor how long\b|\bhow (?:quickly|soon)\b|"
-     r"\b(?:within|in) what (?:time|timeframe|deadline|period)\b|\bwhat (?:\w+ )?deadline\b", "duration", ("duration",)),
+     r"\b(?:within|in) what (?:timeframe|deadline)\b|\bwhat (?:\w+ )?deadline\b", "duration", ("duration",)),
     # "by how much did it grow / exceed", "how steep was the fall", "how large an increase": the size of a change,
     # said as a share or as an amount of what changed
-    (r"\bby how much\b|\bhow (?:big|large|steep|sharp|great|deep|significant) (?:(?:was|is|were|has been) )?"
+    (r"\bby how much\b|\bhow (?:big|large|steep|sharp|great|deep) (?:(?:was|is|were|has been) )?"
      rf"(?:(?:the|a|an|this|that) )?(?:\w+ )?(?:{CHANGE_WORDS}|drop|jump|reduction|cut|gain|surge)s?\b",
      "change", ("percent", "money", "count", "quantity", "rate", "duration")),
     (r"\bwhat (?:\w+ ){0,2}?(?:share|percentage|percent|proportion|fraction|portion)\b|\bhow much of\b|\bwhat (?:\w+ )?rate\b|"
      r"\bwhich (?:\w+ )?rate\b|\bpercent|\bwhat (?:\w+ )?level\b",
      "percent", ("percent",)),
     (r"\bhow much\b.*\b(?:cost|worth|spend|spent|fund|funding|budget|money|dollars?|pay|paid|invest)|"
-     r"\bwhat (?:did|does|do|will|would) .*\b(?:spend|cost|pay|invest)\b|\bhow much money\b|\bhow big\b.*\b(?:plan|package|budget|fund)\b|\bwhat (?:\w+ ){0,2}?(?:cost|budget|price|price tag|bill|worth)\b|"
+     r"\bwhat (?:did|does|do|will|would) .*\b(?:spend|cost|pay|invest)\b|\bhow much money\b|\bhow big\b.*\b(?:plan|package|budget|fund)\b|\bwhat (?:\w+ ){0,2}?(?:cost|budget|price|price tag|worth)\b|"
      r"\bhow much (?:\w+ )?(?:revenue|profits?|income|sales|funding|money)\b",
      "money", ("money",)),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "count", ("count", "rate")),
@@ -33,9 +33,11 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
      r"\b(?:on|from|by) (?:what|which) (?:date|day)\b|\bwhich (?:date|day|month)\b", "date", ("year", "date")),
     (r"^\s*who\b|\bwhich (?:country|countries|agency|agencies|organi[sz]ations?|person|people|body|bodies)\b",
      "name", ()),
-    # "what was the annual tally", "what is the death toll", "what was the country's death count": a count named by
-    # its noun; "by what multiple" a ratio, read as a plain number ("how many times" is a count above)
-    (r"^\s*what\b(?:\s+[\w'-]+){0,6}?\s+(?:tally|death toll|count|headcount)\b(?!\s+(?:as|on|for|towards?)\b)|"
+    # "what was the annual tally", "what is the death toll", "what was the city's visitor count": a count named by its
+    # noun after a word that qualifies it (not "the count against him"); "by what multiple" a ratio, read as a plain
+    # number ("how many times" is a count above)
+    (r"^\s*what\b(?:\s+[\w'-]+){0,6}?\s+(?:death toll|(?<!\bthe )(?<!\ba )(?<!\bthis )(?<!\bthat )"
+     r"(?:tally|count|headcount))\b(?!\s+(?:as|on|for|towards?|against)\b)|"
      r"\bby what (?:multiple|factor)\b", "count", ("count", "rate")),
     (r"\blist\b|\bwhat (?:are|were) the\b|\bwhich\b.*\b(?:are|were)\b|\binclude[ds]?\b|\bmeasures\b", "list", ()),
 ]

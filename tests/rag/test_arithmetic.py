@@ -22,8 +22,9 @@ def test_a_question_for_a_change_between_two_years_is_read_earlier_first(questio
     assert asked is not None and (asked.earlier, asked.later) == years
 
 
-@pytest.mark.parametrize("question", ["How much did sales grow in 2019?", "What were sales in 2018 and 2019?",
-                                      "What was the change in sales from 2017 to 2018 to 2019?"])
+@pytest.mark.parametrize("question", ["How much did sales increase in 2019?", "What were sales in 2018 and 2019?",
+                                      "What was the change in sales from 2017 to 2018 to 2019?",
+                                      "What changed in the city in 2021 compared to 2020?"])
 def test_no_change_is_read_without_a_change_word_and_exactly_two_years(question: str) -> None:
     assert asked_change(question) is None
 
@@ -50,16 +51,17 @@ def test_the_sentence_states_the_difference_and_the_percentage_and_reads_back_si
         assert back.holds and back.difference is not None and back.difference > 0
 
 
-def _row_passage() -> Passage:
-    return Passage(n=1, chunk_id="c1", text="Row 3: Other; 2019: 44.1; 2018: 56.7", source="/r.csv", title="Report",
-                   date=None, page=None, heading="", start=0, end=36, dense_score=0.7, bm25_score=1.0,
-                   fused_score=0.1)
+def _row_passage(text: str = "Row 3: Other; 2019: 44.1; 2018: 56.7\nRow 4: Fees; 2019: 7.5; 2018: 9.0") -> Passage:
+    return Passage(n=1, chunk_id="c1", text=text, source="/r.csv", title="Report", date=None, page=None, heading="",
+                   start=0, end=len(text), dense_score=0.7, bm25_score=1.0, fused_score=0.1)
 
 
 @pytest.mark.parametrize(("sentence", "supported"), [
     ("From 56.7 in 2018 to 44.1 in 2019: a decrease of 12.6 (22.22%). [1]", True),
     ("From 56.7 in 2018 to 44.1 in 2019: a decrease of 13.6 (22.22%). [1]", False),  # the arithmetic is wrong
     ("From 56.8 in 2018 to 44.2 in 2019: a decrease of 12.6 (22.18%). [1]", False),  # the inputs are not cited
+    ("From 44.1 in 2018 to 56.7 in 2019: an increase of 12.6 (28.57%). [1]", False),  # each under the other's year
+    ("From 56.7 in 2018 to 7.5 in 2019: a decrease of 49.2 (86.77%). [1]", False),  # the second from another row
 ])
 def test_the_checker_recomputes_a_stated_change(sentence: str, supported: bool) -> None:
     checked = check_answer(sentence, [_row_passage()])
@@ -67,3 +69,15 @@ def test_the_checker_recomputes_a_stated_change(sentence: str, supported: bool) 
     assert [f.text for f in computed] == [sentence.split("of ")[1].split(" ")[0], sentence.split("(")[1].split(")")[0]]
     assert all(f.supported is supported for f in computed)
     assert computed[0].as_dict()["computed"] is True
+
+
+def test_a_stated_change_is_flagged_whole_when_it_is_not_the_rows_and_rows_of_records_are_read_by_year() -> None:
+    unchanged = check_answer("From 56.7 in 2018 to 44.1 in 2019: no change. [1]", [_row_passage()])
+    assert all(f.supported is False for f in unchanged.figures), "a wrong 'no change' is flagged, figures and years"
+    records = _row_passage("Row 1: Place: Lakeside; Year: 2020; Value: -40\nRow 2: Place: Lakeside; Year: 2021; "
+                           "Value: 30\nRow 3: Place: Hillside; Year: 2021; Value: 55")
+    right = check_answer("From -40 in 2020 to 30 in 2021: an increase of 70 (175.00%). [1]", [records])
+    assert all(f.supported for f in right.figures) and [f.text for f in right.figures if f.computed] == ["70", "175.00%"]
+    for wrong in ("From 40 in 2020 to 30 in 2021: a decrease of 10 (25.00%). [1]",  # the sign dropped
+                  "From -40 in 2020 to 55 in 2021: an increase of 95 (237.50%). [1]"):  # another place's row
+        assert not any(f.supported for f in check_answer(wrong, [records]).figures if f.computed), wrong

@@ -47,6 +47,10 @@ def test_a_named_source_is_parsed_with_its_date() -> None:
     ("What was the death toll of the storm?", "count"),
     ("By what multiple did the fare rise?", "count"),
     ("What did the mayor count on?", "open"),
+    ("What was the count against the defendant?", "open"),
+    ("What bill banned the sale?", "open"),
+    ("In what period were the permits issued?", "open"),
+    ("How significant was the change in policy?", "open"),
 ])
 def test_answer_types_come_from_general_interrogatives(question: str, kind: str) -> None:
     assert answer_type(question) == kind

@@ -45,3 +45,18 @@ def test_sentences_naming_different_places_are_different_scopes() -> None:
     assert not same_scope(("The register lists 450.", "Widget makers thrive in Sudmark."), norland)
     assert same_scope(("The register lists 450.", ""), norland)
     assert same_scope(("Exports to the United States rose.", ""), ("Buyers in the US took 40% of the output.", ""))
+
+
+def test_a_level_reached_after_a_change_word_and_a_share_of_a_subject_doing_something() -> None:
+    assert not _measure("Deaths increased in 2023, reaching 7,146 in all.", "7,146").change
+    assert _measure("Sales rose 12% in the year.", "12%").change
+    passengers = _measure("About 40% of those passengers travelled at night.", "About 40%")
+    freight = _measure("Some 97% of the freight carried went by rail.", "Some 97%")
+    assert passengers.whole == {"passenger"} and freight.whole == {"freight"}
+    assert not same_measure(passengers, freight)
+
+
+def test_table_rows_are_scoped_by_their_cells_not_their_column_names() -> None:
+    lakeside = ("Row 3: Place: Lakeside; Year: 2020; Value: 40", "")
+    assert not same_scope(lakeside, ("Row 7: Place: Hillside; Year: 2020; Value: 60", ""))
+    assert same_scope(lakeside, ("Row 9: Place: Lakeside; Year: 2021; Value: 30", ""))
