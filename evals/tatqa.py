@@ -6,10 +6,10 @@ Scored strictly: the answer cites the question's own report, is under 600 charac
 (normalised: case, spacing, thousands separators, currency signs). Tune on the dev split only; the test split's
 gold is never read here.
 
-The arithmetic questions that ask for a change between two years (as `rag/arithmetic.py` reads the question, not
-by their gold derivation) are asked too and scored apart (`change_*` metrics, never in `all`): strict in the same
-way, and the change the answer states (its difference or its percentage, signed) equals the gold number to its
-places.
+The arithmetic questions that ask for a change between two years or the average of two years (as
+`rag/arithmetic.py` reads the question, not by their gold derivation) are asked too and scored apart (`change_*`,
+`average_*`, never in `all`): strict in the same way, and a result the answer states (a signed difference or
+percentage, or the average) equals the gold number to its places.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import json
 import random
 import re
@@ -29,7 +30,7 @@ from crossbrief.config import Settings
 from crossbrief.index.embedding import Embedder
 from crossbrief.index.factory import build_embedder, build_ingester
 from crossbrief.index.ingest import ingest_lock
-from crossbrief.rag.arithmetic import asked_change, stated_changes
+from crossbrief.rag.arithmetic import asked_average, asked_change, stated_changes
 from crossbrief.rag.models import Filters
 from crossbrief.rag.service import Crossbrief, build
 
@@ -55,8 +56,8 @@ def holds_change(answer: str, gold: float, unsigned: bool = False) -> bool:
     gold's own rounding (TAT-QA gives percentages to two places); `unsigned` for a question asking "the
     difference", which TAT-QA's gold gives either way round."""
     tolerance = max(0.0051, abs(gold) * 1e-6)
-    return any(value is not None and abs((abs(value) if unsigned else value) - (abs(gold) if unsigned else gold))
-               <= tolerance for change in stated_changes(answer) for value in (change.difference, change.percent))
+    return any(abs((abs(value) if unsigned else value) - (abs(gold) if unsigned else gold)) <= tolerance
+               for change in stated_changes(answer) for value in change.results)
 
 
 def _header_rows(table: list[list[str]]) -> int:
@@ -121,7 +122,7 @@ class TatqaResult:
     cites_own: bool
     short: bool
     holds_gold: bool
-    kind: str = "span"  # "span", or "change": an arithmetic question for a change between two years
+    kind: str = "span"  # "span", or "change" / "average": an arithmetic question for a change or an average of two years
 
     @property
     def passed(self) -> bool:
@@ -143,9 +144,9 @@ class TatqaRun:
                 out[key] = round(sum(r.passed for r in chosen) / len(chosen), 3) if chosen else None
                 out[f"{key}_n"] = len(chosen)
         out["all"] = round(sum(r.passed for r in spans) / len(spans), 3) if spans else None
-        for filtered in (True, False):
-            chosen = [r for r in self.results if r.kind == "change" and r.filtered == filtered]
-            key = f"change_{'filtered' if filtered else 'unfiltered'}"
+        for kind, filtered in itertools.product(("change", "average"), (True, False)):
+            chosen = [r for r in self.results if r.kind == kind and r.filtered == filtered]
+            key = f"{kind}_{'filtered' if filtered else 'unfiltered'}"
             out[key] = round(sum(r.passed for r in chosen) / len(chosen), 3) if chosen else None
             out[f"{key}_n"] = len(chosen)
         return out
@@ -181,11 +182,13 @@ def span_questions(report: dict[str, Any]) -> list[tuple[str, list[str]]]:
             if q["answer_type"] in SPAN_TYPES]
 
 
-def change_questions(report: dict[str, Any]) -> list[tuple[str, float]]:
-    """(question, gold number) of a report's arithmetic questions that ask for a change between two years."""
+def change_questions(report: dict[str, Any], operation: str = "change") -> list[tuple[str, float]]:
+    """(question, gold number) of a report's arithmetic questions that ask for a change between two years (or, with
+    `operation` "average", for the average of two years)."""
+    asked = asked_average if operation == "average" else asked_change
     found = []
     for q in report["questions"]:
-        if q["answer_type"] == "arithmetic" and asked_change(q["question"]) is not None:
+        if q["answer_type"] == "arithmetic" and asked(q["question"]) is not None:
             try:
                 found.append((q["question"], float(q["answer"])))
             except (TypeError, ValueError):
@@ -195,7 +198,7 @@ def change_questions(report: dict[str, Any]) -> list[tuple[str, float]]:
 
 def run_tatqa(settings: Settings, dataset: Path, workdir: Path, limit: int = 40, seed: int = 0,
               embedder: Embedder | None = None) -> TatqaRun:
-    """Asks every span question, and every arithmetic question for a change between two years, of `limit` reports
+    """Asks every span question, and every arithmetic question for a change or an average of two years, of `limit` reports
     (see prepare) with and without a filter on the report's own file."""
     started = time.perf_counter()
     service, written = prepare(settings, dataset, workdir, limit, seed, embedder)
@@ -203,7 +206,7 @@ def run_tatqa(settings: Settings, dataset: Path, workdir: Path, limit: int = 40,
     for number, fmt, path, report in written:
         own = {str(p.resolve()) for p in (path, path.with_suffix(".txt")) if p.exists()}
         asked: list[tuple[str, str, Any]] = [("span", q, gold) for q, gold in span_questions(report)]
-        asked += [("change", q, gold) for q, gold in change_questions(report)]
+        asked += [(kind, q, gold) for kind in ("change", "average") for q, gold in change_questions(report, kind)]
         for kind, question, gold in asked:
             for filtered in (True, False):
                 filters = Filters(sources=tuple(sorted(own))) if filtered else None

@@ -1,9 +1,11 @@
-"""Changes between two cited figures, stated with their arithmetic so that the figure checker can re-check them.
+"""Changes (and averages) of two cited figures, stated with their arithmetic so that the figure checker can re-check
+them.
 
-An answer to "how much did X change from 2018 to 2019?" quotes the row (or sentences) holding both figures and adds
-one sentence in a fixed form:
+An answer to "how much did X change from 2018 to 2019?" quotes the row (or rows) holding both figures and adds one
+sentence in a fixed form; "what is the average X for 2018 and 2019?" another:
 
     From 56.7 in 2018 to 44.1 in 2019: a decrease of 12.6 (22.22%).
+    The average of 56.7 in 2018 and 44.1 in 2019 is 50.4.
 
 The two figures come from the cited source; the difference and the percentage are computed. `stated_changes` reads
 that sentence back: rag/citations.py marks its results supported (and `computed`) only when the arithmetic holds and
@@ -28,14 +30,21 @@ _STATED = re.compile(
     rf"(?P<second_year>(?:19|20)\d\d): (?:an? )?(?P<direction>increase|decrease|no change)"
     rf"(?: of (?P<difference>[{_CURRENCY}]?\d[\d,]*(?:\.\d+)?(?: percentage points)?)"
     rf"(?: \((?P<percent>\d[\d,]*(?:\.\d+)?)%\))?)?")
+_STATED_AVERAGE = re.compile(
+    rf"The average of (?P<first>{_NUMBER}) in (?P<first_year>(?:19|20)\d\d) and (?P<second>{_NUMBER}) in "
+    rf"(?P<second_year>(?:19|20)\d\d) is (?P<mean>[{_CURRENCY}]?[(\-−]?[{_CURRENCY}]?\d[\d,]*(?:\.\d+)?%?\)?)")
+_ASKS_AVERAGE = re.compile(r"\b(?:average|mean)\b", re.IGNORECASE)
+# "for 2017-2019" is a range of years, not two of them
+_YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b")
 
 
 @dataclass(frozen=True)
 class AskedChange:
-    """A question for the change of one measure between two years, earlier first."""
+    """A question for the change (or the average) of one measure between two years, earlier first."""
 
     earlier: str
     later: str
+    operation: str = "change"  # or "average"
 
 
 # "What changed in 2021 compared to 2020?" asks what happened, not by how much
@@ -50,6 +59,25 @@ def asked_change(question: str) -> AskedChange | None:
         return None
     years = sorted(set(_YEAR.findall(question)))
     return AskedChange(years[0], years[1]) if len(years) == 2 else None
+
+
+def asked_average(question: str) -> AskedChange | None:
+    """The two years a question asks the average of a measure over ("the average X for 2018 and 2019"); None for a
+    change (whose measure may be an average: "the change in average price"), a range of years ("2017-2019"), or
+    two years apart that "between" or "from" would span."""
+    if not _ASKS_AVERAGE.search(question) or ASKS_CHANGE.search(question) or _YEAR_RANGE.search(question):
+        return None
+    years = sorted(set(_YEAR.findall(question)))
+    if len(years) != 2:
+        return None
+    if re.search(r"\b(?:between|from)\b", question, re.IGNORECASE) and int(years[1]) - int(years[0]) != 1:
+        return None
+    return AskedChange(years[0], years[1], "average")
+
+
+def asked_arithmetic(question: str) -> AskedChange | None:
+    """A change or an average between two years, as `asked_change` or `asked_average` read the question."""
+    return asked_change(question) or asked_average(question)
 
 
 def _decimals(cell: str) -> int:
@@ -81,6 +109,25 @@ def _shown(value: float, places: int, cell: str) -> str:
     return f"{sign}({number})" if re.search(rf"[{_CURRENCY}]\s*\(", cell) else f"({sign}{number})"
 
 
+def state(first_cell: str, second_cell: str, asked: AskedChange) -> str | None:
+    """The sentence stating what `asked` asks of the two figures (the earlier year's first)."""
+    return (state_average if asked.operation == "average" else state_change)(first_cell, second_cell, asked)
+
+
+def state_average(first_cell: str, second_cell: str, asked: AskedChange) -> str | None:
+    """The sentence stating the average of the two figures, to one place more than they have (trailing zeros
+    dropped); None when either is not a number."""
+    first, second = _number(first_cell), _number(second_cell)
+    if first is None or second is None:
+        return None
+    places = max(_decimals(first_cell), _decimals(second_cell)) + 1
+    mean = round((first + second) / 2, places)
+    shown_places = len(f"{abs(mean):.{places}f}".rstrip("0").split(".")[1]) if places else 0
+    return (f"The average of {_shown(first, _decimals(first_cell), first_cell)} in {asked.earlier} and "
+            f"{_shown(second, _decimals(second_cell), second_cell)} in {asked.later} is "
+            f"{_shown(mean, shown_places, first_cell)}.")
+
+
 def state_change(first_cell: str, second_cell: str, asked: AskedChange) -> str | None:
     """The sentence stating the change from `first_cell` (the earlier year's figure) to `second_cell`; None when
     either is not a number."""
@@ -104,20 +151,29 @@ def state_change(first_cell: str, second_cell: str, asked: AskedChange) -> str |
 
 @dataclass(frozen=True)
 class StatedChange:
-    """A change sentence read back: the inputs, the signed results it states, and where they stand in the text."""
+    """A change (or average) sentence read back: the inputs, the signed results it states, and where they stand."""
 
     first: float
     second: float
     difference: float | None  # signed: a decrease is negative
     percent: float | None
-    spans: tuple[tuple[int, int], ...]  # the stated results (difference, percent) in the text
+    spans: tuple[tuple[int, int], ...]  # the stated results (difference, percent, or the mean) in the text
     input_spans: tuple[tuple[int, int], ...]  # the two figures worked from, as written (brackets and signs too)
     years: tuple[str, str] = ("", "")  # the year of each
     year_spans: tuple[tuple[int, int], ...] = ()
+    mean: float | None = None  # an average's result (difference and percent are None)
+
+    @property
+    def results(self) -> tuple[float, ...]:
+        """The signed results it states."""
+        return tuple(v for v in (self.difference, self.percent, self.mean) if v is not None)
 
     @property
     def holds(self) -> bool:
-        """Whether the stated results are the inputs' difference and percentage change, to the places shown."""
+        """Whether the stated results are the inputs' difference and percentage change (or their average), to the
+        places shown."""
+        if self.mean is not None:
+            return abs((self.first + self.second) / 2 - self.mean) <= 0.5 * 10 ** -_places(self.mean) + 1e-9
         if self.difference is None:
             return self.first == self.second
         if abs((self.second - self.first) - self.difference) > 0.5 * 10 ** -_places(self.difference) + 1e-9:
@@ -141,7 +197,7 @@ def _value(raw: str) -> float:
 
 
 def stated_changes(text: str) -> list[StatedChange]:
-    """Every change sentence (in the form `state_change` writes) in `text`."""
+    """Every change and average sentence (in the forms `state_change` and `state_average` write) in `text`."""
     found: list[StatedChange] = []
     for match in _STATED.finditer(text):
         sign = -1.0 if match.group("direction") == "decrease" else 1.0
@@ -157,6 +213,11 @@ def stated_changes(text: str) -> list[StatedChange]:
                                   tuple(spans), (match.span("first"), match.span("second")),
                                   (match.group("first_year"), match.group("second_year")),
                                   (match.span("first_year"), match.span("second_year"))))
+    for match in _STATED_AVERAGE.finditer(text):
+        found.append(StatedChange(_value(match.group("first")), _value(match.group("second")), None, None,
+                                  (match.span("mean"),), (match.span("first"), match.span("second")),
+                                  (match.group("first_year"), match.group("second_year")),
+                                  (match.span("first_year"), match.span("second_year")), _value(match.group("mean"))))
     return found
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable, TableStore
-from crossbrief.rag.arithmetic import asked_change, state_change
+from crossbrief.rag.arithmetic import asked_arithmetic, state
 from crossbrief.rag.models import Draft, Passage
 from crossbrief.rag.table_rows import (ReadRow, RowMatch, SectionMatch, best_row, best_section, is_figure, names_rows,
                                         read_rows)
@@ -16,7 +16,7 @@ from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, named_wh
 
 
 # the words of a question for a change that ask for the arithmetic, not for a row ("percentage change in X")
-CHANGE_TERMS = words(CHANGE_WORDS.replace("|", " ") + " percentage percent")
+CHANGE_TERMS = words(CHANGE_WORDS.replace("|", " ") + " percentage percent average mean")
 # a table that names its rows, with its rows as read (rag/table_rows.py)
 Statement = tuple[StoredTable, list[ReadRow]]
 
@@ -53,8 +53,9 @@ class StatementReader:
         """The row a question names in a table whose first column names its rows, read with its section and its
         columns' headings (rag/table_rows.py); None when no such table has a row named clearly enough."""
         asked = words(question)
-        if asked_change(question) is not None:
-            asked -= CHANGE_TERMS  # "the percentage change in X": words for the arithmetic, not for the row
+        arithmetic = asked_arithmetic(question)
+        if arithmetic is not None:
+            asked -= CHANGE_TERMS  # "the percentage change in X", "the average X": words for the arithmetic
         matches: list[tuple[RowMatch, StoredTable]] = []
         for table, rows in statements:
             found = best_row(asked, rows, words)
@@ -72,9 +73,10 @@ class StatementReader:
         found, table = min((m for m in dated if m[0].said >= 0.8 * top),
                            key=lambda m: (order.get(m[1].source, len(order)), -m[0].said))
         row = found.row
-        if ASKS_CHANGE.search(question) and not any(ASKS_CHANGE.search(c) for c in row.columns):
-            # a change no column names: worked out from the row's two years when it has one figure for each
-            # (rag/arithmetic.py), else left to the prose
+        if ASKS_CHANGE.search(question) and not any(ASKS_CHANGE.search(c) for c in row.columns) or \
+                arithmetic is not None and arithmetic.operation == "average":
+            # a change no column names, or an average: worked out from the row's two years when it has one figure
+            # for each (rag/arithmetic.py), else left to the prose
             return RowOutcome(self._change(question, table, row, passages))
         asked_columns = [i for i in range(1, len(row.columns)) if years & words(row.columns[i])]
         lines = self._quoted(table, row.section_rows, [row])
@@ -93,7 +95,7 @@ class StatementReader:
     def _change(self, question: str, table: StoredTable, row: ReadRow, passages: list[Passage]) -> TableAnswer | None:
         """The row quoted with the change between the two years the question asks about, computed from its two
         figures; None unless each year heads exactly one of the row's columns and both cells are numbers."""
-        asked = asked_change(question)
+        asked = asked_arithmetic(question)
         if asked is None:
             return None
         cells = []
@@ -102,7 +104,7 @@ class StatementReader:
             if len(columns) != 1 or not is_figure(row.cells[columns[0]]):
                 return None
             cells.append(row.cells[columns[0]])
-        stated = state_change(cells[0], cells[1], asked)
+        stated = state(cells[0], cells[1], asked)
         if stated is None:
             return None
         lines = self._quoted(table, row.section_rows, [row])

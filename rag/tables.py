@@ -23,7 +23,7 @@ from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, 
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
 from crossbrief.rag.table_statements import StatementReader
-from crossbrief.rag.arithmetic import AskedChange, asked_change, state_change
+from crossbrief.rag.arithmetic import AskedChange, asked_average, asked_arithmetic, asked_change, state
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, named_where, words
 
@@ -200,7 +200,7 @@ class TableAnswerer:
         wanted = superlative(question.query)
         # without a source filter, only the tables of the best-retrieved sources are candidates; a ranking ("which
         # ... most") or a change between two years is a table's to give, so for one every retrieved source's tables are
-        reaching = bool(wanted or asked_change(question.query))
+        reaching = bool(wanted or asked_arithmetic(question.query))
         ranked_sources = list(dict.fromkeys(p.source for p in [*passages, *(further if reaching else ())]))
         reach = len(ranked_sources) if reaching else self.top_sources
         sources = list(filters.sources) if filters and filters.sources else ranked_sources[:reach]
@@ -230,7 +230,7 @@ class TableAnswerer:
             return None
         # the best-retrieved source among the tables linked (nearly) as well as the best one
         top = max(lk.score for lk in links)
-        change = None
+        change = asked_average(question.query)  # an average of two years' figures, worked out like a change
         if ASKS_CHANGE.search(question.query):
             named = [lk for lk in links if any(ASKS_CHANGE.search(lk.table.columns[i]) for i in lk.named)]
             change = None if named else asked_change(question.query)
@@ -329,7 +329,7 @@ class TableAnswerer:
         years = [i for i in range(len(first)) if change.earlier in words(first[i]) and change.later in words(second[i])]
         if any(first[i] != second[i] for i in range(len(first)) if i != measure and i not in years):
             return None  # the rows differ in more than their year: not one measure's two figures
-        stated = state_change(first[measure], second[measure], change)
+        stated = state(first[measure], second[measure], change)
         if stated is None:
             return None
         lines = [render_row(table.columns, first, first_number), render_row(table.columns, second, second_number)]

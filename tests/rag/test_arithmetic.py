@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from crossbrief.rag.arithmetic import AskedChange, asked_change, state_change, stated_changes
+from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic, asked_change, state, state_change, stated_changes
 from crossbrief.rag.citations import check_answer
 from crossbrief.rag.models import Passage
 
@@ -81,3 +81,32 @@ def test_a_stated_change_is_flagged_whole_when_it_is_not_the_rows_and_rows_of_re
     for wrong in ("From 40 in 2020 to 30 in 2021: a decrease of 10 (25.00%). [1]",  # the sign dropped
                   "From -40 in 2020 to 55 in 2021: an increase of 95 (237.50%). [1]"):  # another place's row
         assert not any(f.supported for f in check_answer(wrong, [records]).figures if f.computed), wrong
+
+
+@pytest.mark.parametrize(("question", "years"), [
+    ("What is the average inventory for 2018 and 2019?", ("2018", "2019")),
+    ("What was the mean fee in 2019 and 2018?", ("2018", "2019")),
+    ("What was the average fee between 2018 and 2019?", ("2018", "2019")),
+])
+def test_an_average_of_two_years_is_read(question: str, years: tuple[str, str]) -> None:
+    asked = asked_arithmetic(question)
+    assert asked is not None and asked.operation == "average" and (asked.earlier, asked.later) == years
+
+
+@pytest.mark.parametrize("question", ["What was the average fee for 2017-2019?",  # a range: three years
+                                      "What was the average fee between 2017 and 2019?",
+                                      "What was the change in the average fee from 2018 to 2019?"])
+def test_no_average_of_two_years_is_read_from_a_range_or_a_change(question: str) -> None:
+    asked = asked_arithmetic(question)
+    assert asked is None or asked.operation == "change"
+
+
+def test_an_average_is_stated_to_one_more_place_and_rechecked() -> None:
+    asked = AskedChange("2018", "2019", "average")
+    assert state("93.8", "120.5", asked) == "The average of 93.8 in 2018 and 120.5 in 2019 is 107.15."
+    assert state("429", "911", asked) == "The average of 429 in 2018 and 911 in 2019 is 670."
+    assert state("4.6%", "4.5%", asked) == "The average of 4.6% in 2018 and 4.5% in 2019 is 4.55%."
+    right = check_answer("The average of 56.7 in 2018 and 44.1 in 2019 is 50.4. [1]", [_row_passage()])
+    assert all(f.supported for f in right.figures) and [f.text for f in right.figures if f.computed] == ["50.4"]
+    wrong = check_answer("The average of 56.7 in 2018 and 44.1 in 2019 is 51.4. [1]", [_row_passage()])
+    assert not any(f.supported for f in wrong.figures)

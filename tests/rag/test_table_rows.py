@@ -206,6 +206,9 @@ def test_a_change_between_two_years_is_worked_out_from_the_row_and_rechecked(tmp
         negative.draft.text
     decimals = answerer.answer(Question("What was the increase in deposits from 2018 to 2019?"), _passages())
     assert decimals is not None and "an increase of 100.5 (9.14%)" in decimals.draft.text
+    average = answerer.answer(Question("What is the average deposits for 2018 and 2019?"), _passages())
+    assert average is not None and "The average of 1,100.0 in 2018 and 1,200.5 in 2019 is 1,150.25." in \
+        average.draft.text
     # a year the row does not have is not worked out
     assert answerer.answer(Question("What was the change in billed fees from 2017 to 2019?"), _passages()) is None
 

@@ -128,6 +128,8 @@ def test_a_change_between_two_years_is_worked_out_from_their_rows(tmp_path: Path
     assert answerer.answer(Question("What was the change in the number between 2020 and 2021?"), _passages()) is None
     assert answerer.answer(Question("How much did the rate in Hillside change from 2020 to 2021?"),
                            _passages()) is None
+    average = answerer.answer(Question("What was the average number in Lakeside for 2020 and 2021?"), _passages())
+    assert average is not None and "The average of 40 in 2020 and 30 in 2021 is 35." in average.draft.text
     missing = answerer.answer(Question("How much did the number in Lakeside change from 2019 to 2021?"), _passages())
     assert missing is not None and missing.draft.refused and "2019" in missing.draft.reason and \
         "2020" in missing.draft.reason
