@@ -123,6 +123,12 @@ class Answer:
     def unsupported_figures(self) -> list[Figure]:
         return [f for f in self.figures if f.supported is False]
 
+    @property
+    def computed_figures(self) -> list[Figure]:
+        """Figures worked out from cited ones (a change, an average: rag/arithmetic.py) and re-checked: not in any
+        source as such, so every front end says so."""
+        return [f for f in self.figures if f.computed and f.supported]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,

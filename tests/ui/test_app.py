@@ -50,6 +50,12 @@ def test_question_gets_an_answer_with_citation_cards(monkeypatch, sample_home) -
     assert "Index: 13 sources" in " ".join(c.value for c in app.sidebar.caption)
 
 
+def test_a_figure_worked_out_from_a_table_is_said_to_be(monkeypatch, sample_home) -> None:  # type: ignore[no-untyped-def]
+    app = ask(start(monkeypatch, sample_home), "How much did opioid deaths in Canada change from 2016 to 2023?")
+    assert any("Worked out from the cited figures and re-checked" in c.value for c in app.caption)
+    assert not app.warning, "every figure of the change is supported"
+
+
 def test_refusal_says_the_sources_dont_say_and_shows_closest_passages(monkeypatch, sample_home) -> None:  # type: ignore[no-untyped-def]
     app = ask(start(monkeypatch, sample_home), "What is the GDP of Brazil?")
     assert any("The sources don't say" in i.value for i in app.info)

@@ -38,6 +38,9 @@ def render_answer(answer: Answer, show_answer: bool = True) -> str:
     if answer.unsupported_figures:
         flagged = ", ".join(clean(f.text) for f in answer.unsupported_figures)
         lines.append(f"! Unsupported figures (not found in the cited sources): {flagged}")
+    if answer.computed_figures:
+        worked = ", ".join(clean(f.text) for f in answer.computed_figures)
+        lines.append(f"= Worked out from the cited figures (re-checked): {worked}")
     if answer.removed_markers:
         lines.append(f"! Removed citation markers that pointed at no passage: {answer.removed_markers}")
     if answer.refused:

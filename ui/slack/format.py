@@ -51,6 +51,10 @@ def answer_blocks(answer: Answer) -> tuple[str, list[dict[str, Any]]]:
             flagged = ", ".join(escape(f.text) for f in answer.unsupported_figures)
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text":
                            f":warning: Not found in the cited sources: *{flagged}*. Check before using."}]})
+        if answer.computed_figures:
+            worked = ", ".join(escape(f.text) for f in answer.computed_figures)
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text":
+                           f"Worked out from the cited figures and re-checked: {worked}"}]})
         if answer.citations:
             blocks.append({"type": "divider"})
         for c in answer.citations[:8]:

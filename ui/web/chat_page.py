@@ -85,6 +85,9 @@ def show_answer(answer: Answer) -> None:
     if answer.unsupported_figures:
         flagged = escape(", ".join(f.text for f in answer.unsupported_figures))
         st.warning(f"⚠ Not found in the cited sources: {flagged}. Check before using these figures.")
+    if answer.computed_figures:
+        worked = escape(", ".join(f.text for f in answer.computed_figures))
+        st.caption(f"Worked out from the cited figures and re-checked: {worked}")
     if answer.removed_markers:
         st.caption(f"Removed citation markers that pointed at no passage: {answer.removed_markers}")
     citation_cards(answer)
