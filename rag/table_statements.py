@@ -112,7 +112,8 @@ class StatementReader:
         under = f" (under \"{row.section}\")" if row.section else ""
         text = (f"{named_where(table, passage)}, row {row.number}{under}: {lines[-1].split(': ', 1)[1]} [{passage.n}] "
                 f"{stated} [{passage.n}]")
-        return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_change_computed")), passage)
+        notes = ("table_answer", f"table_{asked.operation}_computed")  # table_change_computed, table_average_computed
+        return TableAnswer(Draft(text, refused=False, notes=notes), passage)
 
     def read_section(self, question: str, statements: list[Statement], order: dict[str, int],
                      passages: list[Passage]) -> TableAnswer | None:

@@ -337,7 +337,8 @@ class TableAnswerer:
         n = passage.n
         text = (f"{named_where(table, passage)}, row {first_number}: {lines[0].split(': ', 1)[1]} [{n}]. "
                 f"Row {second_number}: {lines[1].split(': ', 1)[1]} [{n}]. {stated} [{n}]")
-        return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_change_computed")), passage)
+        notes = ("table_answer", f"table_{change.operation}_computed")  # table_change_computed, table_average_computed
+        return TableAnswer(Draft(text, refused=False, notes=notes), passage)
 
     def _rank_from(self, found: Link, wanted: Superlative, question: str,
                    passages: list[Passage]) -> TableAnswer | None:
