@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from crossbrief.index.tables import parse_number
 from crossbrief.rag.question_types import ASKS_CHANGE
@@ -34,6 +35,9 @@ _STATED_AVERAGE = re.compile(
     rf"The average of (?P<first>{_NUMBER}) in (?P<first_year>(?:19|20)\d\d) and (?P<second>{_NUMBER}) in "
     rf"(?P<second_year>(?:19|20)\d\d) is (?P<mean>[{_CURRENCY}]?[(\-−]?[{_CURRENCY}]?\d[\d,]*(?:\.\d+)?%?\)?)")
 _ASKS_AVERAGE = re.compile(r"\b(?:average|mean)\b", re.IGNORECASE)
+# a weighted average is a figure of its own; "respectively" and "compare" ask for each year's
+_NOT_AN_AVERAGE = re.compile(r"\b(?:weighted|respectively|compares?|compared)\b", re.IGNORECASE)
+_SPANS_YEARS = re.compile(r"\b(?:between|since)\b|\bfrom\s+(?:fiscal\s+|fy\s*)?(?:19|20)\d\d\b", re.IGNORECASE)
 # "for 2017-2019" is a range of years, not two of them
 _YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b")
 
@@ -44,7 +48,7 @@ class AskedChange:
 
     earlier: str
     later: str
-    operation: str = "change"  # or "average"
+    operation: Literal["change", "average"] = "change"
 
 
 # "What changed in 2021 compared to 2020?" asks what happened, not by how much
@@ -63,14 +67,16 @@ def asked_change(question: str) -> AskedChange | None:
 
 def asked_average(question: str) -> AskedChange | None:
     """The two years a question asks the average of a measure over ("the average X for 2018 and 2019"); None for a
-    change (whose measure may be an average: "the change in average price"), a range of years ("2017-2019"), or
-    two years apart that "between" or "from" would span."""
-    if not _ASKS_AVERAGE.search(question) or ASKS_CHANGE.search(question) or _YEAR_RANGE.search(question):
+    change (whose measure may be an average: "the change in average price"), a weighted average, each year's own
+    figure ("respectively", "compare"), a range of years ("2017-2019"), or years apart that "between", "from" or
+    "since" would span."""
+    if not _ASKS_AVERAGE.search(question) or ASKS_CHANGE.search(question) or _YEAR_RANGE.search(question) or \
+            _NOT_AN_AVERAGE.search(question):
         return None
     years = sorted(set(_YEAR.findall(question)))
     if len(years) != 2:
         return None
-    if re.search(r"\b(?:between|from)\b", question, re.IGNORECASE) and int(years[1]) - int(years[0]) != 1:
+    if _SPANS_YEARS.search(question) and int(years[1]) - int(years[0]) != 1:
         return None
     return AskedChange(years[0], years[1], "average")
 
@@ -222,42 +228,63 @@ def stated_changes(text: str) -> list[StatedChange]:
 
 
 def _row_cells(text: str) -> list[dict[str, str]]:
-    """The rows a table passage quotes ("Row 5: Place: Lakeside; Year: 2020; Value: 40"), each as column -> cell."""
+    """The rows a table passage quotes ("Row 5: Place: Lakeside; Year: 2020; Value: 40"), each as column -> cell (a
+    column's name may hold ": " itself: the cell is what follows the last one)."""
     rows = []
     for line in text.splitlines():
         if re.match(r"Row \d+: ", line):
-            pairs = [part.split(": ", 1) for part in line.split(": ", 1)[1].split("; ") if ": " in part]
+            pairs = [part.rsplit(": ", 1) for part in line.split(": ", 1)[1].split("; ") if ": " in part]
             rows.append({name.strip(): cell.strip() for name, cell in pairs})
     return rows
 
 
 def _equal(cell: str, value: float) -> bool:
+    """Whether `cell` holds `value`, to the cell's own places."""
     number = _number(cell)
-    return number is not None and abs(number - value) <= 1e-9 * max(1.0, abs(value))
+    return number is not None and abs(number - value) < 0.5 * 10 ** -_decimals(cell) + 1e-12
 
 
-def _names_year(text: str, year: str) -> bool:
-    return re.search(rf"\b{year}\b", text) is not None
+def _years_in(text: str) -> set[str]:
+    return set(_YEAR.findall(text))
+
+
+_MONTH_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|\bfy\b|\bfiscal\b|"
+                          r"\byear\b|\bended\b|\bending\b|\bas of\b|\bat\b", re.IGNORECASE)
+
+
+def _is_year_cell(cell: str, year: str) -> bool:
+    """A cell that is a year, or a date or fiscal year in it ("2019", "FY2019", "2019-20", "December 31, 2019"), not a
+    label that happens to hold one ("clinic opened 2019")."""
+    rest = _MONTH_WORDS.sub("", cell.replace(year, "", 1))
+    return _years_in(cell) <= {year} | _years_in(rest) and year in _years_in(cell) and not re.search(r"[A-Za-z]", rest)
+
+
+def _one_column_of(row: dict[str, str], year: str) -> str | None:
+    """The row's one column whose name names `year` and no other year, or None."""
+    columns = [name for name in row if _years_in(name) == {year}]
+    return columns[0] if len(columns) == 1 else None
 
 
 def worked_from(change: StatedChange, passages: list[str]) -> bool:
-    """Whether the rows the passages quote hold the change's two figures, signed, each under its own year: in one row
-    whose columns name the years, or in two rows alike but for the year and the figure."""
+    """Whether one passage's rows hold the change's two figures, signed and to their places, each under its own
+    year: in one row with one column for each year, or in two rows alike but for a year cell and the figure (the
+    checker is as strict as the table answerers that write the sentences)."""
     first_year, second_year = change.years
-    rows = [row for text in passages for row in _row_cells(text)]
-    for row in rows:  # a statement's row: a column per year
-        if any(_names_year(name, first_year) and _equal(cell, change.first) for name, cell in row.items()) and \
-                any(_names_year(name, second_year) and _equal(cell, change.second) for name, cell in row.items()):
-            return True
-    for earlier in rows:  # a table of records: a row per year
-        for later in rows:
-            if earlier is later or earlier.keys() != later.keys():
-                continue
-            differing = {name for name in earlier if earlier[name] != later[name]}
-            dated = {name for name in differing
-                     if _names_year(earlier[name], first_year) and _names_year(later[name], second_year)}
-            measured = {name for name in differing
-                        if _equal(earlier[name], change.first) and _equal(later[name], change.second)}
-            if dated and measured and differing <= dated | measured:
+    for text in passages:  # one table per passage: rows of two tables are never paired
+        rows = _row_cells(text)
+        for row in rows:  # a statement's row: a column per year
+            first, second = _one_column_of(row, first_year), _one_column_of(row, second_year)
+            if first and second and _equal(row[first], change.first) and _equal(row[second], change.second):
                 return True
+        for earlier in rows:  # a table of records: a row per year
+            for later in rows:
+                if earlier is later or earlier.keys() != later.keys():
+                    continue
+                differing = {name for name in earlier if earlier[name] != later[name]}
+                dated = {name for name in differing
+                         if _is_year_cell(earlier[name], first_year) and _is_year_cell(later[name], second_year)}
+                measured = {name for name in differing
+                            if _equal(earlier[name], change.first) and _equal(later[name], change.second)}
+                if len(dated) >= 1 and len(measured) == 1 and differing == dated | measured:
+                    return True
     return False

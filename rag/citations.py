@@ -98,13 +98,14 @@ def _recheck_changes(sentence: str, found: list[Figure], cited: list[str]) -> li
     its two figures under their years: then its results (marked `computed`), figures and years are supported;
     otherwise all of them are flagged, a "no change" too."""
     verdicts: dict[tuple[int, int], bool] = {}
-    for change in stated_changes(sentence):
+    changes = stated_changes(sentence)
+    for change in changes:
         sound = change.holds and worked_from(change, cited)
         for start, end in (*change.input_spans, *change.year_spans, *change.spans):
             for figure in found:
                 if start <= figure.start and figure.end <= end:
                     verdicts[(figure.start, figure.end)] = sound
-    results = {span for change in stated_changes(sentence) for span in change.spans}
+    results = {span for change in changes for span in change.spans}
     return [replace(f, supported=verdicts[(f.start, f.end)], computed=(f.start, f.end) in results)
             if (f.start, f.end) in verdicts else f for f in found]
 

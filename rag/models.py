@@ -139,6 +139,7 @@ class Answer:
             "citations": [c.as_dict() for c in self.citations],
             "figures": [f.as_dict() for f in self.figures],
             "unsupported_figures": [f.text for f in self.unsupported_figures],
+            "computed_figures": [f.text for f in self.computed_figures],
             "passages": [p.as_dict() for p in self.passages],
             "removed_markers": self.removed_markers,
             "notes": self.notes,

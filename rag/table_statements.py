@@ -73,8 +73,10 @@ class StatementReader:
         found, table = min((m for m in dated if m[0].said >= 0.8 * top),
                            key=lambda m: (order.get(m[1].source, len(order)), -m[0].said))
         row = found.row
-        if ASKS_CHANGE.search(question) and not any(ASKS_CHANGE.search(c) for c in row.columns) or \
-                arithmetic is not None and arithmetic.operation == "average":
+        unnamed_change = ASKS_CHANGE.search(question) is not None and not any(ASKS_CHANGE.search(c) for c in row.columns)
+        averaged = arithmetic is not None and arithmetic.operation == "average" and \
+            not {"average", "mean"} & words(row.label)  # "the average X" names a row of averages: read, not averaged
+        if unnamed_change or averaged:
             # a change no column names, or an average: worked out from the row's two years when it has one figure
             # for each (rag/arithmetic.py), else left to the prose
             return RowOutcome(self._change(question, table, row, passages))

@@ -241,8 +241,10 @@ class TableAnswerer:
         candidates = sorted((lk for lk in links if lk.score >= 0.8 * top),
                             key=lambda lk: (order.get(lk.table.source, len(order)), -lk.score))
         if change is not None:  # worked out from the two years' rows of the first table that has them
-            return next((r for lk in candidates for a in _alternatives(lk, question.query)
-                         if (r := self._change_from(a, change, question.query, passages))), None)
+            worked = next((r for lk in candidates for a in _alternatives(lk, question.query)
+                           if (r := self._change_from(a, change, question.query, passages))), None)
+            if worked is not None or change.operation == "change":
+                return worked  # an average no two rows give may be a row of averages: read as any question
         best = candidates[0]
         if wanted is not None:  # "which ... most": a ranking across the column it names, a near miss, or the prose
             readings = _alternatives(best, question.query)

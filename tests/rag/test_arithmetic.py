@@ -110,3 +110,45 @@ def test_an_average_is_stated_to_one_more_place_and_rechecked() -> None:
     assert all(f.supported for f in right.figures) and [f.text for f in right.figures if f.computed] == ["50.4"]
     wrong = check_answer("The average of 56.7 in 2018 and 44.1 in 2019 is 51.4. [1]", [_row_passage()])
     assert not any(f.supported for f in wrong.figures)
+
+
+def _rows(*rows: str) -> Passage:
+    return _row_passage("\n".join(rows))
+
+
+@pytest.mark.parametrize(("passages", "sentence"), [
+    # rows of two tables (two passages) are never paired
+    ([_rows("Row 1: Place: North; Year: 2018; Value: 429"), _rows("Row 1: Place: North; Year: 2019; Value: 911")],
+     "From 429 in 2018 to 911 in 2019: an increase of 482 (112.35%). [1, 2]"),
+    # a column naming both years is neither year's
+    ([_rows("Row 1: Item: Sales; Change 2018 to 2019: 482; 2019: 911")],
+     "From 482 in 2018 to 911 in 2019: an increase of 429 (89.00%). [1]"),
+    # two columns name a year: no one figure is the year's
+    ([_rows("Row 1: Item: Sales; 2018 Q1: 10; 2018 Q4: 20; 2019 Q1: 30; 2019 Q4: 40")],
+     "The average of 10 in 2018 and 40 in 2019 is 25. [1]"),
+    # a year inside a label is not the row's year
+    ([_rows("Row 1: Site: clinic opened 2018; Value: 429", "Row 2: Site: clinic opened 2019; Value: 911")],
+     "The average of 429 in 2018 and 911 in 2019 is 670. [1]"),
+    # a figure is matched to its cell's places, however large
+    ([_rows("Row 1: Item: Sales; 2018: 10,000,000,000; 2019: 12,345,678,901")],
+     "From 10,000,000,009 in 2018 to 12,345,678,901 in 2019: an increase of 2,345,678,892 (23.46%). [1]"),
+])
+def test_the_checker_is_as_strict_as_the_answerers_that_write_the_sentences(passages: list[Passage],
+                                                                            sentence: str) -> None:
+    passages = [Passage(**{**p.__dict__, "n": i + 1, "chunk_id": f"c{i + 1}"}) for i, p in enumerate(passages)]
+    checked = check_answer(sentence, passages)
+    assert not any(f.supported for f in checked.figures if f.computed), [(f.text, f.supported) for f in checked.figures]
+
+
+def test_a_column_name_holding_a_colon_still_reads_its_cell() -> None:
+    checked = check_answer("The average of 429 in 2018 and 911 in 2019 is 670. [1]",
+                           [_rows("Row 1: Item: Sales; Dec. 31: 2019: 911; Dec. 31: 2018: 429")])
+    assert all(f.supported for f in checked.figures)
+
+
+@pytest.mark.parametrize("question", ["What was the weighted average price in 2018 and 2019?",
+                                      "What were the average rates in 2018 and 2019 respectively?",
+                                      "What was the average age in 2019, compared with 2018?",
+                                      "In 2019, what was the average count since 2015?"])
+def test_questions_for_each_years_figure_or_a_longer_span_are_not_averages(question: str) -> None:
+    assert asked_arithmetic(question) is None

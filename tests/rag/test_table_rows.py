@@ -209,6 +209,12 @@ def test_a_change_between_two_years_is_worked_out_from_the_row_and_rechecked(tmp
     average = answerer.answer(Question("What is the average deposits for 2018 and 2019?"), _passages())
     assert average is not None and "The average of 1,100.0 in 2018 and 1,200.5 in 2019 is 1,150.25." in \
         average.draft.text
+    # "the average X" that names a row of averages reads the row, it does not average it
+    (tmp_path / "rates").mkdir()
+    rates = _store_with(tmp_path / "rates", ("Rates", ["", "2019", "2018"], [["Average fee rate", "4.2%", "3.9%"],
+                                                                          ["Deposits", "10", "12"]]))
+    read = rates.answer(Question("What was the average fee rate for 2018 and 2019?"), _passages())
+    assert read is not None and "The average of" not in read.draft.text and "4.2%" in read.draft.text
     # a year the row does not have is not worked out
     assert answerer.answer(Question("What was the change in billed fees from 2017 to 2019?"), _passages()) is None
 
