@@ -176,6 +176,13 @@ def _describe(table: StoredTable, pinned: dict[int, list[str]]) -> str:
     return ", ".join(f"{table.columns[c]} {' or '.join(v)}" for c, v in pinned.items())
 
 
+def _lacking(table: StoredTable, column: int, value: str) -> TableAnswer:
+    """The near-miss refusal for a value (a year) a column of the table does not have, naming the nearest it has."""
+    present = [v for v in table.profile.columns[column].values if v.strip()]
+    reason = f"{table.label} has no row for {table.columns[column]} {value}; it has {', '.join(_nearest(value, present))}."
+    return TableAnswer(Draft("", refused=True, notes=("table_near_miss",), reason=reason), None)
+
+
 @dataclass
 class TableAnswerer:
     """Answers a question from the tables of the retrieved (or filtered) sources, or returns None."""
@@ -263,11 +270,7 @@ class TableAnswerer:
         table = found.table
         profile = table.profile.columns
         if found.absent:  # the question asks for a year this table does not have
-            column, year = min(found.absent, key=lambda a: _specificity(profile[a[0]].values))
-            values = [v for v in profile[column].values if v.strip()]
-            reason = (f"{table.label} has no row for {table.columns[column]} {year}; it has "
-                      f"{', '.join(_nearest(year, values))}.")
-            return TableAnswer(Draft("", refused=True, notes=("table_near_miss",), reason=reason), None)
+            return _lacking(table, *min(found.absent, key=lambda a: _specificity(profile[a[0]].values)))
         numbers = self.store.row_numbers(table.table_id, found.pinned)
         if not numbers:
             return self._near_miss(found)
@@ -312,10 +315,7 @@ class TableAnswerer:
         for column, values in found.pinned.items():  # a year column pinned with one of the two years only
             missing = [y for y in (change.earlier, change.later) if y not in values]
             if len(missing) == 1 and {change.earlier, change.later} & set(values):
-                present = [v for v in table.profile.columns[column].values if v.strip()]
-                reason = (f"{table.label} has no row for {table.columns[column]} {missing[0]}; it has "
-                          f"{', '.join(_nearest(missing[0], present))}.")
-                return TableAnswer(Draft("", refused=True, notes=("table_near_miss",), reason=reason), None)
+                return _lacking(table, column, missing[0])
         numbers = self.store.row_numbers(table.table_id, found.pinned)
         if not numbers:
             return self._near_miss(found)
