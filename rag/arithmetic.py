@@ -17,6 +17,7 @@ reads the signed results from it too. One parser for both, as for every other fi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -171,7 +172,9 @@ class StatedChange:
 
     @property
     def results(self) -> tuple[float, ...]:
-        """The signed results it states."""
+        """The signed results it states ("no change" states 0)."""
+        if self.difference is None and self.mean is None:
+            return (0.0,)
         return tuple(v for v in (self.difference, self.percent, self.mean) if v is not None)
 
     @property
@@ -257,6 +260,19 @@ def _is_year_cell(cell: str, year: str) -> bool:
     label that happens to hold one ("clinic opened 2019")."""
     rest = _MONTH_WORDS.sub("", cell.replace(year, "", 1))
     return _years_in(cell) <= {year} | _years_in(rest) and year in _years_in(cell) and not re.search(r"[A-Za-z]", rest)
+
+
+def year_cells(columns: Sequence[str], cells: Sequence[str], asked: AskedChange) -> tuple[str, str] | None:
+    """The cells of a table row under the two asked years, earlier first: each year must name exactly one column (its
+    only year: not "2018-2019", not two quarter columns of it) and its cell must be a number. The checker reads the
+    cited row by the same rule."""
+    found = []
+    for year in (asked.earlier, asked.later):
+        named = [i for i in range(1, len(columns)) if _years_in(columns[i]) == {year}]
+        if len(named) != 1 or _number(cells[named[0]]) is None:
+            return None
+        found.append(cells[named[0]])
+    return found[0], found[1]
 
 
 def _one_column_of(row: dict[str, str], year: str) -> str | None:

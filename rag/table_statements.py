@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable, TableStore
-from crossbrief.rag.arithmetic import asked_arithmetic, state
+from crossbrief.rag.arithmetic import asked_arithmetic, state, year_cells
 from crossbrief.rag.models import Draft, Passage
 from crossbrief.rag.table_rows import (ReadRow, RowMatch, SectionMatch, best_row, best_section, is_figure, names_rows,
                                         read_rows)
@@ -98,14 +98,9 @@ class StatementReader:
         """The row quoted with the change between the two years the question asks about, computed from its two
         figures; None unless each year heads exactly one of the row's columns and both cells are numbers."""
         asked = asked_arithmetic(question)
-        if asked is None:
+        cells = None if asked is None else year_cells(row.columns, row.cells, asked)
+        if asked is None or cells is None:
             return None
-        cells = []
-        for year in (asked.earlier, asked.later):
-            columns = [i for i in range(1, len(row.columns)) if year in words(row.columns[i])]
-            if len(columns) != 1 or not is_figure(row.cells[columns[0]]):
-                return None
-            cells.append(row.cells[columns[0]])
         stated = state(cells[0], cells[1], asked)
         if stated is None:
             return None

@@ -23,7 +23,7 @@ from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, 
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
 from crossbrief.rag.table_statements import StatementReader
-from crossbrief.rag.arithmetic import AskedChange, asked_average, asked_arithmetic, asked_change, state
+from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic, asked_average, asked_change, state, year_cells
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, named_where, words
 
@@ -320,6 +320,8 @@ class TableAnswerer:
         if not numbers:
             return self._near_miss(found)
         selected = self._select(found, question, numbers, counts_by_default=True)  # "how much did X change": counts
+        if selected is not None and len(selected[0]) == 1:  # one row with a column per year, as a statement's
+            return self._row_worked_out(table, selected[0][0], change, passages)
         if selected is None or len(selected[0]) != 2 or len(selected[1]) != 1:
             return None
         rows, (measure,) = selected
@@ -340,6 +342,24 @@ class TableAnswerer:
         text = (f"{named_where(table, passage)}, row {first_number}: {lines[0].split(': ', 1)[1]} [{n}]. "
                 f"Row {second_number}: {lines[1].split(': ', 1)[1]} [{n}]. {stated} [{n}]")
         notes = ("table_answer", f"table_{change.operation}_computed")  # table_change_computed, table_average_computed
+        return TableAnswer(Draft(text, refused=False, notes=notes), passage)
+
+    @staticmethod
+    def _row_worked_out(table: StoredTable, row: tuple[int, tuple[str, ...]], change: AskedChange,
+                        passages: list[Passage]) -> TableAnswer | None:
+        """One row quoted with the change (or average) of its two asked years' columns, or None."""
+        number, cells = row
+        if change.operation == "average" and any({"average", "mean"} & words(cell) for cell in cells):
+            return None  # "the average X" names a row of averages: read, not averaged
+        found = year_cells(table.columns, cells, change)
+        stated = None if found is None else state(found[0], found[1], change)
+        if stated is None:
+            return None
+        line = render_row(table.columns, cells, number)
+        passage = cited_passage(table, [line], number, passages)
+        text = (f"{named_where(table, passage)}, row {number}: {line.split(': ', 1)[1]} [{passage.n}] "
+                f"{stated} [{passage.n}]")
+        notes = ("table_answer", f"table_{change.operation}_computed")
         return TableAnswer(Draft(text, refused=False, notes=notes), passage)
 
     def _rank_from(self, found: Link, wanted: Superlative, question: str,

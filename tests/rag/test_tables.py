@@ -133,3 +133,17 @@ def test_a_change_between_two_years_is_worked_out_from_their_rows(tmp_path: Path
     missing = answerer.answer(Question("How much did the number in Lakeside change from 2019 to 2021?"), _passages())
     assert missing is not None and missing.draft.refused and "2019" in missing.draft.reason and \
         "2020" in missing.draft.reason
+
+
+def test_one_record_row_with_a_column_per_year_is_worked_out_like_a_statements(tmp_path: Path) -> None:
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("fees.csv", ["Item", "Currency", "2019", "2018"],
+                            [["Fees", "USD", "10", "12"], ["Fees", "EUR", "9", "11"], ["Dues", "USD", "4", "5"]],
+                            "Fees", 0)
+    store.write(SOURCE, "hash1", [table])
+    answerer = TableAnswerer(store)
+    found = answerer.answer(Question("What was the change in fees in USD from 2018 to 2019?"), _passages())
+    assert found is not None and found.passage is not None and "table_change_computed" in found.draft.notes
+    assert "From 12 in 2018 to 10 in 2019: a decrease of 2 (16.67%)." in found.draft.text
+    checked = check_answer(found.draft.text, [*_passages(), found.passage])
+    assert all(f.supported for f in checked.figures) and any(f.computed for f in checked.figures)
