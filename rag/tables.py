@@ -351,6 +351,8 @@ class TableAnswerer:
         number, cells = row
         if change.operation == "average" and any({"average", "mean"} & words(cell) for cell in cells):
             return None  # "the average X" names a row of averages: read, not averaged
+        if change.operation == "change" and any(ASKS_CHANGE.search(column) for column in table.columns):
+            return None  # the table states its own change: not worked out again (as for a statement's row)
         found = year_cells(table.columns, cells, change)
         stated = None if found is None else state(found[0], found[1], change)
         if stated is None:

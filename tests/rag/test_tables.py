@@ -147,3 +147,13 @@ def test_one_record_row_with_a_column_per_year_is_worked_out_like_a_statements(t
     assert "From 12 in 2018 to 10 in 2019: a decrease of 2 (16.67%)." in found.draft.text
     checked = check_answer(found.draft.text, [*_passages(), found.passage])
     assert all(f.supported for f in checked.figures) and any(f.computed for f in checked.figures)
+
+
+def test_a_table_stating_its_own_change_is_not_worked_out_again(tmp_path: Path) -> None:
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("fees.csv", ["Item", "Currency", "2019", "2018", "Increase (decrease)"],
+                            [["Fees", "USD", "10", "12", "(2)"], ["Fees", "EUR", "9", "11", "(2)"],
+                             ["Dues", "USD", "4", "5", "(1)"]], "Fees", 0)
+    store.write(SOURCE, "hash1", [table])
+    found = TableAnswerer(store).answer(Question("What was the change in fees in USD from 2018 to 2019?"), _passages())
+    assert found is None or "table_change_computed" not in found.draft.notes
