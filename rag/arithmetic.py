@@ -255,7 +255,7 @@ _MONTH_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|no
                           r"\byear\b|\bended\b|\bending\b|\bas of\b|\bat\b", re.IGNORECASE)
 
 
-def _is_year_cell(cell: str, year: str) -> bool:
+def is_year_cell(cell: str, year: str) -> bool:
     """A cell that is a year, or a date or fiscal year in it ("2019", "FY2019", "2019-20", "December 31, 2019"), not a
     label that happens to hold one ("clinic opened 2019")."""
     rest = _MONTH_WORDS.sub("", cell.replace(year, "", 1))
@@ -298,7 +298,7 @@ def worked_from(change: StatedChange, passages: list[str]) -> bool:
                     continue
                 differing = {name for name in earlier if earlier[name] != later[name]}
                 dated = {name for name in differing
-                         if _is_year_cell(earlier[name], first_year) and _is_year_cell(later[name], second_year)}
+                         if is_year_cell(earlier[name], first_year) and is_year_cell(later[name], second_year)}
                 measured = {name for name in differing
                             if _equal(earlier[name], change.first) and _equal(later[name], change.second)}
                 if len(dated) >= 1 and len(measured) == 1 and differing == dated | measured:

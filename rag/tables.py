@@ -22,8 +22,9 @@ from crossbrief.rag.models import Draft, Filters, Passage, Question
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
+from crossbrief.rag.table_arithmetic import one_row, two_rows
 from crossbrief.rag.table_statements import StatementReader
-from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic, asked_average, asked_change, state, year_cells
+from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic, asked_average, asked_change
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, named_where, words
 
@@ -320,49 +321,12 @@ class TableAnswerer:
         if not numbers:
             return self._near_miss(found)
         selected = self._select(found, question, numbers, counts_by_default=True)  # "how much did X change": counts
-        if selected is not None and len(selected[0]) == 1:  # one row with a column per year, as a statement's
-            return self._row_worked_out(table, selected[0][0], change, passages)
-        if selected is None or len(selected[0]) != 2 or len(selected[1]) != 1:
+        if selected is None:
             return None
-        rows, (measure,) = selected
-        dated = {year: [r for r in rows if any(year in words(cell) for cell in r[1])]
-                 for year in (change.earlier, change.later)}
-        if any(len(found_rows) != 1 for found_rows in dated.values()) or dated[change.earlier] == dated[change.later]:
-            return None
-        (first_number, first), (second_number, second) = dated[change.earlier][0], dated[change.later][0]
-        years = [i for i in range(len(first)) if change.earlier in words(first[i]) and change.later in words(second[i])]
-        if any(first[i] != second[i] for i in range(len(first)) if i != measure and i not in years):
-            return None  # the rows differ in more than their year: not one measure's two figures
-        stated = state(first[measure], second[measure], change)
-        if stated is None:
-            return None
-        lines = [render_row(table.columns, first, first_number), render_row(table.columns, second, second_number)]
-        passage = cited_passage(table, lines, first_number, passages)
-        n = passage.n
-        text = (f"{named_where(table, passage)}, row {first_number}: {lines[0].split(': ', 1)[1]} [{n}]. "
-                f"Row {second_number}: {lines[1].split(': ', 1)[1]} [{n}]. {stated} [{n}]")
-        notes = ("table_answer", f"table_{change.operation}_computed")  # table_change_computed, table_average_computed
-        return TableAnswer(Draft(text, refused=False, notes=notes), passage)
-
-    @staticmethod
-    def _row_worked_out(table: StoredTable, row: tuple[int, tuple[str, ...]], change: AskedChange,
-                        passages: list[Passage]) -> TableAnswer | None:
-        """One row quoted with the change (or average) of its two asked years' columns, or None."""
-        number, cells = row
-        if change.operation == "average" and any({"average", "mean"} & words(cell) for cell in cells):
-            return None  # "the average X" names a row of averages: read, not averaged
-        if change.operation == "change" and any(ASKS_CHANGE.search(column) for column in table.columns):
-            return None  # the table states its own change: not worked out again (as for a statement's row)
-        found = year_cells(table.columns, cells, change)
-        stated = None if found is None else state(found[0], found[1], change)
-        if stated is None:
-            return None
-        line = render_row(table.columns, cells, number)
-        passage = cited_passage(table, [line], number, passages)
-        text = (f"{named_where(table, passage)}, row {number}: {line.split(': ', 1)[1]} [{passage.n}] "
-                f"{stated} [{passage.n}]")
-        notes = ("table_answer", f"table_{change.operation}_computed")
-        return TableAnswer(Draft(text, refused=False, notes=notes), passage)
+        rows, measures = selected
+        if len(rows) == 1:  # one row with a column per year, as a statement's
+            return one_row(table, rows[0], change, passages)
+        return two_rows(table, rows, measures[0], change, passages) if len(rows) == 2 and len(measures) == 1 else None
 
     def _rank_from(self, found: Link, wanted: Superlative, question: str,
                    passages: list[Passage]) -> TableAnswer | None:
