@@ -26,15 +26,16 @@ from crossbrief.rag.question_types import ASKS_CHANGE
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _CURRENCY = "$€£¥"
-_NUMBER = rf"[{_CURRENCY}]?[(\-−]?[{_CURRENCY}]?\d[\d,]*(?:\.\d+)?%?\)?"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # "1,200" but not the comma after it
+_NUMBER = rf"[{_CURRENCY}]?[(\-−]?[{_CURRENCY}]?(?:{_DIGITS})%?\)?"
 _STATED = re.compile(
     rf"From (?P<first>{_NUMBER}) in (?P<first_year>(?:19|20)\d\d) to (?P<second>{_NUMBER}) in "
     rf"(?P<second_year>(?:19|20)\d\d): (?:an? )?(?P<direction>increase|decrease|no change)"
-    rf"(?: of (?P<difference>[{_CURRENCY}]?\d[\d,]*(?:\.\d+)?(?: percentage points)?)"
-    rf"(?: \((?P<percent>\d[\d,]*(?:\.\d+)?)%\))?)?")
+    rf"(?: of (?P<difference>[{_CURRENCY}]?(?:{_DIGITS})(?: percentage points)?)"
+    rf"(?: \((?P<percent>{_DIGITS})%\))?)?")
 _STATED_AVERAGE = re.compile(
     rf"The average of (?P<first>{_NUMBER}) in (?P<first_year>(?:19|20)\d\d) and (?P<second>{_NUMBER}) in "
-    rf"(?P<second_year>(?:19|20)\d\d) is (?P<mean>[{_CURRENCY}]?[(\-−]?[{_CURRENCY}]?\d[\d,]*(?:\.\d+)?%?\)?)")
+    rf"(?P<second_year>(?:19|20)\d\d) is (?P<mean>{_NUMBER})")
 _ASKS_AVERAGE = re.compile(r"\b(?:average|mean)\b", re.IGNORECASE)
 # a weighted average is a figure of its own; "respectively" and "compare" ask for each year's
 _NOT_AN_AVERAGE = re.compile(r"\b(?:weighted|respectively|compares?|compared)\b", re.IGNORECASE)
@@ -130,9 +131,11 @@ def state_average(first_cell: str, second_cell: str, asked: AskedChange) -> str 
     places = max(_decimals(first_cell), _decimals(second_cell)) + 1
     mean = round((first + second) / 2, places)
     shown_places = len(f"{abs(mean):.{places}f}".rstrip("0").split(".")[1]) if places else 0
+    # a negative mean in brackets, the way the figure checker reads a negative ("-450" is no figure it reads)
+    style = first_cell if mean >= 0 or "(" in first_cell else f"({first_cell.replace('-', '').replace('−', '')})"
     return (f"The average of {_shown(first, _decimals(first_cell), first_cell)} in {asked.earlier} and "
             f"{_shown(second, _decimals(second_cell), second_cell)} in {asked.later} is "
-            f"{_shown(mean, shown_places, first_cell)}.")
+            f"{_shown(mean, shown_places, style)}.")
 
 
 def state_change(first_cell: str, second_cell: str, asked: AskedChange) -> str | None:
@@ -256,8 +259,8 @@ _MONTH_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|no
 
 
 def is_year_cell(cell: str, year: str) -> bool:
-    """A cell that is a year, or a date or fiscal year in it ("2019", "FY2019", "2019-20", "December 31, 2019"), not a
-    label that happens to hold one ("clinic opened 2019")."""
+    """A cell that is a year, or a date or fiscal year in it ("2019", "FY 2019", "2019-20", "December 31, 2019"), not
+    a label that happens to hold one ("clinic opened 2019")."""
     rest = _MONTH_WORDS.sub("", cell.replace(year, "", 1))
     return _years_in(cell) <= {year} | _years_in(rest) and year in _years_in(cell) and not re.search(r"[A-Za-z]", rest)
 
@@ -276,8 +279,12 @@ def year_cells(columns: Sequence[str], cells: Sequence[str], asked: AskedChange)
 
 
 def _one_column_of(row: dict[str, str], year: str) -> str | None:
-    """The row's one column whose name names `year` and no other year, or None."""
-    columns = [name for name in row if _years_in(name) == {year}]
+    """The row's one column (past its label, the first) whose name names `year` and no other year, or None: the
+    rule `year_cells` answers by."""
+    names = list(row)
+    if names and _number(row[names[0]]) is None:
+        names = names[1:]  # the label column: its name is no year's column even when it holds one
+    columns = [name for name in names if _years_in(name) == {year}]
     return columns[0] if len(columns) == 1 else None
 
 

@@ -89,8 +89,9 @@ def answer_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def support_text(passage: Passage) -> str:
-    """What a passage vouches for: its text, and its source's title and date."""
-    return "\n".join(part for part in (passage.title, passage.date or "", passage.text) if part)
+    """What a passage vouches for: its text, its heading (a table answer names its table by it), and its source's
+    title and date."""
+    return "\n".join(part for part in (passage.title, passage.heading, passage.date or "", passage.text) if part)
 
 
 def _recheck_changes(sentence: str, found: list[Figure], cited: list[str]) -> list[Figure]:
@@ -105,8 +106,10 @@ def _recheck_changes(sentence: str, found: list[Figure], cited: list[str]) -> li
             for figure in found:
                 if start <= figure.start and figure.end <= end:
                     verdicts[(figure.start, figure.end)] = sound
-    results = {span for change in changes for span in change.spans}
-    return [replace(f, supported=verdicts[(f.start, f.end)], computed=(f.start, f.end) in results)
+    def computed(figure: Figure) -> bool:  # a result, as the figure parser reads it ("(45)" reads as 45)
+        return any(start <= figure.start and figure.end <= end for change in changes for start, end in change.spans)
+
+    return [replace(f, supported=verdicts[(f.start, f.end)], computed=computed(f))
             if (f.start, f.end) in verdicts else f for f in found]
 
 

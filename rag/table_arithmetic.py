@@ -4,6 +4,8 @@ writes (which rag/citations.py re-checks by the same rules: `year_cells`, `is_ye
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable
 from crossbrief.rag.arithmetic import AskedChange, is_year_cell, state, year_cells
@@ -26,15 +28,21 @@ def _answer(table: StoredTable, rows: list[Row], stated: str, change: AskedChang
     return TableAnswer(Draft(text, refused=False, notes=notes), passage)
 
 
+def row_sentence(columns: Sequence[str], cells: Sequence[str], change: AskedChange) -> str | None:
+    """The sentence working out the change (or average) of a row's two asked years' columns; None when the row is one
+    of averages ("the average X" names it: read, not averaged), its table states its own change (read, not worked out
+    again), or its years' cells are not one number each."""
+    if change.operation == "average" and any({"average", "mean"} & words(cell) for cell in cells):
+        return None
+    if change.operation == "change" and any(ASKS_CHANGE.search(column) for column in columns):
+        return None
+    found = year_cells(columns, cells, change)
+    return None if found is None else state(found[0], found[1], change)
+
+
 def one_row(table: StoredTable, row: Row, change: AskedChange, passages: list[Passage]) -> TableAnswer | None:
     """One row quoted with the change (or average) of its two asked years' columns, or None."""
-    _, cells = row
-    if change.operation == "average" and any({"average", "mean"} & words(cell) for cell in cells):
-        return None  # "the average X" names a row of averages: read, not averaged
-    if change.operation == "change" and any(ASKS_CHANGE.search(column) for column in table.columns):
-        return None  # the table states its own change: not worked out again (as for a statement's row)
-    found = year_cells(table.columns, cells, change)
-    stated = None if found is None else state(found[0], found[1], change)
+    stated = row_sentence(table.columns, row[1], change)
     return None if stated is None else _answer(table, [row], stated, change, passages)
 
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable, TableStore
-from crossbrief.rag.arithmetic import asked_arithmetic, state, year_cells
+from crossbrief.rag.arithmetic import asked_arithmetic
 from crossbrief.rag.models import Draft, Passage
+from crossbrief.rag.table_arithmetic import row_sentence
 from crossbrief.rag.table_rows import (ReadRow, RowMatch, SectionMatch, best_row, best_section, is_figure, names_rows,
                                         read_rows)
 from crossbrief.rag.question_types import ASKS_CHANGE, CHANGE_WORDS
@@ -75,7 +76,7 @@ class StatementReader:
         row = found.row
         unnamed_change = ASKS_CHANGE.search(question) is not None and not any(ASKS_CHANGE.search(c) for c in row.columns)
         averaged = arithmetic is not None and arithmetic.operation == "average" and \
-            not {"average", "mean"} & words(row.label)  # "the average X" names a row of averages: read, not averaged
+            row_sentence(row.columns, row.cells, arithmetic) is not None
         if unnamed_change or averaged:
             # a change no column names, or an average: worked out from the row's two years when it has one figure
             # for each (rag/arithmetic.py), else left to the prose
@@ -98,11 +99,8 @@ class StatementReader:
         """The row quoted with the change between the two years the question asks about, computed from its two
         figures; None unless each year heads exactly one of the row's columns and both cells are numbers."""
         asked = asked_arithmetic(question)
-        cells = None if asked is None else year_cells(row.columns, row.cells, asked)
-        if asked is None or cells is None:
-            return None
-        stated = state(cells[0], cells[1], asked)
-        if stated is None:
+        stated = None if asked is None else row_sentence(row.columns, row.cells, asked)
+        if asked is None or stated is None:
             return None
         lines = self._quoted(table, row.section_rows, [row])
         passage = cited_passage(table, lines, row.number, passages)

@@ -152,3 +152,26 @@ def test_a_column_name_holding_a_colon_still_reads_its_cell() -> None:
                                       "In 2019, what was the average count since 2015?"])
 def test_questions_for_each_years_figure_or_a_longer_span_are_not_averages(question: str) -> None:
     assert asked_arithmetic(question) is None
+
+
+def test_a_label_column_naming_a_year_a_heading_with_figures_and_negative_averages_are_read_right() -> None:
+    # the label column's name holds a year: it is no year's column
+    labelled = check_answer("From 110.0 in 2018 to 120.5 in 2019: an increase of 10.5 (9.55%). [1]",
+                            [_rows("Row 2: As at 30 June 2019: Trade receivables; 2019: 120.5; 2018: 110.0")])
+    assert all(f.supported for f in labelled.figures)
+    # a negative average is written in brackets, read as a figure, checked and named as worked out
+    stated = state("$ 300", "$(1,200)", AskedChange("2018", "2019", "average"))
+    assert stated == "The average of $300 in 2018 and $(1,200) in 2019 is ($450)."
+    negative = check_answer(f"{stated} [1]", [_rows("Row 1: Item: Fees; 2018: $ 300; 2019: $(1,200)")])
+    assert [f.text for f in negative.figures if f.computed] == ["$450"] and all(f.supported for f in negative.figures)
+    # a comma after a figure is not part of it
+    (back,) = stated_changes("From 1,100 in 2018 to 1,200 in 2019: an increase of 100, or 9.09%.")
+    assert back.difference == 100.0
+
+
+def test_a_table_answer_names_its_table_by_a_heading_the_checker_reads() -> None:
+    passage = Passage(n=1, chunk_id="c1", text="Row 1: Column 1: Retail; 2019: 613", source="/r.csv", title="Report",
+                      date=None, page=None, heading="Note 14 (in 2019 dollars)", start=0, end=10, dense_score=None,
+                      bm25_score=None, fused_score=0.0)
+    checked = check_answer("Note 14 (in 2019 dollars), row 1: Column 1: Retail; 2019: 613 [1]", [passage])
+    assert all(f.supported for f in checked.figures)
