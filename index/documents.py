@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 
@@ -45,6 +46,15 @@ def render_row(columns: tuple[str, ...] | list[str], row: tuple[str, ...] | list
         if value:
             cells.append(f"{name or f'Column {i + 1}'}: {value}")
     return f"Row {number}: " + "; ".join(cells)
+
+
+def row_fields(line: str) -> list[tuple[str, str]] | None:
+    """The (column, cell) pairs of a line `render_row` wrote, or None for any other line. A column's name may hold
+    ": " itself: the cell is what follows the last one."""
+    if not re.match(r"Row \d+: ", line):
+        return None
+    return [(name.strip(), cell.strip()) for name, cell in
+            (part.rsplit(": ", 1) for part in line.split(": ", 1)[1].split("; ") if ": " in part)]
 
 
 def render_table(name: str, columns: list[str], rows: list[list[str]], caption: str,

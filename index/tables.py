@@ -46,6 +46,15 @@ def parse_number(cell: str) -> float | None:
     return -value if negative else value
 
 
+# what sets a cell's number apart from its sign: "$(3,908)", "$ 1,200", "(35,569 )"
+CELL_SIGNS = re.compile(r"[$€£¥\s]")
+
+
+def cell_number(cell: str) -> float | None:
+    """The number a table cell holds wherever its currency sign and spacing stand ("$(3,908)", "$ 1,200")."""
+    return parse_number(CELL_SIGNS.sub("", cell))
+
+
 def table_pieces(table: Table, title: str, count_pieces: Callable[[str], int], max_pieces: int,
                  rows_per_chunk: int, embed_rows: int = TABLE_EMBED_ROWS) -> list[Piece]:
     """Chunks for one table: rows packed whole under a one-line caption for a small table; a description and

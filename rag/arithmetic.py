@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from crossbrief.index.tables import parse_number
+from crossbrief.index.documents import row_fields
+from crossbrief.index.tables import cell_number as _number
 from crossbrief.rag.question_types import ASKS_CHANGE
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -91,11 +92,6 @@ def asked_arithmetic(question: str) -> AskedChange | None:
 def _decimals(cell: str) -> int:
     match = re.search(r"\.(\d+)", cell)
     return len(match.group(1)) if match else 0
-
-
-def _number(cell: str) -> float | None:
-    """A cell's number, wherever its currency sign stands ("$(3,908)", "($3,908)", "$ 1,200")."""
-    return parse_number(re.sub(rf"[{_CURRENCY}\s]", "", cell))
 
 
 def _unit(cell: str) -> tuple[str, str]:
@@ -234,14 +230,8 @@ def stated_changes(text: str) -> list[StatedChange]:
 
 
 def _row_cells(text: str) -> list[dict[str, str]]:
-    """The rows a table passage quotes ("Row 5: Place: Lakeside; Year: 2020; Value: 40"), each as column -> cell (a
-    column's name may hold ": " itself: the cell is what follows the last one)."""
-    rows = []
-    for line in text.splitlines():
-        if re.match(r"Row \d+: ", line):
-            pairs = [part.rsplit(": ", 1) for part in line.split(": ", 1)[1].split("; ") if ": " in part]
-            rows.append({name.strip(): cell.strip() for name, cell in pairs})
-    return rows
+    """The rows a table passage quotes ("Row 5: Place: Lakeside; Year: 2020; Value: 40"), each as column -> cell."""
+    return [dict(fields) for line in text.splitlines() if (fields := row_fields(line)) is not None]
 
 
 def _equal(cell: str, value: float) -> bool:

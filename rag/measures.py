@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crossbrief.index.documents import row_fields
 from crossbrief.rag.constraints import FUNCTION_WORDS, mentions, sentence_names, stem
 from crossbrief.rag.question_types import CHANGE_WORDS
 from crossbrief.rag.figures import Figure
@@ -77,9 +78,8 @@ def _cells(text: str) -> str:
     """A quoted table row's cells without its column names, as they would stand inside a sentence ("Row 3: Place:
     Lakeside; Year: 2020" -> "in the row Lakeside, 2020"): a column's name is no place, and a row's first cell is
     no sentence's first word. Other text as it is."""
-    if not re.match(r"Row \d+: ", text):
-        return text
-    return "in the row " + ", ".join(part.split(": ", 1)[-1] for part in text.split(": ", 1)[1].split("; "))
+    fields = row_fields(text)
+    return text if fields is None else "in the row " + ", ".join(cell for _, cell in fields)
 
 
 def same_scope(first: tuple[str, str], second: tuple[str, str]) -> bool:

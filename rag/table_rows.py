@@ -18,11 +18,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
 
-from crossbrief.index.tables import ColumnProfile, TableProfile, parse_number
+from crossbrief.index.tables import CELL_SIGNS, ColumnProfile, TableProfile, cell_number, parse_number
 from crossbrief.rag.table_text import YEAR
 
 _DASH = re.compile(r"^[\s$€£(]*[-–—−]+[\s)]*$")
-_SIGNS = re.compile(r"[$€£¥\s]")
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
 # English words for what a table's cells and dated columns are (the question's words pass through `words`, singular),
 # for what a table does with them, and for comparing them: a question's words about the table, not about a row
@@ -42,8 +41,8 @@ MAX_ROWS = 300
 
 def is_figure(cell: str) -> bool:
     """A cell that states a figure: a number that is not a bare year (a year heads a column), or a dash for nil."""
-    text = _SIGNS.sub("", cell)  # "$(3,908)", "(35,569 )": the sign and spacing around a number vary
-    return bool(text) and (bool(_DASH.match(text)) or (parse_number(text) is not None and not YEAR.match(text)))
+    text = CELL_SIGNS.sub("", cell)  # "$(3,908)", "(35,569 )": the sign and spacing around a number vary
+    return bool(text) and (bool(_DASH.match(text)) or (cell_number(cell) is not None and not YEAR.match(text)))
 
 
 @dataclass(frozen=True)

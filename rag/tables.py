@@ -24,7 +24,7 @@ from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, 
 from crossbrief.rag.table_rows import names_rows
 from crossbrief.rag.table_arithmetic import one_row, two_rows
 from crossbrief.rag.table_statements import StatementReader
-from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic, asked_average, asked_change
+from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, named_where, words
 
@@ -208,7 +208,8 @@ class TableAnswerer:
         wanted = superlative(question.query)
         # without a source filter, only the tables of the best-retrieved sources are candidates; a ranking ("which
         # ... most") or a change between two years is a table's to give, so for one every retrieved source's tables are
-        reaching = bool(wanted or asked_arithmetic(question.query))
+        arithmetic = asked_arithmetic(question.query)  # a change or an average of two years' figures
+        reaching = bool(wanted or arithmetic)
         ranked_sources = list(dict.fromkeys(p.source for p in [*passages, *(further if reaching else ())]))
         reach = len(ranked_sources) if reaching else self.top_sources
         sources = list(filters.sources) if filters and filters.sources else ranked_sources[:reach]
@@ -238,14 +239,13 @@ class TableAnswerer:
             return None
         # the best-retrieved source among the tables linked (nearly) as well as the best one
         top = max(lk.score for lk in links)
-        change = asked_average(question.query)  # an average of two years' figures, worked out like a change
+        change = arithmetic
         if ASKS_CHANGE.search(question.query):
             named = [lk for lk in links if any(ASKS_CHANGE.search(lk.table.columns[i]) for i in lk.named)]
-            change = None if named else asked_change(question.query)
-            if not named and change is None:
+            if named:  # a column names the change: read it, not worked out
+                change, links, top = None, named, max(lk.score for lk in named)
+            elif change is None:
                 return None  # a change no column names, between no two years: the prose's
-            links = named or links
-            top = max(lk.score for lk in links)
         candidates = sorted((lk for lk in links if lk.score >= 0.8 * top),
                             key=lambda lk: (order.get(lk.table.source, len(order)), -lk.score))
         if change is not None:  # worked out from the two years' rows of the first table that has them

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crossbrief.index.documents import render_table
+from crossbrief.index.documents import render_row, render_table, row_fields
+from crossbrief.index.tables import cell_number
 from crossbrief.index.table_store import TableStore
 from crossbrief.rag.citations import check_answer
 from crossbrief.rag.models import Filters, Passage, Question
@@ -157,3 +158,10 @@ def test_a_table_stating_its_own_change_is_not_worked_out_again(tmp_path: Path) 
     store.write(SOURCE, "hash1", [table])
     found = TableAnswerer(store).answer(Question("What was the change in fees in USD from 2018 to 2019?"), _passages())
     assert found is None or "table_change_computed" not in found.draft.notes
+
+
+def test_a_rendered_row_reads_back_into_its_columns_and_cells() -> None:
+    line = render_row(["Place", "As of Dec. 31: 2019", "Value"], ["Lakeside", "$ (1,200)", "40"], 3)
+    assert row_fields(line) == [("Place", "Lakeside"), ("As of Dec. 31: 2019", "$ (1,200)"), ("Value", "40")]
+    assert row_fields("The register counts 420 makers.") is None
+    assert cell_number("$ (1,200)") == -1200.0 and cell_number("$(3,908)") == -3908.0 and cell_number("n/a") is None
