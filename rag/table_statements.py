@@ -75,40 +75,28 @@ class StatementReader:
                            key=lambda m: (order.get(m[1].source, len(order)), -m[0].said))
         row = found.row
         unnamed_change = ASKS_CHANGE.search(question) is not None and not any(ASKS_CHANGE.search(c) for c in row.columns)
-        averaged = arithmetic is not None and arithmetic.operation == "average" and \
-            row_sentence(row.columns, row.cells, arithmetic) is not None
-        if unnamed_change or averaged:
-            # a change no column names, or an average: worked out from the row's two years when it has one figure
-            # for each (rag/arithmetic.py), else left to the prose
-            return RowOutcome(self._change(question, table, row, passages))
+        # a change no column names, or an average: worked out from the row's two years when it has one figure for
+        # each (rag/arithmetic.py); a change that cannot be is left to the prose
+        stated = row_sentence(row.columns, row.cells, arithmetic) \
+            if arithmetic is not None and (unnamed_change or arithmetic.operation == "average") else None
+        if unnamed_change and stated is None:
+            return RowOutcome(None)
         asked_columns = [i for i in range(1, len(row.columns)) if years & words(row.columns[i])]
         lines = self._quoted(table, row.section_rows, [row])
         passage = cited_passage(table, lines, row.number, passages)
         where = named_where(table, passage)
         under = f" (under \"{row.section}\")" if row.section else ""
-        quoted = lines[-1].split(": ", 1)[1]
-        if asked_columns and not any(is_figure(row.cells[i]) for i in asked_columns):
+        quoted = f"{where}, row {row.number}{under}: {lines[-1].split(': ', 1)[1]} [{passage.n}]"
+        notes: tuple[str, ...] = ("table_answer", "table_row_read")
+        if stated is not None and arithmetic is not None:
+            text = f"{quoted} {stated} [{passage.n}]"
+            notes = ("table_answer", f"table_{arithmetic.operation}_computed")  # table_change_computed, ..._average_...
+        elif asked_columns and not any(is_figure(row.cells[i]) for i in asked_columns):
             marks = ", ".join(f"{row.columns[i]} \"{row.cells[i]}\"" for i in asked_columns if row.cells[i].strip())
-            text = (f"The table gives no figure here: the value is suppressed or missing ({marks or 'blank'}) in "
-                    f"{where}, row {row.number}{under}: {quoted} [{passage.n}]")
+            text = f"The table gives no figure here: the value is suppressed or missing ({marks or 'blank'}) in {quoted}"
         else:
-            text = f"{where}, row {row.number}{under}: {quoted} [{passage.n}]"
-        return RowOutcome(TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_row_read")), passage))
-
-    def _change(self, question: str, table: StoredTable, row: ReadRow, passages: list[Passage]) -> TableAnswer | None:
-        """The row quoted with the change between the two years the question asks about, computed from its two
-        figures; None unless each year heads exactly one of the row's columns and both cells are numbers."""
-        asked = asked_arithmetic(question)
-        stated = None if asked is None else row_sentence(row.columns, row.cells, asked)
-        if asked is None or stated is None:
-            return None
-        lines = self._quoted(table, row.section_rows, [row])
-        passage = cited_passage(table, lines, row.number, passages)
-        under = f" (under \"{row.section}\")" if row.section else ""
-        text = (f"{named_where(table, passage)}, row {row.number}{under}: {lines[-1].split(': ', 1)[1]} [{passage.n}] "
-                f"{stated} [{passage.n}]")
-        notes = ("table_answer", f"table_{asked.operation}_computed")  # table_change_computed, table_average_computed
-        return TableAnswer(Draft(text, refused=False, notes=notes), passage)
+            text = quoted
+        return RowOutcome(TableAnswer(Draft(text, refused=False, notes=notes), passage))
 
     def read_section(self, question: str, statements: list[Statement], order: dict[str, int],
                      passages: list[Passage]) -> TableAnswer | None:
