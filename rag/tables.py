@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable, TableStore
 from crossbrief.index.tables import parse_number
+from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic
 from crossbrief.rag.models import Draft, Filters, Passage, Question
+from crossbrief.rag.question_types import ASKS_CHANGE
+from crossbrief.rag.table_arithmetic import one_row, two_rows
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
-from crossbrief.rag.table_arithmetic import one_row, two_rows
 from crossbrief.rag.table_statements import StatementReader
-from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic
-from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, named_where, words
 
 # at most this many rows are shown as a small table; more and the question is not pinned enough to answer here
@@ -307,9 +307,9 @@ class TableAnswerer:
 
     def _change_from(self, found: Link, change: AskedChange, question: str,
                      passages: list[Passage]) -> TableAnswer | None:
-        """The two rows of the years a change is asked between, quoted, and the change worked out from their figures;
-        a near-miss refusal when the table lacks a year; None unless exactly those two rows answer, alike but for
-        their year, with one figure column."""
+        """The change (or average) of the two asked years worked out from the rows the link pins (one row with a
+        column per year, or two rows alike but for their year: rag/table_arithmetic.py); a near-miss refusal when
+        the table lacks a year; None otherwise."""
         if found.absent:
             return self._answer_from(found, question, passages)
         table = found.table
