@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, expected_kinds
+from crossbrief.rag.places import names_same_country
 
 WORD = re.compile(r"[a-z0-9]+")
 # general English function words; what is left of a question are its content words
@@ -84,6 +85,12 @@ def mentions(text: str, name: str) -> bool:
     if name.isupper():
         return re.search(r"\b" + re.escape(name) + r"\b", text) is not None or name in initials(text)
     return re.search(r"\b" + re.escape(name_key(name)), text.lower()) is not None
+
+
+def names_in(parts: tuple[str, ...], name: str) -> bool:
+    """Whether the texts `parts` name `name` in any form, or the country `name` is another name of ("Canada" for
+    "Ottawa")."""
+    return any(mentions(part, name) for part in parts) or names_same_country(parts, name)
 
 
 def initials(text: str) -> set[str]:
@@ -303,9 +310,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     names = names_near = 1.0
     other_names = 0.0
     if constraints.names:  # soft signals: "Washington" may stand for a country its sources call by name
-        where = f"{context} {passage_text}"
-        names = sum(1 for n in constraints.names if mentions(where, n)) / len(constraints.names)
-        names_near = sum(1 for n in constraints.names if mentions(f"{context} {sentence}", n)) / len(constraints.names)
+        names = sum(1 for n in constraints.names if names_in((context, passage_text), n)) / len(constraints.names)
+        names_near = sum(1 for n in constraints.names if names_in((context, sentence), n)) / len(constraints.names)
         own = sentence_names(sentence)
         if own and not names_near and not any(mentions(" ".join(constraints.names), n) for n in own):
             other_names = 1.0

@@ -18,6 +18,7 @@ from crossbrief.index.chunking import split_sentences
 from crossbrief.rag.constraints import Check, Constraints, check, content_words, stem
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.models import Passage
+from crossbrief.rag.places import countries_named, names_same_country, other_names
 
 # the features, in the order of the fitted weights
 FEATURES = ("sim_sentence", "sim_context", "dense", "bm25", "overlap", "overlap_context", "overlap_passage", "date", "names", "names_near",
@@ -72,11 +73,15 @@ def is_table(passage: Passage) -> bool:
 
 
 _LABEL = re.compile(r"(?:^|\s)[A-Z][a-z]+(?: [a-z]+)?: ")
+# a labelled list ("Sources: A; B (July 2023)."): about the document, not a statement in it
+_LABELLED_LIST = re.compile(r"^[A-Z][a-z]+: [^.;]+;")
 
 
 def _front_matter(sentence: str, title: str) -> bool:
-    """A document's title line or its "Date: ... Sources: ..." lines: about the document, not a statement in it."""
-    return bool(title) and sentence.startswith(title[:40]) or len(_LABEL.findall(sentence)) >= 2
+    """A document's title line, its "Date: ... Sources: ..." lines or a labelled list of its sources: about the
+    document, not a statement in it."""
+    return (bool(title) and sentence.startswith(title[:40]) or len(_LABEL.findall(sentence)) >= 2
+            or _LABELLED_LIST.match(sentence) is not None)
 
 
 def units(passages: list[Passage]) -> list[Unit]:
@@ -133,16 +138,33 @@ def chunks_using(word: str, frequencies: dict[str, int]) -> int:
     return max(frequencies.get(form, 0) for form in (word, word + "s", word.rstrip("s")))
 
 
-def question_words(text: str, frequencies: dict[str, int], chunks: int) -> list[QuestionWord]:
-    """The question's content words weighted by how rare they are in the index (none without an index)."""
+def name_known(name: str, frequencies: dict[str, int]) -> bool:
+    """Whether some indexed chunk uses `name`, or every word of another name of the country it names ("Canada"
+    for "Ottawa")."""
+    return bool(chunks_using(name.lower(), frequencies)) or any(
+        all(chunks_using(word, frequencies) for word in content_words(other)) for other in other_names(name))
+
+
+def _name_stems(names: tuple[str, ...]) -> dict[str, str]:
+    """The stem of each word of the question's country names -> the name: "ottawa" -> "Ottawa's"."""
+    return {stem(word): name for name in names if countries_named(name) for word in content_words(name)}
+
+
+def question_words(text: str, frequencies: dict[str, int], chunks: int,
+                   names: tuple[str, ...] = ()) -> list[QuestionWord]:
+    """The question's content words weighted by how rare they are in the index (none without an index). A word of
+    a country's name (`names`: the question's) that the index does not use is known when the index uses another
+    name of that country."""
     if not chunks:
         return []
+    of_country = _name_stems(names)
     found: dict[str, QuestionWord] = {}
     for word in content_words(text):
         if word.isdigit():
             continue  # years and counts are the date and figure checks' business
         used = chunks_using(word, frequencies)
-        found[stem(word)] = QuestionWord(stem(word), float(np.log((chunks + 1) / (used + 0.5))), used > 0)
+        known = used > 0 or (stem(word) in of_country and name_known(of_country[stem(word)], frequencies))
+        found[stem(word)] = QuestionWord(stem(word), float(np.log((chunks + 1) / (used + 0.5))), known)
     return list(found.values())
 
 
@@ -167,6 +189,7 @@ def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarr
     bm25_best = max((u.passage.bm25_score or 0.0 for u in found), default=0.0) or 1.0
     rows: list[Scored] = []
     in_passage: dict[str, set[str]] = {}
+    of_country = _name_stems(constraints.names)
     for unit, s_sim, c_sim, vector in zip(found, sim_sentence, sim_context, vectors):
         own = {stem(w) for w in content_words(unit.text)}
         around = {stem(w) for w in content_words(unit.context)}
@@ -177,7 +200,8 @@ def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarr
         overlap_passage = len(words & in_passage[unit.passage.chunk_id]) / len(words) if words else 0.0
         figures = tuple(extract_figures(unit.quoted)) if unit.leans_back else unit.figures
         stands = check(constraints, unit.text, figures, unit.context, unit.passage.text, unit.passage.date)
-        missing_known, missing_unknown = missing_shares(asked, own | around)
+        aliased = {word for word, name in of_country.items() if names_same_country((unit.context, unit.text), name)}
+        missing_known, missing_unknown = missing_shares(asked, own | around | aliased)
         row = np.array([
             float(s_sim), float(c_sim), float(unit.passage.dense_score or 0.0),
             float(unit.passage.bm25_score or 0.0) / bm25_best, overlap, overlap_context, overlap_passage,

@@ -25,7 +25,8 @@ from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraints import Constraints, near_miss_reason, parse
-from crossbrief.rag.evidence import Scored, Unit, chunks_using, features, introduces, is_table, question_words, units
+from crossbrief.rag.evidence import (Scored, Unit, chunks_using, features, introduces, is_table, name_known,
+                                     question_words, units)
 from crossbrief.rag.measures import measure, same_measure, same_scope
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
 from crossbrief.rag.question_types import asks_about_table
@@ -95,8 +96,7 @@ class OfflineAnswerer:
         """The share of the question's names that no indexed chunk uses (0 without an index)."""
         if not frequencies or not constraints.names:
             return 0.0
-        names = [n.lower() for n in constraints.names]
-        return sum(1 for n in names if not chunks_using(n, frequencies)) / len(names)
+        return sum(1 for n in constraints.names if not name_known(n, frequencies)) / len(constraints.names)
 
     def constraints(self, asked: Question) -> Constraints:
         parsed = parse(asked.text, asked.context)
@@ -121,7 +121,8 @@ class OfflineAnswerer:
 
         frequencies, chunks = self.rarity() if self.rarity else ({}, 0)
         rows = features(constraints, found, similarity_to(vectors), similarity_to(with_previous), vectors,
-                        self._unknown(constraints, frequencies), question_words(asked.query, frequencies, chunks))
+                        self._unknown(constraints, frequencies), question_words(asked.query, frequencies, chunks,
+                                                                                  constraints.names))
         probabilities = self.calibration.probabilities(np.stack([r.features for r in rows]))
         scored = [replace(r, probability=float(p)) for r, p in zip(rows, probabilities)]
         return constraints, sorted(scored, key=lambda s: -s.probability)

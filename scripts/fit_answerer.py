@@ -10,9 +10,9 @@ best eligible unit's probability and a few of its features, is the case answerab
 threshold on its probability has the best utility: +1 for an answerable case answered by a right unit and for a
 `refuse: true` case refused, -1 (--wrong-cost) for any answer that is not right, 0 for refusing an answerable case
 (a wrong answer misleads; "the sources don't say" does not); --budget caps the share of answerable cases it may refuse (none by default: on the
-development sets a 5% cap kept only about a third of the near misses refused). The committed fit (2026-11-29) used
---budget 0.184, the share the previous fit refused: uncapped, its best utility (86 against 83 at the cap) came from
-refusing 31% of the answerable cases, and a fit may not buy near-miss refusals with that many answerable ones. --write stores the result in
+development sets a 5% cap kept only about a third of the near misses refused). The committed fit (2026-11-30) used
+--budget 0.184, the share the fit of 2026-11-29 refused: uncapped, that fit's best utility (86 against 83 at the cap)
+came from refusing 31% of the answerable cases, and a fit may not buy near-miss refusals with that many answerable ones. --write stores the result in
 crossbrief/answerer_weights.json, the settings' defaults.
 An answer counts as right when one of the sentences it quotes (rag/offline.py quoted_units: the best unit and up
 to two nearly as likely) holds the expected answer, as a reader and the evals see it.

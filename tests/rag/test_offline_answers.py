@@ -257,3 +257,12 @@ def test_a_change_between_two_years_is_worked_out_from_the_table_and_checked(sam
     assert "2016" in answer.answer and "2023" in answer.answer
     missing = sample_service.answer("How much did opioid deaths in Canada change from 2010 to 2023?")
     assert missing.refused and "2010" in missing.refusal_reason
+
+
+def test_a_document_s_list_of_sources_is_no_statement_to_quote() -> None:
+    from crossbrief.rag.evidence import units
+
+    text = ("Trade note\nSources: Norland Trade Office; Sudmark customs data (July 2031).\n"
+            "Widget exports rose by 12% in 2031.")
+    quoted = [u.text for u in units([_passage(1, text, "2031-08-01", "Trade note")])]
+    assert quoted == ["Widget exports rose by 12% in 2031."]

@@ -1,0 +1,53 @@
+"""A country's other names (capital, demonym, short form, code) stand for it; a city or province inside it does not."""
+
+from __future__ import annotations
+
+from crossbrief.rag.constraints import check, parse
+from crossbrief.rag.evidence import missing_shares, question_words
+from crossbrief.rag.figures import extract_figures
+from crossbrief.rag.places import countries_in, countries_named, names_same_country
+
+
+def test_a_capital_a_demonym_a_short_form_and_a_code_name_their_country() -> None:
+    assert countries_named("Canberra") == {"AU"}
+    assert countries_named("Canberra's") == {"AU"}  # a possessive names the same place
+    assert countries_named("Kenyan") == countries_named("Kenyans") == {"KE"}
+    assert countries_named("America") == {"US"}  # the short form of "United States of America"
+    assert countries_named("Washington") == {"US"}  # "Washington D.C." as a sentence writes it
+    assert countries_named("UK") == {"GB"}
+
+
+def test_a_city_a_province_or_an_invented_name_is_no_country() -> None:
+    assert not countries_named("Melbourne")  # a city of Australia, not Australia
+    assert not countries_named("Norland")
+    assert not countries_named("White")
+
+
+def test_a_text_names_countries_by_any_of_their_names_but_not_by_lower_case_words_or_currencies() -> None:
+    assert countries_in("Talks with the Kenyan government and Australia") == {"KE", "AU"}
+    assert countries_in("The UN sent a team to the Japanese port") == {"JP"}
+    assert not countries_in("It costs US$4 billion and helps us all")  # "US$" is a currency, "us" a word
+    assert names_same_country("Nairobi said it would act", "Kenya")
+    assert not names_same_country("Nairobi said it would act", "Canberra")
+
+
+def _check(question: str, sentence: str):  # type: ignore[no-untyped-def]
+    return check(parse(question), sentence, tuple(extract_figures(sentence)), "", sentence, None)
+
+
+def test_a_question_naming_a_capital_is_met_by_evidence_naming_its_country() -> None:
+    met = _check("How many arrests did Canberra report?", "Australia reported 1,200 arrests.")
+    assert met.names == 1 and met.names_near == 1 and met.other_names == 0
+    other = _check("How many arrests did Tokyo report?", "Officials in Australia reported 1,200 arrests.")
+    assert other.names == 0 and other.other_names == 1  # Tokyo is Japan's capital: another country
+
+
+def test_a_country_name_the_index_lacks_is_known_when_it_uses_another_name_of_that_country() -> None:
+    frequencies = {"australia": 12, "arrests": 30}
+    asked = question_words("How many arrests did Canberra report?", frequencies, 100, parse(
+        "How many arrests did Canberra report?").names)
+    assert next(w for w in asked if w.stem == "canberra").known
+    asked_elsewhere = question_words("How many arrests did Tokyo report?", frequencies, 100, ("Tokyo",))
+    assert not next(w for w in asked_elsewhere if w.stem == "tokyo").known
+    # the word is present in evidence that names the country (features() adds it), missing otherwise
+    assert missing_shares(asked, {"canberra", "arrest"})[0] == 0.0
