@@ -183,8 +183,11 @@ class OfflineAnswerer:
             reason = near_miss_reason(constraints, nearest.check.contradiction)
             return Draft(REFUSAL_TEXT, refused=True, notes=(f"near_miss: {nearest.check.contradiction}",),
                          reason=reason)
-        return Draft(REFUSAL_TEXT, refused=True, notes=("below_support_threshold",),
-                     reason="No passage answers this closely enough; the closest passages are shown.")
+        frequencies, _ = self.rarity() if self.rarity and constraints.names else ({}, 0)
+        unknown = [n for n in constraints.names if frequencies and not name_known(n, frequencies)]
+        reason = (f"The sources never mention {_bare(unknown[0])}; the closest passages are shown." if unknown
+                  else "No passage answers this closely enough; the closest passages are shown.")
+        return Draft(REFUSAL_TEXT, refused=True, notes=("below_support_threshold",), reason=reason)
 
     def _dated_conflict(self, best: Scored, eligible: list[Scored],
                         constraints: Constraints) -> tuple[Scored, Scored] | None:
@@ -231,6 +234,11 @@ def about_a_retrieved_table(question: str, passages: list[Passage]) -> bool:
     """A question about what a table shows, with a table among the passages: close to no sentence, so the relevance
     floor is not its test (the answerer looks for the sentence that introduces the table)."""
     return asks_about_table(question) and any(is_table(p) for p in passages)
+
+
+def _bare(name: str) -> str:
+    """A name without its possessive: "Japan's" -> "Japan"."""
+    return re.sub(r"['’]s$", "", name)
 
 
 def _stem_of(source: str) -> str:

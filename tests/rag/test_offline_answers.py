@@ -266,3 +266,11 @@ def test_a_document_s_list_of_sources_is_no_statement_to_quote() -> None:
             "Widget exports rose by 12% in 2031.")
     quoted = [u.text for u in units([_passage(1, text, "2031-08-01", "Trade note")])]
     assert quoted == ["Widget exports rose by 12% in 2031."]
+
+
+def test_a_capital_stands_for_its_country_and_an_unmentioned_country_is_named_in_the_refusal(
+        sample_service: Crossbrief) -> None:
+    aliased = sample_service.answer("How many opioid deaths did Ottawa count in 2023?")
+    assert not aliased.refused and "8,020" in aliased.answer, aliased.answer  # the sources say "Canada"
+    elsewhere = sample_service.answer("How many opioid deaths did Japan record in 2023?")
+    assert elsewhere.refused and "never mention Japan" in elsewhere.refusal_reason, elsewhere.refusal_reason
