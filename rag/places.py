@@ -56,12 +56,14 @@ def _countries_by_name() -> dict[str, frozenset[str]]:
 # a run of capitalised words, with the small words that join a country's name ("Bosnia and Herzegovina")
 _RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|the|de|da|du)\s+)*[A-Z][\w'’.-]*)*(?!\$)")
 _LONGEST_NAME = 8  # words
+_DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
 
 
 def _lookup(words: list[str]) -> frozenset[str]:
     phrase = " ".join(words)
     found = _countries_by_name()
-    for form in (phrase, _POSSESSIVE.sub("", phrase), phrase.rstrip(".")):
+    undotted = phrase.replace(".", "") if _DOTTED.match(phrase) else phrase  # "U.S." as "US"
+    for form in (phrase, _POSSESSIVE.sub("", phrase), phrase.rstrip("."), undotted):
         if form in found:
             return found[form]
     return frozenset()

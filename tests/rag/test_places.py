@@ -26,6 +26,7 @@ def test_a_city_a_province_or_an_invented_name_is_no_country() -> None:
 def test_a_text_names_countries_by_any_of_their_names_but_not_by_lower_case_words_or_currencies() -> None:
     assert countries_in("Talks with the Kenyan government and Australia") == {"KE", "AU"}
     assert countries_in("The UN sent a team to the Japanese port") == {"JP"}
+    assert countries_in("U.S. agents and U.K. officials") == {"US", "GB"}  # initials written with dots
     assert not countries_in("It costs US$4 billion and helps us all")  # "US$" is a currency, "us" a word
     assert names_same_country("Nairobi said it would act", "Kenya")
     assert not names_same_country("Nairobi said it would act", "Canberra")
