@@ -18,12 +18,9 @@ import numpy as np
 from crossbrief.errors import ConfigError
 from crossbrief.rag.evidence import FEATURES
 
-# what the support model reads of the best eligible unit (besides its probability, as a logit): how it stands against
-# the question's names and words. Not its similarity or overlap: the unit model has weighed those into the
-# probability already, and read twice they took negative weights (leave-one-case-set-out utility 87 with them, 97
-# without, scripts/fit_answerer.py on the dev sets of 2026-11-30)
-SUPPORT_FEATURES = ("unit_logit", "names_unknown", "names_near", "names", "other_names", "missing_known",
-                    "missing_unknown", "eligible_share")
+# what the support model reads of the best eligible unit (besides its probability, as a logit)
+SUPPORT_FEATURES = ("unit_logit", "names_unknown", "names_near", "names", "other_names", "overlap", "sim_sentence",
+                    "missing_known", "missing_unknown", "eligible_share")
 
 
 def support_row(probability: float, features: np.ndarray, eligible_share: float) -> np.ndarray:
