@@ -18,7 +18,7 @@ from crossbrief.index.chunking import split_sentences
 from crossbrief.rag.constraints import Check, Constraints, check, content_words, stem
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.models import Passage
-from crossbrief.rag.places import countries_named, names_same_country, other_names
+from crossbrief.rag.places import aliases_of, countries_named, names_same_country, without_possessive
 
 # the features, in the order of the fitted weights
 FEATURES = ("sim_sentence", "sim_context", "dense", "bm25", "overlap", "overlap_context", "overlap_passage", "date", "names", "names_near",
@@ -81,7 +81,8 @@ def _front_matter(sentence: str, title: str) -> bool:
     """A document's title line, its "Date: ... Sources: ..." lines or a labelled list of its sources: about the
     document, not a statement in it."""
     return (bool(title) and sentence.startswith(title[:40]) or len(_LABEL.findall(sentence)) >= 2
-            or _LABELLED_LIST.match(sentence) is not None)
+            or (_LABELLED_LIST.match(sentence) is not None
+                and all(f.kind in ("year", "date") for f in extract_figures(sentence))))
 
 
 def units(passages: list[Passage]) -> list[Unit]:
@@ -141,8 +142,8 @@ def chunks_using(word: str, frequencies: dict[str, int]) -> int:
 def name_known(name: str, frequencies: dict[str, int]) -> bool:
     """Whether some indexed chunk uses `name`, or every word of another name of the country it names ("Canada"
     for "Ottawa")."""
-    return bool(chunks_using(name.lower(), frequencies)) or any(
-        all(chunks_using(word, frequencies) for word in content_words(other)) for other in other_names(name))
+    return bool(chunks_using(without_possessive(name).lower(), frequencies)) or any(
+        all(chunks_using(word, frequencies) for word in content_words(other)) for other in aliases_of(name))
 
 
 def _name_stems(names: tuple[str, ...]) -> dict[str, str]:

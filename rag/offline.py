@@ -29,6 +29,7 @@ from crossbrief.rag.evidence import (Scored, Unit, chunks_using, features, intro
                                      question_words, units)
 from crossbrief.rag.measures import measure, same_measure, same_scope
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
+from crossbrief.rag.places import without_possessive
 from crossbrief.rag.question_types import asks_about_table
 
 _CACHE_SIZE = 50_000
@@ -185,7 +186,7 @@ class OfflineAnswerer:
                          reason=reason)
         frequencies, _ = self.rarity() if self.rarity and constraints.names else ({}, 0)
         unknown = [n for n in constraints.names if frequencies and not name_known(n, frequencies)]
-        reason = (f"The sources never mention {_bare(unknown[0])}; the closest passages are shown." if unknown
+        reason = (f"The sources never mention {without_possessive(unknown[0])}; the closest passages are shown." if unknown
                   else "No passage answers this closely enough; the closest passages are shown.")
         return Draft(REFUSAL_TEXT, refused=True, notes=("below_support_threshold",), reason=reason)
 
@@ -234,11 +235,6 @@ def about_a_retrieved_table(question: str, passages: list[Passage]) -> bool:
     """A question about what a table shows, with a table among the passages: close to no sentence, so the relevance
     floor is not its test (the answerer looks for the sentence that introduces the table)."""
     return asks_about_table(question) and any(is_table(p) for p in passages)
-
-
-def _bare(name: str) -> str:
-    """A name without its possessive: "Japan's" -> "Japan"."""
-    return re.sub(r"['’]s$", "", name)
 
 
 def _stem_of(source: str) -> str:

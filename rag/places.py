@@ -23,33 +23,46 @@ _TRAILING_ABBREVIATION = re.compile(r"\s+(?:[A-Z]\.){2,}$")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
-def _names_of(info: Mapping[str, object]) -> set[str]:
-    """Every name countryinfo gives one country."""
-    found: set[str] = set()
-    for field in ("name", "capital", "demonym", "altSpellings"):
-        value = info.get(field)
-        found.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v)
-    for name in list(found):
-        if (short := _OF_NAME.search(name)) is not None:
-            found.add(short.group(1).strip())
-        if (abbreviated := _TRAILING_ABBREVIATION.search(name)) is not None:
-            found.add(name[:abbreviated.start()])
-    # a name in Latin letters; a two-letter code only when written in capitals (a word otherwise: "us", "in")
-    return {n for n in found if n.isascii() and (len(n) > 2 or n.isupper())}
+def _strings(value: object) -> list[str]:
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v]
+
+
+def _names_of(info: Mapping[str, object]) -> tuple[set[str], set[str]]:
+    """The names countryinfo gives one country, and the short forms derived from them: what follows "of" in an
+    official name ("America"; not in a capital's name: "Port of Spain") and a capital without its trailing
+    abbreviation ("Washington")."""
+    found = {n for field in ("name", "capital", "demonym", "altSpellings") for n in _strings(info.get(field))}
+    derived = {short.group(1).strip() for n in _strings(info.get("altSpellings"))
+               if (short := _OF_NAME.search(n)) is not None}
+    derived |= {n[:cut.start()] for n in _strings(info.get("capital"))
+                if (cut := _TRAILING_ABBREVIATION.search(n)) is not None}
+
+    def usable(name: str) -> bool:  # Latin letters; a code ("US", "USA") only as written, in capitals
+        return name.isascii() and (len(name) > 3 or name.isupper())
+    return {n for n in found if usable(n)}, {n for n in derived - found if usable(n) and len(n) > 3}
 
 
 @functools.cache
 def _countries_by_name() -> dict[str, frozenset[str]]:
     """Each name, as written -> the ISO codes of the countries it names."""
     by_name: dict[str, set[str]] = {}
+    derived: dict[str, set[str]] = {}
+    own: set[str] = set()  # every country's own name: a short form derived for another is dropped ("China")
     for country in all_countries():
         info = country.info()
         iso = info.get("ISO")
         code = iso.get("alpha2") if isinstance(iso, dict) else None
         if not code:
             continue
-        for name in _names_of(info):
+        names, short_forms = _names_of(info)
+        own.update(_strings(info.get("name")))
+        for name in names:
             by_name.setdefault(name, set()).add(str(code))
+        for name in short_forms:
+            derived.setdefault(name, set()).add(str(code))
+    for name, codes in derived.items():
+        if name not in own:
+            by_name.setdefault(name, set()).update(codes)
     return {name: frozenset(codes) for name, codes in by_name.items()}
 
 
@@ -57,9 +70,15 @@ def _countries_by_name() -> dict[str, frozenset[str]]:
 _RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|the|de|da|du)\s+)*[A-Z][\w'’.-]*)*(?!\$)")
 _LONGEST_NAME = 8  # words
 _DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
+# words after which a capitalised word may start a name inside a run ("the United States and Canada", "In Canada")
+_SMALL_WORDS = frozenset("of and the de da du in on at to for from by with as a an its their this that these those "
+                         "most some both all many".split())
+_SENTENCE_END = re.compile(r"(?:[.!?:;]\s+|\n\s*)$")
 
 
 def _lookup(words: list[str]) -> frozenset[str]:
+    """The countries the words name together, as written, without a possessive or a final stop, or as initials
+    written with dots."""
     phrase = " ".join(words)
     found = _countries_by_name()
     undotted = phrase.replace(".", "") if _DOTTED.match(phrase) else phrase  # "U.S." as "US"
@@ -71,7 +90,7 @@ def _lookup(words: list[str]) -> frozenset[str]:
 
 def countries_named(name: str) -> frozenset[str]:
     """The countries `name` (a capitalised word or words of a question) is a name of; empty for any other name."""
-    bare = _POSSESSIVE.sub("", name.strip())
+    bare = without_possessive(name)
     found = _countries_by_name()
     if bare not in found and bare.endswith("s"):
         bare = bare[:-1]  # a people: "Americans", "Kenyans"
@@ -80,28 +99,45 @@ def countries_named(name: str) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=20_000)
 def countries_in(text: str) -> frozenset[str]:
-    """The countries `text` names by any of their names (a capitalised word or run of words; "US$" is a currency)."""
+    """The countries `text` names by any of their names: a capitalised word or run of words, not a word inside a
+    longer name ("Guinea" in "Papua New Guinea", "Mexico" in "New Mexico", "America" in "North America"); "US$" is a
+    currency; a code ("CAN", "PER") in text without lower case (a heading in capitals) is a word."""
     codes: set[str] = set()
+    capitals_only = not any(c.islower() for c in text)
     for run in _RUN.finditer(text):
         words = run.group(0).split()
-        for first in range(len(words)):
-            for last in range(min(len(words), first + _LONGEST_NAME), first, -1):
-                if found := _lookup(words[first:last]):
-                    codes |= found
-                    break
+        opens = run.start() == 0 or _SENTENCE_END.search(text[:run.start()]) is not None
+        first = 0
+        while first < len(words):
+            found: frozenset[str] = frozenset()
+            if first == 0 or words[first - 1].lower() in _SMALL_WORDS or (first == 1 and opens):
+                last = next((end for end in range(min(len(words), first + _LONGEST_NAME), first, -1)
+                             if _lookup(words[first:end])), first)
+                found = _lookup(words[first:last]) if last > first else frozenset()
+                if found and capitals_only and all(w.isupper() for w in words[first:last]):
+                    found = frozenset()
+            if found:
+                codes |= found
+                first = last
+            else:
+                first += 1
     return frozenset(codes)
 
 
-def other_names(name: str) -> set[str]:
+def aliases_of(name: str) -> set[str]:
     """Every name, codes aside, of the countries `name` names (with `name` itself): to look up in an index's
     vocabulary whether its sources speak of that country at all."""
     countries = countries_named(name)
     return {other for other, codes in _countries_by_name().items() if codes & countries and not other.isupper()}
 
 
-def names_same_country(texts: str | tuple[str, ...], name: str) -> bool:
-    """Whether `texts` (a text, or its parts: each is looked at once and remembered) name a country that `name` is
-    another name of ("Canada" for "Ottawa")."""
+def names_same_country(texts: tuple[str, ...], name: str) -> bool:
+    """Whether any of `texts` (each looked at once and remembered) names a country that `name` is another name of
+    ("Canada" for "Ottawa")."""
     countries = countries_named(name)
-    return bool(countries) and any(countries & countries_in(text)
-                                   for text in ((texts,) if isinstance(texts, str) else texts))
+    return bool(countries) and any(countries & countries_in(text) for text in texts)
+
+
+def without_possessive(name: str) -> str:
+    """"Ottawa's" -> "Ottawa"."""
+    return _POSSESSIVE.sub("", name.strip())

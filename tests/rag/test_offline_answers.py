@@ -266,6 +266,8 @@ def test_a_document_s_list_of_sources_is_no_statement_to_quote() -> None:
             "Widget exports rose by 12% in 2031.")
     quoted = [u.text for u in units([_passage(1, text, "2031-08-01", "Trade note")])]
     assert quoted == ["Widget exports rose by 12% in 2031."]
+    labelled = "Trade note\nResult: exports rose by 12% in 2031; imports fell by 3%."
+    assert [u.text for u in units([_passage(1, labelled, "2031-08-01", "Trade note")])] == [labelled.split("\n")[1]]
 
 
 def test_a_capital_stands_for_its_country_and_an_unmentioned_country_is_named_in_the_refusal(
