@@ -1,7 +1,7 @@
 """Questions answered from tables by filtering rows in the table store, not by reading chunks.
 
-The question's words are linked to a table's values and column names (the vocabulary is the table store's
-distinct values, never lists in code). Linked values pin their columns; a column the question does not pin takes
+The question's words are linked to a table's values and column names (rag/table_links.py; the vocabulary is the
+table store's distinct values, never lists in code). Linked values pin their columns; a column the question does not pin takes
 the table's overall value when the data shows one (index/tables.py); "how many" wants a count, not a rate or a
 percentage. One matching row is quoted with its column names and row number; a few are shown as a small table;
 a suppressed or missing value is said to be so, with its row cited. The answer cites a passage that holds exactly
@@ -26,7 +26,9 @@ from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, 
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
 from crossbrief.rag.table_statements import StatementReader
-from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, named_where, words
+from crossbrief.rag.table_links import (Link, alternatives, describe, lacking, link, measure_column,
+                                        nearest_values, specificity)
+from crossbrief.rag.table_text import TableAnswer, cited_passage, named_where, words
 
 # at most this many rows are shown as a small table; more and the question is not pinned enough to answer here
 MAX_ROWS_SHOWN = 4
@@ -51,137 +53,6 @@ _ASKS_RATIO = re.compile(r"%|\bpercent|\bshare\b|\bproportion\b|\brate\b|\bratio
 def _is_ratio(value: str) -> bool:
     lowered = f"{value.lower()} "
     return any(mark in lowered for mark in _RATIO_MARKS)
-
-
-@dataclass(frozen=True)
-class Link:
-    """What a question pins in one table: values per categorical column, and the columns it names."""
-
-    table: StoredTable
-    pinned: dict[int, list[str]]
-    named: list[int]
-    score: float
-    coverage: float = 0.0  # the share of the question's content words that the links account for
-    absent: tuple[tuple[int, str], ...] = ()  # (year column, year asked) where the column has no such year
-
-
-def _forms(value: str) -> list[set[str]]:
-    """The ways a question may name a value: in full, and as its bracketed short form or without it
-    ("Emergency Medical Services (EMS)": also "EMS", and "Emergency Medical Services")."""
-    forms = [words(value)]
-    inside = re.findall(r"\(([^()]+)\)", value)
-    if inside:
-        forms.append(words(" ".join(inside)))
-        forms.append(words(re.sub(r"\([^()]*\)", " ", value)))
-    return [f for f in forms if f]
-
-
-def _name_score(tokens: set[str], asked: set[str]) -> float:
-    """How well the question names a value: all its words (best), or most of a long one's; 0 when it does not.
-    A value named in full beats a longer one named in part."""
-    hit = len(tokens & asked)
-    if hit == len(tokens):
-        return hit + 0.5
-    if hit >= 2 and hit >= 0.6 * len(tokens):
-        return hit - (len(tokens) - hit)
-    return 0.0
-
-
-def link(question: str, table: StoredTable) -> Link:
-    """The values and column names of `table` that the question's words name (all of a value's content words,
-    or most of a long one's)."""
-    asked = words(question)
-    pinned: dict[int, list[str]] = {}
-    score = 0.0
-    covered: set[str] = set()
-    for i, column in enumerate(table.profile.columns):
-        best: list[str] = []
-        best_score = 0.0
-        for value in column.values:
-            value_score = max((_name_score(tokens, asked) for tokens in _forms(value)), default=0.0)
-            if value_score > 0:
-                if value_score > best_score:
-                    best, best_score = [value], value_score
-                elif value_score == best_score:
-                    best.append(value)
-        if best:
-            pinned[i] = best
-            score += best_score
-            covered |= {w for v in best for form in _forms(v) for w in form} & asked
-    named = []
-    for i, name in enumerate(table.columns):
-        tokens = words(name)
-        years = {w for w in tokens if len(w) == 4 and w.isdigit()}
-        if i not in pinned and tokens and (tokens <= asked or (years and years <= asked)):
-            named.append(i)
-            score += len(tokens & asked)
-            covered |= tokens & asked
-    years_asked = sorted(w for w in asked if YEAR.match(w))
-    absent: list[tuple[int, str]] = []
-    for i, column in enumerate(table.profile.columns):
-        dated = [v for v in column.values if any(YEAR.match(w) for w in words(v))]
-        years = {w for v in dated for w in words(v) if YEAR.match(w)}
-        if i not in pinned and years and len(dated) >= 0.5 * len(column.values):
-            absent.extend((i, y) for y in years_asked if y not in years and not any(
-                y in words(table.columns[j]) for j in named))
-    if absent and pinned:  # a year asked of a table with years is a link too, a missing one
-        score += 1.0
-        covered |= {y for _, y in absent}
-    return Link(table, pinned, named, score, len(covered) / len(asked) if asked else 0.0, tuple(absent))
-
-
-def _alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:
-    """When the same words link values in several columns (a year that is both a period and a breakdown), one
-    reading per column, the column without blank cells first (a blank is how a table says "not broken down")."""
-    asked = words(question)
-    by_words: dict[frozenset[str], list[int]] = {}
-    for i, values in found.pinned.items():
-        key = frozenset(w for v in values for w in words(v) & asked)
-        by_words.setdefault(key, []).append(i)
-    readings = [dict(found.pinned)]
-    for columns in (c for c in by_words.values() if len(c) > 1):
-        columns.sort(key=lambda i: "" in found.table.profile.columns[i].values)
-        readings = [{k: v for k, v in r.items() if k not in columns or k == keep} for r in readings for keep in columns]
-    return [Link(found.table, r, found.named, found.score, found.coverage, found.absent) for r in readings[:limit]]
-
-
-def _measure(found: Link, question: str) -> int | None:
-    """The column of figures a ranking compares: the one the question names (the one sharing most words with it
-    when it names several), else the table's only column of measurements; None when that is unclear."""
-    profile = found.table.profile.columns
-    named = [i for i in found.named if profile[i].numeric]
-    if len(named) > 1:
-        asked = words(question)
-        shared = sorted(((len(words(found.table.columns[i]) & asked), i) for i in named), reverse=True)
-        return shared[0][1] if shared[0][0] > shared[1][0] else None
-    measures = named or [i for i, c in enumerate(profile) if c.numeric and not c.values]
-    return measures[0] if len(measures) == 1 else None
-
-
-def _nearest(asked: str, present: list[str], limit: int = 5) -> list[str]:
-    """The values closest to `asked`: by number when both are numbers (years), else in table order."""
-    target = parse_number(asked.split()[0]) if asked.split() else None
-    if target is None:
-        return present[:limit]
-    numbered = [(abs((parse_number(p.split()[0]) or 0.0) - target), p) for p in present
-                if p.split() and parse_number(p.split()[0]) is not None]
-    return [p for _, p in sorted(numbered)[:limit]] or present[:limit]
-
-
-def _specificity(values: tuple[str, ...]) -> tuple[bool, int]:
-    """Sort key: columns without blank cells first, then those with more distinct values."""
-    return ("" in values, -len(values))
-
-
-def _describe(table: StoredTable, pinned: dict[int, list[str]]) -> str:
-    return ", ".join(f"{table.columns[c]} {' or '.join(v)}" for c, v in pinned.items())
-
-
-def _lacking(table: StoredTable, column: int, value: str) -> TableAnswer:
-    """The near-miss refusal for a value (a year) a column of the table does not have, naming the nearest it has."""
-    present = [v for v in table.profile.columns[column].values if v.strip()]
-    reason = f"{table.label} has no row for {table.columns[column]} {value}; it has {', '.join(_nearest(value, present))}."
-    return TableAnswer(Draft("", refused=True, notes=("table_near_miss",), reason=reason), None)
 
 
 @dataclass
@@ -249,18 +120,18 @@ class TableAnswerer:
         candidates = sorted((lk for lk in links if lk.score >= 0.8 * top),
                             key=lambda lk: (order.get(lk.table.source, len(order)), -lk.score))
         if change is not None:  # worked out from the two years' rows of the first table that has them
-            worked = next((r for lk in candidates for a in _alternatives(lk, question.query)
+            worked = next((r for lk in candidates for a in alternatives(lk, question.query)
                            if (r := self._change_from(a, change, question.query, passages))), None)
             if worked is not None or change.operation == "change":
                 return worked  # an average no two rows give may be a row of averages: read as any question
         best = candidates[0]
         if wanted is not None:  # "which ... most": a ranking across the column it names, a near miss, or the prose
-            readings = _alternatives(best, question.query)
+            readings = alternatives(best, question.query)
             return next((r for a in readings if (r := self._rank_from(a, wanted, question.query, passages))), None) \
                 or next((r for a in readings if (r := self._answer_from(a, question.query, passages)) and r.draft.refused),
                         None)
         near_miss: TableAnswer | None = None
-        for alternative in _alternatives(best, question.query):
+        for alternative in alternatives(best, question.query):
             answered = self._answer_from(alternative, question.query, passages)
             if answered is not None and not answered.draft.refused:
                 return answered
@@ -271,7 +142,7 @@ class TableAnswerer:
         table = found.table
         profile = table.profile.columns
         if found.absent:  # the question asks for a year this table does not have
-            return _lacking(table, *min(found.absent, key=lambda a: _specificity(profile[a[0]].values)))
+            return lacking(table, *min(found.absent, key=lambda a: specificity(profile[a[0]].values)))
         numbers = self.store.row_numbers(table.table_id, found.pinned)
         if not numbers:
             return self._near_miss(found)
@@ -316,7 +187,7 @@ class TableAnswerer:
         for column, values in found.pinned.items():  # a year column pinned with one of the two years only
             missing = [y for y in (change.earlier, change.later) if y not in values]
             if len(missing) == 1 and {change.earlier, change.later} & set(values):
-                return _lacking(table, column, missing[0])
+                return lacking(table, column, missing[0])
         numbers = self.store.row_numbers(table.table_id, found.pinned)
         if not numbers:
             return self._near_miss(found)
@@ -342,7 +213,7 @@ class TableAnswerer:
         candidates = [(i, table.columns[i], c.values) for i, c in enumerate(profile)
                       if i not in found.pinned and c.values and not c.numeric and len(c.values) > 2]
         across = pick_column(wanted.subject, candidates, self.similarity, words)
-        measure = _measure(found, question)
+        measure = measure_column(found, question)
         if across is None or measure is None:
             return None
         defaults = {i: [c.overall] for i, c in enumerate(profile)
@@ -387,18 +258,18 @@ class TableAnswerer:
         table = found.table
         # drop the most specific pin first (a year before a substance): that is the value most likely missing
         for column, values in sorted(found.pinned.items(),
-                                     key=lambda item: _specificity(table.profile.columns[item[0]].values)):
+                                     key=lambda item: specificity(table.profile.columns[item[0]].values)):
             others = {c: v for c, v in found.pinned.items() if c != column}
             numbers = sorted(self.store.row_numbers(table.table_id, others))[:_MAX_ROWS_READ]
             if not numbers:
                 continue
             present = list(dict.fromkeys(cells[column] for _, cells in self.store.rows(table.table_id, numbers)))
-            nearest = _nearest(values[0], [p for p in present if p.strip()])
+            nearest = nearest_values(values[0], [p for p in present if p.strip()])
             if not nearest:
                 continue
             name = table.columns[column]
             reason = (f"{table.label} has no row for {name} {' or '.join(values)}"
-                      f"{' with ' + _describe(table, others) if others else ''}; it has {name} "
+                      f"{' with ' + describe(table, others) if others else ''}; it has {name} "
                       f"{', '.join(nearest)}.")
             return TableAnswer(Draft("", refused=True, notes=("table_near_miss",), reason=reason), None)
         return None

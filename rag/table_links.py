@@ -1,0 +1,147 @@
+"""How a question links to a table: the values of its categorical columns and the column names the question's words
+name (the vocabulary is the table store's distinct values, never lists in code), the years it asks that a dated
+column lacks, and the refusals that name what a table has instead of what was asked. rag/tables.py answers from a
+link.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crossbrief.index.table_store import StoredTable
+from crossbrief.index.tables import parse_number
+from crossbrief.rag.models import Draft
+from crossbrief.rag.table_text import YEAR, TableAnswer, words
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a question pins in one table: values per categorical column, and the columns it names."""
+
+    table: StoredTable
+    pinned: dict[int, list[str]]
+    named: list[int]
+    score: float
+    coverage: float = 0.0  # the share of the question's content words that the links account for
+    absent: tuple[tuple[int, str], ...] = ()  # (year column, year asked) where the column has no such year
+
+
+def _forms(value: str) -> list[set[str]]:
+    """The ways a question may name a value: in full, and as its bracketed short form or without it
+    ("Emergency Medical Services (EMS)": also "EMS", and "Emergency Medical Services")."""
+    forms = [words(value)]
+    inside = re.findall(r"\(([^()]+)\)", value)
+    if inside:
+        forms.append(words(" ".join(inside)))
+        forms.append(words(re.sub(r"\([^()]*\)", " ", value)))
+    return [f for f in forms if f]
+
+
+def _name_score(tokens: set[str], asked: set[str]) -> float:
+    """How well the question names a value: all its words (best), or most of a long one's; 0 when it does not.
+    A value named in full beats a longer one named in part."""
+    hit = len(tokens & asked)
+    if hit == len(tokens):
+        return hit + 0.5
+    if hit >= 2 and hit >= 0.6 * len(tokens):
+        return hit - (len(tokens) - hit)
+    return 0.0
+
+
+def link(question: str, table: StoredTable) -> Link:
+    """The values and column names of `table` that the question's words name (all of a value's content words,
+    or most of a long one's)."""
+    asked = words(question)
+    pinned: dict[int, list[str]] = {}
+    score = 0.0
+    covered: set[str] = set()
+    for i, column in enumerate(table.profile.columns):
+        best: list[str] = []
+        best_score = 0.0
+        for value in column.values:
+            value_score = max((_name_score(tokens, asked) for tokens in _forms(value)), default=0.0)
+            if value_score > 0:
+                if value_score > best_score:
+                    best, best_score = [value], value_score
+                elif value_score == best_score:
+                    best.append(value)
+        if best:
+            pinned[i] = best
+            score += best_score
+            covered |= {w for v in best for form in _forms(v) for w in form} & asked
+    named = []
+    for i, name in enumerate(table.columns):
+        tokens = words(name)
+        years = {w for w in tokens if len(w) == 4 and w.isdigit()}
+        if i not in pinned and tokens and (tokens <= asked or (years and years <= asked)):
+            named.append(i)
+            score += len(tokens & asked)
+            covered |= tokens & asked
+    years_asked = sorted(w for w in asked if YEAR.match(w))
+    absent: list[tuple[int, str]] = []
+    for i, column in enumerate(table.profile.columns):
+        dated = [v for v in column.values if any(YEAR.match(w) for w in words(v))]
+        years = {w for v in dated for w in words(v) if YEAR.match(w)}
+        if i not in pinned and years and len(dated) >= 0.5 * len(column.values):
+            absent.extend((i, y) for y in years_asked if y not in years and not any(
+                y in words(table.columns[j]) for j in named))
+    if absent and pinned:  # a year asked of a table with years is a link too, a missing one
+        score += 1.0
+        covered |= {y for _, y in absent}
+    return Link(table, pinned, named, score, len(covered) / len(asked) if asked else 0.0, tuple(absent))
+
+
+def alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:
+    """When the same words link values in several columns (a year that is both a period and a breakdown), one
+    reading per column, the column without blank cells first (a blank is how a table says "not broken down")."""
+    asked = words(question)
+    by_words: dict[frozenset[str], list[int]] = {}
+    for i, values in found.pinned.items():
+        key = frozenset(w for v in values for w in words(v) & asked)
+        by_words.setdefault(key, []).append(i)
+    readings = [dict(found.pinned)]
+    for columns in (c for c in by_words.values() if len(c) > 1):
+        columns.sort(key=lambda i: "" in found.table.profile.columns[i].values)
+        readings = [{k: v for k, v in r.items() if k not in columns or k == keep} for r in readings for keep in columns]
+    return [Link(found.table, r, found.named, found.score, found.coverage, found.absent) for r in readings[:limit]]
+
+
+def measure_column(found: Link, question: str) -> int | None:
+    """The column of figures a ranking compares: the one the question names (the one sharing most words with it
+    when it names several), else the table's only column of measurements; None when that is unclear."""
+    profile = found.table.profile.columns
+    named = [i for i in found.named if profile[i].numeric]
+    if len(named) > 1:
+        asked = words(question)
+        shared = sorted(((len(words(found.table.columns[i]) & asked), i) for i in named), reverse=True)
+        return shared[0][1] if shared[0][0] > shared[1][0] else None
+    measures = named or [i for i, c in enumerate(profile) if c.numeric and not c.values]
+    return measures[0] if len(measures) == 1 else None
+
+
+def nearest_values(asked: str, present: list[str], limit: int = 5) -> list[str]:
+    """The values closest to `asked`: by number when both are numbers (years), else in table order."""
+    target = parse_number(asked.split()[0]) if asked.split() else None
+    if target is None:
+        return present[:limit]
+    numbered = [(abs((parse_number(p.split()[0]) or 0.0) - target), p) for p in present
+                if p.split() and parse_number(p.split()[0]) is not None]
+    return [p for _, p in sorted(numbered)[:limit]] or present[:limit]
+
+
+def specificity(values: tuple[str, ...]) -> tuple[bool, int]:
+    """Sort key: columns without blank cells first, then those with more distinct values."""
+    return ("" in values, -len(values))
+
+
+def describe(table: StoredTable, pinned: dict[int, list[str]]) -> str:
+    return ", ".join(f"{table.columns[c]} {' or '.join(v)}" for c, v in pinned.items())
+
+
+def lacking(table: StoredTable, column: int, value: str) -> TableAnswer:
+    """The near-miss refusal for a value (a year) a column of the table does not have, naming the nearest it has."""
+    present = [v for v in table.profile.columns[column].values if v.strip()]
+    reason = (f"{table.label} has no row for {table.columns[column]} {value}; it has "
+              f"{', '.join(nearest_values(value, present))}.")
+    return TableAnswer(Draft("", refused=True, notes=("table_near_miss",), reason=reason), None)
