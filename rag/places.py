@@ -66,6 +66,14 @@ def _countries_by_name() -> dict[str, frozenset[str]]:
     return {name: frozenset(codes) for name, codes in by_name.items()}
 
 
+@functools.cache
+def _provinces() -> frozenset[str]:
+    """The names of countries' provinces and states: a place inside a country, which never names it ("British
+    Columbia" is not British, "New Mexico" not Mexico)."""
+    return frozenset(n for country in all_countries() for n in _strings(country.info().get("provinces"))
+                     if n.isascii() and " " in n)
+
+
 # a run of capitalised words, with the small words that join a country's name ("Bosnia and Herzegovina")
 _RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|the|de|da|du)\s+)*[A-Z][\w'’.-]*)*(?!\$)")
 _LONGEST_NAME = 8  # words
@@ -113,6 +121,11 @@ def countries_in(text: str) -> frozenset[str]:
             if first == 0 or words[first - 1].lower() in _SMALL_WORDS or (first == 1 and opens):
                 last = next((end for end in range(min(len(words), first + _LONGEST_NAME), first, -1)
                              if _lookup(words[first:end])), first)
+                province = next((end for end in range(min(len(words), first + _LONGEST_NAME), last, -1)
+                                 if " ".join(words[first:end]).rstrip(".,") in _provinces()), None)
+                if province is not None:  # a longer province's name: no country, and nothing inside it
+                    first = province
+                    continue
                 found = _lookup(words[first:last]) if last > first else frozenset()
                 if found and capitals_only and all(w.isupper() for w in words[first:last]):
                     found = frozenset()

@@ -35,6 +35,8 @@ def test_a_text_names_countries_by_any_of_their_names_but_not_by_lower_case_word
 def test_a_word_inside_a_longer_name_or_a_heading_in_capitals_names_no_country() -> None:
     assert countries_in("Deaths rose in New Mexico and across North America") == set()
     assert countries_in("Clinics in Papua New Guinea") == {"PG"}  # not Guinea as well
+    assert countries_in("British Columbia recorded 2,000 deaths") == set()  # a province, not Britain
+    assert countries_in("New South Wales and New Mexico reported") == set()
     assert countries_in("In Kenya and the United Kingdom, deaths fell") == {"KE", "GB"}
     assert countries_in("DEATHS PER 100,000 PEOPLE, BY REGION AND YEAR") == set()  # PER, AND: words
     assert countries_named("Spain") == {"ES"}  # not Trinidad and Tobago's capital, "Port of Spain"
