@@ -114,7 +114,7 @@ def countries_in(text: str) -> frozenset[str]:
     capitals_only = not any(c.islower() for c in text)
     for run in _RUN.finditer(text):
         words = run.group(0).split()
-        opens = run.start() == 0 or _SENTENCE_END.search(text[:run.start()]) is not None
+        opens = run.start() == 0 or _SENTENCE_END.search(text, max(0, run.start() - 8), run.start()) is not None
         first = 0
         while first < len(words):
             found: frozenset[str] = frozenset()
