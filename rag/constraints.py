@@ -250,6 +250,7 @@ class Check:
     counted: float  # 1 a figure is followed by the counted noun
     source: float  # share of a named source's words in the unit's title (1 when none named)
     contradiction: str = ""  # "year 2021", "name India", "kind count" ...
+    met_near: tuple[str, ...] = ()  # the pinned names the unit itself mentions, in any form or by their country
 
 
 def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], context: str, passage_text: str,
@@ -309,9 +310,11 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
                 break
     names = names_near = 1.0
     other_names = 0.0
+    met_near: tuple[str, ...] = ()
     if constraints.names:  # soft signals: "Washington" may stand for a country its sources call by name
         names = sum(1 for n in constraints.names if names_in((context, passage_text), n)) / len(constraints.names)
-        names_near = sum(1 for n in constraints.names if names_in((context, sentence), n)) / len(constraints.names)
+        met_near = tuple(n for n in constraints.names if names_in((context, sentence), n))
+        names_near = len(met_near) / len(constraints.names)
         own = sentence_names(sentence)
         if own and not names_near and not any(mentions(" ".join(constraints.names), n) for n in own):
             other_names = 1.0
@@ -331,7 +334,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     if constraints.source_words:
         title_words = {stem(w) for w in content_words(context)}
         source = len(constraints.source_words & title_words) / len(constraints.source_words)
-    return Check(date, names, names_near, other_names, kind, counted, source, contradiction)
+    return Check(date, names, names_near, other_names, kind, counted, source, contradiction, met_near)
 
 
 def near_miss_reason(constraints: Constraints, contradiction: str) -> str:

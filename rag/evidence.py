@@ -18,7 +18,7 @@ from crossbrief.index.chunking import split_sentences
 from crossbrief.rag.constraints import Check, Constraints, check, content_words, stem
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.models import Passage
-from crossbrief.rag.places import aliases_of, countries_named, names_same_country, without_possessive
+from crossbrief.rag.places import aliases_of, countries_named, without_possessive
 
 # the features, in the order of the fitted weights
 FEATURES = ("sim_sentence", "sim_context", "dense", "bm25", "overlap", "overlap_context", "overlap_passage", "date", "names", "names_near",
@@ -201,7 +201,7 @@ def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarr
         overlap_passage = len(words & in_passage[unit.passage.chunk_id]) / len(words) if words else 0.0
         figures = tuple(extract_figures(unit.quoted)) if unit.leans_back else unit.figures
         stands = check(constraints, unit.text, figures, unit.context, unit.passage.text, unit.passage.date)
-        aliased = {word for word, name in of_country.items() if names_same_country((unit.context, unit.text), name)}
+        aliased = {word for word, name in of_country.items() if name in stands.met_near}  # met by its country
         missing_known, missing_unknown = missing_shares(asked, own | around | aliased)
         row = np.array([
             float(s_sim), float(c_sim), float(unit.passage.dense_score or 0.0),

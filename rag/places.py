@@ -105,6 +105,16 @@ def countries_named(name: str) -> frozenset[str]:
     return found.get(bare, frozenset())
 
 
+def _name_at(words: list[str], first: int) -> tuple[int, frozenset[str]]:
+    """The longest name starting at `words[first]`: (the index after it, the countries it names); a province's or
+    state's longer name names none ((its end, nothing)); (first, nothing) when no name starts there."""
+    ends = range(min(len(words), first + _LONGEST_NAME), first, -1)
+    last, found = next(((end, codes) for end in ends if (codes := _lookup(words[first:end]))), (first, frozenset()))
+    province = next((end for end in ends if end > last
+                     and " ".join(words[first:end]).rstrip(".,") in _provinces()), None)
+    return (province, frozenset()) if province is not None else (last, found)
+
+
 @functools.lru_cache(maxsize=20_000)
 def countries_in(text: str) -> frozenset[str]:
     """The countries `text` names by any of their names: a capitalised word or run of words, not a word inside a
@@ -117,23 +127,13 @@ def countries_in(text: str) -> frozenset[str]:
         opens = run.start() == 0 or _SENTENCE_END.search(text, max(0, run.start() - 8), run.start()) is not None
         first = 0
         while first < len(words):
-            found: frozenset[str] = frozenset()
-            if first == 0 or words[first - 1].lower() in _SMALL_WORDS or (first == 1 and opens):
-                last = next((end for end in range(min(len(words), first + _LONGEST_NAME), first, -1)
-                             if _lookup(words[first:end])), first)
-                province = next((end for end in range(min(len(words), first + _LONGEST_NAME), last, -1)
-                                 if " ".join(words[first:end]).rstrip(".,") in _provinces()), None)
-                if province is not None:  # a longer province's name: no country, and nothing inside it
-                    first = province
-                    continue
-                found = _lookup(words[first:last]) if last > first else frozenset()
-                if found and capitals_only and all(w.isupper() for w in words[first:last]):
-                    found = frozenset()
-            if found:
-                codes |= found
-                first = last
-            else:
-                first += 1
+            # a name starts a run, follows a small word, or follows a sentence's capitalised first word
+            starts = first == 0 or words[first - 1].lower() in _SMALL_WORDS or (first == 1 and opens)
+            last, found = _name_at(words, first) if starts else (first, frozenset())
+            if capitals_only and all(w.isupper() for w in words[first:last]):
+                found = frozenset()
+            codes |= found
+            first = max(last, first + 1)
     return frozenset(codes)
 
 

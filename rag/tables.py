@@ -1,9 +1,9 @@
 """Questions answered from tables by filtering rows in the table store, not by reading chunks.
 
 The question's words are linked to a table's values and column names (rag/table_links.py; the vocabulary is the
-table store's distinct values, never lists in code). Linked values pin their columns; a column the question does not pin takes
-the table's overall value when the data shows one (index/tables.py); "how many" wants a count, not a rate or a
-percentage. One matching row is quoted with its column names and row number; a few are shown as a small table;
+table store's distinct values, never lists in code). Linked values pin their columns; a column the question does
+not pin takes the table's overall value when the data shows one (index/tables.py); "how many" wants a count, not a
+rate or a percentage. One matching row is quoted with its column names and row number; a few are shown as a small table;
 a suppressed or missing value is said to be so, with its row cited. The answer cites a passage that holds exactly
 the rows it quotes, so the figure checker finds every figure there. Tables whose first column names their rows are
 read first (rag/table_statements.py), and "which ... most" questions are ranked (rag/table_ranking.py).
@@ -22,12 +22,12 @@ from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic
 from crossbrief.rag.models import Draft, Filters, Passage, Question
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_arithmetic import one_row, two_rows
+from crossbrief.rag.table_links import (Link, alternatives, describe, lacking, link, measure_column,
+                                        nearest_values, specificity)
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
 from crossbrief.rag.table_statements import StatementReader
-from crossbrief.rag.table_links import (Link, alternatives, describe, lacking, link, measure_column,
-                                        nearest_values, specificity)
 from crossbrief.rag.table_text import TableAnswer, cited_passage, named_where, words
 
 # at most this many rows are shown as a small table; more and the question is not pinned enough to answer here
