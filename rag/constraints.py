@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from crossbrief.rag.figures import Figure, extract_figures
-from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, expected_kinds
+from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
 from crossbrief.rag.places import names_same_country
 
 WORD = re.compile(r"[a-z0-9]+")
@@ -28,6 +28,9 @@ _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*[\"'(]*$")
 # a source named in the question: "according to the February 2025 order", "per the 2023 fact sheet"
 _SOURCE_PHRASE = re.compile(r"\b(?:according to|per|as stated in|as set out in|in|under|by) (?:the|its|their|this|that) "
                             r"([^,?.;]{3,60})", re.IGNORECASE)
+# a question that names a table as its source: "the table", "the federal data table", "per the spreadsheet"
+_ASKS_TABLE = re.compile(r"\b(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,2}?(?:tables?|spreadsheet|dataset|data set)\b",
+                         re.IGNORECASE)
 _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 MONTHS = frozenset(m.lower() for m in ("January", "February", "March", "April", "May", "June", "July", "August",
                                        "September", "October", "November", "December"))
@@ -121,6 +124,9 @@ class Constraints:
     # noun it never uses is the question's own wording: "its northern neighbour" for a country the sources name)
     directed: tuple[tuple[str, str, str], ...] = ()
     words: tuple[str, ...] = field(default=())  # stemmed content words of the question
+    # it asks for a figure a table gives ("...does the federal table show for 2023?"; not "what does the table
+    # show?", which the sentence introducing the table answers)
+    asks_table: bool = False
 
     @property
     def pins_date(self) -> bool:
@@ -217,7 +223,8 @@ def parse(question: str, context: str = "") -> Constraints:
     names = question_names(question) or (question_names(context) if context else ())
     return Constraints(frozenset(years), frozenset(months), names, kinds, kind, counted,
                        frozenset(source_words), len(years) >= 2 and _COMPARES.search(question) is not None,
-                       directed_nouns(question), tuple(dict.fromkeys(stem(w) for w in content_words(question))))
+                       directed_nouns(question), tuple(dict.fromkeys(stem(w) for w in content_words(question))),
+                       _ASKS_TABLE.search(question) is not None and not asks_about_table(question))
 
 
 def directed_nouns(question: str) -> tuple[tuple[str, str, str], ...]:

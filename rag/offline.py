@@ -125,8 +125,9 @@ class OfflineAnswerer:
                         self._unknown(constraints, frequencies), question_words(asked.query, frequencies, chunks,
                                                                                   constraints.names))
         probabilities = self.calibration.probabilities(np.stack([r.features for r in rows]))
-        scored = [replace(r, probability=float(p)) for r, p in zip(rows, probabilities)]
-        return constraints, sorted(scored, key=lambda s: -s.probability)
+        scored = sorted((replace(r, probability=float(p)) for r, p in zip(rows, probabilities)),
+                        key=lambda s: -s.probability)
+        return constraints, from_asked_source(constraints, scored)
 
     def draft(self, question: Question, passages: list[Passage],
               on_token: Callable[[str], None] | None = None) -> Draft:
@@ -229,6 +230,14 @@ class OfflineAnswerer:
         if on_token:
             on_token(draft.text)
         return draft
+
+
+def from_asked_source(constraints: Constraints, scored: list[Scored]) -> list[Scored]:
+    """The units a question that names a table as its source ("what does the federal table give for 2021?") is
+    answered from: a table's rows, when one of them satisfies its constraints; otherwise every unit."""
+    if constraints.asks_table and any(s.eligible and is_table(s.unit.passage) for s in scored):
+        return [s for s in scored if is_table(s.unit.passage)]
+    return scored
 
 
 def about_a_retrieved_table(question: str, passages: list[Passage]) -> bool:

@@ -26,6 +26,18 @@ def test_a_named_source_is_parsed_with_its_date() -> None:
     assert not parse("How many ports were closed in the north?").source_words
 
 
+@pytest.mark.parametrize(("question", "asks_table"), [
+    ("What death toll does the national table record for 2021?", True),
+    ("How many ferries sailed in 2020 per the data table?", True),
+    ("Which district tops the spreadsheet for 2019?", True),
+    ("What does the table show?", False),  # about the table itself: the sentence introducing it answers
+    ("What was the tabled motion about?", False),
+    ("How many ferries sailed in 2020?", False),
+])
+def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_table: bool) -> None:
+    assert parse(question).asks_table is asks_table
+
+
 @pytest.mark.parametrize(("question", "kind"), [
     ("How many inspectors were hired?", "count"),
     ("What share of the budget went to schools?", "percent"),

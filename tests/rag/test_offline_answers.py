@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,33 @@ def test_a_question_pinning_the_order_date_gets_that_order_figure_not_a_conflict
     assert not answer.refused, answer.refusal_reason
     assert "dated_conflict" not in answer.notes
     assert "25%" in answer.answer and "35%" not in answer.answer
+
+
+def test_a_question_naming_a_table_is_answered_from_its_rows(sample_service: Crossbrief) -> None:
+    asked = "What death toll from painkillers does the national table record for 2021?"
+    answer = sample_service.answer(asked)
+    assert not answer.refused, answer.refusal_reason
+    assert "7546" in answer.answer, answer.answer
+    assert answer.citations and all(c.source.endswith(".csv") for c in answer.citations), answer.citations
+
+
+def test_a_table_row_answers_only_when_one_satisfies_the_question() -> None:
+    from crossbrief.rag.constraints import Check, Constraints
+    from crossbrief.rag.evidence import Scored, Unit
+    from crossbrief.rag.offline import from_asked_source
+
+    def scored(n: int, kind: str, contradiction: str = "") -> Scored:
+        passage = replace(_passage(n, "text", "2025-02-01", "Notes"), kind=kind)
+        check = Check(date=0.5, names=1.0, names_near=1.0, other_names=0.0, kind=1.0, counted=0.0, source=1.0,
+                      contradiction=contradiction)
+        return Scored(Unit(passage, f"unit {n}", "", ()), check, np.zeros(3), np.zeros(3), 0.5)
+
+    prose, row, other_year_row = scored(1, "text"), scored(2, "table"), scored(3, "table", "year 2019")
+    asks_table = Constraints(asks_table=True)
+    assert from_asked_source(asks_table, [prose, row, other_year_row]) == [row, other_year_row]
+    # no row satisfies it: every unit stays, and the refusal can say what the nearest one holds
+    assert from_asked_source(asks_table, [prose, other_year_row]) == [prose, other_year_row]
+    assert from_asked_source(Constraints(), [prose, row]) == [prose, row]
 
 
 def test_an_open_question_is_answered_with_quoted_sentences(sample_service: Crossbrief) -> None:
