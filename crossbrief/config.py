@@ -137,6 +137,14 @@ class GenerationSettings(_Section):
     table_row_margin: float = Field(0.25, ge=0, description="table answers from a table whose first column names its "
                                     "rows: how far the named row's score must lead the next row's (rag/table_rows.py); "
                                     "fitted by scripts/fit_tables.py")
+    # scripts/fit_tables.py --step meaning (2026-11-30): every floor and margin of its grid but the loosest (0.3 / 0.05,
+    # which answers two reference questions wrongly) scores alike, reworded_reference 7 -> 8 of 34 and no other set
+    # moved; the tie goes to the fewest links, 0.5 / 0.2. A floor above 1 turns links by meaning off
+    table_meaning_margin: float = Field(0.2, ge=0, le=1, description="table answers: how much closer (embedding "
+                                        "cosine) a question's phrase must be to one value of a column than to any other "
+                                        "for it to name that value by meaning (rag/table_meaning.py)")
+    table_meaning_floor: float = Field(0.5, ge=-1, le=2, description="table answers: the least cosine between a phrase "
+                                       "and the value it names by meaning (above 1: no links by meaning)")
     table_top_sources: int = Field(2, ge=1, le=20, description="table answers without a source filter: tables of "
                                    "this many best-retrieved sources are candidates")
 

@@ -25,6 +25,7 @@ from crossbrief.index import doctor
 from crossbrief.index.doctor import quick_check
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.retrieval import HybridRetriever
+from crossbrief.rag.table_meaning import MeaningLinker
 from crossbrief.rag.tables import TableAnswerer
 from crossbrief.index.table_store import TableStore
 from crossbrief.rag.sources import (
@@ -222,5 +223,8 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
     tables = TableAnswerer(TableStore.open(settings.catalog_url), min_coverage=generation.table_min_coverage,
                            top_sources=generation.table_top_sources, min_row_margin=generation.table_row_margin,
                            min_row_coverage=generation.table_row_min_coverage,
-                           similarity=embedding_similarity(embedder))
+                           similarity=embedding_similarity(embedder),
+                           meaning=MeaningLinker(embedder.embed, generation.table_meaning_margin,
+                                                 generation.table_meaning_floor)
+                           if generation.table_meaning_floor <= 1 else None)
     return Crossbrief(settings, store, embedder, retriever, offline, dict(answerers or {}), tables)

@@ -25,6 +25,8 @@ class Link:
     score: float
     coverage: float = 0.0  # the share of the question's content words that the links account for
     absent: tuple[tuple[int, str], ...] = ()  # (year column, year asked) where the column has no such year
+    each: tuple[int, ...] = ()  # columns pinned to several values the question names, each of which must have rows
+    by_meaning: tuple[int, ...] = ()  # columns linked by meaning, not by the question's words (rag/table_meaning.py)
 
 
 def _forms(value: str) -> list[set[str]]:
@@ -101,10 +103,11 @@ def alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:
         key = frozenset(w for v in values for w in words(v) & asked)
         by_words.setdefault(key, []).append(i)
     readings = [dict(found.pinned)]
-    for columns in (c for c in by_words.values() if len(c) > 1):
+    for columns in (c for key, c in by_words.items() if key and len(c) > 1):  # no words: linked by meaning
         columns.sort(key=lambda i: "" in found.table.profile.columns[i].values)
         readings = [{k: v for k, v in r.items() if k not in columns or k == keep} for r in readings for keep in columns]
-    return [Link(found.table, r, found.named, found.score, found.coverage, found.absent) for r in readings[:limit]]
+    return [Link(found.table, r, found.named, found.score, found.coverage, found.absent, found.each, found.by_meaning)
+            for r in readings[:limit]]
 
 
 def measure_column(found: Link, question: str) -> int | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable, TableStore
@@ -24,6 +24,7 @@ from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_arithmetic import one_row, two_rows
 from crossbrief.rag.table_links import (Link, alternatives, describe, lacking, link, measure_column,
                                         nearest_values, specificity)
+from crossbrief.rag.table_meaning import MeaningLinker
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
@@ -55,6 +56,15 @@ def _is_ratio(value: str) -> bool:
     return any(mark in lowered for mark in _RATIO_MARKS)
 
 
+def _trusted(found: TableAnswer | None, links: list[Link]) -> TableAnswer | None:
+    """`found`, unless it is a refusal from links made partly by meaning: such a link may answer (its rows are quoted
+    with their column names, for the reader to see what was matched), but too unsure a reading to refuse with; the
+    prose answerer has the question then."""
+    if found is not None and found.draft.refused and any(lk.by_meaning for lk in links):
+        return None
+    return found
+
+
 @dataclass
 class TableAnswerer:
     """Answers a question from the tables of the retrieved (or filtered) sources, or returns None."""
@@ -69,6 +79,8 @@ class TableAnswerer:
     min_row_coverage: float = 0.7
     # how alike a question's "which ..." words are to a column's name and values (the embedding model's cosine)
     similarity: Similarity | None = None
+    # links a question's other words to values by meaning when its words leave the coverage short (rag/table_meaning.py)
+    meaning: MeaningLinker | None = None
 
     def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None,
                further: Sequence[Passage] = ()) -> TableAnswer | None:
@@ -105,6 +117,10 @@ class TableAnswerer:
             if read is not None:
                 return read.answer  # None: the row is named but not the year asked, which the prose may have
         links = [link(without_superlative(question.query) if wanted else question.query, t) for t in tables]
+        if self.meaning is not None:
+            asked = without_superlative(question.query) if wanted else question.query
+            links = [self.meaning.extend(asked, lk) if lk.pinned and lk.coverage < self.min_coverage else lk
+                     for lk in links]
         links = [lk for lk in links if lk.pinned and lk.score >= self.min_score and lk.coverage >= self.min_coverage]
         if not links:
             return None
@@ -123,20 +139,22 @@ class TableAnswerer:
             worked = next((r for lk in candidates for a in alternatives(lk, question.query)
                            if (r := self._change_from(a, change, question.query, passages))), None)
             if worked is not None or change.operation == "change":
-                return worked  # an average no two rows give may be a row of averages: read as any question
+                # an average no two rows give may be a row of averages: read as any question
+                return _trusted(worked, candidates)
         best = candidates[0]
         if wanted is not None:  # "which ... most": a ranking across the column it names, a near miss, or the prose
             readings = alternatives(best, question.query)
-            return next((r for a in readings if (r := self._rank_from(a, wanted, question.query, passages))), None) \
-                or next((r for a in readings if (r := self._answer_from(a, question.query, passages)) and r.draft.refused),
-                        None)
+            return _trusted(
+                next((r for a in readings if (r := self._rank_from(a, wanted, question.query, passages))), None)
+                or next((r for a in readings if (r := self._answer_from(a, question.query, passages))
+                         and r.draft.refused), None), candidates)
         near_miss: TableAnswer | None = None
         for alternative in alternatives(best, question.query):
             answered = self._answer_from(alternative, question.query, passages)
             if answered is not None and not answered.draft.refused:
                 return answered
             near_miss = near_miss or answered
-        return near_miss
+        return _trusted(near_miss, candidates)
 
     def _answer_from(self, found: Link, question: str, passages: list[Passage]) -> TableAnswer | None:
         table = found.table
@@ -146,6 +164,11 @@ class TableAnswerer:
         numbers = self.store.row_numbers(table.table_id, found.pinned)
         if not numbers:
             return self._near_miss(found)
+        for column in found.each:  # every value the question names must have rows, not only one of them
+            for value in found.pinned[column]:
+                alone = {**found.pinned, column: [value]}
+                if not self.store.row_numbers(table.table_id, alone):
+                    return self._near_miss(replace(found, pinned=alone, each=()))
         selected = self._select(found, question, numbers)
         return None if selected is None else self._write(table, *selected, passages)
 
@@ -191,6 +214,11 @@ class TableAnswerer:
         numbers = self.store.row_numbers(table.table_id, found.pinned)
         if not numbers:
             return self._near_miss(found)
+        for column in found.each:  # every value the question names must have rows, not only one of them
+            for value in found.pinned[column]:
+                alone = {**found.pinned, column: [value]}
+                if not self.store.row_numbers(table.table_id, alone):
+                    return self._near_miss(replace(found, pinned=alone, each=()))
         selected = self._select(found, question, numbers, counts_by_default=True)  # "how much did X change": counts
         if selected is None:
             return None

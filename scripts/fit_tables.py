@@ -7,7 +7,10 @@ content words that its links to a table's values and column names must account f
 by filtering that table. Then, with table_min_coverage as configured, the two values of the reader of tables whose first column names their
 rows (rag/table_rows.py): `generation.table_row_min_coverage` (the weighted share of the question's words that the
 named row, its headings and columns must use) and `generation.table_row_margin` (how far the named row's score must
-lead the next row's). Each value runs the development case sets whose corpora hold tables (sample, reference and their near misses) and
+lead the next row's). `--step meaning` fits, with those as configured, the two values of links by meaning
+(rag/table_meaning.py): `generation.table_meaning_floor` (the least cosine between a phrase and the value it names) and
+`generation.table_meaning_margin` (how far that value must lead the column's next), the reworded sets running too;
+ties go to the fewest links (off, then the highest floor and margin). Each value runs the development case sets whose corpora hold tables (sample, reference and their near misses) and
 TAT-QA's dev split (40 reports as md / html / csv, each question with and without a filter on its report, as
 `crossbrief eval --tatqa` does). Each set's utility is the share of right outcomes (a case passed) minus the share of
 wrong answers (answered, and not right: a wrong table answer misleads, a refusal says "the sources don't say"; the
@@ -36,6 +39,10 @@ TATQA_DEV = ROOT.parent / "shared" / "bench" / "tatqa" / "tatqa_dataset_dev.json
 COVERAGE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 ROW_COVERAGE = (0.4, 0.5, 0.6, 0.7, 0.8)
 ROW_MARGIN = (0.1, 0.25, 0.5, 1.0)
+# links by meaning (rag/table_meaning.py): floor 2 is off; they are for paraphrases, so the reworded sets run too
+MEANING_MARGIN = (0.05, 0.1, 0.15, 0.2)
+MEANING_FLOOR = (0.3, 0.4, 0.5)
+MEANING_SETS = ("reworded", "reworded_reference")
 
 
 def with_values(settings: Settings, **values: float) -> Settings:
@@ -52,12 +59,14 @@ def utility(outcomes: list[tuple[bool, bool]]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--home", type=Path, default=Path(".crossbrief"), help="data directory for the eval indexes")
-    parser.add_argument("--step", choices=("links", "rows", "both"), default="both",
-                        help="fit table_min_coverage (links), the row reader's two values (rows), or both")
+    parser.add_argument("--step", choices=("links", "rows", "both", "meaning"), default="both",
+                        help="fit table_min_coverage (links), the row reader's two values (rows), or both; or, with "
+                             "those as configured, the two values of links by meaning (meaning)")
     args = parser.parse_args()
     settings = load_settings(home=args.home)
     embedder = build_embedder(settings)
-    case_sets = [load_case_file(ROOT / "evals" / "cases" / f"{name}.yaml") for name in CASE_SETS]
+    names = CASE_SETS + (MEANING_SETS if args.step == "meaning" else ())
+    case_sets = [load_case_file(ROOT / "evals" / "cases" / f"{name}.yaml") for name in names]
     case_sets = [c for c in case_sets if c.corpus is not None and c.corpus.exists()]
     grid: list[dict[str, float]] = []
 
@@ -75,6 +84,14 @@ def main() -> None:
         print(json.dumps(grid[-1]), file=sys.stderr)
         return rates
 
+    if args.step == "meaning":  # ties go to the fewest links: off, then the highest floor and margin
+        tried = {(2.0, 0.0): run({"table_meaning_floor": 2.0})}
+        tried |= {(f, m): run({"table_meaning_floor": f, "table_meaning_margin": m})
+                  for f in MEANING_FLOOR for m in MEANING_MARGIN}
+        floor, margin = max(tried, key=lambda k: (tried[k]["mean"], k[0], k[1]))
+        print(json.dumps({"best": {"table_meaning_floor": floor, "table_meaning_margin": margin, **tried[(floor, margin)]},
+                          "grid": grid}, indent=2))
+        return
     # ties go to the values nearest the middle of each grid
     coverage = settings.generation.table_min_coverage
     if args.step in ("links", "both"):

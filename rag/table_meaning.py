@@ -1,0 +1,123 @@
+"""Links a question to a table's values by meaning where its words differ from the table's: "inpatient admissions"
+for Hospitalizations, "narcotic painkillers" for Opioids. A phrase of the question names a value of a column when the
+embedding model puts it closer to that value than to any other value of the column by a margin (a fitted setting:
+scripts/fit_tables.py). Only phrases of lower-case words count: a capitalised name the table lacks ("New Brunswick"
+for a table without it) is a near miss to be refused, never a value it resembles; and only columns of a few values
+(what a question picks from, not a long list of places or dates); and only for a question whose every name is linked
+already: a column left open takes its overall value, the wrong figure for a place named in other words.
+The column a phrase names most clearly is linked first, and a word that names a value of one column names no other's;
+phrases that name two values of one column ("paramedic call-outs for ... poisonings") pin both, and the table must
+have rows for each (rag/tables.py). A link made by meaning may answer but never refuses: when its rows are not there,
+the prose answerer has the question.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+import numpy as np
+
+from crossbrief.rag.constraints import question_names
+from crossbrief.rag.table_links import Link
+from crossbrief.rag.table_text import STOPWORDS, words
+
+Vectors = Callable[[list[str]], np.ndarray]
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d[\d.,]*|[^\sA-Za-z\d]")
+_LONGEST_PHRASE = 3
+_CACHE_SIZE = 20_000
+
+
+def phrases(question: str, covered: set[str]) -> list[str]:
+    """The question's runs of lower-case content words (hyphens read as spaces) not already linked, and their
+    parts of up to three words: "paramedic call-outs" -> "paramedic", "call", "outs", "paramedic call"..."""
+    runs: list[list[str]] = [[]]
+    for token in _TOKEN.findall(question.replace("-", " ")):
+        word = token.lower()
+        if (not token[0].isalpha() or token[0].isupper() or word in STOPWORDS
+                or not words(word) or words(word) <= covered):
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    found = [" ".join(run[i:i + n]) for run in runs for n in range(1, _LONGEST_PHRASE + 1)
+             for i in range(len(run) - n + 1)]
+    return list(dict.fromkeys(found))
+
+
+@dataclass
+class MeaningLinker:
+    """Extends a question's links to a table by meaning (see the module's docstring)."""
+
+    vectors: Vectors
+    margin: float
+    floor: float
+    max_values: int = 20
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            for text, vector in zip(missing, self.vectors(missing)):
+                found[text] = vector
+            with self._lock:
+                if len(self._cache) + len(missing) > _CACHE_SIZE:
+                    self._cache.clear()
+                self._cache.update({t: found[t] for t in missing})
+        return np.stack([found[t] for t in texts])
+
+    def extend(self, question: str, found: Link) -> Link:
+        """`found` with the columns it leaves open that a phrase of the question names by meaning, and its coverage
+        counting those phrases' words."""
+        table = found.table
+        asked = words(question)
+        covered = {w for values in found.pinned.values() for v in values for w in words(v)} & asked
+        covered |= {w for i in found.named for w in words(table.columns[i])} & asked
+        covered |= {year for _, year in found.absent}
+        if any(not words(name) <= covered for name in question_names(question)):
+            return found  # a name no value links ("the Pacific coast province"): the overall row would answer wrongly
+        candidates = phrases(question, covered)
+        columns = [i for i, c in enumerate(table.profile.columns) if i not in found.pinned and not c.numeric
+                   and 2 <= len([v for v in c.values if v]) <= self.max_values]
+        if not candidates or not columns:
+            return found
+        asked_vectors = self._embed(candidates)
+        nearest: dict[int, list[tuple[str, float, float]]] = {}  # column -> per phrase: nearest value, cosine, lead
+        for i in columns:
+            values = [v for v in table.profile.columns[i].values if v]
+            similarity = asked_vectors @ self._embed(values).T  # phrases x values
+            ordered = np.sort(similarity, axis=1)
+            nearest[i] = [(values[int(row.argmax())], float(top), float(top - second))
+                          for row, top, second in zip(similarity, ordered[:, -1], ordered[:, -2])]
+        # a phrase speaks of one column: the one whose values it tells apart best, of those it comes close to
+        speaks_of = {p: max(columns, key=lambda i: (nearest[i][p][1] >= self.floor, nearest[i][p][2]))
+                     for p in range(len(candidates))}
+        pinned = dict(found.pinned)
+        each = list(found.each)
+
+        def passing(i: int) -> list[tuple[float, str, int]]:  # (lead, value, phrase) naming a value of column i
+            return [(lead, value, p) for p, (value, cosine, lead) in enumerate(nearest[i])
+                    if speaks_of[p] == i and cosine >= self.floor and lead >= self.margin
+                    and not words(candidates[p]) & covered]
+
+        # the column named most clearly first; a word that names a value of one column names no other's
+        for i in sorted(columns, key=lambda c: -max((lead for lead, _, _ in passing(c)), default=0.0)):
+            named = sorted({value for _, value, _ in passing(i)})
+            if not named:
+                continue
+            pinned[i] = named
+            if len(named) > 1:
+                each.append(i)  # "call-outs for ... poisonings": the rows of both, a near miss if one lacks
+            # the words of every phrase nearest a named value count as linked ("call outs" with "paramedic")
+            covered |= {w for q, (value, cosine, _) in enumerate(nearest[i])
+                        if value in named and cosine >= self.floor for w in words(candidates[q])} & asked
+        score = found.score + len(pinned) - len(found.pinned)
+        if len(pinned) == len(found.pinned):
+            return found
+        return replace(found, pinned=pinned, score=score, each=tuple(each),
+                       by_meaning=(*found.by_meaning, *(i for i in pinned if i not in found.pinned)),
+                       coverage=len(covered) / len(asked) if asked else 0.0)
