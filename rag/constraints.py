@@ -28,9 +28,11 @@ _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*[\"'(]*$")
 # a source named in the question: "according to the February 2025 order", "per the 2023 fact sheet"
 _SOURCE_PHRASE = re.compile(r"\b(?:according to|per|as stated in|as set out in|in|under|by) (?:the|its|their|this|that) "
                             r"([^,?.;]{3,60})", re.IGNORECASE)
-# a question that names a table as its source: "the table", "the federal data table", "per the spreadsheet"
-_ASKS_TABLE = re.compile(r"\b(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,2}?(?:tables?|spreadsheet|dataset|data set)\b",
-                         re.IGNORECASE)
+# a question that names a table as its source: "per the data table", "in the spreadsheet", "does the federal table
+# give/show/list..."; not an idiom ("brought to the table", "on the negotiating table")
+_TABLE = r"(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,2}?(?:tables?|spreadsheet|dataset|data set)"
+_ASKS_TABLE = re.compile(rf"\b(?:according to|per|in|from|by)\s+{_TABLE}\b|\b{_TABLE}\s+(?:shows?|gives?|records?|"
+                         r"lists?|reports?|says?|puts?|has|have|holds?|contains?|states?|registers?)\b", re.IGNORECASE)
 _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 MONTHS = frozenset(m.lower() for m in ("January", "February", "March", "April", "May", "June", "July", "August",
                                        "September", "October", "November", "December"))

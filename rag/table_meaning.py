@@ -2,9 +2,11 @@
 for Hospitalizations, "narcotic painkillers" for Opioids. A phrase of the question names a value of a column when the
 embedding model puts it closer to that value than to any other value of the column by a margin (a fitted setting:
 scripts/fit_tables.py). Only phrases of lower-case words count: a capitalised name the table lacks ("New Brunswick"
-for a table without it) is a near miss to be refused, never a value it resembles; and only columns of a few values
-(what a question picks from, not a long list of places or dates); and only for a question whose every name is linked
-already: a column left open takes its overall value, the wrong figure for a place named in other words.
+for a table without it) is a near miss to be refused, never a value it resembles; only columns of at most 20 values
+(what a question picks from, not a long list of dates); only for a question whose every capitalised word is linked
+already, its first word too (a column left open takes its overall value: the wrong figure for a place named in other
+words); and never when a phrase left unlinked comes close to a value of a column left open, of any size ("among
+women" and a column of sexes): the overall rows would not answer that breakdown.
 The column a phrase names most clearly is linked first, and a word that names a value of one column names no other's;
 phrases that name two values of one column ("paramedic call-outs for ... poisonings") pin both, and the table must
 have rows for each (rag/tables.py). A link made by meaning may answer but never refuses: when its rows are not there,
@@ -20,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from crossbrief.rag.constraints import question_names
+from crossbrief.rag.constraints import FUNCTION_WORDS
 from crossbrief.rag.table_links import Link
 from crossbrief.rag.table_text import STOPWORDS, words
 
@@ -28,6 +30,13 @@ Vectors = Callable[[list[str]], np.ndarray]
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d[\d.,]*|[^\sA-Za-z\d]")
 _LONGEST_PHRASE = 3
 _CACHE_SIZE = 20_000
+
+
+def capitalised(question: str) -> list[str]:
+    """The question's capitalised words that may name something, its first word too ("Ohio logged how many...?"):
+    not function or question words ("How", "Per")."""
+    return [token for token in _TOKEN.findall(question.replace("-", " ")) if token[0].isupper()
+            and token.lower() not in STOPWORDS and token.lower() not in FUNCTION_WORDS]
 
 
 def phrases(question: str, covered: set[str]) -> list[str]:
@@ -78,16 +87,17 @@ class MeaningLinker:
         covered = {w for values in found.pinned.values() for v in values for w in words(v)} & asked
         covered |= {w for i in found.named for w in words(table.columns[i])} & asked
         covered |= {year for _, year in found.absent}
-        if any(not words(name) <= covered for name in question_names(question)):
+        if any(not words(name) <= covered for name in capitalised(question)):
             return found  # a name no value links ("the Pacific coast province"): the overall row would answer wrongly
         candidates = phrases(question, covered)
-        columns = [i for i, c in enumerate(table.profile.columns) if i not in found.pinned and not c.numeric
-                   and 2 <= len([v for v in c.values if v]) <= self.max_values]
+        open_columns = [i for i, c in enumerate(table.profile.columns) if i not in found.pinned and not c.numeric
+                        and len([v for v in c.values if v]) >= 2]
+        columns = [i for i in open_columns if len([v for v in table.profile.columns[i].values if v]) <= self.max_values]
         if not candidates or not columns:
             return found
         asked_vectors = self._embed(candidates)
         nearest: dict[int, list[tuple[str, float, float]]] = {}  # column -> per phrase: nearest value, cosine, lead
-        for i in columns:
+        for i in open_columns:
             values = [v for v in table.profile.columns[i].values if v]
             similarity = asked_vectors @ self._embed(values).T  # phrases x values
             ordered = np.sort(similarity, axis=1)
@@ -112,9 +122,17 @@ class MeaningLinker:
             pinned[i] = named
             if len(named) > 1:
                 each.append(i)  # "call-outs for ... poisonings": the rows of both, a near miss if one lacks
-            # the words of every phrase nearest a named value count as linked ("call outs" with "paramedic")
+            # the words of every phrase nearest a named value count as linked ("narcotic painkiller" with
+            # "painkiller"), not only those of the phrases that lead by the margin
             covered |= {w for q, (value, cosine, _) in enumerate(nearest[i])
                         if value in named and cosine >= self.floor for w in words(candidates[q])} & asked
+        # what the question still says that comes close to values, most clearly those of a column left open ("among
+        # women" and a column of sexes, however many values it has), is a breakdown it asks for: the overall rows
+        # would not answer it
+        for p, phrase in enumerate(candidates):
+            close = [c for c in open_columns if nearest[c][p][1] >= self.floor]
+            if not words(phrase) & covered and close and max(close, key=lambda c: nearest[c][p][2]) not in pinned:
+                return found
         score = found.score + len(pinned) - len(found.pinned)
         if len(pinned) == len(found.pinned):
             return found

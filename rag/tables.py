@@ -56,11 +56,11 @@ def _is_ratio(value: str) -> bool:
     return any(mark in lowered for mark in _RATIO_MARKS)
 
 
-def _trusted(found: TableAnswer | None, links: list[Link]) -> TableAnswer | None:
-    """`found`, unless it is a refusal from links made partly by meaning: such a link may answer (its rows are quoted
-    with their column names, for the reader to see what was matched), but too unsure a reading to refuse with; the
-    prose answerer has the question then."""
-    if found is not None and found.draft.refused and any(lk.by_meaning for lk in links):
+def _trusted(found: TableAnswer | None, by: Link | None) -> TableAnswer | None:
+    """`found`, unless it is a refusal from a link made partly by meaning (`by`): such a link may answer (its rows
+    are quoted with their column names, for the reader to see what was matched), but it is too unsure a reading to
+    refuse with; the prose answerer has the question then."""
+    if found is not None and found.draft.refused and by is not None and by.by_meaning:
         return None
     return found
 
@@ -136,25 +136,36 @@ class TableAnswerer:
         candidates = sorted((lk for lk in links if lk.score >= 0.8 * top),
                             key=lambda lk: (order.get(lk.table.source, len(order)), -lk.score))
         if change is not None:  # worked out from the two years' rows of the first table that has them
-            worked = next((r for lk in candidates for a in alternatives(lk, question.query)
-                           if (r := self._change_from(a, change, question.query, passages))), None)
+            worked, by = next(((r, lk) for lk in candidates for a in alternatives(lk, question.query)
+                               if (r := self._change_from(a, change, question.query, passages))), (None, None))
             if worked is not None or change.operation == "change":
                 # an average no two rows give may be a row of averages: read as any question
-                return _trusted(worked, candidates)
+                return _trusted(worked, by)
         best = candidates[0]
         if wanted is not None:  # "which ... most": a ranking across the column it names, a near miss, or the prose
             readings = alternatives(best, question.query)
             return _trusted(
                 next((r for a in readings if (r := self._rank_from(a, wanted, question.query, passages))), None)
                 or next((r for a in readings if (r := self._answer_from(a, question.query, passages))
-                         and r.draft.refused), None), candidates)
+                         and r.draft.refused), None), best)
         near_miss: TableAnswer | None = None
         for alternative in alternatives(best, question.query):
             answered = self._answer_from(alternative, question.query, passages)
             if answered is not None and not answered.draft.refused:
                 return answered
             near_miss = near_miss or answered
-        return _trusted(near_miss, candidates)
+        return _trusted(near_miss, best)
+
+    def _one_named_lacking(self, found: Link) -> Link | None:
+        """For a column pinned to several values the question names (`Link.each`), the link to the first of them
+        that has no rows with the other pins: every value the question names must have rows, not only one of
+        them; None when each has."""
+        for column in (c for c in found.each if c in found.pinned):  # a reading may have dropped the column
+            for value in found.pinned[column]:
+                alone = {**found.pinned, column: [value]}
+                if not self.store.row_numbers(found.table.table_id, alone):
+                    return replace(found, pinned=alone, each=())
+        return None
 
     def _answer_from(self, found: Link, question: str, passages: list[Passage]) -> TableAnswer | None:
         table = found.table
@@ -162,13 +173,9 @@ class TableAnswerer:
         if found.absent:  # the question asks for a year this table does not have
             return lacking(table, *min(found.absent, key=lambda a: specificity(profile[a[0]].values)))
         numbers = self.store.row_numbers(table.table_id, found.pinned)
-        if not numbers:
-            return self._near_miss(found)
-        for column in found.each:  # every value the question names must have rows, not only one of them
-            for value in found.pinned[column]:
-                alone = {**found.pinned, column: [value]}
-                if not self.store.row_numbers(table.table_id, alone):
-                    return self._near_miss(replace(found, pinned=alone, each=()))
+        lacks = self._one_named_lacking(found)
+        if not numbers or lacks is not None:
+            return self._near_miss(lacks or found)
         selected = self._select(found, question, numbers)
         return None if selected is None else self._write(table, *selected, passages)
 
@@ -212,13 +219,9 @@ class TableAnswerer:
             if len(missing) == 1 and {change.earlier, change.later} & set(values):
                 return lacking(table, column, missing[0])
         numbers = self.store.row_numbers(table.table_id, found.pinned)
-        if not numbers:
-            return self._near_miss(found)
-        for column in found.each:  # every value the question names must have rows, not only one of them
-            for value in found.pinned[column]:
-                alone = {**found.pinned, column: [value]}
-                if not self.store.row_numbers(table.table_id, alone):
-                    return self._near_miss(replace(found, pinned=alone, each=()))
+        lacks = self._one_named_lacking(found)
+        if not numbers or lacks is not None:
+            return self._near_miss(lacks or found)
         selected = self._select(found, question, numbers, counts_by_default=True)  # "how much did X change": counts
         if selected is None:
             return None

@@ -29,9 +29,11 @@ def test_a_named_source_is_parsed_with_its_date() -> None:
 @pytest.mark.parametrize(("question", "asks_table"), [
     ("What death toll does the national table record for 2021?", True),
     ("How many ferries sailed in 2020 per the data table?", True),
-    ("Which district tops the spreadsheet for 2019?", True),
+    ("Which district has the most ferries in the spreadsheet for 2019?", True),
     ("What does the table show?", False),  # about the table itself: the sentence introducing it answers
     ("What was the tabled motion about?", False),
+    ("How many ferries sailed daily in 2024, the figure officials brought to the table?", False),  # idioms
+    ("Which ports were on the negotiating table in 2020?", False),
     ("How many ferries sailed in 2020?", False),
 ])
 def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_table: bool) -> None:

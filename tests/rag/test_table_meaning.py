@@ -1,30 +1,38 @@
 """Links by meaning from a question's words to a table's values (rag/table_meaning.py): paraphrases of a value are
-linked with the packaged model, names are never, and phrases that name two values of a column leave it open."""
+linked with the packaged model at the configured floor and margin; names are never, a capitalised word no value
+links (first word too) and a breakdown the question asks for stop them; two values named in one column must each have
+rows; and a link made by meaning never refuses."""
 
 from __future__ import annotations
 
+import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from crossbrief.config import GenerationSettings
 from crossbrief.index.documents import render_table
 from crossbrief.index.embedding import Embedder
 from crossbrief.index.table_store import StoredTable, TableStore
 from crossbrief.rag.models import Passage, Question
 from crossbrief.rag.table_links import link
-from crossbrief.rag.table_meaning import MeaningLinker, phrases
+from crossbrief.rag.table_links import alternatives
+from crossbrief.rag.table_meaning import MeaningLinker, Vectors, capitalised, phrases
 from crossbrief.rag.tables import TableAnswerer
 
 SOURCE = "/data/harms.csv"
-COLUMNS = ["Substance", "Event", "Year", "Value"]
+COLUMNS = ["Substance", "Event", "Sex", "Year", "Value"]
 EVENTS = ("Deaths", "Hospitalizations", "Emergency Medical Services (EMS)")
 
 
 def _store(tmp_path: Path) -> tuple[TableStore, StoredTable]:
-    """Harms by substance, event and year; no hospitalizations of stimulants in 2021."""
-    rows = [[substance, event, year, str(100 * (i + 1) + j + (7 if year == "2021" else 0))]
+    """Harms by substance, event, sex and year; no hospitalizations of stimulants in 2021."""
+    # by sex: female and male add up to both sexes, the column's overall value
+    rows = [[substance, event, sex, year, str((100 * (i + 1) + j + (7 if year == "2021" else 0)) * share)]
             for i, substance in enumerate(("Opioids", "Stimulants")) for j, event in enumerate(EVENTS)
-            for year in ("2020", "2021") if (substance, event, year) != ("Stimulants", "Hospitalizations", "2021")]
+            for sex, share in (("Both sexes", 3), ("Female", 1), ("Male", 2)) for year in ("2020", "2021")
+            if (substance, event, year) != ("Stimulants", "Hospitalizations", "2021")]
     store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
     _, table = render_table("harms.csv", COLUMNS, rows, "Harms", 0)
     store.write(SOURCE, "hash1", [table])
@@ -32,11 +40,12 @@ def _store(tmp_path: Path) -> tuple[TableStore, StoredTable]:
 
 
 def _passages() -> list[Passage]:
-    return [Passage(n=1, chunk_id="c1", text="Table: Harms\n12 rows.", source=SOURCE, title="Harms", date=None,
+    return [Passage(n=1, chunk_id="c1", text="Table: Harms\n33 rows.", source=SOURCE, title="Harms", date=None,
                     page=None, heading="Harms", start=0, end=0, kind="table-summary")]
 
 
 def test_the_phrases_are_runs_of_lower_case_words_not_yet_linked() -> None:
+    assert capitalised("Lakeshire logged how many call-outs per Harbour Board?") == ["Lakeshire", "Harbour", "Board"]
     found = phrases("How many paramedic call-outs did Lakeshire log in 2021?", {"2021"})
     assert "paramedic call outs" in found and "paramedic" in found and "log" in found
     assert not any("lakeshire" in p for p in found)  # a name is never linked by what it resembles
@@ -45,19 +54,34 @@ def test_the_phrases_are_runs_of_lower_case_words_not_yet_linked() -> None:
 
 def test_a_paraphrase_of_a_value_is_linked_by_meaning(tmp_path: Path, embedder: Embedder) -> None:
     store, _ = _store(tmp_path)
-    answerer = TableAnswerer(store, meaning=MeaningLinker(embedder.embed, margin=0.1, floor=0.4))
+    configured = GenerationSettings()
+    linker = MeaningLinker(embedder.embed, configured.table_meaning_margin, configured.table_meaning_floor)
+    answerer = TableAnswerer(store, meaning=linker)
     asked = Question("How many paramedic call-outs for stimulants were logged in 2021?")
     found = answerer.answer(asked, _passages())
     assert found is not None and not found.draft.refused, found
     assert "Event: Emergency Medical Services (EMS)" in found.draft.text, found.draft.text
-    assert "Substance: Stimulants" in found.draft.text and "Value: 209" in found.draft.text, found.draft.text
+    assert "Substance: Stimulants" in found.draft.text and "Sex: Both sexes" in found.draft.text, found.draft.text
+    assert "Value: 627" in found.draft.text, found.draft.text
     # without links by meaning the question's words leave too much unlinked to answer from the table
     assert TableAnswerer(store).answer(asked, _passages()) is None
+    # a breakdown asked in other words ("among women") is not answered with the overall row, nor is a place named
+    # first that no value links
+    for other in ("How many paramedic call-outs for stimulants were logged among women in 2021?",
+                  "Lakeshire paramedic call-outs for stimulants in 2021?"):
+        assert answerer.answer(Question(other), _passages()) is None, other
 
 
-def _fake_vectors(known: dict[str, list[float]]):  # type: ignore[no-untyped-def]
+def _fake_vectors(known: dict[str, list[float]]) -> Vectors:
+    """Vectors for a few texts as given (padded), every other text its own direction (a seeded random one: far from
+    everything else, as an unrelated word is)."""
+    def vector(text: str) -> np.ndarray:
+        if text in known:
+            return np.pad(np.asarray(known[text], dtype=np.float64), (0, 64 - len(known[text])))
+        return np.random.default_rng(zlib.crc32(text.encode())).normal(size=64)
+
     def vectors(texts: list[str]) -> np.ndarray:
-        found = np.array([known.get(t, [0.0, 0.0, 0.0, 1.0]) for t in texts], dtype=np.float64)
+        found = np.stack([vector(t) for t in texts])
         return found / np.linalg.norm(found, axis=1, keepdims=True)
     return vectors
 
@@ -84,7 +108,22 @@ def test_phrases_naming_two_values_of_a_column_want_rows_of_each(tmp_path: Path)
                            _passages()) is None
     found = answerer.answer(Question("How many poisonings of opioids sent people to hospital in 2021?"), _passages())
     assert found is not None and not found.draft.refused, found
-    assert "Value: 107" in found.draft.text and "Value: 108" in found.draft.text, found.draft.text
+    assert "Value: 321" in found.draft.text and "Value: 324" in found.draft.text, found.draft.text
     # a name no value links: the column left open would answer with its overall row, another place's figure
     named = "How many hospital ward stays did Lakeshire count in 2021?"
     assert linker.extend(named, link(named, table)) == link(named, table)
+
+
+def test_a_reading_that_drops_a_column_named_by_meaning_is_answered_without_it(tmp_path: Path) -> None:
+    """alternatives() may drop a column pinned to two values by meaning when its values share the question's words
+    with another column's: the reading without it must not look the column up."""
+    store, table = _store(tmp_path)
+    event, sex = COLUMNS.index("Event"), COLUMNS.index("Sex")
+    found = replace(link("How many female deaths in 2021?", table), each=(event,), by_meaning=(event,))
+    found = replace(found, pinned={**found.pinned, event: ["Deaths", "Hospitalizations"]})
+    readings = [replace(found, pinned={c: v for c, v in found.pinned.items() if c != event})]
+    answerer = TableAnswerer(store)
+    assert sex in readings[0].pinned and event not in readings[0].pinned
+    answered = answerer._answer_from(readings[0], "How many female deaths in 2021?", _passages())
+    assert answered is not None and not answered.draft.refused, answered
+    assert alternatives(found, "How many female deaths in 2021?")[0].each == (event,)
