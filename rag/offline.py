@@ -263,6 +263,13 @@ def quoted_units(eligible: list[Scored], constraints: Constraints) -> list[Score
             break
         if other.probability < best.probability * 0.75:
             break
+        extended = [i for i, c in enumerate(chosen) if c.unit.text in other.unit.quoted and c is not other
+                    and other.unit.text not in c.unit.quoted]
+        if extended and other.unit.passage.source == best.unit.passage.source:
+            # it leans back on a chosen sentence ("Methylfentanyl ... was the most common of them" after "... eleven
+            # new substances"): quoted with it, it replaces that sentence
+            chosen[extended[0]] = other
+            continue
         if any(other.unit.text in c.unit.quoted or c.unit.text in other.unit.quoted for c in chosen):
             continue
         if other.unit.passage.source != best.unit.passage.source:

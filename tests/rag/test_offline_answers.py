@@ -221,6 +221,22 @@ def test_an_answer_quotes_further_sentences_from_its_own_source_only() -> None:
     assert quoted == [best, same_source]
 
 
+def test_a_sentence_leaning_on_the_best_one_is_quoted_with_it_in_its_place() -> None:
+    from crossbrief.rag.constraints import Check, Constraints
+    from crossbrief.rag.evidence import Scored, Unit
+    from crossbrief.rag.offline import quoted_units
+
+    passage = _passage(1, "x", "2025-02-01", "Notes")
+    check = Check(date=0.5, names=1.0, names_near=1.0, other_names=0.0, kind=1.0, counted=0.0, source=1.0)
+    first = "Inspectors found eleven new compounds in the port last year."
+    leaning = Scored(Unit(passage, "The commonest of them was a sedative.", first, ()), check, np.zeros(3), np.zeros(3),
+                     0.85)
+    best = Scored(Unit(passage, first, "", ()), check, np.zeros(3), np.zeros(3), 0.92)
+    assert leaning.unit.leans_back and first in leaning.unit.quoted
+    # the best sentence is quoted once, with the sentence that leans on it, instead of being left alone
+    assert quoted_units([best, leaning], Constraints(answer="name")) == [leaning]
+
+
 def test_a_title_naming_the_topic_raises_the_context_similarity_of_its_sentences() -> None:
     """The context feature reads a sentence with its passage's title and the sentence before: the same sentence
     under a title that names what the question asks about is closer to the question than under an unrelated one,
