@@ -14,7 +14,6 @@ the question pins a date or a source.
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import PurePath
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -31,8 +30,8 @@ from crossbrief.rag.measures import measure, same_measure, same_scope
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
 from crossbrief.rag.places import without_possessive
 from crossbrief.rag.question_types import asks_about_table
+from crossbrief.rag.vector_cache import VectorCache
 
-_CACHE_SIZE = 50_000
 # two sentences this similar (cosine) are taken to speak of the same measure when their figures differ
 _SAME_MEASURE = 0.6
 _MAX_SENTENCES = {"list": 3, "open": 2, "name": 2}
@@ -50,26 +49,11 @@ class OfflineAnswerer:
     # retrieval's relevance floor: passages whose best dense similarity is below it are not close enough to answer
     # from (answer() checks it before drafting; the answerer checks it too when it is handed passages directly)
     min_similarity: float | None = None
-    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-    _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # sessions share one answerer
+    # the model's vectors of sentences and headings, kept between questions (shared with the table linker)
+    vectors: VectorCache = field(init=False, repr=False)
 
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        """Embeds with a bounded cache: the same passages come back across questions. Safe when several threads
-        (UI sessions, Slack workers) answer at once: vectors are taken from the cache under a lock into a local
-        dict, so an eviction by another thread cannot remove one this question still needs."""
-        wanted = list(dict.fromkeys(texts))
-        with self._cache_lock:
-            found = {t: self._cache[t] for t in wanted if t in self._cache}
-        missing = [t for t in wanted if t not in found]
-        if missing:
-            vectors = self.embedder.embed(missing)  # outside the lock: other questions keep going
-            with self._cache_lock:
-                for text, vector in zip(missing, vectors):
-                    if len(self._cache) >= _CACHE_SIZE:
-                        self._cache.pop(next(iter(self._cache)))
-                    self._cache[text] = vector
-                    found[text] = vector
-        return np.stack([found[t] for t in texts])
+    def __post_init__(self) -> None:
+        self.vectors = VectorCache(self.embedder.embed)
 
     def _unit_vectors(self, found: list[Unit]) -> tuple[np.ndarray, np.ndarray]:
         """Each unit's vector, and its vector in context: read with its passage's title and heading and the
@@ -80,7 +64,7 @@ class OfflineAnswerer:
         headings = [" ".join(part for part in (u.passage.title, u.passage.heading) if part) for u in found]
         previous = [u.previous for u in found]
         extra = [(i, text) for texts in (headings, previous) for i, text in enumerate(texts) if text]
-        embedded = self._embed([u.text for u in found] + [text for _, text in extra])
+        embedded = self.vectors([u.text for u in found] + [text for _, text in extra])
         vectors, summed = embedded[:len(found)], embedded[:len(found)].astype(np.float64, copy=True)
         for (i, _), vector in zip(extra, embedded[len(found):]):
             summed[i] += vector
@@ -89,8 +73,7 @@ class OfflineAnswerer:
     def forget_vectors(self) -> None:
         """Empties the embedding cache: the next question pays for every vector, as the first question on new
         passages does (`crossbrief bench` times answers this way as well as warm)."""
-        with self._cache_lock:
-            self._cache.clear()
+        self.vectors.clear()
 
     @staticmethod
     def _unknown(constraints: Constraints, frequencies: dict[str, int]) -> float:

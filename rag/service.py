@@ -224,7 +224,7 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
                            top_sources=generation.table_top_sources, min_row_margin=generation.table_row_margin,
                            min_row_coverage=generation.table_row_min_coverage,
                            similarity=embedding_similarity(embedder),
-                           meaning=MeaningLinker(embedder.embed, generation.table_meaning_margin,
+                           meaning=MeaningLinker(offline.vectors, generation.table_meaning_margin,
                                                  generation.table_meaning_floor)
                            if generation.table_meaning_floor <= 1 else None)
     return Crossbrief(settings, store, embedder, retriever, offline, dict(answerers or {}), tables)

@@ -16,8 +16,7 @@ the prose answerer has the question.
 from __future__ import annotations
 
 import re
-import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -29,7 +28,6 @@ from crossbrief.rag.table_text import STOPWORDS, words
 Vectors = Callable[[list[str]], np.ndarray]
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d[\d.,]*|[^\sA-Za-z\d]")
 _LONGEST_PHRASE = 3
-_CACHE_SIZE = 20_000
 
 
 def capitalised(question: str) -> list[str]:
@@ -57,27 +55,14 @@ def phrases(question: str, covered: set[str]) -> list[str]:
 
 @dataclass
 class MeaningLinker:
-    """Extends a question's links to a table by meaning (see the module's docstring)."""
+    """Extends a question's links to a table by meaning (see the module's docstring). `vectors`: the embedding
+    model's, cached (rag/vector_cache.py: service.build() passes the offline answerer's cache, so a table's values
+    are embedded once)."""
 
     vectors: Vectors
     margin: float
     floor: float
     max_values: int = 20
-    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            found = {t: self._cache[t] for t in texts if t in self._cache}
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
-        if missing:
-            for text, vector in zip(missing, self.vectors(missing)):
-                found[text] = vector
-            with self._lock:
-                if len(self._cache) + len(missing) > _CACHE_SIZE:
-                    self._cache.clear()
-                self._cache.update({t: found[t] for t in missing})
-        return np.stack([found[t] for t in texts])
 
     def extend(self, question: str, found: Link) -> Link:
         """`found` with the columns it leaves open that a phrase of the question names by meaning, and its coverage
@@ -95,11 +80,11 @@ class MeaningLinker:
         columns = [i for i in open_columns if len([v for v in table.profile.columns[i].values if v]) <= self.max_values]
         if not candidates or not columns:
             return found
-        asked_vectors = self._embed(candidates)
+        asked_vectors = self.vectors(candidates)
         nearest: dict[int, list[tuple[str, float, float]]] = {}  # column -> per phrase: nearest value, cosine, lead
         for i in open_columns:
             values = [v for v in table.profile.columns[i].values if v]
-            similarity = asked_vectors @ self._embed(values).T  # phrases x values
+            similarity = asked_vectors @ self.vectors(values).T  # phrases x values
             ordered = np.sort(similarity, axis=1)
             nearest[i] = [(values[int(row.argmax())], float(top), float(top - second))
                           for row, top, second in zip(similarity, ordered[:, -1], ordered[:, -2])]

@@ -116,9 +116,9 @@ class TableAnswerer:
             read = reader.read_row(question.query, statements, order, passages)
             if read is not None:
                 return read.answer  # None: the row is named but not the year asked, which the prose may have
-        links = [link(without_superlative(question.query) if wanted else question.query, t) for t in tables]
+        asked = without_superlative(question.query) if wanted else question.query
+        links = [link(asked, t) for t in tables]
         if self.meaning is not None:
-            asked = without_superlative(question.query) if wanted else question.query
             links = [self.meaning.extend(asked, lk) if lk.pinned and lk.coverage < self.min_coverage else lk
                      for lk in links]
         links = [lk for lk in links if lk.pinned and lk.score >= self.min_score and lk.coverage >= self.min_coverage]
@@ -156,26 +156,29 @@ class TableAnswerer:
             near_miss = near_miss or answered
         return _trusted(near_miss, best)
 
-    def _one_named_lacking(self, found: Link) -> Link | None:
-        """For a column pinned to several values the question names (`Link.each`), the link to the first of them
-        that has no rows with the other pins: every value the question names must have rows, not only one of
-        them; None when each has."""
+    def _rows(self, found: Link) -> tuple[set[int], Link | None]:
+        """The numbers of the rows that hold every pinned value, and the link a near miss is told from when they
+        miss what the question asks: `found` when no row holds its pins; for a column pinned to several values the
+        question names (`Link.each`), the link to the first of them that has no rows with the other pins (every
+        value named must have rows, not only one of them); None when nothing is missed."""
+        numbers = self.store.row_numbers(found.table.table_id, found.pinned)
+        if not numbers:
+            return numbers, found
         for column in (c for c in found.each if c in found.pinned):  # a reading may have dropped the column
             for value in found.pinned[column]:
                 alone = {**found.pinned, column: [value]}
                 if not self.store.row_numbers(found.table.table_id, alone):
-                    return replace(found, pinned=alone, each=())
-        return None
+                    return numbers, replace(found, pinned=alone, each=())
+        return numbers, None
 
     def _answer_from(self, found: Link, question: str, passages: list[Passage]) -> TableAnswer | None:
         table = found.table
         profile = table.profile.columns
         if found.absent:  # the question asks for a year this table does not have
             return lacking(table, *min(found.absent, key=lambda a: specificity(profile[a[0]].values)))
-        numbers = self.store.row_numbers(table.table_id, found.pinned)
-        lacks = self._one_named_lacking(found)
-        if not numbers or lacks is not None:
-            return self._near_miss(lacks or found)
+        numbers, missed = self._rows(found)
+        if missed is not None:
+            return self._near_miss(missed)
         selected = self._select(found, question, numbers)
         return None if selected is None else self._write(table, *selected, passages)
 
@@ -218,10 +221,9 @@ class TableAnswerer:
             missing = [y for y in (change.earlier, change.later) if y not in values]
             if len(missing) == 1 and {change.earlier, change.later} & set(values):
                 return lacking(table, column, missing[0])
-        numbers = self.store.row_numbers(table.table_id, found.pinned)
-        lacks = self._one_named_lacking(found)
-        if not numbers or lacks is not None:
-            return self._near_miss(lacks or found)
+        numbers, missed = self._rows(found)
+        if missed is not None:
+            return self._near_miss(missed)
         selected = self._select(found, question, numbers, counts_by_default=True)  # "how much did X change": counts
         if selected is None:
             return None

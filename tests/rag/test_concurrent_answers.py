@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-import crossbrief.rag.offline as offline
 from crossbrief.config import Settings
 from crossbrief.index.factory import build_ingester
 from crossbrief.rag.service import Crossbrief, build
@@ -35,8 +34,8 @@ def test_concurrent_sessions_get_the_answers_a_single_session_gets(toy_service: 
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     expected = {q: toy_service.answer(q).answer for q in QUESTIONS}
     # a tiny sentence-vector cache makes every question evict what other threads are using
-    monkeypatch.setattr(offline, "_CACHE_SIZE", 4)
-    toy_service.offline._cache.clear()
+    monkeypatch.setattr(toy_service.offline.vectors, "size", 4)
+    toy_service.offline.forget_vectors()
     with ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(lambda i: (QUESTIONS[i % 3], toy_service.answer(QUESTIONS[i % 3]).answer), range(24)))
     different = [(q, text) for q, text in answers if text != expected[q]]

@@ -1,0 +1,42 @@
+"""The embedding model's vectors of short texts, kept between questions: the same passages, sentences and table values
+come back, and the offline answerer and the table linker (rag/table_meaning.py) share one cache (built in
+rag/service.py build())."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class VectorCache:
+    """`vectors(texts)` with a bounded cache (the oldest entry goes first). Safe when several threads (UI sessions,
+    Slack workers) ask at once: vectors are taken from the cache under a lock into a local dict, so an eviction by
+    another thread cannot remove one a caller still needs; the model runs outside the lock."""
+
+    vectors: Callable[[Sequence[str]], np.ndarray]
+    size: int = 50_000
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        wanted = list(dict.fromkeys(texts))
+        with self._lock:
+            found = {t: self._cache[t] for t in wanted if t in self._cache}
+        missing = [t for t in wanted if t not in found]
+        if missing:
+            vectors = self.vectors(missing)  # outside the lock: other questions keep going
+            with self._lock:
+                for text, vector in zip(missing, vectors):
+                    if len(self._cache) >= self.size:
+                        self._cache.pop(next(iter(self._cache)))
+                    self._cache[text] = vector
+                    found[text] = vector
+        return np.stack([found[t] for t in texts])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
