@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
-from crossbrief.rag.places import names_same_country
+from crossbrief.rag.places import countries_in, countries_named, names_same_country
 
 WORD = re.compile(r"[a-z0-9]+")
 # general English function words; what is left of a question are its content words
@@ -327,6 +327,14 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         own = sentence_names(sentence)
         if own and not names_near and not any(mentions(" ".join(constraints.names), n) for n in own):
             other_names = 1.0
+        asked = {n: countries_named(n) for n in constraints.names}
+        if not contradiction and not names_near and any(asked.values()):
+            # a sentence that names countries, none of them one the question pins, gives another country's figure
+            # ("Most Canadian imports face 25%" for Chinese imports); a sentence naming no country may lean on its
+            # passage for one
+            named = countries_in(sentence)
+            if named and not named & frozenset().union(*asked.values()):
+                contradiction = "name " + next(n for n, c in asked.items() if c)
     kind = 1.0
     if constraints.kinds:
         kind = 1.0 if any(f.kind in constraints.kinds for f in figures) else 0.0
@@ -363,7 +371,7 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
     if what == "scope":
         return f"The closest passages say nothing about the {value}."
     if what == "name":
-        return f"The closest passages say nothing about {value}."
+        return f"The closest passages speak of another country, not the one asked ({value})."
     if what == "kind":
         if value == "change":
             return "The closest passages give no figure for that change."

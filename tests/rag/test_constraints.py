@@ -106,6 +106,17 @@ def test_names_are_a_signal_not_a_veto() -> None:
     assert _check("How many crime groups operate in Norland?", "Norland counts more than 600 crime groups.").names_near == 1
 
 
+def test_a_sentence_about_another_country_cannot_answer_for_the_one_asked() -> None:
+    asked = "What duty did the order put on Peruvian imports?"
+    assert _check(asked, "Most Chilean imports face a 25% duty.").contradiction == "name Peruvian"
+    assert "(Peruvian)" in near_miss_reason(parse(asked), "name Peruvian")
+    assert _check(asked, "Chile and Peru both face a 25% duty.").contradiction == ""
+    assert _check(asked, "The order added a 25% duty.").contradiction == ""  # may lean on its passage for the country
+    assert _check("What duty did Lima impose on grain?", "Peru imposed a 5% duty on grain.").contradiction == ""
+    # a name that is no country stays a soft signal
+    assert _check("How many crime groups operate in Norland?", "Chile counts more than 600 crime groups.").contradiction == ""
+
+
 def test_names_match_their_other_forms_and_acronyms() -> None:
     assert mentions("Norlandian exporters", "Norland")
     assert mentions("the United Provinces agreed", "UP")
