@@ -25,7 +25,7 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
      r"\bwhich (?:\w+ )?rate\b|\bpercent|\bwhat (?:\w+ )?level\b",
      "percent", ("percent",)),
     (r"\bhow much\b.*\b(?:cost|worth|spend|spent|fund|funding|budget|money|dollars?|pay|paid|invest)|"
-     r"\bwhat (?:did|does|do|will|would) .*\b(?:spend|cost|pay|invest)\b|\bhow much money\b|\bhow big\b.*\b(?:plan|package|budget|fund)\b|\bwhat (?:\w+ ){0,2}?(?:cost|budget|price|price tag|worth)\b|"
+     r"\bwhat (?:did|does|do|will|would) .*\b(?:spend|cost|pay|invest)\b|\bhow much money\b|\bhow big\b.*\b(?:plan|package|budget|fund)\b|\bwhat (?:\w+ ){0,3}?(?:cost|budget|price|price tag|worth|salary|salaries|wages?|fees?)\b|"
      r"\bhow much (?:\w+ )?(?:revenue|profits?|income|sales|funding|money)\b",
      "money", ("money",)),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "count", ("count", "rate")),

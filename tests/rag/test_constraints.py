@@ -57,6 +57,8 @@ def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_t
     ("From which day did the new fares apply?", "date"),
     ("What was the price tag of the stadium?", "money"),
     ("How much revenue did the festival bring in?", "money"),
+    ("What is the annual budget of the harbour board?", "money"),
+    ("What is the salary of the new harbour master?", "money"),
     ("What is the annual tally of burglaries in the city?", "count"),
     ("What was the death toll of the storm?", "count"),
     ("By what multiple did the fare rise?", "count"),
