@@ -101,7 +101,12 @@ def names_in(parts: tuple[str, ...], name: str) -> bool:
 def initials(text: str) -> set[str]:
     """Acronyms of the runs of capitalised words in `text` ("United States" -> "US")."""
     runs = re.findall(r"(?:\b[A-Z][a-z]+(?:\s+(?:of|and|for|the)?\s*)?){2,}", text)
-    return {"".join(w[0] for w in run.split() if w[:1].isupper()) for run in runs}
+    found = set()
+    for run in runs:  # the whole run, and every stretch of three or more of its words ("The Criminal Intelligence
+        # Service Canada" -> "CISC" too; two-letter stretches would find "US" in any "... Under Secretary ...")
+        letters = "".join(w[0] for w in run.split() if w[:1].isupper())
+        found |= {letters} | {letters[i:j] for i in range(len(letters)) for j in range(i + 3, len(letters) + 1)}
+    return found
 
 
 def sentence_names(text: str) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ import numpy as np
 from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
-from crossbrief.rag.constraints import Constraints, near_miss_reason, parse
+from crossbrief.rag.constraints import Constraints, names_in, near_miss_reason, parse
 from crossbrief.rag.evidence import (Scored, Unit, chunks_using, features, introduces, is_table, name_known,
                                      question_words, units)
 from crossbrief.rag.measures import measure, same_measure, same_scope
@@ -76,11 +76,13 @@ class OfflineAnswerer:
         self.vectors.clear()
 
     @staticmethod
-    def _unknown(constraints: Constraints, frequencies: dict[str, int]) -> float:
-        """The share of the question's names that no indexed chunk uses (0 without an index)."""
-        if not frequencies or not constraints.names:
-            return 0.0
-        return sum(1 for n in constraints.names if not name_known(n, frequencies)) / len(constraints.names)
+    def _unknown_names(constraints: Constraints, frequencies: dict[str, int], passages: list[Passage]) -> list[str]:
+        """The question's names that no indexed chunk uses, nor any of `passages` in another form (an acronym spelt
+        out: "CISC" for "Criminal Intelligence Service Canada"); none without an index."""
+        if not frequencies:
+            return []
+        return [n for n in constraints.names if not name_known(n, frequencies)
+                and not any(names_in((p.title, p.heading, p.text), n) for p in passages)]
 
     def constraints(self, asked: Question) -> Constraints:
         parsed = parse(asked.text, asked.context)
@@ -105,8 +107,8 @@ class OfflineAnswerer:
 
         frequencies, chunks = self.rarity() if self.rarity else ({}, 0)
         rows = features(constraints, found, similarity_to(vectors), similarity_to(with_previous), vectors,
-                        self._unknown(constraints, frequencies), question_words(asked.query, frequencies, chunks,
-                                                                                  constraints.names))
+                        len(self._unknown_names(constraints, frequencies, passages)) / max(len(constraints.names), 1),
+                        question_words(asked.query, frequencies, chunks, constraints.names))
         probabilities = self.calibration.probabilities(np.stack([r.features for r in rows]))
         scored = sorted((replace(r, probability=float(p)) for r, p in zip(rows, probabilities)),
                         key=lambda s: -s.probability)
@@ -169,7 +171,8 @@ class OfflineAnswerer:
             return Draft(REFUSAL_TEXT, refused=True, notes=(f"near_miss: {nearest.check.contradiction}",),
                          reason=reason)
         frequencies, _ = self.rarity() if self.rarity and constraints.names else ({}, 0)
-        unknown = [n for n in constraints.names if frequencies and not name_known(n, frequencies)]
+        read = {s.unit.passage.chunk_id: s.unit.passage for s in scored}
+        unknown = self._unknown_names(constraints, frequencies, list(read.values()))
         reason = (f"The sources never mention {without_possessive(unknown[0])}; the closest passages are shown." if unknown
                   else "No passage answers this closely enough; the closest passages are shown.")
         return Draft(REFUSAL_TEXT, refused=True, notes=("below_support_threshold",), reason=reason)

@@ -15,6 +15,7 @@ from crossbrief.config import GenerationSettings
 from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, fit_logistic
 from crossbrief.rag.models import Passage, Question
+from crossbrief.rag.constraints import mentions, parse
 from crossbrief.rag.offline import OfflineAnswerer
 from crossbrief.rag.service import Crossbrief
 
@@ -281,6 +282,18 @@ def test_vectors_are_reused_across_questions_until_forgotten() -> None:
     cold = Counting.texts - first - warm
     assert warm == 1  # only the question
     assert cold == first  # the question and every sentence, heading and sentence before, as the first time
+
+
+def test_a_name_a_retrieved_passage_spells_out_is_not_unknown_to_the_sources() -> None:
+    """"NHSB" is no indexed word, but the passage read for the question names the Norland Harbour Safety Board: the
+    name is known (no refusal saying the sources never mention it); a name no passage spells out stays unknown."""
+    vocabulary = {"ferries": 2, "harbour": 1, "norland": 3}
+    read = [_passage(1, "The Norland Harbour Safety Board runs 12 ferries.", "2031-01-01", "Ferries")]
+    spelt_out = parse("How many ferries does the NHSB run in Norland?")
+    assert OfflineAnswerer._unknown_names(spelt_out, vocabulary, read) == []
+    assert OfflineAnswerer._unknown_names(parse("How many ferries does the KSBX run?"), vocabulary, read) == ["KSBX"]
+    assert mentions("The Norland Harbour Safety Board runs 12 ferries.", "HSB")  # a stretch of a longer name
+    assert not mentions("Norland Under Secretary Smith spoke.", "US")  # two letters: only a whole run
 
 
 def test_a_direction_narrows_only_a_noun_the_sources_use(embedder: Embedder) -> None:
