@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 
 from crossbrief.index.store import StoredChunk
+from crossbrief.rag.spelling import spellings
 
 _TMP_PREFIX = ".tmp-"
 _TMP_MAX_AGE_S = 3600  # a temporary folder this old belongs to a process that died while saving
@@ -177,7 +178,9 @@ class BM25Index:
             return np.zeros(0)
         tokens = bm25s.tokenize([query], stopwords="en", show_progress=False, return_ids=False)[0]
         vocab = self._retriever.vocab_dict  # type: ignore[attr-defined]
-        known = [t for t in tokens if t in vocab]
+        # a word the index lacks in the question's spelling is looked up in its other one ("tranquilliser")
+        known = [next((s for s in spellings(t) if s in vocab), t) for t in tokens]
+        known = [t for t in known if t in vocab]
         if not known:
             return np.zeros(len(self.ids))
         return np.asarray(self._retriever.get_scores(known))  # type: ignore[attr-defined]

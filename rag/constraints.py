@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
 from crossbrief.rag.places import countries_in, countries_named, names_same_country
+from crossbrief.rag.spelling import american
 
 WORD = re.compile(r"[a-z0-9]+")
 # general English function words; what is left of a question are its content words
@@ -67,7 +68,9 @@ def content_words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A light suffix stripper, enough to match "seizures"/"seized" and "countries"/"country"."""
+    """A light suffix stripper, enough to match "seizures"/"seized" and "countries"/"country"; a British spelling
+    stems as the American one ("tranquillisers"/"tranquilizer")."""
+    word = american(word)
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     for suffix in ("ing", "es", "ed", "s"):
@@ -337,8 +340,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             # a sentence that names countries, none of them one the question pins, gives another country's figure
             # ("Most Canadian imports face 25%" for Chinese imports); a sentence naming no country may lean on its
             # passage for one
-            named = countries_in(sentence)
-            if named and not named & frozenset().union(*asked.values()):
+            spoken_of = countries_in(sentence)
+            if spoken_of and not spoken_of & frozenset().union(*asked.values()):
                 contradiction = "name " + next(n for n, c in asked.items() if c)
     kind = 1.0
     if constraints.kinds:

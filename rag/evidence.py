@@ -19,6 +19,7 @@ from crossbrief.rag.constraints import Check, Constraints, check, content_words,
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.models import Passage
 from crossbrief.rag.places import aliases_of, countries_named, without_possessive
+from crossbrief.rag.spelling import spellings
 
 # the features, in the order of the fitted weights
 FEATURES = ("sim_sentence", "sim_context", "dense", "bm25", "overlap", "overlap_context", "overlap_passage", "date", "names", "names_near",
@@ -135,8 +136,8 @@ class QuestionWord:
 
 
 def chunks_using(word: str, frequencies: dict[str, int]) -> int:
-    """How many indexed chunks use `word` (lower-cased), in its singular or plural form."""
-    return max(frequencies.get(form, 0) for form in (word, word + "s", word.rstrip("s")))
+    """How many indexed chunks use `word` (lower-cased), in its singular or plural form, in either spelling."""
+    return max(frequencies.get(form, 0) for spelt in spellings(word) for form in (spelt, spelt + "s", spelt.rstrip("s")))
 
 
 def name_known(name: str, frequencies: dict[str, int]) -> bool:

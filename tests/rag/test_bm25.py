@@ -215,3 +215,21 @@ def test_an_unreachable_catalog_keeps_the_bm25_it_has(tmp_path: Path, monkeypatc
 
     monkeypatch.setattr(retrieval, "read_stamp", down)
     assert service.retriever.retrieve("ferry crossings").passages[0].bm25_score
+
+
+def test_a_word_spelt_the_other_way_finds_the_chunks_that_use_it() -> None:
+    """A user writes British spellings, the sources American (or the reverse): BM25, the index's word counts and the
+    question's stems treat both spellings as one word."""
+    from crossbrief.rag.constraints import stem
+    from crossbrief.rag.evidence import chunks_using
+
+    chunks = [StoredChunk("a", "The harbour police seized a veterinary tranquilizer at the port.", {"source": "/a.md"}),
+              StoredChunk("b", "Widget exports rose in the third quarter.", {"source": "/b.md"}),
+              StoredChunk("c", "The defence ministry counted 40 ferries.", {"source": "/c.md"})]
+    index = BM25Index.build(chunks)
+    assert [cid for cid, _ in index.top("tranquilliser", 3, None)] == ["a"]
+    assert [cid for cid, _ in index.top("defense ministry", 3, None)] == ["c"]
+    assert index.top("tranquillity", 3, None) == []  # no other spelling: nothing matched
+    frequencies = index.document_frequencies()
+    assert chunks_using("tranquilliser", frequencies) == 1 and chunks_using("tranquillity", frequencies) == 0
+    assert stem("tranquillisers") == stem("tranquilizer") and stem("neighbours") == stem("neighbor")
