@@ -137,6 +137,14 @@ class Constraints:
     # it asks for a figure a table gives ("...does the federal table show for 2023?"; not "what does the table
     # show?", which the sentence introducing the table answers)
     asks_table: bool = False
+    # (name, acronym) for names inside a run of three or more capitalised words: "Customs" -> "CBP" for "Customs and
+    # Border Protection", which the sources may write only as its acronym
+    acronyms: tuple[tuple[str, str], ...] = ()
+
+    def name_met(self, parts: tuple[str, ...], name: str) -> bool:
+        """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of."""
+        return names_in(parts, name) or any(
+            short for named, short in self.acronyms if named == name and any(mentions(p, short) for p in parts))
 
     @property
     def pins_date(self) -> bool:
@@ -231,10 +239,26 @@ def parse(question: str, context: str = "") -> Constraints:
         if figures_in(phrase.group(1)):
             source_words.update(stem(w) for w in words if not extract_figures(w))
     names = question_names(question) or (question_names(context) if context else ())
+    acronyms = name_acronyms(question) if question_names(question) else name_acronyms(context)
     return Constraints(frozenset(years), frozenset(months), names, kinds, kind, counted,
                        frozenset(source_words), len(years) >= 2 and _COMPARES.search(question) is not None,
                        directed_nouns(question), tuple(dict.fromkeys(stem(w) for w in content_words(question))),
-                       _ASKS_TABLE.search(question) is not None and not asks_about_table(question))
+                       _ASKS_TABLE.search(question) is not None and not asks_about_table(question),
+                       tuple((n, a) for n, a in acronyms.items() if n in names))
+
+
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][a-z]+)+")
+
+
+def name_acronyms(question: str) -> dict[str, str]:
+    """Each capitalised word of a run of three or more (small words between them left out of the letters) -> the
+    run's acronym: "Customs" -> "CBP" for "... did Customs and Border Protection seize"."""
+    found: dict[str, str] = {}
+    for run in _NAME_RUN.finditer(question):
+        named = [w for w in run.group(0).split() if w[0].isupper() and w.lower() not in FUNCTION_WORDS]
+        if len(named) >= 3:
+            found.update({w: "".join(x[0] for x in named) for w in named})
+    return found
 
 
 def directed_nouns(question: str) -> tuple[tuple[str, str, str], ...]:
@@ -329,8 +353,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     other_names = 0.0
     met_near: tuple[str, ...] = ()
     if constraints.names:  # soft signals: "Washington" may stand for a country its sources call by name
-        names = sum(1 for n in constraints.names if names_in((context, passage_text), n)) / len(constraints.names)
-        met_near = tuple(n for n in constraints.names if names_in((context, sentence), n))
+        names = sum(1 for n in constraints.names if constraints.name_met((context, passage_text), n)) / len(constraints.names)
+        met_near = tuple(n for n in constraints.names if constraints.name_met((context, sentence), n))
         names_near = len(met_near) / len(constraints.names)
         own = sentence_names(sentence)
         if own and not names_near and not any(mentions(" ".join(constraints.names), n) for n in own):

@@ -23,7 +23,7 @@ import numpy as np
 from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
-from crossbrief.rag.constraints import Constraints, names_in, near_miss_reason, parse
+from crossbrief.rag.constraints import Constraints, near_miss_reason, parse
 from crossbrief.rag.evidence import (Scored, Unit, chunks_using, features, introduces, is_table, name_known,
                                      question_words, units)
 from crossbrief.rag.measures import measure, same_measure, same_scope
@@ -82,7 +82,7 @@ class OfflineAnswerer:
         if not frequencies:
             return []
         return [n for n in constraints.names if not name_known(n, frequencies)
-                and not any(names_in((p.title, p.heading, p.text), n) for p in passages)]
+                and not any(constraints.name_met((p.title, p.heading, p.text), n) for p in passages)]
 
     def constraints(self, asked: Question) -> Constraints:
         parsed = parse(asked.text, asked.context)

@@ -108,6 +108,18 @@ def test_names_are_a_signal_not_a_veto() -> None:
     assert _check("How many crime groups operate in Norland?", "Norland counts more than 600 crime groups.").names_near == 1
 
 
+def test_a_long_name_is_met_by_its_acronym() -> None:
+    """Users write "Norland Harbour Safety Board", the sources "NHSB" (the reverse, an acronym asked and spelt out in
+    the sources, is matched too); two capitalised words make no acronym ("Harbour Board" is no "HB")."""
+    asked = "How many ferries did the Norland Harbour Safety Board inspect?"
+    assert parse(asked).names == ("Norland", "Harbour", "Safety", "Board")
+    assert _check(asked, "The NHSB inspected 40 ferries.").names_near == 1
+    assert _check(asked, "The port inspected 40 ferries.").names_near == 0
+    assert not parse("How many ferries did the Harbour Board inspect?").acronyms
+    assert _check("How many ferries did the NHSB inspect?", "The Norland Harbour Safety Board inspected 40 ferries."
+                  ).names_near == 1
+
+
 def test_a_sentence_about_another_country_cannot_answer_for_the_one_asked() -> None:
     asked = "What duty did the order put on Peruvian imports?"
     assert _check(asked, "Most Chilean imports face a 25% duty.").contradiction == "name Peruvian"
