@@ -66,7 +66,10 @@ _DATE_RE = re.compile(
     rf"\b(?P<mdy>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}}))\b"
     rf"|\b(?P<dmy>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_RE})\s+(?P<y2>\d{{4}}))\b"
     rf"|\b(?P<iso>(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}}))\b"
-    rf"|\b(?P<my>(?P<m4>{_MONTH_RE})\s+(?P<y4>\d{{4}}))\b",
+    rf"|\b(?P<my>(?P<m4>{_MONTH_RE})\s+(?P<y4>\d{{4}}))\b"
+    # a day of a month the text leaves to its date ("On Tuesday, March 4, tariffs were..."); the month capitalised
+    # ("they may 5" is no date)
+    rf"|\b(?P<md>(?-i:(?P<m5>{_MONTH_RE}))\s+(?P<d5>\d{{1,2}})(?:st|nd|rd|th)?)\b(?![\d.,]*\d)",
     re.IGNORECASE,
 )
 _MARKERS = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
@@ -231,6 +234,11 @@ def _date_figure(match: re.Match[str], text: str) -> Figure | None:
             day, month, year = int(groups["d2"]), _MONTHS[groups["m2"].lower().rstrip(".")], int(groups["y2"])
         elif groups["iso"]:
             day, month, year = int(groups["d3"]), int(groups["m3"]), int(groups["y3"])
+        elif groups["md"]:
+            month, day = _MONTHS[groups["m5"].lower().rstrip(".")], int(groups["d5"])
+            dt.date(2000, month, day)  # a day the month has (29 February included)
+            return Figure(text[match.start():match.end()], "date", month * 100 + day, unit="month_day",
+                          start=match.start(), end=match.end())
         else:
             month, year = _MONTHS[groups["m4"].lower().rstrip(".")], int(groups["y4"])
             return Figure(text[match.start():match.end()], "date", year * 100 + month, unit="month",

@@ -54,6 +54,16 @@ def test_ranges_and_dates() -> None:
     assert not one("on 1 February 2025").matches(one("on February 4, 2025"))
 
 
+def test_a_day_of_a_month_without_its_year_is_a_date_not_a_count() -> None:
+    """"On Tuesday, March 4, tariffs were issued" answers "when"; the 4 is no count. A lower-case "may" is a verb."""
+    [day] = extract_figures("On Tuesday, March 4, tariffs were issued on widgets.")
+    assert (day.text, day.kind, day.unit) == ("March 4", "date", "month_day")
+    assert extract_figures("On June 14, the ministers met.")[0].kind == "date"
+    assert [f.kind for f in extract_figures("They may 5 times refuse.")] == ["count"]
+    assert [f.unit for f in extract_figures("March 4, 2025 and March 2025")] == ["day", "month"]
+    assert all(f.kind != "date" for f in extract_figures("February 30 came"))  # no such day
+
+
 def test_a_year_is_not_a_count_and_a_rate_is_not_a_percentage() -> None:
     assert not one("in 2006").matches(one("2,006 seizures"))
     assert not one("21 deaths a day").matches(one("21%"))
