@@ -165,3 +165,20 @@ def test_a_rendered_row_reads_back_into_its_columns_and_cells() -> None:
     assert row_fields(line) == [("Place", "Lakeside"), ("As of Dec. 31: 2019", "$ (1,200)"), ("Value", "40")]
     assert row_fields("The register counts 420 makers.") is None
     assert cell_number("$ (1,200)") == -1200.0 and cell_number("$(3,908)") == -3908.0 and cell_number("n/a") is None
+
+
+def test_the_tables_of_the_three_best_retrieved_sources_are_candidates(tmp_path: Path) -> None:
+    """Without a filter, a table answers when its source is among the best-retrieved three (as configured): prose
+    pages may outrank it; a source retrieved fourth is left to the prose answerer."""
+    from dataclasses import replace
+
+    from crossbrief.config import GenerationSettings
+
+    reach = GenerationSettings().table_top_sources
+    answerer = replace(harms_answerer(tmp_path), top_sources=reach)
+    prose = [replace(_passages()[0], n=i, chunk_id=f"p{i}", text="Harms were discussed at length.",
+                     source=f"/notes/{i}.md", kind="text") for i in range(1, reach + 1)]
+    table = replace(_passages()[0], n=reach)
+    found = answerer.answer(Question("How many in Lakeside in 2021?"), [*prose[:reach - 1], table])
+    assert found is not None and "Value: 40" in found.draft.text
+    assert answerer.answer(Question("How many in Lakeside in 2021?"), [*prose, replace(table, n=reach + 1)]) is None
