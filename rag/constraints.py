@@ -24,6 +24,7 @@ where which while who whom whose why will with would about after before than the
 some such per according said says say tell me our we us you your my one ones other another each every both all
 should shall may might must not no nor only own same so too very just over under again further once here
 out up down off above below between through during until against among""".split())
+_CODE = re.compile(r"\b[A-Z](?:\.?[A-Z]){1,2}\b\.?")  # "US", "U.S.", "UK"
 _NAME = re.compile(r"\b([A-Z][a-zA-Z]{2,}(?:[-'][A-Za-z]+)?)(?:'s)?\b")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*[\"'(]*$")
 # a source named in the question: "according to the February 2025 order", "per the 2023 fact sheet"
@@ -140,6 +141,9 @@ class Constraints:
     # (name, acronym) for names inside a run of three or more capitalised words: "Customs" -> "CBP" for "Customs and
     # Border Protection", which the sources may write only as its acronym
     acronyms: tuple[tuple[str, str], ...] = ()
+    # the countries the question names by a short code ("in the US", "U.S. officials"): not names (too often an
+    # attribute: "US goods"), but a sentence speaking of one of them is not about another country than the one asked
+    coded: frozenset[str] = frozenset()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of."""
@@ -244,7 +248,8 @@ def parse(question: str, context: str = "") -> Constraints:
                        frozenset(source_words), len(years) >= 2 and _COMPARES.search(question) is not None,
                        directed_nouns(question), tuple(dict.fromkeys(stem(w) for w in content_words(question))),
                        _ASKS_TABLE.search(question) is not None and not asks_about_table(question),
-                       tuple((n, a) for n, a in acronyms.items() if n in names))
+                       tuple((n, a) for n, a in acronyms.items() if n in names),
+                       frozenset().union(*(countries_named(c.replace(".", "")) for c in _CODE.findall(question))))
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][a-z]+)+")
@@ -365,7 +370,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             # ("Most Canadian imports face 25%" for Chinese imports); a sentence naming no country may lean on its
             # passage for one
             spoken_of = countries_in(sentence)
-            if spoken_of and not spoken_of & frozenset().union(*asked.values()):
+            if spoken_of and not spoken_of & frozenset().union(constraints.coded, *asked.values()):
                 contradiction = "name " + next(n for n, c in asked.items() if c)
     kind = 1.0
     if constraints.kinds:

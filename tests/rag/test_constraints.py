@@ -127,6 +127,9 @@ def test_a_sentence_about_another_country_cannot_answer_for_the_one_asked() -> N
     assert _check(asked, "Chile and Peru both face a 25% duty.").contradiction == ""
     assert _check(asked, "The order added a 25% duty.").contradiction == ""  # may lean on its passage for the country
     assert _check("What duty did Lima impose on grain?", "Peru imposed a 5% duty on grain.").contradiction == ""
+    # a country the question names by its code is one it asks about too, though no name ("US goods" is an attribute)
+    assert _check("What share of Peruvian grain enters the US by sea?", "The U.S. took 40% by sea.").contradiction == ""
+    assert _check("What share of Peruvian grain enters by sea?", "The U.S. took 40% by sea.").contradiction
     # a name that is no country stays a soft signal
     assert _check("How many crime groups operate in Norland?", "Chile counts more than 600 crime groups.").contradiction == ""
 
