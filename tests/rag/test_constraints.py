@@ -59,6 +59,8 @@ def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_t
     ("How much revenue did the festival bring in?", "money"),
     ("What is the annual budget of the harbour board?", "money"),
     ("What is the salary of the new harbour master?", "money"),
+    ("What levy did the council put on imported widgets?", "rate"),
+    ("What extra duty did the 2031 order set on Sudmark's grain?", "rate"),
     ("What is the annual tally of burglaries in the city?", "count"),
     ("What was the death toll of the storm?", "count"),
     ("By what multiple did the fare rise?", "count"),
