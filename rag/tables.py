@@ -39,8 +39,9 @@ _MAX_ROWS_READ = 5000
 _RATIO_MARKS = ("%", "percent", "rate", "ratio", "proportion", "share", "per ")
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
 # a question about causes, means or descriptions is answered from prose, never from a table's cells
-_ASKS_WHY_OR_HOW = re.compile(r"\bwhy\b|\bwhen\b|\bresult(?:s|ed)? (?:from|in)\b|\brelated to\b|\bdue to\b|\breasons?\b|\bhow (?:do|does|did|is|are|was|were|can|will)\b|\bexplain|"
-                              r"\bdescribe\b|\bwhat (?:does|do|did) .* (?:show|include|mean)\b", re.IGNORECASE)
+_ASKS_WHY = re.compile(r"\bwhy\b|\bwhen\b|\bresult(?:s|ed)? (?:from|in)\b|\brelated to\b|\bdue to\b|\breasons?\b|\bexplain|"
+                       r"\bdescribe\b|\bwhat (?:does|do|did) .* (?:show|include|mean)\b", re.IGNORECASE)
+_ASKS_HOW = re.compile(r"\bhow (?:do|does|did|is|are|was|were|can|will)\b", re.IGNORECASE)
 # a question about what a heading in a table is made of: its rows ("What are the components of net debt?")
 _ASKS_PARTS = re.compile(r"\b(?:components?|items|types|categories|elements|parts|consists?|comprises?|made up|making up)\b",
                          re.IGNORECASE)
@@ -86,12 +87,14 @@ class TableAnswerer:
                further: Sequence[Passage] = ()) -> TableAnswer | None:
         """The answer from the tables of `passages`' sources (those shown; `further`: passages retrieved beyond
         them, whose tables only a ranking or a change between two years reaches), or None."""
-        if _ASKS_WHY_OR_HOW.search(question.query):
+        arithmetic = asked_arithmetic(question.query)  # a change or an average of two years' figures
+        # why, when and how something happened is the prose's to tell; "how did X change from 2019 to 2021?" asks
+        # the change between two years' figures
+        if _ASKS_WHY.search(question.query) or (_ASKS_HOW.search(question.query) and arithmetic is None):
             return None
         wanted = superlative(question.query)
         # without a source filter, only the tables of the best-retrieved sources are candidates; a ranking ("which
         # ... most") or a change between two years is a table's to give, so for one every retrieved source's tables are
-        arithmetic = asked_arithmetic(question.query)  # a change or an average of two years' figures
         reaching = bool(wanted or arithmetic)
         ranked_sources = list(dict.fromkeys(p.source for p in [*passages, *(further if reaching else ())]))
         reach = len(ranked_sources) if reaching else self.top_sources

@@ -122,6 +122,10 @@ def test_a_change_between_two_years_is_worked_out_from_their_rows(tmp_path: Path
     overall = answerer.answer(Question("What was the change in the number for the whole country between 2021 and "
                                        "2020?"), _passages())
     assert overall is not None and "From 100 in 2020 to 125 in 2021: an increase of 25 (25.00%)." in overall.draft.text
+    # "how did X change" between two years asks the same change; how something came about is the prose's
+    how = answerer.answer(Question("How did the number in Lakeside change from 2020 to 2021?"), _passages())
+    assert how is not None and "From 40 in 2020 to 30 in 2021: a decrease of 10 (25.00%)." in how.draft.text
+    assert answerer.answer(Question("How did Lakeside count its number in 2021?"), _passages()) is None
     rate = answerer.answer(Question("How much did the rate in Lakeside change from 2020 to 2021?"), _passages())
     assert rate is not None and "From 4.0 in 2020 to 3.5 in 2021: a decrease of 0.5 (12.50%)." in rate.draft.text
     # rows of several places (no overall value to take) or a suppressed figure are not worked with; a year the table
