@@ -51,10 +51,19 @@ def _name_score(tokens: set[str], asked: set[str]) -> float:
     return 0.0
 
 
+_QUARTER = re.compile(r"\b(first|1st|second|2nd|third|3rd|fourth|4th)\s+quarter\b", re.IGNORECASE)
+_QUARTER_NUMBER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+
+def with_quarter_codes(question: str) -> str:
+    """"the first quarter of 2024" -> "the Q1 quarter of 2024": tables write a quarter as its code ("2024 Q1")."""
+    return _QUARTER.sub(lambda m: f"Q{_QUARTER_NUMBER[m.group(1).lower()]} quarter", question)
+
+
 def link(question: str, table: StoredTable) -> Link:
     """The values and column names of `table` that the question's words name (all of a value's content words,
     or most of a long one's)."""
-    asked = words(question)
+    asked = words(with_quarter_codes(question))
     pinned: dict[int, list[str]] = {}
     score = 0.0
     covered: set[str] = set()
@@ -72,6 +81,11 @@ def link(question: str, table: StoredTable) -> Link:
             pinned[i] = best
             score += best_score
             covered |= {w for v in best for form in _forms(v) for w in form} & asked
+    # a value whose words all belong to a longer value another column pins was named as part of that one ("2023"
+    # of "2023 Q3"), not on its own
+    for i in [i for i in pinned if all(any(words(v) < words(u) for j in pinned if j != i for u in pinned[j])
+                                       for v in pinned[i])]:
+        score -= max(len(words(v) & asked) + 0.5 for v in pinned.pop(i))
     named = []
     for i, name in enumerate(table.columns):
         tokens = words(name)

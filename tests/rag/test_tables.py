@@ -186,3 +186,18 @@ def test_the_tables_of_the_three_best_retrieved_sources_are_candidates(tmp_path:
     found = answerer.answer(Question("How many in Lakeside in 2021?"), [*prose[:reach - 1], table])
     assert found is not None and "Value: 40" in found.draft.text
     assert answerer.answer(Question("How many in Lakeside in 2021?"), [*prose, replace(table, n=reach + 1)]) is None
+
+
+def test_a_quarter_is_named_in_words_or_by_its_code_and_its_year_is_part_of_it(tmp_path: Path) -> None:
+    """"the first quarter of 2020" names the value "2020 Q1"; in "2020 Q2" the year belongs to the quarter, not to
+    another column that also holds years."""
+    rows = [["Whole country", "By year", "2020", "", "100"], ["Whole country", "By quarter", "2020 Q1", "", "30"],
+            ["Whole country", "By quarter", "2020 Q2", "", "25"], ["Whole country", "By year", "Age 0 to 19", "2020", "7"]]
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("harms.csv", ["Place", "Period", "Year_Quarter", "Aggregator", "Value"], rows, "Harms", 0)
+    store.write(SOURCE, "hash1", [table])
+    answerer = TableAnswerer(store)
+    first = answerer.answer(Question("How many were counted in the first quarter of 2020?"), _passages())
+    assert first is not None and "Year_Quarter: 2020 Q1" in first.draft.text and "Value: 30" in first.draft.text
+    second = answerer.answer(Question("How many were counted in 2020 Q2?"), _passages())
+    assert second is not None and "Value: 25" in second.draft.text, second.draft
