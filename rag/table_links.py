@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from crossbrief.index.table_store import StoredTable
 from crossbrief.index.tables import parse_number
+from crossbrief.rag.constraints import question_names
 from crossbrief.rag.models import Draft
+from crossbrief.rag.places import countries_in, countries_named
 from crossbrief.rag.table_text import YEAR, TableAnswer, words
 
 
@@ -106,6 +108,20 @@ def link(question: str, table: StoredTable) -> Link:
         score += 1.0
         covered |= {y for _, y in absent}
     return Link(table, pinned, named, score, len(covered) / len(asked) if asked else 0.0, tuple(absent))
+
+
+def names_elsewhere(found: Link, question: str, around: str = "") -> bool:
+    """Whether the question names a place, body or person (a capitalised name) that nothing the link pins, no
+    column it names, not the table's own name and not the text read from its source (`around`: "Under the DSU
+    Plan, ...") accounts for ("How many deaths did Japan record in 2023?" of a table of Canada's regions): the table
+    answers for something else. A capital stands for its country's value ("Ottawa" for "Canada")."""
+    table = found.table
+    linked = [v for values in found.pinned.values() for v in values] + [table.columns[i] for i in found.named]
+    known = set().union(*(words(v) for v in linked), words(table.label), words(table.source.rsplit("/", 1)[-1]),
+                        words(around))
+    countries = countries_in(" ; ".join(linked))
+    return any(words(name) and not words(name) <= known and not countries_named(name) & countries
+               for name in question_names(question))
 
 
 def alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:

@@ -22,7 +22,7 @@ from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic
 from crossbrief.rag.models import Draft, Filters, Passage, Question
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_arithmetic import one_row, two_rows
-from crossbrief.rag.table_links import (Link, alternatives, describe, lacking, link, measure_column,
+from crossbrief.rag.table_links import (Link, alternatives, describe, lacking, link, measure_column, names_elsewhere,
                                         nearest_values, specificity)
 from crossbrief.rag.table_meaning import MeaningLinker
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
@@ -124,7 +124,9 @@ class TableAnswerer:
         if self.meaning is not None:
             links = [self.meaning.extend(asked, lk) if lk.pinned and lk.coverage < self.min_coverage else lk
                      for lk in links]
-        links = [lk for lk in links if lk.pinned and lk.score >= self.min_score and lk.coverage >= self.min_coverage]
+        links = [lk for lk in links if lk.pinned and lk.score >= self.min_score and lk.coverage >= self.min_coverage
+                 and not names_elsewhere(lk, question.query, " ".join(
+                     p.text for p in [*passages, *further] if p.source == lk.table.source))]
         if not links:
             return None
         # the best-retrieved source among the tables linked (nearly) as well as the best one

@@ -3,6 +3,7 @@ values said to be suppressed, and a citation that quotes the row with its column
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,15 @@ def test_a_quarter_is_named_in_words_or_by_its_code_and_its_year_is_part_of_it(t
     assert first is not None and "Year_Quarter: 2020 Q1" in first.draft.text and "Value: 30" in first.draft.text
     second = answerer.answer(Question("How many were counted in 2020 Q2?"), _passages())
     assert second is not None and "Value: 25" in second.draft.text, second.draft
+
+
+def test_a_name_the_table_does_not_account_for_leaves_the_question_to_the_prose(answerer: TableAnswerer) -> None:
+    """"How many in Norland?" of a table of Lakeside and Hillside is about another place: no row of this table
+    answers it (its overall value would be a wrong answer). A name the source's own text uses is the table's
+    subject, though no cell holds it."""
+    assert answerer.answer(Question("What was the Number in Norland in 2021?"), _passages()) is None
+    assert answerer.answer(Question("What was the Number in Lakeside in 2021?"), _passages()) is not None
+    about = [*_passages(), replace(_passages()[0], n=2, chunk_id="c2", kind="text",
+                                   text="The Norland survey counts harms in each place.")]
+    found = answerer.answer(Question("What was the Number in Norland in 2021?"), about)
+    assert found is not None and "Value: 100" in found.draft.text, found
