@@ -201,7 +201,7 @@ def test_a_quarter_is_named_in_words_or_by_its_code_and_its_year_is_part_of_it(t
     first = answerer.answer(Question("How many were counted in the first quarter of 2020?"), _passages())
     assert first is not None and "Year_Quarter: 2020 Q1" in first.draft.text and "Value: 30" in first.draft.text
     second = answerer.answer(Question("How many were counted in 2020 Q2?"), _passages())
-    assert second is not None and "Value: 25" in second.draft.text, second.draft
+    assert second is not None and "Value: 25" in second.draft.text, second
 
 
 def test_a_name_the_table_does_not_account_for_leaves_the_question_to_the_prose(answerer: TableAnswerer) -> None:
