@@ -28,8 +28,9 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
      r"\bwhat (?:did|does|do|will|would) .*\b(?:spend|cost|pay|invest|allocate|earmark)\b|\bhow much money\b|\bhow big\b.*\b(?:plan|package|budget|fund)\b|\bwhat (?:\w+ ){0,3}?(?:cost|budget|price|price tag|worth|salary|salaries|wages?|fees?)\b|"
      r"\bhow much (?:\w+ )?(?:revenue|profits?|income|sales|funding|money)\b",
      "money", ("money",)),
-    # "what tariff / levy / duty did X put on Y": a rate, said as a percentage or as money per unit
-    (r"\bwhat (?:\w+ ){0,3}?(?:tariffs?|levy|levies|duty|duties|surcharges?)\b", "rate", ("percent", "money")),
+    # "what tariff / levy / duty did X put on Y": a rate, said as a percentage or as money per unit (not "the duties
+    # of the czar", a list of tasks)
+    (r"\bwhat (?:\w+ ){0,3}?(?:tariffs?|levy|levies|duty|duties|surcharges?)\b(?!\s+of\b)", "rate", ("percent", "money")),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "count", ("count", "rate")),
     (r"\bwhat (?:year|date|month|day)\b|\bwhen\b|\bsince when\b|\bwhich year\b|\bin what year\b|"
      r"\b(?:on|from|by) (?:what|which) (?:date|day)\b|\bwhich (?:date|day|month)\b", "date", ("year", "date")),

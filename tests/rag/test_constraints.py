@@ -62,6 +62,7 @@ def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_t
     ("What levy did the council put on imported widgets?", "rate"),
     ("What extra duty did the 2031 order set on Sudmark's grain?", "rate"),
     ("What was the harbour levy on grain?", "rate"),
+    ("What are the duties of the harbour master?", "list"),
     ("What did the 2031 plan allocate to ferries?", "money"),
     ("What is the annual tally of burglaries in the city?", "count"),
     ("What was the death toll of the storm?", "count"),
