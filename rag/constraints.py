@@ -9,6 +9,7 @@ year, month, name or answer type cannot be the answer (see `check`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from crossbrief.rag.figures import Figure, extract_figures
@@ -24,6 +25,7 @@ where which while who whom whose why will with would about after before than the
 some such per according said says say tell me our we us you your my one ones other another each every both all
 should shall may might must not no nor only own same so too very just over under again further once here
 out up down off above below between through during until against among""".split())
+_LONGEST_ACRONYM = 8
 _CODE = re.compile(r"\b[A-Z](?:\.?[A-Z]){1,2}\b\.?")  # "US", "U.S.", "UK"
 _NAME = re.compile(r"\b([A-Z][a-zA-Z]{2,}(?:[-'][A-Za-z]+)?)(?:'s)?\b")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*[\"'(]*$")
@@ -102,15 +104,18 @@ def names_in(parts: tuple[str, ...], name: str) -> bool:
     return any(mentions(part, name) for part in parts) or names_same_country(parts, name)
 
 
-def initials(text: str) -> set[str]:
-    """Acronyms of the runs of capitalised words in `text` ("United States" -> "US")."""
+@functools.lru_cache(maxsize=20_000)
+def initials(text: str) -> frozenset[str]:
+    """Acronyms of the runs of capitalised words in `text` ("United States" -> "US"). Each passage is read for every
+    sentence checked against it, so the result is remembered."""
     runs = re.findall(r"(?:\b[A-Z][a-z]+(?:\s+(?:of|and|for|the)?\s*)?){2,}", text)
-    found = set()
-    for run in runs:  # the whole run, and every stretch of three or more of its words ("The Criminal Intelligence
+    found: set[str] = set()
+    for run in runs:  # the whole run, and every stretch of three to eight of its words ("The Criminal Intelligence
         # Service Canada" -> "CISC" too; two-letter stretches would find "US" in any "... Under Secretary ...")
         letters = "".join(w[0] for w in run.split() if w[:1].isupper())
-        found |= {letters} | {letters[i:j] for i in range(len(letters)) for j in range(i + 3, len(letters) + 1)}
-    return found
+        found |= {letters} | {letters[i:j] for i in range(len(letters))
+                              for j in range(i + 3, min(len(letters), i + _LONGEST_ACRONYM) + 1)}
+    return frozenset(found)
 
 
 def sentence_names(text: str) -> tuple[str, ...]:
@@ -141,6 +146,9 @@ class Constraints:
     # (name, acronym) for names inside a run of three or more capitalised words: "Customs" -> "CBP" for "Customs and
     # Border Protection", which the sources may write only as its acronym
     acronyms: tuple[tuple[str, str], ...] = ()
+    # the countries the question names, by any of their names ("Chinese", "Ottawa's"; never a province: "British
+    # Columbia", "New Mexico"), as places.countries_in reads a text
+    countries: frozenset[str] = frozenset()
     # the countries the question names by a short code ("in the US", "U.S. officials"): not names (too often an
     # attribute: "US goods"), but a sentence speaking of one of them is not about another country than the one asked
     coded: frozenset[str] = frozenset()
@@ -244,11 +252,12 @@ def parse(question: str, context: str = "") -> Constraints:
             source_words.update(stem(w) for w in words if not extract_figures(w))
     names = question_names(question) or (question_names(context) if context else ())
     acronyms = name_acronyms(question) if question_names(question) else name_acronyms(context)
+    countries = countries_in(question) if question_names(question) else countries_in(context)
     return Constraints(frozenset(years), frozenset(months), names, kinds, kind, counted,
                        frozenset(source_words), len(years) >= 2 and _COMPARES.search(question) is not None,
                        directed_nouns(question), tuple(dict.fromkeys(stem(w) for w in content_words(question))),
                        _ASKS_TABLE.search(question) is not None and not asks_about_table(question),
-                       tuple((n, a) for n, a in acronyms.items() if n in names),
+                       tuple((n, a) for n, a in acronyms.items() if n in names), countries,
                        frozenset().union(*(countries_named(c.replace(".", "")) for c in _CODE.findall(question))))
 
 
@@ -364,14 +373,15 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         own = sentence_names(sentence)
         if own and not names_near and not any(mentions(" ".join(constraints.names), n) for n in own):
             other_names = 1.0
-        asked = {n: countries_named(n) for n in constraints.names}
-        if not contradiction and not names_near and any(asked.values()):
+        if not contradiction and not names_near and constraints.countries:
             # a sentence that names countries, none of them one the question pins, gives another country's figure
             # ("Most Canadian imports face 25%" for Chinese imports); a sentence naming no country may lean on its
             # passage for one
             spoken_of = countries_in(sentence)
-            if spoken_of and not spoken_of & frozenset().union(constraints.coded, *asked.values()):
-                contradiction = "name " + next(n for n, c in asked.items() if c)
+            if spoken_of and not spoken_of & (constraints.countries | constraints.coded):
+                asked = next((n for n in constraints.names if countries_named(n) & constraints.countries),
+                             constraints.names[0])
+                contradiction = f"name {asked}"
     kind = 1.0
     if constraints.kinds:
         kind = 1.0 if any(f.kind in constraints.kinds for f in figures) else 0.0

@@ -69,7 +69,8 @@ _DATE_RE = re.compile(
     rf"|\b(?P<my>(?P<m4>{_MONTH_RE})\s+(?P<y4>\d{{4}}))\b"
     # a day of a month the text leaves to its date ("On Tuesday, March 4, tariffs were..."); the month capitalised
     # ("they may 5" is no date)
-    rf"|\b(?P<md>(?-i:(?P<m5>{_MONTH_RE}))\s+(?P<d5>\d{{1,2}})(?:st|nd|rd|th)?)\b(?![\d.,]*\d)",
+    rf"|\b(?P<md>(?-i:(?P<m5>{_MONTH_RE}))\s+(?P<d5>\d{{1,2}})(?:st|nd|rd|th)?)\b(?![\d.,]*\d)"
+    rf"(?!\s*(?:%|(?:per\s?cent|percent|thousand|million|billion|trillion)\b))",  # "In March 25% ..." is a share
     re.IGNORECASE,
 )
 _MARKERS = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")

@@ -37,7 +37,8 @@ def _names_of(info: Mapping[str, object]) -> tuple[set[str], set[str]]:
     derived |= {n[:cut.start()] for n in _strings(info.get("capital"))
                 if (cut := _TRAILING_ABBREVIATION.search(n)) is not None}
 
-    # the initials of an official name of three or more words ("People's Republic of China" -> "PRC")
+    # the initials of an official name of three or more words ("United States of America" -> "USA"): a code that
+    # spells them is a name of the country; not a name in itself (many spell other things: "CPR", "SAR", "IRA")
     initials = {"".join(w[0] for w in words) for n in found
                 if len(words := [w for w in n.split() if w[:1].isupper()]) >= 3 and all(w[0].isalpha() for w in words)}
 
@@ -45,8 +46,7 @@ def _names_of(info: Mapping[str, object]) -> tuple[set[str], set[str]]:
         # Latin letters; a code ("US") only as written, in capitals; a three-letter code only when it is the
         # initials of an official name ("USA", "PRC"): others are words of other things in prose ("ATF", "CAN")
         return name.isascii() and (len(name) > 3 or name.isupper() and (len(name) < 3 or name in initials))
-    return {n for n in found if usable(n)}, {n for n in derived - found if usable(n) and len(n) > 3} | {
-        n for n in initials - found if usable(n)}
+    return {n for n in found if usable(n)}, {n for n in derived - found if usable(n) and len(n) > 3}
 
 
 @functools.cache

@@ -25,15 +25,19 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
      r"\bwhich (?:\w+ )?rate\b|\bpercent|\bwhat (?:\w+ )?level\b",
      "percent", ("percent",)),
     (r"\bhow much\b.*\b(?:cost|worth|spend|spent|fund|funding|budget|money|dollars?|pay|paid|invest)|"
-     r"\bwhat (?:did|does|do|will|would) .*\b(?:spend|cost|pay|invest|allocate|earmark)\b|\bhow much money\b|\bhow big\b.*\b(?:plan|package|budget|fund)\b|\bwhat (?:\w+ ){0,3}?(?:cost|budget|price|price tag|worth|salary|salaries|wages?|fees?)\b|"
+     r"\bwhat (?:did|does|do|will|would) .*\b(?:spend|cost|pay|invest|allocate|earmark)\b|\bhow much money\b|\bhow big\b.*\b(?:plan|package|budget|fund)\b|"
+     # "what is the annual budget of", "the salary of"; not "what was wage growth" (a change)
+     rf"\bwhat (?:\w+ ){{0,3}}?(?:cost|budget|price|price tag|worth|salary|salaries|wages?|fees?)\b(?!\s+(?:{CHANGE_WORDS})s?\b)|"
      r"\bhow much (?:\w+ )?(?:revenue|profits?|income|sales|funding|money)\b",
      "money", ("money",)),
-    # "what tariff / levy / duty did X put on Y": a rate, said as a percentage or as money per unit (not "the duties
-    # of the czar", a list of tasks)
-    (r"\bwhat (?:\w+ ){0,3}?(?:tariffs?|levy|levies|duty|duties|surcharges?)\b(?!\s+of\b)", "rate", ("percent", "money")),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "count", ("count", "rate")),
     (r"\bwhat (?:year|date|month|day)\b|\bwhen\b|\bsince when\b|\bwhich year\b|\bin what year\b|"
      r"\b(?:on|from|by) (?:what|which) (?:date|day)\b|\bwhich (?:date|day|month)\b", "date", ("year", "date")),
+    # "what tariff / levy / duty did X put on Y", "what was the new tariff": the tariff is what is asked, a rate said
+    # as a percentage or as money per unit; not "what products did the tariffs target", "what triggered the tariffs"
+    # (a verb or an article before the noun makes it the clause's subject), nor "duties" (often tasks)
+    (r"\bwhat (?:(?:is|was|are|were) )?(?:the |an? )?(?:(?!(?:did|does|do|has|have|had|the|an?)\b)\w+ ){0,2}?"
+     r"(?:tariffs?|levy|levies|duty|surcharges?)\b", "rate", ("percent", "money")),
     (r"^\s*who\b|\bwhich (?:country|countries|agency|agencies|organi[sz]ations?|person|people|body|bodies)\b",
      "name", ()),
     # "what was the annual tally", "what is the death toll", "what was the city's visitor count": a count named by its

@@ -58,8 +58,9 @@ _QUARTER_NUMBER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd
 
 
 def with_quarter_codes(question: str) -> str:
-    """"the first quarter of 2024" -> "the Q1 quarter of 2024": tables write a quarter as its code ("2024 Q1")."""
-    return _QUARTER.sub(lambda m: f"Q{_QUARTER_NUMBER[m.group(1).lower()]} quarter", question)
+    """"the first quarter of 2024" -> "the first quarter Q1 of 2024": tables write a quarter as its code ("2024 Q1")
+    or in words ("First quarter 2024")."""
+    return _QUARTER.sub(lambda m: f"{m.group(0)} Q{_QUARTER_NUMBER[m.group(1).lower()]}", question)
 
 
 def link(question: str, table: StoredTable) -> Link:
@@ -119,7 +120,7 @@ def names_elsewhere(found: Link, question: str, around: str = "") -> bool:
     linked = [v for values in found.pinned.values() for v in values] + [table.columns[i] for i in found.named]
     known = set().union(*(words(v) for v in linked), words(table.label), words(table.source.rsplit("/", 1)[-1]),
                         words(around))
-    countries = countries_in(" ; ".join(linked))
+    countries = countries_in(" ; ".join([*linked, table.label, around]))  # "Norwegian" of a table of Norway
     return any(words(name) and not words(name) <= known and not countries_named(name) & countries
                for name in question_names(question))
 

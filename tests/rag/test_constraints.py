@@ -63,6 +63,10 @@ def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_t
     ("What extra duty did the 2031 order set on Sudmark's grain?", "rate"),
     ("What was the harbour levy on grain?", "rate"),
     ("What are the duties of the harbour master?", "list"),
+    ("What year did the levies take effect?", "date"),
+    ("What goods did the tariffs target?", "open"),
+    ("What triggered the tariffs?", "open"),
+    ("What was wage growth in 2031?", "open"),
     ("What did the 2031 plan allocate to ferries?", "money"),
     ("What is the annual tally of burglaries in the city?", "count"),
     ("What was the death toll of the storm?", "count"),
@@ -135,6 +139,11 @@ def test_a_sentence_about_another_country_cannot_answer_for_the_one_asked() -> N
     # a country the question names by its code is one it asks about too, though no name ("US goods" is an attribute)
     assert _check("What share of Peruvian grain enters the US by sea?", "The U.S. took 40% by sea.").contradiction == ""
     assert _check("What share of Peruvian grain enters by sea?", "The U.S. took 40% by sea.").contradiction
+    # a province is no country, though its name holds a demonym ("British") or a country's name ("Mexico")
+    assert _check("How many widgets did British Columbia export in 2031?", "Canada exported 40 widgets in 2031."
+                  ).contradiction == ""
+    assert _check("How many widgets did New Mexico export in 2031?", "The United States exported 40 widgets in 2031."
+                  ).contradiction == ""
     # a name that is no country stays a soft signal
     assert _check("How many crime groups operate in Norland?", "Chile counts more than 600 crime groups.").contradiction == ""
 

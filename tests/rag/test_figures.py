@@ -62,6 +62,10 @@ def test_a_day_of_a_month_without_its_year_is_a_date_not_a_count() -> None:
     assert [f.kind for f in extract_figures("They may 5 times refuse.")] == ["count"]
     assert [f.unit for f in extract_figures("March 4, 2025 and March 2025")] == ["day", "month"]
     assert all(f.kind != "date" for f in extract_figures("February 30 came"))  # no such day
+    # a month followed by a share or an amount is no day of it
+    assert [f.kind for f in extract_figures("In March 25% of widgets were taxed.")] == ["percent"]
+    assert [(f.text, f.kind) for f in extract_figures("In May 5 million people were screened.")] == [
+        ("5 million", "count")]
 
 
 def test_a_year_is_not_a_count_and_a_rate_is_not_a_percentage() -> None:

@@ -214,3 +214,21 @@ def test_a_name_the_table_does_not_account_for_leaves_the_question_to_the_prose(
                                    text="The Norland survey counts harms in each place.")]
     found = answerer.answer(Question("What was the Number in Norland in 2021?"), about)
     assert found is not None and "Value: 100" in found.draft.text, found
+
+
+def test_quarters_written_in_words_a_demonym_of_the_table_s_country_and_a_method_asked(tmp_path: Path) -> None:
+    """A table that writes its quarters in words is read as before the quarter codes; "Norwegian" names the table's
+    own country; "how was X calculated" asks a method, which the prose tells."""
+    rows = [[place, period, when, str(value * share)] for place, share in (("Whole country", 1), ("Lakeside", 2))
+            for period, when, value in (("By year", "2020", 100), ("By quarter", "First quarter 2020", 30),
+                                        ("By quarter", "Second quarter 2020", 25), ("By quarter", "Third quarter 2020", 20),
+                                        ("By quarter", "Fourth quarter 2020", 25), ("By year", "2021", 120))]
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("deaths.csv", ["Place", "Period", "Year_Quarter", "Value"], rows, "Deaths in Norway", 0)
+    store.write(SOURCE, "hash1", [table])
+    answerer = TableAnswerer(store)
+    second = answerer.answer(Question("How many were counted in the second quarter of 2020?"), _passages())
+    assert second is not None and "Value: 25" in second.draft.text, second
+    norwegian = answerer.answer(Question("What was the Norwegian value by year in 2021?"), _passages())
+    assert norwegian is not None and "Value: 120" in norwegian.draft.text, norwegian
+    assert answerer.answer(Question("How was the average by year calculated for 2020 and 2021?"), _passages()) is None
