@@ -26,7 +26,6 @@ some such per according said says say tell me our we us you your my one ones oth
 should shall may might must not no nor only own same so too very just over under again further once here
 out up down off above below between through during until against among""".split())
 _LONGEST_ACRONYM = 8
-_CODE = re.compile(r"\b[A-Z](?:\.?[A-Z]){1,2}\b\.?")  # "US", "U.S.", "UK"
 _NAME = re.compile(r"\b([A-Z][a-zA-Z]{2,}(?:[-'][A-Za-z]+)?)(?:'s)?\b")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*[\"'(]*$")
 # a source named in the question: "according to the February 2025 order", "per the 2023 fact sheet"
@@ -146,17 +145,15 @@ class Constraints:
     # (name, acronym) for names inside a run of three or more capitalised words: "Customs" -> "CBP" for "Customs and
     # Border Protection", which the sources may write only as its acronym
     acronyms: tuple[tuple[str, str], ...] = ()
-    # the countries the question names, by any of their names ("Chinese", "Ottawa's"; never a province: "British
-    # Columbia", "New Mexico"), as places.countries_in reads a text
+    # the countries the question names, by any of their names or codes ("Chinese", "Ottawa's", "the U.S."; never a
+    # province: "British Columbia", "New Mexico"), as places.countries_in reads a text. Only a question that names
+    # something by a capitalised name pins them (see `check`): a code alone, as in "US goods", is an attribute
     countries: frozenset[str] = frozenset()
-    # the countries the question names by a short code ("in the US", "U.S. officials"): not names (too often an
-    # attribute: "US goods"), but a sentence speaking of one of them is not about another country than the one asked
-    coded: frozenset[str] = frozenset()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of."""
-        return names_in(parts, name) or any(
-            short for named, short in self.acronyms if named == name and any(mentions(p, short) for p in parts))
+        return names_in(parts, name) or any(mentions(part, short) for named, short in self.acronyms if named == name
+                                            for part in parts)
 
     @property
     def pins_date(self) -> bool:
@@ -250,15 +247,15 @@ def parse(question: str, context: str = "") -> Constraints:
         words = [w for w in content_words(phrase.group(1)) if not w.isdigit()]
         if figures_in(phrase.group(1)):
             source_words.update(stem(w) for w in words if not extract_figures(w))
-    names = question_names(question) or (question_names(context) if context else ())
-    acronyms = name_acronyms(question) if question_names(question) else name_acronyms(context)
-    countries = countries_in(question) if question_names(question) else countries_in(context)
+    own = question_names(question)
+    named_in = question if own or not context else context  # a follow-up naming nothing asks of what it follows
+    names = own or question_names(named_in)
+    acronyms = name_acronyms(named_in)
     return Constraints(frozenset(years), frozenset(months), names, kinds, kind, counted,
                        frozenset(source_words), len(years) >= 2 and _COMPARES.search(question) is not None,
                        directed_nouns(question), tuple(dict.fromkeys(stem(w) for w in content_words(question))),
                        _ASKS_TABLE.search(question) is not None and not asks_about_table(question),
-                       tuple((n, a) for n, a in acronyms.items() if n in names), countries,
-                       frozenset().union(*(countries_named(c.replace(".", "")) for c in _CODE.findall(question))))
+                       tuple((n, a) for n, a in acronyms.items() if n in names), countries_in(named_in))
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][a-z]+)+")
@@ -378,7 +375,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             # ("Most Canadian imports face 25%" for Chinese imports); a sentence naming no country may lean on its
             # passage for one
             spoken_of = countries_in(sentence)
-            if spoken_of and not spoken_of & (constraints.countries | constraints.coded):
+            if spoken_of and not spoken_of & constraints.countries:
                 asked = next((n for n in constraints.names if countries_named(n) & constraints.countries),
                              constraints.names[0])
                 contradiction = f"name {asked}"

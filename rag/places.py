@@ -44,7 +44,7 @@ def _names_of(info: Mapping[str, object]) -> tuple[set[str], set[str]]:
 
     def usable(name: str) -> bool:
         # Latin letters; a code ("US") only as written, in capitals; a three-letter code only when it is the
-        # initials of an official name ("USA", "PRC"): others are words of other things in prose ("ATF", "CAN")
+        # initials of an official name ("USA"): others are words of other things in prose ("ATF", "CAN")
         return name.isascii() and (len(name) > 3 or name.isupper() and (len(name) < 3 or name in initials))
     return {n for n in found if usable(n)}, {n for n in derived - found if usable(n) and len(n) > 3}
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable, TableStore
 from crossbrief.index.tables import parse_number
-from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic, asked_change
+from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic
 from crossbrief.rag.models import Draft, Filters, Passage, Question
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_arithmetic import one_row, two_rows
@@ -90,7 +90,8 @@ class TableAnswerer:
         arithmetic = asked_arithmetic(question.query)  # a change or an average of two years' figures
         # why, when and how something happened is the prose's to tell; "how did X change from 2019 to 2021?" asks
         # the change between two years' figures ("how was the average calculated?" asks a method)
-        if _ASKS_WHY.search(question.query) or (_ASKS_HOW.search(question.query) and asked_change(question.query) is None):
+        asks_change = arithmetic is not None and arithmetic.operation == "change"
+        if _ASKS_WHY.search(question.query) or (_ASKS_HOW.search(question.query) and not asks_change):
             return None
         wanted = superlative(question.query)
         # without a source filter, only the tables of the best-retrieved sources are candidates; a ranking ("which
