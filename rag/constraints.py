@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
-from crossbrief.rag.places import countries_in, countries_named, names_same_country
+from crossbrief.rag.places import countries_in, countries_named, country_modifiers, names_same_country
 from crossbrief.rag.spelling import american
 
 WORD = re.compile(r"[a-z0-9]+")
@@ -39,7 +39,7 @@ _ASKS_TABLE = re.compile(rf"\b(?:according to|per|in|from|by)\s+{_TABLE}\b|\b{_T
 _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 MONTHS = frozenset(m.lower() for m in ("January", "February", "March", "April", "May", "June", "July", "August",
                                        "September", "October", "November", "December"))
-_HOW_MANY = re.compile(r"\bhow many ([a-z]+(?:\s[a-z]+)?)", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z-]*\s?){1,4})", re.IGNORECASE)
 # a fiscal year written as governments write it ("FY2022", "FY 24", "FY'23"): the figure parser leaves such codes
 # alone (a code is not a figure), so dates read them here
 _FISCAL_YEAR = re.compile(r"\bFY\s?'?(\d{4}|\d{2})\b")
@@ -149,6 +149,9 @@ class Constraints:
     # province: "British Columbia", "New Mexico"), as places.countries_in reads a text. Only a question that names
     # something by a capitalised name pins them (see `check`): a code alone, as in "US goods", is an attribute
     countries: frozenset[str] = frozenset()
+    # (country, stemmed word, the name as written) for a country named just before a word of the question: "US drug
+    # checking" -> ("US", "drug", "US"); a sentence that gives that word to another country only answers for that one
+    qualified: tuple[tuple[str, str, str], ...] = ()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of."""
@@ -239,9 +242,7 @@ def parse(question: str, context: str = "") -> Constraints:
     counted = ""
     match = _HOW_MANY.search(question) or (_HOW_MANY.search(context) if context else None)
     if match:
-        counted = stem(match.group(1).split()[0])
-        if counted in FUNCTION_WORDS or counted in {"time", "year", "day", "hour", "week", "month"}:
-            counted = ""
+        counted = counted_noun(match.group(1))
     source_words: set[str] = set()
     for phrase in _SOURCE_PHRASE.finditer(question):
         words = [w for w in content_words(phrase.group(1)) if not w.isdigit()]
@@ -255,7 +256,29 @@ def parse(question: str, context: str = "") -> Constraints:
                        frozenset(source_words), len(years) >= 2 and _COMPARES.search(question) is not None,
                        directed_nouns(question), tuple(dict.fromkeys(stem(w) for w in content_words(question))),
                        _ASKS_TABLE.search(question) is not None and not asks_about_table(question),
-                       tuple((n, a) for n, a in acronyms.items() if n in names), countries_in(named_in))
+                       tuple((n, a) for n, a in acronyms.items() if n in names), countries_in(named_in),
+                       qualified_words(question))
+
+
+def counted_noun(phrase: str) -> str:
+    """The stemmed noun a "how many" question counts, from the words after "how many": the last plural before the
+    first function word ("new synthetic substances did" -> substances), else the first word ("people died");
+    "" for a unit of time ("how many years") or a function word."""
+    words: list[str] = []
+    for word in phrase.lower().split():
+        if word in FUNCTION_WORDS:
+            break
+        words.append(word)
+    plurals = [w for w in words if w.endswith("s") and not w.endswith("ss")]
+    noun = stem((plurals or words or [""])[-1 if plurals else 0].split("-")[-1])
+    times = {"time", "year", "day", "hour", "week", "month"}
+    return "" if not noun or noun in FUNCTION_WORDS or noun in times or noun.rstrip("s") in times else noun
+
+
+def qualified_words(text: str) -> tuple[tuple[str, str, str], ...]:
+    """(country, stemmed content word, name) for each content word that a country's name stands just before."""
+    return tuple(sorted((code, stem(word), name) for code, word, name in country_modifiers(text)
+                        if word not in FUNCTION_WORDS))
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][a-z]+)+")
@@ -379,6 +402,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
                 asked = next((n for n in constraints.names if countries_named(n) & constraints.countries),
                              constraints.names[0])
                 contradiction = f"name {asked}"
+    if not contradiction and constraints.qualified:
+        contradiction = _qualified_by_another(constraints, sentence)
     kind = 1.0
     if constraints.kinds:
         kind = 1.0 if any(f.kind in constraints.kinds for f in figures) else 0.0
@@ -396,6 +421,17 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         title_words = {stem(w) for w in content_words(context)}
         source = len(constraints.source_words & title_words) / len(constraints.source_words)
     return Check(date, names, names_near, other_names, kind, counted, source, contradiction, met_near)
+
+
+def _qualified_by_another(constraints: Constraints, sentence: str) -> str:
+    """"name X" when the sentence gives a word the question qualifies by country X ("US drug checking") to another
+    country only ("Canadian drug checking"), naming X nowhere; else ""."""
+    spoken_of = countries_in(sentence)
+    theirs = {(code, word) for code, word, _ in qualified_words(sentence)}
+    for code, word, name in constraints.qualified:
+        if code not in spoken_of and any(w == word and c != code for c, w in theirs):
+            return f"name {name}"
+    return ""
 
 
 def near_miss_reason(constraints: Constraints, contradiction: str) -> str:

@@ -201,7 +201,7 @@ def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarr
             in_passage[unit.passage.chunk_id] = passage_words(unit.passage)
         overlap_passage = len(words & in_passage[unit.passage.chunk_id]) / len(words) if words else 0.0
         figures = tuple(extract_figures(unit.quoted)) if unit.leans_back else unit.figures
-        stands = check(constraints, unit.text, figures, unit.context, unit.passage.text, unit.passage.date)
+        stands = check(constraints, unit.quoted, figures, unit.context, unit.passage.text, unit.passage.date)
         aliased = {word for word, name in of_country.items() if name in stands.met_near}  # met by its country
         missing_known, missing_unknown = missing_shares(asked, own | around | aliased)
         row = np.array([

@@ -122,15 +122,16 @@ def _name_at(words: list[str], first: int) -> tuple[int, frozenset[str]]:
     return (province, frozenset()) if province is not None else (last, found)
 
 
-@functools.lru_cache(maxsize=20_000)
-def countries_in(text: str) -> frozenset[str]:
-    """The countries `text` names by any of their names: a capitalised word or run of words, not a word inside a
-    longer name ("Guinea" in "Papua New Guinea", "Mexico" in "New Mexico", "America" in "North America"); "US$" is a
-    currency; a code ("CAN", "PER") in text without lower case (a heading in capitals) is a word."""
-    codes: set[str] = set()
+def _country_names(text: str) -> list[tuple[frozenset[str], int, int]]:
+    """Each name of a country in `text`, as (its countries, where it starts, where it ends): a capitalised word or run of
+    words, not a word inside a longer name ("Guinea" in "Papua New Guinea", "Mexico" in "New Mexico", "America" in
+    "North America"); "US$" is a currency; a code ("CAN", "PER") in text without lower case (a heading in capitals)
+    is a word."""
+    named: list[tuple[frozenset[str], int, int]] = []
     capitals_only = not any(c.islower() for c in text)
     for run in _RUN.finditer(text):
-        words = run.group(0).split()
+        spans = [(m.start() + run.start(), m.end() + run.start()) for m in re.finditer(r"\S+", run.group(0))]
+        words = [text[start:end] for start, end in spans]
         opens = run.start() == 0 or _SENTENCE_END.search(text, max(0, run.start() - 8), run.start()) is not None
         first = 0
         while first < len(words):
@@ -139,9 +140,32 @@ def countries_in(text: str) -> frozenset[str]:
             last, found = _name_at(words, first) if starts else (first, frozenset())
             if capitals_only and all(w.isupper() for w in words[first:last]):
                 found = frozenset()
-            codes |= found
+            if found:
+                named.append((found, spans[first][0], spans[last - 1][1]))
             first = max(last, first + 1)
-    return frozenset(codes)
+    return named
+
+
+@functools.lru_cache(maxsize=20_000)
+def countries_in(text: str) -> frozenset[str]:
+    """The countries `text` names by any of their names (see `_country_names`)."""
+    return frozenset(code for found, _, _ in _country_names(text) for code in found)
+
+
+_NEXT_WORD = re.compile(r"\s+([a-z][a-z-]*)\b")
+
+
+@functools.lru_cache(maxsize=20_000)
+def country_modifiers(text: str) -> frozenset[tuple[str, str, str]]:
+    """(country, the word after its name, the name) for each name of a country followed by a lower-case word: "US
+    drug checking" -> ("US", "drug", "US"), "Canada's exports" -> ("CA", "exports", "Canada's"): the name qualifies
+    the word, or is its subject ("Canada agreed")."""
+    found: set[tuple[str, str, str]] = set()
+    for codes, start, end in _country_names(text):
+        following = _NEXT_WORD.match(text, end)
+        if following:
+            found.update((code, following.group(1), text[start:end]) for code in codes)
+    return frozenset(found)
 
 
 def aliases_of(name: str) -> set[str]:

@@ -29,13 +29,17 @@ class Link:
     absent: tuple[tuple[int, str], ...] = ()  # (year column, year asked) where the column has no such year
     each: tuple[int, ...] = ()  # columns pinned to several values the question names, each of which must have rows
     by_meaning: tuple[int, ...] = ()  # columns linked by meaning, not by the question's words (rag/table_meaning.py)
+    # a phrase of the question that comes close to values of a column left open ("for women" and a column of sexes):
+    # a breakdown the table's overall rows would not answer (rag/table_meaning.py)
+    breakdown: str = ""
 
 
 def _forms(value: str) -> list[set[str]]:
     """The ways a question may name a value: in full, and as its bracketed short form or without it
     ("Emergency Medical Services (EMS)": also "EMS", and "Emergency Medical Services")."""
     forms = [words(value)]
-    inside = re.findall(r"\(([^()]+)\)", value)
+    # a bracket that only inflects ("opioid(s)") gives no short form
+    inside = [part for part in re.findall(r"\(([^()]+)\)", value) if re.search(r"\w\w", part)]
     if inside:
         forms.append(words(" ".join(inside)))
         forms.append(words(re.sub(r"\([^()]*\)", " ", value)))

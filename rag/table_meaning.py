@@ -117,7 +117,7 @@ class MeaningLinker:
         for p, phrase in enumerate(candidates):
             close = [c for c in open_columns if nearest[c][p][1] >= self.floor]
             if not words(phrase) & covered and close and max(close, key=lambda c: nearest[c][p][2]) not in pinned:
-                return found
+                return replace(found, breakdown=phrase)
         score = found.score + len(pinned) - len(found.pinned)
         if len(pinned) == len(found.pinned):
             return found

@@ -26,9 +26,13 @@ def _stem(word: str) -> str:
     return word
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
 def words(text: str) -> set[str]:
-    """Content words of `text`, lower-cased and singular."""
-    return {_stem(w) for w in WORD_PATTERN.findall(text.lower().replace(",", "")) if w not in STOPWORDS}
+    """Content words of `text`, lower-cased and singular, without a possessive ("Alberta's" -> "alberta")."""
+    bare = _POSSESSIVE.sub("", text.lower().replace(",", ""))
+    return {_stem(w) for w in WORD_PATTERN.findall(bare) if w not in STOPWORDS}
 
 
 @dataclass(frozen=True)

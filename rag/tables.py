@@ -123,9 +123,12 @@ class TableAnswerer:
         asked = without_superlative(question.query) if wanted else question.query
         links = [link(asked, t) for t in tables]
         if self.meaning is not None:
-            links = [self.meaning.extend(asked, lk) if lk.pinned and lk.coverage < self.min_coverage else lk
-                     for lk in links]
+            # also for a link that accounts for most words: what it leaves may pin an open column or ask a breakdown
+            # (not for a ranking, whose open column is the one it ranks over: "which province")
+            widest = self.min_coverage if wanted else 1.0
+            links = [self.meaning.extend(asked, lk) if lk.pinned and lk.coverage < widest else lk for lk in links]
         links = [lk for lk in links if lk.pinned and lk.score >= self.min_score and lk.coverage >= self.min_coverage
+                 and not lk.breakdown
                  and not names_elsewhere(lk, question.query, " ".join(
                      p.text for p in [*passages, *further] if p.source == lk.table.source))]
         if not links:

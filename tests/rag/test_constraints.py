@@ -148,6 +148,30 @@ def test_a_sentence_about_another_country_cannot_answer_for_the_one_asked() -> N
     assert _check("How many crime groups operate in Norland?", "Chile counts more than 600 crime groups.").contradiction == ""
 
 
+def test_a_word_the_question_gives_to_one_country_cannot_be_answered_for_another() -> None:
+    """"US drug checking" asked, "Peruvian drug checking" said: another country's figure, though the question names
+    the US by its code alone; a sentence naming both, or giving the word to no country, may answer."""
+    asked = "How many new compounds did US drug checking find in 2031?"
+    assert parse(asked).qualified == (("US", "drug", "US"),)
+    assert _check(asked, "Peruvian drug checking found 11 new compounds in 2031.").contradiction == "name US"
+    assert _check(asked, "US and Peruvian drug checking found 11 new compounds in 2031.").contradiction == ""
+    assert _check(asked, "Drug checking found 11 new compounds in 2031.").contradiction == ""
+    assert _check(asked, "Peru's chemists found 11 new compounds in 2031.").contradiction == ""  # another word
+    assert _check("How many tonnes did Chile's ports handle in 2031?", "Peru's ports handled 40 tonnes in 2031."
+                  ).contradiction == "name Chile's"
+
+
+@pytest.mark.parametrize(("question", "noun"), [
+    ("How many new synthetic compounds did the labs find?", "compound"),  # the plural, not its first adjective
+    ("How many people died?", "people"),
+    ("How many multi-agency gun-smuggling teams were sent?", "team"),
+    ("How many years did it take?", ""),
+    ("How many were seized?", ""),
+])
+def test_a_how_many_question_counts_its_noun(question: str, noun: str) -> None:
+    assert parse(question).counted == noun
+
+
 def test_names_match_their_other_forms_and_acronyms() -> None:
     assert mentions("Norlandian exporters", "Norland")
     assert mentions("the United Provinces agreed", "UP")

@@ -238,6 +238,18 @@ def test_a_sentence_leaning_on_the_best_one_is_quoted_with_it_in_its_place() -> 
     assert quoted_units([best, leaning], Constraints(answer="name")) == [leaning]
 
 
+def test_a_sentence_leaning_back_stands_with_the_sentence_it_leans_on(embedder: Embedder) -> None:
+    """"The commonest of them was a sedative" after "Peruvian drug checking found eleven new compounds in 2031." is as
+    much about Peru as the sentence it leans on: it cannot answer for the US."""
+    answerer = OfflineAnswerer(embedder, _calibration())
+    text = ("Peruvian drug checking found eleven new compounds in 2031. The commonest of them, "
+            "three in every four, was a sedative.")
+    _, scored = answerer.score(Question("How many new compounds did US drug checking find in 2031?"),
+                               [_passage(1, text, "2032-01-10", "Drug checking")])
+    leaning = next(s for s in scored if s.unit.leans_back)
+    assert leaning.check.contradiction == "name US" and not leaning.eligible
+
+
 def test_a_title_naming_the_topic_raises_the_context_similarity_of_its_sentences() -> None:
     """The context feature reads a sentence with its passage's title and the sentence before: the same sentence
     under a title that names what the question asks about is closer to the question than under an unrelated one,

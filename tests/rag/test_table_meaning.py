@@ -127,3 +127,19 @@ def test_a_reading_that_drops_a_column_named_by_meaning_is_answered_without_it(t
     answered = answerer._answer_from(readings[0], "How many female deaths in 2021?", _passages())
     assert answered is not None and not answered.draft.refused, answered
     assert alternatives(found, "How many female deaths in 2021?")[0].each == (event,)
+
+
+def test_a_breakdown_asked_beside_well_linked_words_is_not_answered_with_the_overall_row(
+        tmp_path: Path, embedder: Embedder) -> None:
+    """"for women" left over after every other word links (the link's coverage is high enough to answer) is still a
+    breakdown the overall row would not answer."""
+    store, _ = _store(tmp_path)
+    configured = GenerationSettings()
+    linker = MeaningLinker(embedder.embed, configured.table_meaning_margin, configured.table_meaning_floor)
+    answerer = TableAnswerer(store, meaning=linker)
+    overall = answerer.answer(Question("How many opioids deaths were there in 2021?"), _passages())
+    assert overall is not None and "Sex: Both sexes" in overall.draft.text, overall
+    asked = "How many opioids deaths were there for women in 2021?"
+    assert link(asked, store.tables([SOURCE])[0]).coverage >= configured.table_min_coverage
+    found = answerer.answer(Question(asked), _passages())
+    assert found is None or "Both sexes" not in found.draft.text, found.draft.text

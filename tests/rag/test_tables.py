@@ -232,3 +232,19 @@ def test_quarters_written_in_words_a_demonym_of_the_table_s_country_and_a_method
     norwegian = answerer.answer(Question("What was the Norwegian value by year in 2021?"), _passages())
     assert norwegian is not None and "Value: 120" in norwegian.draft.text, norwegian
     assert answerer.answer(Question("How was the average by year calculated for 2020 and 2021?"), _passages()) is None
+
+
+def test_a_possessive_names_no_bracketed_inflection(tmp_path: Path) -> None:
+    """"Lakeside's" is Lakeside, not the "(s)" of "Origin of compound(s)": a possessive pins no measure."""
+    from crossbrief.rag.table_links import link
+    from crossbrief.rag.table_text import words
+    assert words("Lakeside's rate") == {"lakeside", "rate"}
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    rows = [[measure, place, "2021", value] for measure, values in (("Overall numbers", ("100", "40")),
+                                                                    ("Origin of compound(s)", ("9", "4")))
+            for place, value in zip(("Whole country", "Lakeside"), values)]
+    _, table = render_table("harms.csv", ["Measure", "Place", "Year", "Value"], rows, "Harms", 0)
+    store.write(SOURCE, "hash1", [table])
+    found = link("How many were counted in Lakeside's records in 2021?", store.tables([SOURCE])[0])
+    assert 0 not in found.pinned, found.pinned
+
