@@ -21,20 +21,34 @@ from typing import Callable
 
 import numpy as np
 
-from crossbrief.rag.constraints import FUNCTION_WORDS
+from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS
 from crossbrief.rag.table_links import Link
 from crossbrief.rag.table_text import STOPWORDS, words
 
 Vectors = Callable[[list[str]], np.ndarray]
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d[\d.,]*|[^\sA-Za-z\d]")
+# a word keeps the digits it runs into ("Q2", "covid19"), as table_text.words does: a quarter's code is one word
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z\d'’]*|\d[\d.,]*|[^\sA-Za-z\d]")
+# the text before a word that opens a sentence
+_OPENS = re.compile(r"(?:^|[.?!:;]\s+)[\"'(\s]*$")
 _LONGEST_PHRASE = 3
 
 
 def capitalised(question: str) -> list[str]:
     """The question's capitalised words that may name something, its first word too ("Ohio logged how many...?"):
-    not function or question words ("How", "Per")."""
-    return [token for token in _TOKEN.findall(question.replace("-", " ")) if token[0].isupper()
-            and token.lower() not in STOPWORDS and token.lower() not in FUNCTION_WORDS]
+    not function or question words ("How", "Per"), not months (dates, read as such), and not a sentence's first
+    word set off by a comma ("Nationally, how many...?", "Overall, ..."): a lead-in that frames the question, where a
+    name would be part of it."""
+    text = question.replace("-", " ")
+    found = []
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if not token[0].isupper() or token.lower() in STOPWORDS or token.lower() in FUNCTION_WORDS \
+                or token.lower() in MONTHS:
+            continue
+        if _OPENS.search(text[:match.start()]) and text[match.end():].startswith(","):
+            continue
+        found.append(token)
+    return found
 
 
 def phrases(question: str, covered: set[str]) -> list[str]:

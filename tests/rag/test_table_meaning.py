@@ -143,3 +143,32 @@ def test_a_breakdown_asked_beside_well_linked_words_is_not_answered_with_the_ove
     assert link(asked, store.tables([SOURCE])[0]).coverage >= configured.table_min_coverage
     found = answerer.answer(Question(asked), _passages())
     assert found is None or "Both sexes" not in found.draft.text, found.draft.text
+
+
+def test_a_lead_in_word_a_month_or_a_quarter_code_leaves_links_by_meaning_open(tmp_path: Path) -> None:
+    """Capitalised words that name nothing a table would hold stop no link by meaning: a sentence's first word set
+    off by a comma ("Nationally, ..."), a month, and a quarter's code, which is one word as the table code reads it
+    ("Q2", as in "2021 Q2"). A name no value links still stops it."""
+    assert capitalised("Nationally, how many call-outs did Lakeshire log from April to June in Q2 2021?") == [
+        "Lakeshire", "Q2"]
+    assert "q2" not in " ".join(phrases("How many call-outs in Q2 2021?", set()))
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    rows = [[substance, event, sex, period, str(10 * i + j)]
+            for i, substance in enumerate(("Opioids", "Stimulants")) for j, event in enumerate(EVENTS)
+            for sex in ("Both sexes", "Female", "Male") for period in ("2021", "2021 Q1", "2021 Q2")]
+    _, quarterly = render_table("harms.csv", COLUMNS, rows, "Harms", 0)
+    store.write(SOURCE, "hash1", [quarterly])
+    table = store.tables([SOURCE])[0]
+    vectors = _fake_vectors({
+        "Deaths": [1, 0, 0, 0], "Hospitalizations": [0, 1, 0, 0], "Emergency Medical Services (EMS)": [0, 0, 1, 0],
+        "hospital": [0.1, 1, 0, 0], "ward": [0, 1, 0.1, 0], "hospital ward": [0, 1, 0, 0],
+    })
+    linker = MeaningLinker(vectors, margin=0.1, floor=0.4)
+    event = COLUMNS.index("Event")
+    for asked in ("Nationally, how many hospital ward stays were there in 2021?",
+                  "How many hospital ward stays were there in March 2021?",
+                  "How many hospital ward stays were there in Q2 2021?"):
+        found = link(asked, table)
+        assert linker.extend(asked, found).pinned.get(event) == ["Hospitalizations"], asked
+    named = "How many hospital ward stays did Lakeshire count in Q2 2021?"
+    assert linker.extend(named, link(named, table)) == link(named, table)
