@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
-from crossbrief.rag.places import countries_in, countries_named, country_modifiers, names_same_country
+from crossbrief.rag.places import (countries_in, countries_named, country_modifiers, names_same_country,
+                                   without_possessive)
 from crossbrief.rag.spelling import american
 
 WORD = re.compile(r"[a-z0-9]+")
@@ -42,6 +43,7 @@ MONTHS = frozenset(m.lower() for m in ("January", "February", "March", "April", 
 _HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z-]*\s?){1,4})", re.IGNORECASE)
 # a fiscal year written as governments write it ("FY2022", "FY 24", "FY'23"): the figure parser leaves such codes
 # alone (a code is not a figure), so dates read them here
+_PAST = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
 _FISCAL_YEAR = re.compile(r"\bFY\s?'?(\d{4}|\d{2})\b")
 _PIVOT = dt.date.today().year % 100 + 10
 # a question that compares two pinned years needs evidence of both ("by how much did the FY24 request exceed FY21")
@@ -91,7 +93,9 @@ def name_key(name: str) -> str:
 
 
 def mentions(text: str, name: str) -> bool:
-    """Whether `text` names `name`, in another form ("Canadian"/"Canada") or, for an acronym, spelt out."""
+    """Whether `text` names `name`, in another form ("Canadian"/"Canada") or, for an acronym, spelt out ("CBP's"
+    as "CBP")."""
+    name = without_possessive(name)
     if name.isupper():
         return re.search(r"\b" + re.escape(name) + r"\b", text) is not None or name in initials(text)
     return re.search(r"\b" + re.escape(name_key(name)), text.lower()) is not None
@@ -152,6 +156,12 @@ class Constraints:
     # (country, stemmed word, the name as written) for a country named just before a word of the question: "US drug
     # checking" -> ("US", "drug", "US"); a sentence that gives that word to another country only answers for that one
     qualified: tuple[tuple[str, str, str], ...] = ()
+    # fiscal years a question asks money of or asks about in the present or future ("what does the FY25 budget
+    # give", "would ... hire"), which governments plan and budget in the calendar year before; not what was done in
+    # one ("how many firearms did ... seize in FY24")
+    planned: frozenset[int] = frozenset()
+    # the parts of a year it pins: ("half", 2) for "the second half of FY23", ("quarter", 1) for "Q1"
+    parts: frozenset[tuple[str, int]] = frozenset()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of."""
@@ -194,6 +204,32 @@ def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:
 def _period_years(text: str) -> set[int]:
     """Years that open a reference period ("the highest since 2015"), read as `parse` reads a question's dates."""
     return {int(m.group(1)) for m in re.finditer(r"\b(19\d\d|20\d\d)\b", text) if _OPENS_PERIOD.search(text[:m.start()])}
+
+
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_ORDINAL_WORD = {1: "first", 2: "second", 3: "third", 4: "fourth"}
+_YEAR_PART = re.compile(r"\b(first|1st|second|2nd|third|3rd|fourth|4th)\s+(half|quarter)\b|\b([HQ])([1-4])\b",
+                        re.IGNORECASE)
+
+
+def year_parts(text: str) -> frozenset[tuple[str, int]]:
+    """The halves and quarters of a year `text` names: "the second half of FY23" -> ("half", 2), "Q1" -> ("quarter", 1)."""
+    found = set()
+    for m in _YEAR_PART.finditer(text):
+        if m.group(1):
+            found.add((m.group(2).lower(), _ORDINAL[m.group(1).lower()]))
+        elif m.group(3) == "Q" or m.group(3) == "H" and m.group(4) in "12":  # codes in capitals only
+            found.add(("quarter" if m.group(3) == "Q" else "half", int(m.group(4))))
+    return frozenset(found)
+
+
+_BASELINE = re.compile(r"\b(?:than|compared (?:with|to)|relative to|versus|vs\.?)\s+(?:in\s+|during\s+)?(?:the\s+)?$",
+                       re.IGNORECASE)
+
+
+def _baseline_years(text: str) -> set[int]:
+    """Years a figure is compared with ("1.6 times more than in 2017"): not the year the figure is of."""
+    return {int(m.group(1)) for m in re.finditer(r"\b(19\d\d|20\d\d)\b", text) if _BASELINE.search(text[:m.start()])}
 
 
 def _names_month(sentence: str, months: frozenset[tuple[int, int]]) -> bool:
@@ -257,7 +293,9 @@ def parse(question: str, context: str = "") -> Constraints:
                        directed_nouns(question), tuple(dict.fromkeys(stem(w) for w in content_words(question))),
                        _ASKS_TABLE.search(question) is not None and not asks_about_table(question),
                        tuple((n, a) for n, a in acronyms.items() if n in names), countries_in(named_in),
-                       qualified_words(question))
+                       qualified_words(question),
+                       frozenset(fiscal_years(question)) if kind == "money" or not _PAST.search(question)
+                       else frozenset(), year_parts(question))
 
 
 def counted_noun(phrase: str) -> str:
@@ -335,6 +373,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     date = 0.5
     if constraints.pins_date:
         years, months = unit_dates(sentence)
+        years -= _baseline_years(sentence) if years - _baseline_years(sentence) else set()
         near_years, near_months = unit_dates(context)
         published = (int(passage_date[:4]), int(passage_date[5:7])) if passage_date and len(passage_date) >= 7 else None
         # the sentence's own dates speak for it; only a sentence that names none is read with its context
@@ -359,8 +398,11 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             contradiction = f"month {dt.date(year, month, 1):%B %Y}"
             date = 0.0
         elif not year_ok and constraints.years:  # the sentence names no year (or only the asked month's)
-            if published and any(0 <= published[0] - asked <= 1 for asked in constraints.years):
-                date = 0.75  # it speaks of its own time or "last year", and its source is of the asked year or the next
+            # it speaks of its own time or "last year", and its source is of the asked year or the next; or of a
+            # fiscal year's budget, published the calendar year before it
+            if published and any(0 <= published[0] - asked <= 1 or asked in constraints.planned
+                                 and published[0] == asked - 1 for asked in constraints.years):
+                date = 0.75
             elif near_years - constraints.years:
                 other = near_years - constraints.years
                 contradiction = f"year {min(other, key=lambda y: (min(abs(y - a) for a in constraints.years), -y))}"
@@ -368,6 +410,13 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             elif published:
                 # a source published long after the asked year does not give that year's figure
                 contradiction, date = f"published {published[0]}", 0.0
+    if constraints.parts and not contradiction:
+        # "the first half of FY 23" for "the second half": another part of the year, of the same kind
+        said = year_parts(sentence)
+        of_kind = {(k, n) for k, n in said if any(k == asked for asked, _ in constraints.parts)}
+        if of_kind and not of_kind & constraints.parts:
+            part, number = min(of_kind)
+            contradiction, date = f"part {_ORDINAL_WORD[number]} {part}", 0.0
     if constraints.compares and not contradiction:
         # evidence of another pair of years ("FY24 against FY22" for "FY24 against FY21"); a unit that names no
         # other year may lean on its passage for the one it leaves out ("Revenue rose $12 million"), and a year that
@@ -448,6 +497,9 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
         return f"The sources give no figure for {asked}; the closest passages speak of {value}."
     if what == "lacks":
         return f"The sources give no figure for {value} to compare with."
+    if what == "part":
+        asked = " or ".join(f"the {_ORDINAL_WORD[n]} {kind}" for kind, n in sorted(constraints.parts))
+        return f"The sources give nothing for {asked}; the nearest is the {value}."
     if what == "scope":
         return f"The closest passages say nothing about the {value}."
     if what == "name":

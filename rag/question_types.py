@@ -18,7 +18,9 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
      r"\b(?:within|in) what (?:timeframe|deadline)\b|\bwhat (?:\w+ )?deadline\b", "duration", ("duration",)),
     # "by how much did it grow / exceed", "how steep was the fall", "how large an increase": the size of a change,
     # said as a share or as an amount of what changed
-    (r"\bby how much\b|\bhow (?:big|large|steep|sharp|great|deep) (?:(?:was|is|were|has been) )?"
+    # "how much did X change between A and B", "how much has spending grown" (the size of the change)
+    (rf"\bby how much\b|\bhow much (?:did|does|has|have|had|was|were|is|will)\b.*\b(?:{CHANGE_WORDS}|grow|grown|drop)(?:[sd]|ped)?\b|"
+     r"\bhow (?:big|large|steep|sharp|great|deep) (?:(?:was|is|were|has been) )?"
      rf"(?:(?:the|a|an|this|that) )?(?:\w+ )?(?:{CHANGE_WORDS}|drop|jump|reduction|cut|gain|surge)s?\b",
      "change", ("percent", "money", "count", "quantity", "rate", "duration")),
     (r"\bwhat (?:\w+ ){0,2}?(?:share|percentage|percent|proportion|fraction|portion)\b|\bhow much of\b|\bwhat (?:\w+ )?rate\b|"
@@ -27,7 +29,7 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\bhow much\b.*\b(?:cost|worth|spend|spent|fund|funding|budget|money|dollars?|pay|paid|invest)|"
      r"\bwhat (?:did|does|do|will|would) .*\b(?:spend|cost|pay|invest|allocate|earmark)\b|\bhow much money\b|\bhow big\b.*\b(?:plan|package|budget|fund)\b|"
      # "what is the annual budget of", "the salary of"; not "what was wage growth" (a change)
-     rf"\bwhat (?:\w+ ){{0,3}}?(?:cost|budget|price|price tag|worth|salary|salaries|wages?|fees?)\b(?!\s+(?:{CHANGE_WORDS})s?\b)|"
+     rf"\bwhat (?:[\w'-]+ ){{0,3}}?(?:cost|budget|price|price tag|worth|salary|salaries|wages?|fees?)\b(?!\s+(?:{CHANGE_WORDS})s?\b)|"
      r"\bhow much (?:\w+ )?(?:revenue|profits?|income|sales|funding|money)\b",
      "money", ("money",)),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "count", ("count", "rate")),
