@@ -23,7 +23,7 @@ import numpy as np
 
 from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS
 from crossbrief.rag.table_links import Link
-from crossbrief.rag.table_text import STOPWORDS, words
+from crossbrief.rag.table_text import STOPWORDS, unit_words, words
 
 Vectors = Callable[[list[str]], np.ndarray]
 # a word keeps the digits it runs into ("Q2", "covid19"), as table_text.words does: a quarter's code is one word
@@ -86,6 +86,9 @@ class MeaningLinker:
         covered = {w for values in found.pinned.values() for v in values for w in words(v)} & asked
         covered |= {w for i in found.named for w in words(table.columns[i])} & asked
         covered |= {year for _, year in found.absent}
+        # the unit asked ("rate", "per 100,000") is the rows' to answer (rag/tables.py keeps those of that unit), not a
+        # breakdown of a column of units left open
+        covered |= unit_words(question) & asked
         if any(not words(name) <= covered for name in capitalised(question)):
             return found  # a name no value links ("the Pacific coast province"): the overall row would answer wrongly
         candidates = phrases(question, covered)

@@ -35,6 +35,32 @@ def words(text: str) -> set[str]:
     return {_stem(w) for w in WORD_PATTERN.findall(bare) if w not in STOPWORDS}
 
 
+# the units a question asks and a table's cells name (English words for units, not corpus words): a share of a whole
+# ("what percentage of", "share", "%") or a rate against a base ("rate", "per capita", "per 100,000"); a value that
+# names neither is a count
+# ("shares" of stock and "per share" are no share of a whole)
+_ASKS = {"share": re.compile(r"%|\bpercent|(?<!\bper )\bshare\b|\bproportion\b|\bfraction\b", re.IGNORECASE),
+         "rate": re.compile(r"\brates?\b|\bratios?\b|\bper (?:capita|head|person|\d[\d,]*)", re.IGNORECASE)}
+_MARKS = {"share": ("%", "percent", "proportion", "share"), "rate": ("rate", "ratio", "per ")}
+
+
+def units_asked(question: str) -> frozenset[str]:
+    """The units a question asks for: "share", "rate", both, or none (a count, or any figure)."""
+    return frozenset(unit for unit, asks in _ASKS.items() if asks.search(question))
+
+
+def unit_words(question: str) -> set[str]:
+    """The question's words that ask for a unit ("rate", "per 100,000"): a table answers them by the rows it keeps,
+    not by a value they name."""
+    return {w for asks in _ASKS.values() for m in asks.finditer(question) for w in words(m.group(0))}
+
+
+def units_named(value: str) -> frozenset[str]:
+    """The units a table's cell names ("Crude rate": "rate"; "Percent": "share"); none for a count."""
+    lowered = f"{value.lower()} "
+    return frozenset(unit for unit, marks in _MARKS.items() if any(mark in lowered for mark in marks))
+
+
 @dataclass(frozen=True)
 class TableAnswer:
     """A draft from a table: an answer citing `passage` (the quoted rows), or a near-miss refusal (no passage)."""

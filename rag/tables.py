@@ -29,14 +29,12 @@ from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, 
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
 from crossbrief.rag.table_statements import StatementReader
-from crossbrief.rag.table_text import TableAnswer, cited_passage, named_where, words
+from crossbrief.rag.table_text import TableAnswer, cited_passage, named_where, units_asked, units_named, words
 
 # at most this many rows are shown as a small table; more and the question is not pinned enough to answer here
 MAX_ROWS_SHOWN = 4
 # rows read back to apply the defaults in memory when the pinned values alone match more
 _MAX_ROWS_READ = 5000
-# words that mark a value as a ratio rather than a count (units, not corpus words)
-_RATIO_MARKS = ("%", "percent", "rate", "ratio", "proportion", "share", "per ")
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
 # a question about causes, means or descriptions is answered from prose, never from a table's cells
 _ASKS_WHY = re.compile(r"\bwhy\b|\bwhen\b|\bresult(?:s|ed)? (?:from|in)\b|\brelated to\b|\bdue to\b|\breasons?\b|\bexplain|"
@@ -48,13 +46,6 @@ _ASKS_PARTS = re.compile(r"\b(?:components?|items|types|categories|elements|part
 # "What are OEM?", "What is lease related and other charges?": a term asked bare, with no year, asks what it means
 _DEFINES = re.compile(r"^\s*what (?:is|are|was|were) (?!the\b|a\b|an\b|our\b|its\b|their\b|total\b)(?!.*\b(?:19|20)\d\d\b)",
                       re.IGNORECASE)
-_ASKS_RATIO = re.compile(r"%|\bpercent|\bshare\b|\bproportion\b|\brate\b|\bratio\b|\bper (?:capita|head|person|\d)",
-                         re.IGNORECASE)
-
-
-def _is_ratio(value: str) -> bool:
-    lowered = f"{value.lower()} "
-    return any(mark in lowered for mark in _RATIO_MARKS)
 
 
 def _trusted(found: TableAnswer | None, by: Link | None) -> TableAnswer | None:
@@ -319,17 +310,24 @@ class TableAnswerer:
     @staticmethod
     def _by_unit(rows: list[tuple[int, tuple[str, ...]]], question: str, table: StoredTable,
                  counts_by_default: bool = False) -> list[tuple[int, tuple[str, ...]]]:
-        """"How many" keeps counts (rows no ratio-valued cell marks); a question about a share keeps ratios; with
-        `counts_by_default` ("the most deaths"), any question that asks no ratio keeps counts."""
+        """The rows in the unit the question asks (rag/table_text.py): a share keeps the rows a cell marks as a
+        share, a rate those marked as a rate; "how many" keeps counts (rows no unit marks). Where some rows name
+        their unit and none names the one asked, none answers (a rate is no share, a percentage no count); rows that
+        name no unit at all answer any question. With `counts_by_default` ("the most deaths", "how did X change"),
+        a question that asks no unit prefers counts but takes what there is."""
         categorical = [i for i, c in enumerate(table.profile.columns) if c.values and not c.numeric]
-        def is_ratio(row: tuple[str, ...]) -> bool:
-            return any(_is_ratio(row[i]) for i in categorical)
-        if (counts_by_default or _HOW_MANY.search(question)) and not _ASKS_RATIO.search(question):
-            counts = [r for r in rows if not is_ratio(r[1])]
+        def units(row: tuple[str, ...]) -> frozenset[str]:
+            return frozenset().union(*(units_named(row[i]) for i in categorical))
+        marked = any(units(cells) for _, cells in rows)
+        asked = units_asked(question)
+        if asked:
+            wanted = [r for r in rows if units(r[1]) & asked]
+            return wanted if wanted or marked else rows
+        counts = [r for r in rows if not units(r[1])]
+        if _HOW_MANY.search(question):
+            return counts
+        if counts_by_default:
             return counts or rows
-        if _ASKS_RATIO.search(question):
-            ratios = [r for r in rows if is_ratio(r[1])]
-            return ratios or rows
         return rows
 
     def _write(self, table: StoredTable, rows: list[tuple[int, tuple[str, ...]]], asked: list[int],
