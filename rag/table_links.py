@@ -59,12 +59,48 @@ def _name_score(tokens: set[str], asked: set[str]) -> float:
 
 _QUARTER = re.compile(r"\b(first|1st|second|2nd|third|3rd|fourth|4th)\s+quarter\b", re.IGNORECASE)
 _QUARTER_NUMBER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH = "|".join(rf"{m[:3]}(?:{m[3:]})?\.?" if len(m) > 3 else m for m in _MONTHS)
+# three months from a quarter's first to its last: "April to June", "Jan-Mar", "from July through September"
+_MONTH_RANGE = re.compile(rf"\b({_MONTH})\s*(?:to|through|thru|until|till|-|–|—)\s*({_MONTH})(?![a-z])", re.IGNORECASE)
+_QUARTER_CODE = re.compile(r"^q[1-4]$")
+
+
+def _month(text: str) -> int:
+    return next(n for n, m in enumerate(_MONTHS, 1) if m.startswith(text.lower().rstrip(".")[:3]))
+
+
+def _quarters(question: str) -> list[tuple[re.Match[str], int]]:
+    """The quarters a question names in words ("the second quarter") or as a range of its months ("April to June"),
+    with their numbers."""
+    found = [(m, _QUARTER_NUMBER[m.group(1).lower()]) for m in _QUARTER.finditer(question)]
+    for m in _MONTH_RANGE.finditer(question):
+        first, last = _month(m.group(1)), _month(m.group(2))
+        if first % 3 == 1 and last == first + 2:
+            found.append((m, (first + 2) // 3))
+    return found
 
 
 def with_quarter_codes(question: str) -> str:
-    """"the first quarter of 2024" -> "the first quarter Q1 of 2024": tables write a quarter as its code ("2024 Q1")
-    or in words ("First quarter 2024")."""
-    return _QUARTER.sub(lambda m: f"{m.group(0)} Q{_QUARTER_NUMBER[m.group(1).lower()]}", question)
+    """"the first quarter of 2024" -> "the first quarter Q1 of 2024", "April to June 2024" -> "April to June Q2
+    2024": tables write a quarter as its code ("2024 Q1") or in words ("First quarter 2024")."""
+    for m, number in sorted(_quarters(question), key=lambda found: -found[0].end()):
+        question = f"{question[:m.end()]} Q{number}{question[m.end():]}"
+    return question
+
+
+def quarter_words(question: str, covered: set[str]) -> set[str]:
+    """The words naming each quarter of the question whose code `covered` holds: "April to June" is accounted for
+    when "Q2" links a value."""
+    return {w for m, number in _quarters(question) if f"q{number}" in covered for w in words(m.group(0))}
+
+
+def _holds_quarter(value: str, code: str) -> bool:
+    """Whether a value is of the quarter `code` ("q4"): by its code ("2024 Q4") or in words ("Fourth quarter")."""
+    said = words(value)
+    return code in said or ("quarter" in said and any(
+        _QUARTER_NUMBER.get(w) == int(code[1]) for w in said))
 
 
 def link(question: str, table: StoredTable) -> Link:
@@ -109,9 +145,19 @@ def link(question: str, table: StoredTable) -> Link:
         if i not in pinned and years and len(dated) >= 0.5 * len(column.values):
             absent.extend((i, y) for y in years_asked if y not in years and not any(
                 y in words(table.columns[j]) for j in named))
+    # a quarter asked ("Q4 2025", "the fourth quarter") that no value of a dated column it pins holds: the year's
+    # other rows ("2025 (Jan to Sep)", named by its year alone) do not answer it; it is missing, as a year is
+    for code in sorted(w for w in asked if _QUARTER_CODE.match(w)):
+        if any(_holds_quarter(v, code) for values in pinned.values() for v in values):
+            continue
+        for i, values in pinned.items():
+            if any(YEAR.match(w) for v in values for w in words(v)):
+                absent.extend((i, f"{y} {code.upper()}".strip()) for y in years_asked or [""])
+                covered |= {code} | quarter_words(question, {code})
     if absent and pinned:  # a year asked of a table with years is a link too, a missing one
         score += 1.0
-        covered |= {y for _, y in absent}
+        covered |= {w for _, y in absent for w in words(y)}
+    covered |= quarter_words(question, covered)
     return Link(table, pinned, named, score, len(covered) / len(asked) if asked else 0.0, tuple(absent))
 
 

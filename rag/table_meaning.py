@@ -22,7 +22,7 @@ from typing import Callable
 import numpy as np
 
 from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS
-from crossbrief.rag.table_links import Link
+from crossbrief.rag.table_links import Link, quarter_words, with_quarter_codes
 from crossbrief.rag.table_text import STOPWORDS, unit_words, words
 
 Vectors = Callable[[list[str]], np.ndarray]
@@ -82,10 +82,11 @@ class MeaningLinker:
         """`found` with the columns it leaves open that a phrase of the question names by meaning, and its coverage
         counting those phrases' words."""
         table = found.table
-        asked = words(question)
+        asked = words(with_quarter_codes(question))
         covered = {w for values in found.pinned.values() for v in values for w in words(v)} & asked
         covered |= {w for i in found.named for w in words(table.columns[i])} & asked
-        covered |= {year for _, year in found.absent}
+        covered |= {w for _, missing in found.absent for w in words(missing)}
+        covered |= quarter_words(question, covered)  # "April to June" when "Q2" links a value
         # the unit asked ("rate", "per 100,000") is the rows' to answer (rag/tables.py keeps those of that unit), not a
         # breakdown of a column of units left open
         covered |= unit_words(question) & asked

@@ -1,0 +1,65 @@
+"""How a question's words link to a table's values (rag/table_links.py): quarters named by a range of their months,
+and a quarter no value holds as a near miss rather than its year's row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crossbrief.index.documents import render_table
+from crossbrief.index.table_store import TableStore
+from crossbrief.rag.models import Passage, Question
+from crossbrief.rag.table_links import with_quarter_codes
+from crossbrief.rag.tables import TableAnswerer
+
+SOURCE = "/data/harms.csv"
+
+
+def _passages() -> list[Passage]:
+    return [Passage(n=1, chunk_id="c1", text="Table: Harms", source=SOURCE, title="Harms", date=None, page=None,
+                    heading="Harms", start=0, end=0, kind="table-summary")]
+
+
+def _answerer(tmp_path: Path, columns: list[str], rows: list[list[str]]) -> TableAnswerer:
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("harms.csv", columns, rows, "Harms", 0)
+    store.write(SOURCE, "hash1", [table])
+    return TableAnswerer(store)
+
+
+def test_a_range_of_a_quarter_s_months_names_the_quarter() -> None:
+    assert "Q2" in with_quarter_codes("from April to June 2020")
+    assert "Q1" in with_quarter_codes("Jan-Mar 2020") and "Q4" in with_quarter_codes("October through December")
+    assert with_quarter_codes("from April to May 2020") == "from April to May 2020"  # two months are no quarter
+    assert with_quarter_codes("January to September 2021") == "January to September 2021"
+
+
+QUARTERLY = [["Whole country", "By year", "2020", "100"], ["Whole country", "By quarter", "2020 Q1", "30"],
+             ["Whole country", "By quarter", "2020 Q2", "25"], ["Whole country", "By quarter", "2020 Q3", "20"],
+             ["Whole country", "By quarter", "2020 Q4", "25"], ["Whole country", "By year", "2021 (Jan to Sep)", "81"],
+             ["Whole country", "By quarter", "2021 Q1", "27"], ["Whole country", "By quarter", "2021 Q2", "26"],
+             ["Whole country", "By quarter", "2021 Q3", "28"]]
+
+
+def test_a_quarter_named_by_its_months_is_answered_from_its_row(tmp_path: Path) -> None:
+    answerer = _answerer(tmp_path, ["Place", "Period", "Year_Quarter", "Value"], QUARTERLY)
+    found = answerer.answer(Question("How many were counted from April to June 2020?"), _passages())
+    assert found is not None and "Year_Quarter: 2020 Q2" in found.draft.text, found
+
+
+def test_a_quarter_no_value_holds_is_a_near_miss_not_its_year_s_row(tmp_path: Path) -> None:
+    """"Q4 2021" of a table whose 2021 is "2021 (Jan to Sep)" and its first three quarters: the year's row (named by
+    its year alone) does not answer it."""
+    answerer = _answerer(tmp_path, ["Place", "Period", "Year_Quarter", "Value"], QUARTERLY)
+    for asked in ("How many were counted in Q4 2021?", "How many were counted in the fourth quarter of 2021?",
+                  "How many were counted from October to December 2021?"):
+        found = answerer.answer(Question(asked), _passages())
+        assert found is not None and found.draft.refused and "2021 Q4" in found.draft.reason, (asked, found)
+        assert "2021 Q3" in found.draft.reason, found.draft.reason
+    whole = answerer.answer(Question("How many were counted by year in 2021?"), _passages())
+    assert whole is not None and "Value: 81" in whole.draft.text, whole
+    # quarters kept in a column of their own: the year's column need not hold them
+    split = [["Whole country", year, quarter, str(10 * int(year[-1]) + int(quarter[-1]))]
+             for year in ("2020", "2021") for quarter in ("Q1", "Q2", "Q3", "Q4")]
+    answerer = _answerer(tmp_path / "split", ["Place", "Year", "Quarter", "Value"], split)
+    found = answerer.answer(Question("How many were counted in Q4 2021?"), _passages())
+    assert found is not None and not found.draft.refused and "Value: 14" in found.draft.text, found
