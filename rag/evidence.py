@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crossbrief.index.chunking import split_sentences
+from crossbrief.index.chunking import Span, split_sentences
 from crossbrief.rag.constraints import Check, Constraints, check, content_words, stem
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.models import Passage
@@ -78,10 +78,17 @@ _LABEL = re.compile(r"(?:^|\s)[A-Z][a-z]+(?: [a-z]+)?: ")
 _LABELLED_LIST = re.compile(r"^[A-Z][a-z]+: [^.;]+;")
 
 
+# a web page's pointer to a link ("Read the full plan HERE.", "Click here to learn more", "Watch the remarks"): an
+# imperative, no statement
+_LINK_LINE = re.compile(r"^(?:read|click|visit|download|watch)\s|^(?:see|view|find|learn|access)\b.*\bhere\b\W*$",
+                        re.IGNORECASE)
+
+
 def _front_matter(sentence: str, title: str) -> bool:
-    """A document's title line, its "Date: ... Sources: ..." lines or a labelled list of its sources: about the
-    document, not a statement in it."""
+    """A document's title line, its "Date: ... Sources: ..." lines, a labelled list of its sources or a pointer
+    to a link: about the document, not a statement in it."""
     return (bool(title) and sentence.startswith(title[:40]) or len(_LABEL.findall(sentence)) >= 2
+            or _LINK_LINE.search(sentence) is not None
             or (_LABELLED_LIST.match(sentence) is not None
                 and all(f.kind in ("year", "date") for f in extract_figures(sentence))))
 
@@ -97,17 +104,44 @@ def units(passages: list[Passage]) -> list[Unit]:
             found.extend(Unit(passage, row, "", tuple(extract_figures(row))) for row in rows)
             continue
         previous = ""
-        for span in split_sentences(passage.text):
-            sentence = _display(passage.text[span.start:span.end])
+        spans = split_sentences(passage.text)
+        for i, span in enumerate(spans):
+            raw = passage.text[span.start:span.end]
+            sentence = _display(raw)
             is_heading = (sentence in (passage.heading, passage.title)
                           or (len(sentence) < 60 and sentence[-1:] not in ".!?\"”'’)" and not introduces(sentence))
                           or _front_matter(sentence, passage.title))
+            if introduces(sentence) and not _BULLET.match(raw):
+                listed = _items_after(passage.text, spans[i + 1:])
+                if listed:  # "... six pillars of action:" is read with its items, as a list it states
+                    sentence = f"{sentence} {'; '.join(listed)}."
             if len(sentence) >= 12 and not is_heading:
                 found.append(Unit(passage, sentence, previous, tuple(extract_figures(sentence))))
                 previous = sentence
             else:
                 previous = ""
     return found
+
+
+_MOST_ITEMS = 12
+_NUMBER_ALONE = re.compile(r"^\s*\d+[.)]\s*$")
+
+
+def _items_after(text: str, spans: list[Span]) -> list[str]:
+    """The short bulleted or numbered items that follow a sentence introducing them, as displayed."""
+    items: list[str] = []
+    numbered = False  # the sentence splitter may cut "1.   Testing" after its number
+    for span in spans[:2 * _MOST_ITEMS]:
+        raw = text[span.start:span.end]
+        if _NUMBER_ALONE.match(raw):
+            numbered = True
+            continue
+        item = _display(raw)
+        if not (numbered or _BULLET.match(raw)) or len(item) >= 60 or len(items) == _MOST_ITEMS:
+            break
+        items.append(item.rstrip(".;,"))
+        numbered = False
+    return items
 
 
 @dataclass(frozen=True)

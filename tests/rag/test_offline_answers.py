@@ -346,3 +346,18 @@ def test_a_capital_stands_for_its_country_and_an_unmentioned_country_is_named_in
     assert not aliased.refused and ("8,020" in aliased.answer or "Value: 8020" in aliased.answer), aliased.answer
     elsewhere = sample_service.answer("How many opioid deaths did Japan record in 2023?")
     assert elsewhere.refused and "never mention Japan" in elsewhere.refusal_reason, elsewhere.refusal_reason
+
+
+def test_a_sentence_introducing_a_list_is_read_with_its_items_and_link_pointers_are_no_statements() -> None:
+    from crossbrief.rag.evidence import units
+    text = ("The harbour plan rests on three pillars of action:\n\n1.       Patrols\n\n2.       Scanning\n\n"
+            "3.       Training  \n\nRead the full harbour plan HERE.\n\nClick here to learn more about ferries.\n\n"
+            "The board meets twice a year to review the plan and its budget.")
+    found = [u.text for u in units([_passage(1, text, "2031-05-02", "Harbour plan")])]
+    assert found[0] == "The harbour plan rests on three pillars of action: Patrols; Scanning; Training.", found
+    assert not any("HERE" in u or "Click" in u for u in found), found
+    assert found[-1].startswith("The board meets"), found
+    bulleted = "Its aims are these three, in this order:\n- fewer seizures missed\n- faster checks\n\nIt began in 2031."
+    assert units([_passage(2, bulleted, "2031-05-02", "Aims")])[0].text == (
+        "Its aims are these three, in this order: fewer seizures missed; faster checks.")
+
