@@ -7,6 +7,7 @@ link.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from crossbrief.index.table_store import StoredTable
@@ -103,14 +104,38 @@ def _holds_quarter(value: str, code: str) -> bool:
         _QUARTER_NUMBER.get(w) == int(code[1]) for w in said))
 
 
-def link(question: str, table: StoredTable) -> Link:
+def code_columns(table: StoredTable, rows: Iterable[Sequence[str]]) -> frozenset[int]:
+    """The columns of numeric codes that a column of names determines (each name has one code: a region's numeric
+    identifier beside the region), read from the table's rows: a question names such a value by its name, and a
+    number it gives ("15- to 24-year-olds") is no code. Columns of years are dates, not codes."""
+    profile = table.profile.columns
+    numbered = [i for i, c in enumerate(profile) if c.numeric and len(c.values) > 1
+                and not all(YEAR.match(v) for v in c.values if v.strip())]
+    names = [j for j, c in enumerate(profile) if c.values and not c.numeric]
+    if not numbered or not names:
+        return frozenset()
+    codes: dict[tuple[int, int], dict[str, str]] = {(i, j): {} for i in numbered for j in names}
+    determined = set(codes)
+    for cells in rows:
+        for i, j in list(determined):
+            code, name = cells[i].strip(), cells[j].strip()
+            if not code:
+                continue
+            if not name or codes[i, j].setdefault(name, code) != code:
+                determined.discard((i, j))
+    return frozenset(i for i, _ in determined)
+
+
+def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset()) -> Link:
     """The values and column names of `table` that the question's words name (all of a value's content words,
-    or most of a long one's)."""
+    or most of a long one's); never a value of a column of `codes` (`code_columns`)."""
     asked = words(with_quarter_codes(question))
     pinned: dict[int, list[str]] = {}
     score = 0.0
     covered: set[str] = set()
     for i, column in enumerate(table.profile.columns):
+        if i in codes:
+            continue
         best: list[str] = []
         best_score = 0.0
         for value in column.values:

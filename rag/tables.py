@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable, TableStore
@@ -22,8 +22,8 @@ from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic
 from crossbrief.rag.models import Draft, Filters, Passage, Question
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_arithmetic import one_row, two_rows
-from crossbrief.rag.table_links import (Link, alternatives, describe, lacking, link, measure_column, names_elsewhere,
-                                        nearest_values, specificity)
+from crossbrief.rag.table_links import (Link, alternatives, code_columns, describe, lacking, link, measure_column,
+                                        names_elsewhere, nearest_values, specificity)
 from crossbrief.rag.table_meaning import MeaningLinker
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
                                            without_superlative)
@@ -73,6 +73,15 @@ class TableAnswerer:
     similarity: Similarity | None = None
     # links a question's other words to values by meaning when its words leave the coverage short (rag/table_meaning.py)
     meaning: MeaningLinker | None = None
+    # per table id: its columns of codes that a column of names determines (table_links.code_columns), read once
+    _code_columns: dict[str, frozenset[int]] = field(default_factory=dict, init=False, repr=False)
+
+    def _codes(self, table: StoredTable) -> frozenset[int]:
+        if table.table_id not in self._code_columns:
+            numbered = any(c.numeric and len(c.values) > 1 for c in table.profile.columns)
+            rows = (cells for _, cells in self.store.rows(table.table_id, range(1, table.n_rows + 1))) if numbered else ()
+            self._code_columns[table.table_id] = code_columns(table, rows)
+        return self._code_columns[table.table_id]
 
     def answer(self, question: Question, passages: list[Passage], filters: Filters | None = None,
                further: Sequence[Passage] = ()) -> TableAnswer | None:
@@ -112,7 +121,7 @@ class TableAnswerer:
             if read is not None:
                 return read.answer  # None: the row is named but not the year asked, which the prose may have
         asked = without_superlative(question.query) if wanted else question.query
-        links = [link(asked, t) for t in tables]
+        links = [link(asked, t, self._codes(t)) for t in tables]
         if self.meaning is not None:
             # also for a link that accounts for most words: what it leaves may pin an open column or ask a breakdown
             # (not for a ranking, whose open column is the one it ranks over: "which province")

@@ -63,3 +63,21 @@ def test_a_quarter_no_value_holds_is_a_near_miss_not_its_year_s_row(tmp_path: Pa
     answerer = _answerer(tmp_path / "split", ["Place", "Year", "Quarter", "Value"], split)
     found = answerer.answer(Question("How many were counted in Q4 2021?"), _passages())
     assert found is not None and not found.draft.refused and "Value: 14" in found.draft.text, found
+
+
+def test_a_number_never_pins_a_code_that_a_column_of_names_determines(tmp_path: Path) -> None:
+    """A region's numeric identifier beside its name is read from the data as a code (every name has one code; two
+    names may share one), so "15- to 24-year-olds" pins no region 24; a numeric column that varies within a name
+    (a dose) or a column of years is no code."""
+    from crossbrief.rag.table_links import code_columns, link
+    places = (("Whole country", "1"), ("Lakeside", "24"), ("Lakeside town", "24"), ("Hillside", "35"))
+    rows = [[place, code, dose, year, str(100 * p + 10 * d + y)] for p, (place, code) in enumerate(places)
+            for d, dose in enumerate(("5", "24")) for y, year in enumerate(("2020", "2021"))]
+    answerer = _answerer(tmp_path, ["Region", "Code", "Dose", "Year", "Value"], rows)
+    table = answerer.store.tables([SOURCE])[0]
+    every = [cells for _, cells in answerer.store.rows(table.table_id, range(1, table.n_rows + 1))]
+    assert code_columns(table, every) == {1}
+    asked = "How many 15- to 24-year-olds in Hillside in 2021?"
+    assert 1 not in link(asked, table, code_columns(table, every)).pinned
+    assert 1 in link(asked, table).pinned  # what the code check prevents: Lakeside's code named by the age
+    assert link("How many at dose 24 in Hillside in 2021?", table, frozenset({1})).pinned.get(2) == ["24"]
