@@ -15,7 +15,7 @@ from crossbrief.index.tables import parse_number
 from crossbrief.rag.constraints import question_names
 from crossbrief.rag.models import Draft
 from crossbrief.rag.places import countries_in, countries_named
-from crossbrief.rag.table_text import YEAR, TableAnswer, words
+from crossbrief.rag.table_text import YEAR, TableAnswer, joined_initials, words
 
 
 @dataclass(frozen=True)
@@ -35,16 +35,44 @@ class Link:
     breakdown: str = ""
 
 
-def _forms(value: str) -> list[set[str]]:
+_SMALL = frozenset({"and", "of", "the", "for", "de", "du", "des", "la", "le", "et"})
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+_PLACE_IN = re.compile(r"^([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*), [A-Z][\w'’-]*(?: (?:and |of )?[A-Z][\w'’-]*)*$")
+
+
+def _initials(value: str) -> str:
+    """The initials of a name of two or more capitalised words, small words left out ("Prince Edward Island" ->
+    "pei", "Newfoundland and Labrador" -> "nl"); "" for any other value."""
+    parts = [p for p in re.sub(r"\([^()]*\)", " ", value).split() if p.lower() not in _SMALL]
+    if len(parts) < 2 or not all(p[0].isupper() and p[1:2].islower() for p in parts):
+        return ""
+    return "".join(p[0] for p in parts).lower()
+
+
+def _forms(value: str, acronyms: frozenset[str] = frozenset()) -> list[set[str]]:
     """The ways a question may name a value: in full, and as its bracketed short form or without it
-    ("Emergency Medical Services (EMS)": also "EMS", and "Emergency Medical Services")."""
+    ("Emergency Medical Services (EMS)": also "EMS", and "Emergency Medical Services"); a name of capitalised words
+    by its initials where the question writes them in capitals (`acronyms`: "BC", "B.C." for "British Columbia");
+    a place named with the larger place it lies in by its own name ("Lakeside, Upland": also "Lakeside")."""
     forms = [words(value)]
     # a bracket that only inflects ("opioid(s)") gives no short form
     inside = [part for part in re.findall(r"\(([^()]+)\)", value) if re.search(r"\w\w", part)]
     if inside:
         forms.append(words(" ".join(inside)))
         forms.append(words(re.sub(r"\([^()]*\)", " ", value)))
+    initials = _initials(value)
+    if initials and initials in acronyms:
+        forms.append({initials})
+    place = _PLACE_IN.match(value.strip())
+    if place:
+        forms.append(words(place.group(1)))
     return [f for f in forms if f]
+
+
+def acronyms_in(question: str) -> frozenset[str]:
+    """The words a question writes in capitals, dotted or not ("BC", "B.C."), lower-cased: initials it may name a
+    value by."""
+    return frozenset(m.lower() for m in _ACRONYM.findall(joined_initials(question)))
 
 
 def _name_score(tokens: set[str], asked: set[str]) -> float:
@@ -129,7 +157,8 @@ def code_columns(table: StoredTable, rows: Iterable[Sequence[str]]) -> frozenset
 def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset()) -> Link:
     """The values and column names of `table` that the question's words name (all of a value's content words,
     or most of a long one's); never a value of a column of `codes` (`code_columns`)."""
-    asked = words(with_quarter_codes(question))
+    asked = words(with_quarter_codes(joined_initials(question)))
+    acronyms = acronyms_in(question)
     pinned: dict[int, list[str]] = {}
     score = 0.0
     covered: set[str] = set()
@@ -139,7 +168,7 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
         best: list[str] = []
         best_score = 0.0
         for value in column.values:
-            value_score = max((_name_score(tokens, asked) for tokens in _forms(value)), default=0.0)
+            value_score = max((_name_score(tokens, asked) for tokens in _forms(value, acronyms)), default=0.0)
             if value_score > 0:
                 if value_score > best_score:
                     best, best_score = [value], value_score
@@ -148,7 +177,7 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
         if best:
             pinned[i] = best
             score += best_score
-            covered |= {w for v in best for form in _forms(v) for w in form} & asked
+            covered |= {w for v in best for form in _forms(v, acronyms) for w in form} & asked
     # a value whose words all belong to a longer value another column pins was named as part of that one ("2023"
     # of "2023 Q3"), not on its own
     for i in [i for i in pinned if all(any(words(v) < words(u) for j in pinned if j != i for u in pinned[j])

@@ -23,7 +23,7 @@ import numpy as np
 
 from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS
 from crossbrief.rag.table_links import Link, quarter_words, with_quarter_codes
-from crossbrief.rag.table_text import STOPWORDS, unit_words, words
+from crossbrief.rag.table_text import STOPWORDS, joined_initials, unit_words, words
 
 Vectors = Callable[[list[str]], np.ndarray]
 # a word keeps the digits it runs into ("Q2", "covid19"), as table_text.words does: a quarter's code is one word
@@ -38,7 +38,7 @@ def capitalised(question: str) -> list[str]:
     not function or question words ("How", "Per"), not months (dates, read as such), and not a sentence's first
     word set off by a comma ("Nationally, how many...?", "Overall, ..."): a lead-in that frames the question, where a
     name would be part of it."""
-    text = question.replace("-", " ")
+    text = joined_initials(question).replace("-", " ")  # "B.C." is one word, as the links read it
     found = []
     for match in _TOKEN.finditer(text):
         token = match.group(0)
@@ -82,7 +82,7 @@ class MeaningLinker:
         """`found` with the columns it leaves open that a phrase of the question names by meaning, and its coverage
         counting those phrases' words."""
         table = found.table
-        asked = words(with_quarter_codes(question))
+        asked = words(with_quarter_codes(joined_initials(question)))
         covered = {w for values in found.pinned.values() for v in values for w in words(v)} & asked
         covered |= {w for i in found.named for w in words(table.columns[i])} & asked
         covered |= {w for _, missing in found.absent for w in words(missing)}

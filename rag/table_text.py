@@ -18,6 +18,14 @@ any each tell me give show respectively between""".split())
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
+_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
+
+
+def joined_initials(text: str) -> str:
+    """Dotted initials written as one word: "B.C." -> "BC", "U.S." -> "US"."""
+    return _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+
+
 def _stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -41,7 +49,8 @@ def words(text: str) -> set[str]:
 # ("shares" of stock and "per share" are no share of a whole)
 _ASKS = {"share": re.compile(r"%|\bpercent|(?<!\bper )\bshare\b|\bproportion\b|\bfraction\b", re.IGNORECASE),
          "rate": re.compile(r"\brates?\b|\bratios?\b|\bper (?:capita|head|person|\d[\d,]*)", re.IGNORECASE)}
-_MARKS = {"share": ("%", "percent", "proportion", "share"), "rate": ("rate", "ratio", "per ")}
+_MARKS = {"share": re.compile(r"%|\bpercent|\bproportion|\bshare\b", re.IGNORECASE),
+          "rate": re.compile(r"\brates?\b|\bratios?\b|\bper\b", re.IGNORECASE)}  # not "Upper", "Corporate"
 
 
 def units_asked(question: str) -> frozenset[str]:
@@ -57,8 +66,7 @@ def unit_words(question: str) -> set[str]:
 
 def units_named(value: str) -> frozenset[str]:
     """The units a table's cell names ("Crude rate": "rate"; "Percent": "share"); none for a count."""
-    lowered = f"{value.lower()} "
-    return frozenset(unit for unit, marks in _MARKS.items() if any(mark in lowered for mark in marks))
+    return frozenset(unit for unit, marks in _MARKS.items() if marks.search(value))
 
 
 @dataclass(frozen=True)

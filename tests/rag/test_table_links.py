@@ -81,3 +81,22 @@ def test_a_number_never_pins_a_code_that_a_column_of_names_determines(tmp_path: 
     assert 1 not in link(asked, table, code_columns(table, every)).pinned
     assert 1 in link(asked, table).pinned  # what the code check prevents: Lakeside's code named by the age
     assert link("How many at dose 24 in Hillside in 2021?", table, frozenset({1})).pinned.get(2) == ["24"]
+
+
+def test_a_name_is_named_by_its_initials_and_a_place_by_its_own_name_before_its_region(tmp_path: Path) -> None:
+    """"UV" and "U.V." name "Upper Vale" (a name of capitalised words, by initials the question writes in capitals);
+    "Lakeside" names "Lakeside, Upper Vale" (a place with the region it lies in)."""
+    rows = [[place, year, str(100 * p + y)] for p, place in enumerate(
+        ("Whole country", "Upper Vale", "Lakeside, Upper Vale", "Hillside", "Overall numbers"))
+        for y, year in enumerate(("2020", "2021"))]
+    answerer = _answerer(tmp_path, ["Region", "Year", "Value"], rows)
+    for asked, value in (("How many in UV in 2021?", "101"), ("How many did U.V. count in 2021?", "101"),
+                         ("How many in Lakeside in 2021?", "201"), ("How many in Upper Vale in 2021?", "101"),
+                         ("How many in Lakeside, Upper Vale in 2021?", "201")):
+        found = answerer.answer(Question(asked), _passages())
+        assert found is not None and f"Value: {value}" in found.draft.text, (asked, found)
+    # initials in lower case are a word, and a value of lower-case words has no initials
+    from crossbrief.rag.table_links import link
+    table = answerer.store.tables([SOURCE])[0]
+    assert 0 not in link("How many uv in 2021?", table).pinned
+    assert 0 not in link("How many ON in 2021?", table).pinned

@@ -45,6 +45,7 @@ def test_units_are_read_from_english_words() -> None:
     assert units_asked("What was the rate per capita?") == {"rate"} == units_asked("How many per 100,000 people?")
     assert not units_asked("How many shares were bought?") and not units_asked("What were earnings per share?")
     assert units_named("Crude rate") == {"rate"} and units_named("Percent") == {"share"} and not units_named("Number")
+    assert units_named("Deaths per 1,000") == {"rate"} and not units_named("Upper Vale") and not units_named("Corporate")
     assert unit_words("the death rate per 100,000 in 2021") == {"rate", "100000"}
 
 
