@@ -104,7 +104,7 @@ def units(passages: list[Passage]) -> list[Unit]:
             found.extend(Unit(passage, row, "", tuple(extract_figures(row))) for row in rows)
             continue
         previous = ""
-        spans = split_sentences(passage.text)
+        spans = _whole_sentences(passage.text, split_sentences(passage.text))
         for i, span in enumerate(spans):
             raw = passage.text[span.start:span.end]
             sentence = _display(raw)
@@ -121,6 +121,30 @@ def units(passages: list[Passage]) -> list[Unit]:
             else:
                 previous = ""
     return found
+
+
+# where the sentence splitter cuts inside a sentence: after a middle initial ("Nathalie G. | Drouin led"), or after
+# an abbreviation or dotted initials before a number or a lower-case word ("under E.O. | 14059 (...)", "Dir. | No.
+# 2022-002)"); "to the U.S. | The tariff" stays cut
+_INITIAL_END = re.compile(r"\b[A-Z][a-z]+\s+[A-Z]\.$")
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b(?:[A-Z]\.){1,3}[A-Z])\.$")
+_NAME_START = re.compile(r"^[A-Z][a-z]+\b")
+_CONTINUES = re.compile(r"^(?:\d|[a-z]|No\.\s)")
+
+
+def _whole_sentences(text: str, spans: list[Span]) -> list[Span]:
+    """`spans` with the cuts inside a sentence (see above) joined again. Quoting only: chunk boundaries are
+    the chunker's."""
+    joined: list[Span] = []
+    for span in spans:
+        if joined:
+            before, after = text[joined[-1].start:joined[-1].end], text[span.start:span.end]
+            if (_INITIAL_END.search(before) and _NAME_START.match(after)
+                    or _ABBREVIATION_END.search(before) and _CONTINUES.match(after)):
+                joined[-1] = Span(joined[-1].start, span.end)
+                continue
+        joined.append(span)
+    return joined
 
 
 _MOST_ITEMS = 12

@@ -361,3 +361,17 @@ def test_a_sentence_introducing_a_list_is_read_with_its_items_and_link_pointers_
     assert units([_passage(2, bulleted, "2031-05-02", "Aims")])[0].text == (
         "Its aims are these three, in this order: fewer seizures missed; faster checks.")
 
+
+def test_a_sentence_cut_after_an_initial_or_an_abbreviation_is_quoted_whole() -> None:
+    """The splitter cuts after "G." and "E.O."; a quote joins such cuts again (before a name, a number or a
+    lower-case word), and leaves a sentence that ends with dotted initials ("... the E.U. The ...") apart."""
+    from crossbrief.rag.evidence import units
+    text = ("Marta G. Olsen chaired the fourth meeting of the harbour board. Under E.O. 14059 (Port Rules), the board "
+            "fined 12 firms. Exports went to the U.S. The fines rose in 2031.")
+    found = [u.text for u in units([_passage(1, text, "2031-05-02", "Harbour board")])]
+    assert found == ["Marta G. Olsen chaired the fourth meeting of the harbour board.",
+                     "Under E.O. 14059 (Port Rules), the board fined 12 firms.",
+                     "Exports went to the U.S. The fines rose in 2031."], found
+    assert [u.text for u in units([_passage(2, "Exports went to the E.U. The fines rose.", "2031-05-02", "Trade")])
+            ] == ["Exports went to the E.U.", "The fines rose."]
+
