@@ -178,6 +178,13 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
             pinned[i] = best
             score += best_score
             covered |= {w for v in best for form in _forms(v, acronyms) for w in form} & asked
+    # of several values named in a column, one whose words all name the table's source was named as the source
+    # ("According to the Lakeland Office, how many in Upton?": Lakeland, a region too, is the publisher)
+    own = source_words(table)
+    for i, values in pinned.items():
+        other = [v for v in values if not words(v) <= own]
+        if other and len(other) < len(values):
+            pinned[i] = other
     # a value whose words all belong to a longer value another column pins was named as part of that one ("2023"
     # of "2023 Q3"), not on its own
     for i in [i for i in pinned if all(any(words(v) < words(u) for j in pinned if j != i for u in pinned[j])
@@ -212,7 +219,18 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
         score += 1.0
         covered |= {w for _, y in absent for w in words(y)}
     covered |= quarter_words(question, covered)
+    covered |= source_words(table) & asked  # "According to the harms data, ..." names this table
     return Link(table, pinned, named, score, len(covered) / len(asked) if asked else 0.0, tuple(absent))
+
+
+def source_words(table: StoredTable) -> set[str]:
+    """The words that name the table's own source: its label, its file's name split where its words run together
+    ("SubstanceHarmsData", "harms_data") and the folder it is filed under (often its publisher); no numbers. A
+    question that names its source ("According to the harms data, ...") asks of this table with them."""
+    parts = table.source.replace("\\", "/").rstrip("/").split("/")
+    named = " ".join([parts[-1].rsplit(".", 1)[0], *parts[-2:-1], table.label])
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])|[_\-.]", " ", named)
+    return {w for w in words(spaced) if w.isalpha()}
 
 
 def names_elsewhere(found: Link, question: str, around: str = "") -> bool:
@@ -223,7 +241,7 @@ def names_elsewhere(found: Link, question: str, around: str = "") -> bool:
     table = found.table
     linked = [v for values in found.pinned.values() for v in values] + [table.columns[i] for i in found.named]
     known = set().union(*(words(v) for v in linked), words(table.label), words(table.source.rsplit("/", 1)[-1]),
-                        words(around))
+                        source_words(table), words(around))
     countries = countries_in(" ; ".join([*linked, table.label, around]))  # "Norwegian" of a table of Norway
     return any(words(name) and not words(name) <= known and not countries_named(name) & countries
                for name in question_names(question))

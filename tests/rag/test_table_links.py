@@ -100,3 +100,25 @@ def test_a_name_is_named_by_its_initials_and_a_place_by_its_own_name_before_its_
     table = answerer.store.tables([SOURCE])[0]
     assert 0 not in link("How many uv in 2021?", table).pinned
     assert 0 not in link("How many ON in 2021?", table).pinned
+
+
+def test_words_naming_the_table_s_own_source_count_as_linked(tmp_path: Path) -> None:
+    """"According to the Vale Office harm counts data, ..." names the source of /data/vale_office/HarmCountsData.csv
+    (its folder, and its file name split at its capitals): those words leave the coverage whole, and "Vale", a
+    region too, is the publisher here, not a second region asked. A source the table does not come from is still
+    a name it does not account for."""
+    source = "/data/vale_office/HarmCountsData.csv"
+    rows = [[place, year, str(100 * p + y)] for p, place in enumerate(("Whole country", "Vale", "Upton", "Downs"))
+            for y, year in enumerate(("2020", "2021"))]
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("HarmCountsData.csv", ["Region", "Year", "Value"], rows, "Harmcountsdata", 0)
+    store.write(source, "hash1", [table])
+    shown = [Passage(n=1, chunk_id="c1", text="Table: Harmcountsdata", source=source, title="Harmcountsdata",
+                     date=None, page=None, heading="Harmcountsdata", start=0, end=0, kind="table-summary")]
+    answerer = TableAnswerer(store)
+    found = answerer.answer(Question("According to the Vale Office harm counts data, how many in Upton in 2021?"),
+                            shown)
+    assert found is not None and "Value: 201" in found.draft.text and "Vale" not in found.draft.text, found
+    found = answerer.answer(Question("Per the Vale Office data, how many in Vale in 2021?"), shown)
+    assert found is not None and "Value: 101" in found.draft.text, found
+    assert answerer.answer(Question("According to the Norland Office data, how many in Upton in 2021?"), shown) is None
