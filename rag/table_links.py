@@ -144,14 +144,17 @@ def code_columns(table: StoredTable, rows: Iterable[Sequence[str]]) -> frozenset
         return frozenset()
     codes: dict[tuple[int, int], dict[str, str]] = {(i, j): {} for i in numbered for j in names}
     determined = set(codes)
+    count = 0
     for cells in rows:
+        count += 1
         for i, j in list(determined):
             code, name = cells[i].strip(), cells[j].strip()
             if not code:
                 continue
             if not name or codes[i, j].setdefault(name, code) != code:
                 determined.discard((i, j))
-    return frozenset(i for i, _ in determined)
+    # names that repeat (a dimension, as a region is): a column naming each row once determines every other column
+    return frozenset(i for i, j in determined if 0 < 2 * len(codes[i, j]) <= count)
 
 
 def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset()) -> Link:

@@ -35,6 +35,8 @@ from crossbrief.rag.table_text import TableAnswer, cited_passage, named_where, u
 MAX_ROWS_SHOWN = 4
 # rows read back to apply the defaults in memory when the pinned values alone match more
 _MAX_ROWS_READ = 5000
+# a table read whole once to find its columns of codes (table_links.code_columns) has at most this many rows
+_MAX_ROWS_PROFILED = 200_000
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
 # a question about causes, means or descriptions is answered from prose, never from a table's cells
 _ASKS_WHY = re.compile(r"\bwhy\b|\bwhen\b|\bresult(?:s|ed)? (?:from|in)\b|\brelated to\b|\bdue to\b|\breasons?\b|\bexplain|"
@@ -78,7 +80,8 @@ class TableAnswerer:
 
     def _codes(self, table: StoredTable) -> frozenset[int]:
         if table.table_id not in self._code_columns:
-            numbered = any(c.numeric and len(c.values) > 1 for c in table.profile.columns)
+            numbered = table.n_rows <= _MAX_ROWS_PROFILED and any(c.numeric and len(c.values) > 1
+                                                                    for c in table.profile.columns)
             rows = (cells for _, cells in self.store.rows(table.table_id, range(1, table.n_rows + 1))) if numbered else ()
             self._code_columns[table.table_id] = code_columns(table, rows)
         return self._code_columns[table.table_id]

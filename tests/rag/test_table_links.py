@@ -122,3 +122,13 @@ def test_words_naming_the_table_s_own_source_count_as_linked(tmp_path: Path) -> 
     found = answerer.answer(Question("Per the Vale Office data, how many in Vale in 2021?"), shown)
     assert found is not None and "Value: 101" in found.draft.text, found
     assert answerer.answer(Question("According to the Norland Office data, how many in Upton in 2021?"), shown) is None
+
+
+def test_a_column_naming_each_row_once_makes_no_codes(tmp_path: Path) -> None:
+    """Row labels that never repeat determine every column beside them: that makes no column a code."""
+    from crossbrief.rag.table_links import code_columns
+    rows = [[f"Item {chr(65 + k)}", str(k % 3 + 1), str(100 + 7 * k)] for k in range(9)]
+    answerer = _answerer(tmp_path, ["Item", "Grade", "Value"], rows)
+    table = answerer.store.tables([SOURCE])[0]
+    assert table.profile.columns[1].numeric and table.profile.columns[1].values
+    assert code_columns(table, [cells for _, cells in answerer.store.rows(table.table_id, range(1, 10))]) == set()
