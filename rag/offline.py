@@ -28,7 +28,7 @@ from crossbrief.rag.evidence import (Scored, Unit, chunks_using, features, intro
                                      question_words, units)
 from crossbrief.rag.measures import measure, same_measure, same_scope
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
-from crossbrief.rag.places import without_possessive
+from crossbrief.rag.places import countries_named, is_capital, without_possessive
 from crossbrief.rag.question_types import asks_about_table
 from crossbrief.rag.vector_cache import VectorCache
 
@@ -86,8 +86,15 @@ class OfflineAnswerer:
 
     def constraints(self, asked: Question) -> Constraints:
         parsed = parse(asked.text, asked.context)
-        frequencies, _ = self.rarity() if self.rarity and parsed.directed else ({}, 0)
-        return replace(parsed, directed=tuple(d for d in parsed.directed if chunks_using(d[2], frequencies)))
+        capitals = [n for n in parsed.names if is_capital(n)]
+        frequencies, _ = self.rarity() if self.rarity and (parsed.directed or capitals) else ({}, 0)
+        # a capital stands for its country only where the sources speak of that country at all: "Ottawa" for Canada,
+        # but the "Victoria" of "the province whose capital is Victoria" is no Seychelles for sources that never
+        # name it
+        foreign = {code for n in capitals if frequencies and not name_known(n, frequencies) for code in countries_named(n)}
+        named_otherwise = {code for n in parsed.names if not is_capital(n) for code in countries_named(n)}
+        return replace(parsed, directed=tuple(d for d in parsed.directed if chunks_using(d[2], frequencies)),
+                       countries=parsed.countries - (foreign - named_otherwise))
 
     def score(self, asked: Question | str, passages: list[Passage]) -> tuple[Constraints, list[Scored]]:
         """The question's constraints and every unit with its features and probability, most probable first."""

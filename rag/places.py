@@ -168,6 +168,21 @@ def country_modifiers(text: str) -> frozenset[tuple[str, str, str]]:
     return frozenset(found)
 
 
+@functools.cache
+def _capitals() -> frozenset[str]:
+    """Every country's capital, as countryinfo writes it and without a trailing abbreviation ("Washington")."""
+    found: set[str] = set()
+    for country in all_countries():
+        for capital in _strings(country.info().get("capital")):
+            found |= {capital, _TRAILING_ABBREVIATION.sub("", capital)}
+    return frozenset(found)
+
+
+def is_capital(name: str) -> bool:
+    """Whether `name` is a country's capital ("Ottawa's", "Victoria"): a city that may stand for its country."""
+    return without_possessive(name) in _capitals()
+
+
 def aliases_of(name: str) -> set[str]:
     """Every name, codes aside, of the countries `name` names (with `name` itself): to look up in an index's
     vocabulary whether its sources speak of that country at all."""

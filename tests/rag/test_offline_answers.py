@@ -346,6 +346,13 @@ def test_a_capital_stands_for_its_country_and_an_unmentioned_country_is_named_in
     assert not aliased.refused and ("8,020" in aliased.answer or "Value: 8020" in aliased.answer), aliased.answer
     elsewhere = sample_service.answer("How many opioid deaths did Japan record in 2023?")
     assert elsewhere.refused and "never mention Japan" in elsewhere.refusal_reason, elsewhere.refusal_reason
+    # a capital of a country the sources never name is no country they could be "about another" of: "Victoria" is
+    # the Seychelles' capital and a province's
+    answerer = sample_service.offline
+    assert answerer.constraints(Question("How many opioid deaths did Ottawa count in 2023?")).countries == {"CA"}
+    assert answerer.constraints(Question("How many opioid deaths were there in the province whose capital is "
+                                         "Victoria?")).countries == frozenset()
+    assert answerer.constraints(Question("How many opioid deaths did Japan record?")).countries == {"JP"}
 
 
 def test_a_sentence_introducing_a_list_is_read_with_its_items_and_link_pointers_are_no_statements() -> None:
