@@ -13,7 +13,7 @@ from tests.evals.gate_check import committed_baseline_holds
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-REFERENCE_SETS = ["reference", "reworded_reference", "near_miss_reference", "natural_reference"]
+REFERENCE_SETS = ["reference", "reworded_reference", "near_miss_reference", "natural_reference", "probe_reference"]
 
 
 @pytest.fixture(scope="module")
