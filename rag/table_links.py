@@ -14,7 +14,7 @@ from crossbrief.index.table_store import StoredTable
 from crossbrief.index.tables import parse_number
 from crossbrief.rag.constraints import question_names
 from crossbrief.rag.models import Draft
-from crossbrief.rag.places import countries_in, countries_named
+from crossbrief.rag.places import countries_in, countries_named, without_possessive
 from crossbrief.rag.table_text import YEAR, TableAnswer, joined_initials, words
 
 
@@ -73,6 +73,38 @@ def acronyms_in(question: str) -> frozenset[str]:
     """The words a question writes in capitals, dotted or not ("BC", "B.C."), lower-cased: initials it may name a
     value by."""
     return frozenset(m.lower() for m in _ACRONYM.findall(joined_initials(question)))
+
+
+_PROPER = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+def _derives(word: str, name: str) -> bool:
+    """Whether `word` is a derived form of the name `name` (both lower-cased): it runs on past a stem it shares with
+    the whole name but its last two letters at most ("ontarians"/"ontario", "quebecers"/"quebec", "canadian"/
+    "canada"), four letters at least; a word that merely starts alike ("northern"/"northwest") is none."""
+    shared = 0
+    for a, b in zip(word, name):
+        if a != b:
+            break
+        shared += 1
+    return shared >= max(4, len(name) - 2) and len(word) > shared and words(word) != words(name)
+
+
+def with_value_names(question: str, table: StoredTable) -> str:
+    """The question with each capitalised name it writes in a derived form of one proper name among the table's
+    values (a demonym: "How many Ontarians ...?" of a column holding "Ontario") written as that name, so that it links
+    the value, as "Canadian" names Canada elsewhere (rag/constraints.name_key). Only capitalised words that do not
+    open the question, that no value holds themselves, and that derive from exactly one name of the table."""
+    names = {w for c in table.profile.columns if not c.numeric for v in c.values for w in _PROPER.findall(v)}
+    held = {w.lower() for w in names}
+    for asked in question_names(question):
+        bare = without_possessive(asked)
+        if bare.lower() in held or not bare.isalpha():
+            continue
+        derived = {n for n in names if _derives(bare.lower(), n.lower())}
+        if len(derived) == 1:
+            question = re.sub(rf"\b{re.escape(bare)}\b", derived.pop(), question)
+    return question
 
 
 def _name_score(tokens: set[str], asked: set[str]) -> float:

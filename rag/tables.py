@@ -23,7 +23,8 @@ from crossbrief.rag.models import Draft, Filters, Passage, Question
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_arithmetic import one_row, two_rows
 from crossbrief.rag.table_links import (Link, alternatives, code_columns, describe, lacking, link, measure_column,
-                                        names_elsewhere, nearest_values, specificity)
+                                        names_elsewhere, nearest_values, specificity,
+                                        with_value_names)
 from crossbrief.rag.table_meaning import MeaningLinker
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
                                            without_superlative)
@@ -124,15 +125,18 @@ class TableAnswerer:
             if read is not None:
                 return read.answer  # None: the row is named but not the year asked, which the prose may have
         asked = without_superlative(question.query) if wanted else question.query
-        links = [link(asked, t, self._codes(t)) for t in tables]
+        # per table, the question with its demonyms written as the names of the table's values ("Ontarians": Ontario)
+        reads = {t.table_id: with_value_names(asked, t) for t in tables}
+        links = [link(reads[t.table_id], t, self._codes(t)) for t in tables]
         if self.meaning is not None:
             # also for a link that accounts for most words: what it leaves may pin an open column or ask a breakdown
             # (not for a ranking, whose open column is the one it ranks over: "which province")
             widest = self.min_coverage if wanted else 1.0
-            links = [self.meaning.extend(asked, lk) if lk.pinned and lk.coverage < widest else lk for lk in links]
+            links = [self.meaning.extend(reads[lk.table.table_id], lk) if lk.pinned and lk.coverage < widest else lk
+                     for lk in links]
         links = [lk for lk in links if lk.pinned and lk.score >= self.min_score and lk.coverage >= self.min_coverage
                  and not lk.breakdown
-                 and not names_elsewhere(lk, question.query, " ".join(
+                 and not names_elsewhere(lk, with_value_names(question.query, lk.table), " ".join(
                      p.text for p in [*passages, *further] if p.source == lk.table.source))]
         if not links:
             return None

@@ -132,3 +132,21 @@ def test_a_column_naming_each_row_once_makes_no_codes(tmp_path: Path) -> None:
     table = answerer.store.tables([SOURCE])[0]
     assert table.profile.columns[1].numeric and table.profile.columns[1].values
     assert code_columns(table, [cells for _, cells in answerer.store.rows(table.table_id, range(1, 10))]) == set()
+
+
+def test_a_demonym_names_the_place_value_it_derives_from(tmp_path: Path) -> None:
+    """"Uplanders" and "Varesians" name Upland and Varesia (a capitalised word that runs on past a value's proper
+    name), so the place's row answers and the name is not taken for a place the table lacks; a word that merely
+    starts alike ("Northern" of "Northwest") or a lower-case word is no such form."""
+    from crossbrief.rag.table_links import with_value_names
+    rows = [[place, year, str(100 * p + y)] for p, place in enumerate(("Whole country", "Upland", "Varesia", "Northwest"))
+            for y, year in enumerate(("2020", "2021"))]
+    answerer = _answerer(tmp_path, ["Region", "Year", "Value"], rows)
+    for asked, value in (("How many Uplanders were counted in 2021?", "101"),
+                         ("How many Varesians were counted in 2020?", "200")):
+        found = answerer.answer(Question(asked), _passages())
+        assert found is not None and f"Value: {value}" in found.draft.text, (asked, found)
+    table = answerer.store.tables([SOURCE])[0]
+    assert with_value_names("How many Northern towns in 2021?", table) == "How many Northern towns in 2021?"
+    assert with_value_names("How many uplanders in 2021?", table) == "How many uplanders in 2021?"
+    assert answerer.answer(Question("How many Northerners were counted in 2021?"), _passages()) is None
