@@ -148,8 +148,7 @@ class OfflineAnswerer:
                 text = (f"As of {newest.unit.passage.date}: {newest.unit.quoted} [{newest.unit.passage.n}] "
                         f"Earlier ({older.unit.passage.date}): {older.unit.quoted} [{older.unit.passage.n}]")
                 return self._emit(Draft(text, refused=False, notes=("dated_conflict",)), on_token)
-        text = " ".join(f"{s.unit.quoted} [{s.unit.passage.n}]" for s in quoted_units(eligible, constraints))
-        return self._emit(Draft(text, refused=False), on_token)
+        return self._emit(Draft(answer_text(quoted_units(eligible, constraints)), refused=False), on_token)
 
     @staticmethod
     def _below_floor() -> Draft:
@@ -271,6 +270,20 @@ def quoted_units(eligible: list[Scored], constraints: Constraints) -> list[Score
             continue
         chosen.append(other)
     return chosen
+
+
+def answer_text(quoted: list[Scored]) -> str:
+    """The quoted units, each with its citation, every sentence once: a unit leaning back on a sentence already
+    quoted ("He added ..." after it, "This was followed ..." after that) adds only its own."""
+    said: set[str] = set()
+    parts = []
+    for scored in quoted:
+        unit = scored.unit
+        new = [s for s in ([unit.previous, unit.text] if unit.leans_back else [unit.text]) if s not in said]
+        if new:
+            said.update(new)
+            parts.append(f"{' '.join(new)} [{unit.passage.n}]")
+    return " ".join(parts)
 
 
 def shown_passages(text: str, passages: list[Passage], k: int) -> tuple[str, list[Passage]]:

@@ -250,6 +250,21 @@ def test_a_sentence_leaning_back_stands_with_the_sentence_it_leans_on(embedder: 
     assert leaning.check.contradiction == "name US" and not leaning.eligible
 
 
+def test_an_answer_quotes_each_sentence_once_when_units_lean_back_on_each_other() -> None:
+    from crossbrief.rag.constraints import Check
+    from crossbrief.rag.evidence import Scored, Unit
+    from crossbrief.rag.offline import answer_text
+
+    passage = _passage(1, "x", "2025-02-01", "Notes")
+    check = Check(date=0.5, names=1.0, names_near=1.0, other_names=0.0, kind=1.0, counted=0.0, source=1.0)
+    first, second, third = ("The mayor announced a harbour plan.", "He added that a ferry czar would be named.",
+                            "This was followed by a directive on patrols.")
+    quoted = [Scored(Unit(passage, second, first, ()), check, np.zeros(3), np.zeros(3), 0.9),
+              Scored(Unit(passage, third, second, ()), check, np.zeros(3), np.zeros(3), 0.8)]
+    assert all(s.unit.leans_back for s in quoted)
+    assert answer_text(quoted) == f"{first} {second} [1] {third} [1]"
+
+
 def test_a_title_naming_the_topic_raises_the_context_similarity_of_its_sentences() -> None:
     """The context feature reads a sentence with its passage's title and the sentence before: the same sentence
     under a title that names what the question asks about is closer to the question than under an unrelated one,
