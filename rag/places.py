@@ -119,7 +119,13 @@ def _name_at(words: list[str], first: int) -> tuple[int, frozenset[str]]:
     last, found = next(((end, codes) for end in ends if (codes := _lookup(words[first:end]))), (first, frozenset()))
     province = next((end for end in ends if end > last
                      and " ".join(words[first:end]).rstrip(".,") in _provinces()), None)
-    return (province, frozenset()) if province is not None else (last, found)
+    if province is not None:
+        return province, frozenset()
+    # a capital that runs on into another capitalised word names something else there ("Washington State", "Ottawa
+    # Police"), not the country
+    if found and last < len(words) and words[last][:1].isupper() and " ".join(words[first:last]) in _capitals():
+        return last, frozenset()
+    return last, found
 
 
 def _country_names(text: str) -> list[tuple[frozenset[str], int, int]]:

@@ -71,3 +71,11 @@ def test_a_country_name_the_index_lacks_is_known_when_it_uses_another_name_of_th
     asked_elsewhere = question_words("How many arrests did Tokyo report?", frequencies, 100, ("Tokyo",))
     assert not next(w for w in asked_elsewhere if w.stem == "tokyo").known
     assert name_known("Canberra's", frequencies) and not name_known("Tokyo's", frequencies)
+
+
+def test_a_capital_running_on_into_another_capitalised_word_names_no_country() -> None:
+    assert countries_in("How many deaths did Washington State record?") == frozenset()
+    assert countries_in("Lima Police arrested four people.") == frozenset()
+    assert countries_in("What did Washington threaten?") == {"US"}
+    assert countries_in("Officials in Lima and Ottawa met.") == {"PE", "CA"}
+
