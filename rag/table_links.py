@@ -164,6 +164,47 @@ def _holds_quarter(value: str, code: str) -> bool:
         _QUARTER_NUMBER.get(w) == int(code[1]) for w in said))
 
 
+# a range of numbers a value holds ("20 to 29 years", "20-29", "60 years or more", "60+", "under 20") and one a question
+# asks ("15- to 24-year-olds", "aged 20 to 29", "in their 30s", "60 and over"); English words for ranges, no corpus words
+_UNIT = r"(?:[- ]?years?(?:[- ]olds?)?|[- ]?yrs?)?"
+_SPAN_TO = re.compile(rf"(?<![\d.,])(\d{{1,3}}){_UNIT}\s*-?\s*(?:to|through|–|—|-)\s*(\d{{1,3}}){_UNIT}(?![\d.,]\d)", re.IGNORECASE)
+_SPAN_UP = re.compile(rf"(?<![\d.,])(\d{{1,3}}){_UNIT}\s*(?:\+|(?:or|and)\s+(?:more|over|older|above)\b)", re.IGNORECASE)
+_SPAN_BELOW = re.compile(rf"\b(?:under|below|younger than|less than)\s+(\d{{1,3}}){_UNIT}(?![\d.,]\d)", re.IGNORECASE)
+_DECADE = re.compile(r"\b(?:their|the)\s+([1-9]0)s\b", re.IGNORECASE)
+Span = tuple[float, float]
+
+
+def _spans(text: str) -> list[tuple[Span, str]]:
+    """The ranges of numbers `text` names, each with the words that name it."""
+    found: list[tuple[Span, str]] = []
+    for m in _SPAN_TO.finditer(text):
+        low, high = int(m.group(1)), int(m.group(2))
+        if low < high:
+            found.append(((low, high), m.group(0)))
+    found += [((int(m.group(1)), float("inf")), m.group(0)) for m in _SPAN_UP.finditer(text)]
+    found += [((0, int(m.group(1)) - 1), m.group(0)) for m in _SPAN_BELOW.finditer(text)]
+    found += [((int(m.group(1)), int(m.group(1)) + 9), m.group(0)) for m in _DECADE.finditer(text)]
+    return found
+
+
+def value_span(value: str) -> Span | None:
+    """The range a value is, when it is nothing but a range ("20 to 29 years", "60 years or more"), else None."""
+    spans = _spans(value)
+    return spans[0][0] if len(spans) == 1 and spans[0][1].strip() == value.strip() else None
+
+
+def range_columns(table: StoredTable) -> list[int]:
+    """The columns two or more of whose values are ranges of numbers (age bands)."""
+    return [i for i, c in enumerate(table.profile.columns)
+            if sum(value_span(v) is not None for v in c.values) >= 2]
+
+
+def range_words(question: str, table: StoredTable) -> set[str]:
+    """The words naming the ranges a question asks ("15- to 24-year-olds") of a table with columns of ranges: the
+    link accounts for them, by a value or as missing."""
+    return {w for _, said in _spans(question) for w in words(said)} if range_columns(table) else set()
+
+
 def code_columns(table: StoredTable, rows: Iterable[Sequence[str]]) -> frozenset[int]:
     """The columns of numeric codes that a column of names determines (each name has one code: a region's numeric
     identifier beside the region), read from the table's rows: a question names such a value by its name, and a
@@ -195,6 +236,7 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
     asked = words(with_quarter_codes(joined_initials(question)))
     acronyms = acronyms_in(question)
     pinned: dict[int, list[str]] = {}
+    scores: dict[int, float] = {}
     score = 0.0
     covered: set[str] = set()
     for i, column in enumerate(table.profile.columns):
@@ -211,6 +253,7 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
                     best.append(value)
         if best:
             pinned[i] = best
+            scores[i] = best_score
             score += best_score
             covered |= {w for v in best for form in _forms(v, acronyms) for w in form} & asked
     # of several values named in a column, one whose words all name the table's source was named as the source
@@ -225,6 +268,33 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
     for i in [i for i in pinned if all(any(words(v) < words(u) for j in pinned if j != i for u in pinned[j])
                                        for v in pinned[i])]:
         score -= max(len(words(v) & asked) + 0.5 for v in pinned.pop(i))
+    absent: list[tuple[int, str]] = []
+    # a range asked of columns of ranges pins the value that is that range; a value named by its numbers that is
+    # another range ("0 to 19 years" for "15- to 19-year-olds") is not asked; a range no value is, is missing
+    ranges = [i for i in range_columns(table) if i not in codes]
+    asked_spans = _spans(question) if ranges else []
+    if asked_spans:
+        spans = {span for span, _ in asked_spans}
+        for i in [i for i in ranges if i in pinned]:
+            kept = [v for v in pinned[i] if value_span(v) is None or value_span(v) in spans]
+            if not kept:
+                del pinned[i]
+                score -= scores[i]
+            else:
+                pinned[i] = kept
+    for span, said in asked_spans:
+        holders = [(i, v) for i in ranges for v in table.profile.columns[i].values if value_span(v) == span]
+        covered |= words(said) & asked
+        if any(v in pinned.get(i, ()) for i, v in holders):
+            continue
+        free = [(i, v) for i, v in holders if i not in pinned]
+        if free:
+            pinned[free[0][0]] = [free[0][1]]
+            score += 1.5
+        elif not holders:
+            low, high = span
+            absent.append((min(ranges, key=lambda i: specificity(table.profile.columns[i].values)),
+                           f"{low:g} or more" if high == float("inf") else f"{low:g} to {high:g}"))
     named = []
     for i, name in enumerate(table.columns):
         tokens = words(name)
@@ -234,7 +304,6 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
             score += len(tokens & asked)
             covered |= tokens & asked
     years_asked = sorted(w for w in asked if YEAR.match(w))
-    absent: list[tuple[int, str]] = []
     for i, column in enumerate(table.profile.columns):
         dated = [v for v in column.values if any(YEAR.match(w) for w in words(v))]
         years = {w for v in dated for w in words(v) if YEAR.match(w)}

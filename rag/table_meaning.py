@@ -22,7 +22,7 @@ from typing import Callable
 import numpy as np
 
 from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS
-from crossbrief.rag.table_links import Link, quarter_words, source_words, with_quarter_codes
+from crossbrief.rag.table_links import Link, quarter_words, range_words, source_words, with_quarter_codes
 from crossbrief.rag.table_text import STOPWORDS, joined_initials, unit_words, words
 
 Vectors = Callable[[list[str]], np.ndarray]
@@ -87,6 +87,7 @@ class MeaningLinker:
         covered |= {w for i in found.named for w in words(table.columns[i])} & asked
         covered |= {w for _, missing in found.absent for w in words(missing)}
         covered |= quarter_words(question, covered)  # "April to June" when "Q2" links a value
+        covered |= range_words(question, table) & asked  # "15- to 24-year-olds": a range value, or one missing
         covered |= source_words(table) & asked  # "According to the harms data, ..." names the table's source
         # the unit asked ("rate", "per 100,000") is the rows' to answer (rag/tables.py keeps those of that unit), not a
         # breakdown of a column of units left open

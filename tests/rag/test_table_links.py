@@ -150,3 +150,29 @@ def test_a_demonym_names_the_place_value_it_derives_from(tmp_path: Path) -> None
     assert with_value_names("How many Northern towns in 2021?", table) == "How many Northern towns in 2021?"
     assert with_value_names("How many uplanders in 2021?", table) == "How many uplanders in 2021?"
     assert answerer.answer(Question("How many Northerners were counted in 2021?"), _passages()) is None
+
+
+AGES = ("0 to 19 years", "20 to 29 years", "30 to 39 years", "40 years or more")
+
+
+def test_a_range_asked_pins_the_value_that_is_that_range_or_is_a_near_miss(tmp_path: Path) -> None:
+    """A range of ages asked in any words ("aged 20 to 29", "20- to 29-year-olds", "in their 30s", "40 and over")
+    pins the value that is that range; one no value is ("15- to 24-year-olds", "20- to 24-year-olds", which shares
+    its numbers' words with "20 to 29 years") is refused naming the nearest ranges the table has."""
+    rows = [[age, year, str(100 * a + y)] for a, age in enumerate(AGES) for y, year in enumerate(("2020", "2021"))]
+    answerer = _answerer(tmp_path, ["Age group", "Year", "Value"], rows)
+    for asked, value in (("How many aged 20 to 29 in 2021?", "101"),
+                         ("How many 20- to 29-year-olds in 2020?", "100"),
+                         ("How many in their 30s in 2021?", "201"),
+                         ("How many aged 40 and over in 2021?", "301")):
+        found = answerer.answer(Question(asked), _passages())
+        assert found is not None and not found.draft.refused and f"Value: {value}" in found.draft.text, (asked, found)
+    for asked, missing in (("How many 15- to 24-year-olds in 2021?", "15 to 24"),
+                           ("How many 20- to 24-year-olds in 2021?", "20 to 24")):
+        found = answerer.answer(Question(asked), _passages())
+        assert found is not None and found.draft.refused, (asked, found)
+        assert missing in found.draft.reason and "20 to 29 years" in found.draft.reason, found.draft.reason
+    # a year's range is no age band, and a table without ranges reads numbers as before
+    from crossbrief.rag.table_links import link
+    table = answerer.store.tables([SOURCE])[0]
+    assert not link("How many from 2020 to 2021?", table).absent
