@@ -16,9 +16,14 @@ _FOLLOW_UP = re.compile(
 )
 
 
+# "were there", "there are": "there" that points at nothing earlier
+_EXISTENTIAL = re.compile(r"\b(?:is|are|was|were|be|been)\s+there\b|\bthere\s+(?:is|are|was|were|has|have)\b",
+                          re.IGNORECASE)
+
+
 def looks_like_follow_up(question: str) -> bool:
     words = question.split()
-    return len(words) <= 10 and bool(_FOLLOW_UP.search(question))
+    return len(words) <= 10 and bool(_FOLLOW_UP.search(_EXISTENTIAL.sub(" ", question)))
 
 
 def condense_offline(question: str, history: Sequence[Turn]) -> Question:
@@ -28,7 +33,9 @@ def condense_offline(question: str, history: Sequence[Turn]) -> Question:
     if not looks_like_follow_up(question):
         return asked
     previous = [text for role, text in history if role == "user"]
-    subject = next((text for text in reversed(previous) if not looks_like_follow_up(text)), None)
+    # the last question that stands on its own, else the last one asked
+    subject = next((text for text in reversed(previous) if not looks_like_follow_up(text)),
+                   previous[-1] if previous else None)
     if subject is None:
         return asked
     return replace(asked, standalone=f"{question.strip()} {subject.strip()}", context=subject.strip())

@@ -195,3 +195,16 @@ def test_the_service_reads_a_later_ingest_into_the_same_store(tmp_path: Path) ->
     build_ingester(settings, embedder, store=store).ingest([folder])
     assert "harbour" in service.retriever.word_rarity()[0]
     assert any("toll" in p.source for p in service.retriever.retrieve(TOLL).passages[:1])
+
+
+def test_a_question_asking_whether_there_were_things_is_no_follow_up() -> None:
+    """"How many ... were there in 2031?" stands on its own ("there" points at nothing earlier), so the follow-up
+    after it ("And in 2032?") carries it as its context; a follow-up after follow-ups carries the last question."""
+    from crossbrief.rag.conversation import condense_offline, looks_like_follow_up
+    first = "How many ferry crossings were there in 2031?"
+    assert not looks_like_follow_up(first)
+    assert looks_like_follow_up("And in 2032?") and looks_like_follow_up("What about there?")
+    assert condense_offline("And in 2032?", [("user", first), ("assistant", "About 400.")]).context == first
+    chained = [("user", "And that one?"), ("assistant", "...")]
+    assert condense_offline("What about it then?", chained).context == "And that one?"
+
