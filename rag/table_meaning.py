@@ -102,7 +102,9 @@ class MeaningLinker:
             return found
         asked_vectors = self.vectors(candidates)
         nearest: dict[int, list[tuple[str, float, float]]] = {}  # column -> per phrase: nearest value, cosine, lead
-        for i in open_columns:
+        pinned_columns = [i for i, c in enumerate(table.profile.columns) if i in found.pinned and not c.numeric
+                          and len([v for v in c.values if v]) >= 2]
+        for i in [*open_columns, *pinned_columns]:
             values = [v for v in table.profile.columns[i].values if v]
             similarity = asked_vectors @ self.vectors(values).T  # phrases x values
             ordered = np.sort(similarity, axis=1)
@@ -133,9 +135,11 @@ class MeaningLinker:
                         if value in named and cosine >= self.floor for w in words(candidates[q])} & asked
         # what the question still says that comes close to values, most clearly those of a column left open ("among
         # women" and a column of sexes, however many values it has), is a breakdown it asks for: the overall rows
-        # would not answer it
+        # would not answer it. The columns the question pins count among those it may speak of: a phrase that tells a
+        # pinned column's values apart best ("overdoses" and a column of events) speaks of what is pinned already, not
+        # of an open column one of whose values it is a little closer to ("Suicide" of a column of manners of death)
         for p, phrase in enumerate(candidates):
-            close = [c for c in open_columns if nearest[c][p][1] >= self.floor]
+            close = [c for c in nearest if nearest[c][p][1] >= self.floor]
             if not words(phrase) & covered and close and max(close, key=lambda c: nearest[c][p][2]) not in pinned:
                 return replace(found, breakdown=phrase)
         score = found.score + len(pinned) - len(found.pinned)

@@ -172,3 +172,25 @@ def test_a_lead_in_word_a_month_or_a_quarter_code_leaves_links_by_meaning_open(t
         assert linker.extend(asked, found).pinned.get(event) == ["Hospitalizations"], asked
     named = "How many hospital ward stays did Lakeshire count in Q2 2021?"
     assert linker.extend(named, link(named, table)) == link(named, table)
+
+
+def test_a_phrase_that_tells_a_pinned_column_s_values_apart_is_no_breakdown(tmp_path: Path) -> None:
+    """A phrase left unlinked that comes close to a value of a column left open is a breakdown ("women": Female)
+    unless it tells the values of a column the question pins apart better: then it speaks of what is pinned
+    ("overdoses", near Opioids of the pinned substance and a little nearer Female than Male), and the link stands."""
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    rows = [[substance, place, sex, year, str(10 * i + j)] for i, substance in enumerate(("Opioids", "Stimulants"))
+            for place in ("Whole country", "Lakeshire") for j, sex in enumerate(("Both sexes", "Female", "Male"))
+            for year in ("2020", "2021")]
+    _, harms = render_table("harms.csv", ["Substance", "Place", "Sex", "Year", "Value"], rows, "Harms", 0)
+    store.write(SOURCE, "hash1", [harms])
+    table = store.tables([SOURCE])[0]
+    vectors = _fake_vectors({"Both sexes": [0, 0, 0, 1], "Female": [1, 0, 0, 0], "Male": [0, 1, 0, 0],
+                             "Opioids": [0, 0, 0, 0, 1], "Stimulants": [0, 0, 0, 0, 0, 1],
+                             "women": [1, 0.2, 0, 0], "overdoses": [0.55, 0.45, 0, 0, 1, 0.2]})
+    # a column of more values than a question picks from (here two) is never linked, only asked a breakdown of
+    linker = MeaningLinker(vectors, margin=0.1, floor=0.4, max_values=2)
+    clear = "How many opioids for women in 2021?"
+    assert linker.extend(clear, link(clear, table)).breakdown == "women"
+    pinned = "How many opioids overdoses in 2021?"
+    assert not linker.extend(pinned, link(pinned, table)).breakdown
