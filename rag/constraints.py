@@ -43,7 +43,9 @@ MONTHS = frozenset(m.lower() for m in ("January", "February", "March", "April", 
 _HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z-]*\s?){1,4})", re.IGNORECASE)
 # a fiscal year written as governments write it ("FY2022", "FY 24", "FY'23"): the figure parser leaves such codes
 # alone (a code is not a figure), so dates read them here
-_PAST = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
+# a question about a plan: "would ... hire", "will ... fund", "the FY25 budget request", "proposed"
+_PLANS = re.compile(r"\b(?:would|will|plan(?:s|ned)?|budget(?:s|ed)?|requests?|requested|propos(?:e|es|ed|al))\b",
+                    re.IGNORECASE)
 _FISCAL_YEAR = re.compile(r"\bFY\s?'?(\d{4}|\d{2})\b")
 _PIVOT = dt.date.today().year % 100 + 10
 # a question that compares two pinned years needs evidence of both ("by how much did the FY24 request exceed FY21")
@@ -156,9 +158,9 @@ class Constraints:
     # (country, stemmed word, the name as written) for a country named just before a word of the question: "US drug
     # checking" -> ("US", "drug", "US"); a sentence that gives that word to another country only answers for that one
     qualified: tuple[tuple[str, str, str], ...] = ()
-    # fiscal years a question asks money of or asks about in the present or future ("what does the FY25 budget
-    # give", "would ... hire"), which governments plan and budget in the calendar year before; not what was done in
-    # one ("how many firearms did ... seize in FY24")
+    # fiscal years a question asks money of or asks a plan for ("what does the FY25 budget give", "would ... hire"),
+    # which governments plan and budget in the calendar year before; not what was done in one ("how many firearms
+    # did / has ... seize(d) in FY24")
     planned: frozenset[int] = frozenset()
     # the parts of a year it pins: ("half", 2) for "the second half of FY23", ("quarter", 1) for "Q1"
     parts: frozenset[tuple[str, int]] = frozenset()
@@ -294,21 +296,21 @@ def parse(question: str, context: str = "") -> Constraints:
                        _ASKS_TABLE.search(question) is not None and not asks_about_table(question),
                        tuple((n, a) for n, a in acronyms.items() if n in names), countries_in(named_in),
                        qualified_words(question),
-                       frozenset(fiscal_years(question)) if kind == "money" or not _PAST.search(question)
+                       frozenset(fiscal_years(question)) if kind == "money" or _PLANS.search(question)
                        else frozenset(), year_parts(question))
 
 
 def counted_noun(phrase: str) -> str:
-    """The stemmed noun a "how many" question counts, from the words after "how many": the last plural before the
-    first function word ("new synthetic substances did" -> substances), else the first word ("people died");
+    """The stemmed noun a "how many" question counts, from the words after "how many": the first plural before a
+    function word or a verb ("new synthetic substances did" -> substances), else the first word ("people died");
     "" for a unit of time ("how many years") or a function word."""
     words: list[str] = []
     for word in phrase.lower().split():
-        if word in FUNCTION_WORDS:
+        if word in FUNCTION_WORDS or (words and word.endswith("ed")):  # "people received benefits": a verb ends it
             break
         words.append(word)
     plurals = [w for w in words if w.endswith("s") and not w.endswith("ss")]
-    noun = stem((plurals or words or [""])[-1 if plurals else 0].split("-")[-1])
+    noun = stem((plurals or words or [""])[0].split("-")[-1])
     times = {"time", "year", "day", "hour", "week", "month"}
     return "" if not noun or noun in FUNCTION_WORDS or noun in times or noun.rstrip("s") in times else noun
 
@@ -452,7 +454,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
                              constraints.names[0])
                 contradiction = f"name {asked}"
     if not contradiction and constraints.qualified:
-        contradiction = _qualified_by_another(constraints, sentence)
+        contradiction = _qualified_by_another(constraints, sentence, context)
     kind = 1.0
     if constraints.kinds:
         kind = 1.0 if any(f.kind in constraints.kinds for f in figures) else 0.0
@@ -472,14 +474,20 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     return Check(date, names, names_near, other_names, kind, counted, source, contradiction, met_near)
 
 
-def _qualified_by_another(constraints: Constraints, sentence: str) -> str:
+def _qualified_by_another(constraints: Constraints, sentence: str, context: str) -> str:
     """"name X" when the sentence gives a word the question qualifies by country X ("US drug checking") to another
-    country only ("Canadian drug checking"), naming X nowhere; else ""."""
-    spoken_of = countries_in(sentence)
+    country only ("Canadian drug checking"), naming X nowhere, nor does what it is read with; else "". A word the
+    question gives to several countries ("US drug checking against Canadian drug checking") pins none."""
+    spoken_of = countries_in(sentence) | countries_in(context)
     theirs = {(code, word) for code, word, _ in qualified_words(sentence)}
+    givers: dict[str, set[str]] = {}
+    for code, word, _ in constraints.qualified:
+        givers.setdefault(word, set()).add(code)
     for code, word, name in constraints.qualified:
-        if code not in spoken_of and any(w == word and c != code for c, w in theirs):
-            return f"name {name}"
+        if len(givers[word]) > 1 or code in spoken_of:
+            continue
+        if any(w == word and c != code and c not in constraints.countries for c, w in theirs):
+            return f"name {without_possessive(name)}"
     return ""
 
 
@@ -503,7 +511,7 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
     if what == "scope":
         return f"The closest passages say nothing about the {value}."
     if what == "name":
-        return f"The closest passages speak of another country, not the one asked ({value})."
+        return f"The closest passages speak of another country, not the one asked ({without_possessive(value)})."
     if what == "kind":
         if value == "change":
             return "The closest passages give no figure for that change."

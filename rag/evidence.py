@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from crossbrief.index.chunking import Span, split_sentences
-from crossbrief.rag.constraints import Check, Constraints, check, content_words, stem
+from crossbrief.rag.constraints import FUNCTION_WORDS, Check, Constraints, check, content_words, stem
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.models import Passage
-from crossbrief.rag.places import aliases_of, countries_named, without_possessive
+from crossbrief.rag.places import aliases_of, countries_named, is_capital, without_possessive
 from crossbrief.rag.spelling import spellings
 
 # the features, in the order of the fitted weights
@@ -80,7 +80,8 @@ _LABELLED_LIST = re.compile(r"^[A-Z][a-z]+: [^.;]+;")
 
 # a web page's pointer to a link ("Read the full plan HERE.", "Click here to learn more", "Watch the remarks"): an
 # imperative, no statement
-_LINK_LINE = re.compile(r"^(?:read|click|visit|download|watch)\s|^(?:see|view|find|learn|access)\b.*\bhere\b\W*$",
+_LINK_LINE = re.compile(r"^(?:read|click|visit|download|watch)\s+(?:the|this|our|more|here|about|full)\b|"
+                        r"^(?:read|click|visit|download|watch|see|view|find|learn|access)\b.*\bhere\b\W*$",
                         re.IGNORECASE)
 
 
@@ -127,9 +128,10 @@ def units(passages: list[Passage]) -> list[Unit]:
 # an abbreviation or dotted initials before a number or a lower-case word ("under E.O. | 14059 (...)", "Dir. | No.
 # 2022-002)"); "to the U.S. | The tariff" stays cut
 _INITIAL_END = re.compile(r"\b[A-Z][a-z]+\s+[A-Z]\.$")
-_ABBREVIATION_END = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b(?:[A-Z]\.){1,3}[A-Z])\.$")
-_NAME_START = re.compile(r"^[A-Z][a-z]+\b")
+_ABBREVIATION_END = re.compile(r"(?:\b([A-Z][a-z]{0,2})|\b(?:[A-Z]\.){1,3}[A-Z])\.$")
+_NAME_START = re.compile(r"^([A-Z][a-z]+)\b")
 _CONTINUES = re.compile(r"^(?:\d|[a-z]|No\.\s)")
+_MONTH_WORDS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
 
 
 def _whole_sentences(text: str, spans: list[Span]) -> list[Span]:
@@ -139,8 +141,11 @@ def _whole_sentences(text: str, spans: list[Span]) -> list[Span]:
     for span in spans:
         if joined:
             before, after = text[joined[-1].start:joined[-1].end], text[span.start:span.end]
-            if (_INITIAL_END.search(before) and _NAME_START.match(after)
-                    or _ABBREVIATION_END.search(before) and _CONTINUES.match(after)):
+            name = _NAME_START.match(after)
+            short = _ABBREVIATION_END.search(before)
+            # not a sentence's usual first word ("Appendix B. | The program"), nor a month ("in May. | 2,000 ...")
+            if (_INITIAL_END.search(before) and name and name.group(1).lower() not in FUNCTION_WORDS
+                    or short and (short.group(1) or "").lower()[:3] not in _MONTH_WORDS and _CONTINUES.match(after)):
                 joined[-1] = Span(joined[-1].start, span.end)
                 continue
         joined.append(span)
@@ -161,8 +166,10 @@ def _items_after(text: str, spans: list[Span]) -> list[str]:
             numbered = True
             continue
         item = _display(raw)
-        if not (numbered or _BULLET.match(raw)) or len(item) >= 60 or len(items) == _MOST_ITEMS:
+        if not (numbered or _BULLET.match(raw)):
             break
+        if len(item) >= 60 or len(items) == _MOST_ITEMS:
+            return []  # a list too long to read as one unit is left as it was, not cut short
         items.append(item.rstrip(".;,"))
         numbered = False
     return items
@@ -203,6 +210,13 @@ def name_known(name: str, frequencies: dict[str, int]) -> bool:
     for "Ottawa")."""
     return bool(chunks_using(without_possessive(name).lower(), frequencies)) or any(
         all(chunks_using(word, frequencies) for word in content_words(other)) for other in aliases_of(name))
+
+
+def country_known(capital: str, frequencies: dict[str, int]) -> bool:
+    """Whether the index names the country of `capital` by a name other than its capital's (a "Victoria" in the
+    sources says nothing of the Seychelles)."""
+    return any(all(chunks_using(word, frequencies) for word in content_words(other))
+               for other in aliases_of(capital) if not is_capital(other))
 
 
 def _name_stems(names: tuple[str, ...]) -> dict[str, str]:

@@ -24,7 +24,7 @@ from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraints import Constraints, near_miss_reason, parse
-from crossbrief.rag.evidence import (Scored, Unit, chunks_using, features, introduces, is_table, name_known,
+from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, features, introduces, is_table, name_known,
                                      question_words, units)
 from crossbrief.rag.measures import measure, same_measure, same_scope
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
@@ -91,7 +91,8 @@ class OfflineAnswerer:
         # a capital stands for its country only where the sources speak of that country at all: "Ottawa" for Canada,
         # but the "Victoria" of "the province whose capital is Victoria" is no Seychelles for sources that never
         # name it
-        foreign = {code for n in capitals if frequencies and not name_known(n, frequencies) for code in countries_named(n)}
+        foreign = {code for n in capitals if frequencies and not country_known(n, frequencies)
+                   for code in countries_named(n)}
         named_otherwise = {code for n in parsed.names if not is_capital(n) for code in countries_named(n)}
         return replace(parsed, directed=tuple(d for d in parsed.directed if chunks_using(d[2], frequencies)),
                        countries=parsed.countries - (foreign - named_otherwise))

@@ -19,7 +19,8 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
     # "by how much did it grow / exceed", "how steep was the fall", "how large an increase": the size of a change,
     # said as a share or as an amount of what changed
     # "how much did X change between A and B", "how much has spending grown" (the size of the change)
-    (rf"\bby how much\b|\bhow much (?:did|does|has|have|had|was|were|is|will)\b.*\b(?:{CHANGE_WORDS}|grow|grown|drop)(?:[sd]|ped)?\b|"
+    (rf"\bby how much\b|\bhow much (?:did|does|has|have|had|was|were|is|will)\b(?:\s+[\w',.-]+){{1,8}}?\s+"
+     rf"(?:{CHANGE_WORDS}|grow|grown|drop)(?:[sd]|ped)?\s*(?:between|from|since|over|by|during|in (?:19|20)\d\d|\?|$)|"
      r"\bhow (?:big|large|steep|sharp|great|deep) (?:(?:was|is|were|has been) )?"
      rf"(?:(?:the|a|an|this|that) )?(?:\w+ )?(?:{CHANGE_WORDS}|drop|jump|reduction|cut|gain|surge)s?\b",
      "change", ("percent", "money", "count", "quantity", "rate", "duration")),

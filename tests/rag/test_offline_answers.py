@@ -368,6 +368,9 @@ def test_a_capital_stands_for_its_country_and_an_unmentioned_country_is_named_in
     assert answerer.constraints(Question("How many opioid deaths were there in the province whose capital is "
                                          "Victoria?")).countries == frozenset()
     assert answerer.constraints(Question("How many opioid deaths did Japan record?")).countries == {"JP"}
+    from crossbrief.rag.evidence import country_known
+    assert not country_known("Victoria", {"victoria": 3, "canada": 5})  # the capital's own name is no evidence
+    assert country_known("Victoria", {"seychelles": 1}) and country_known("Ottawa's", {"canada": 2})
 
 
 def test_a_sentence_introducing_a_list_is_read_with_its_items_and_link_pointers_are_no_statements() -> None:
@@ -379,6 +382,10 @@ def test_a_sentence_introducing_a_list_is_read_with_its_items_and_link_pointers_
     assert found[0] == "The harbour plan rests on three pillars of action: Patrols; Scanning; Training.", found
     assert not any("HERE" in u or "Click" in u for u in found), found
     assert found[-1].startswith("The board meets"), found
+    statements = "Watch lists grew to 1,200 names in 2031. Visit volumes fell 8% in 2030."
+    assert len(units([_passage(3, statements, "2031-05-02", "Lists")])) == 2  # not imperatives
+    long_list = "The plan rests on three pillars:\n- Patrols\n- " + "x" * 70 + "\n- Training\n\nIt began."
+    assert units([_passage(4, long_list, "2031-05-02", "Plan")])[0].text == "The plan rests on three pillars:"
     bulleted = "Its aims are these three, in this order:\n- fewer seizures missed\n- faster checks\n\nIt began in 2031."
     assert units([_passage(2, bulleted, "2031-05-02", "Aims")])[0].text == (
         "Its aims are these three, in this order: fewer seizures missed; faster checks.")
@@ -396,4 +403,8 @@ def test_a_sentence_cut_after_an_initial_or_an_abbreviation_is_quoted_whole() ->
                      "Exports went to the U.S. The fines rose in 2031."], found
     assert [u.text for u in units([_passage(2, "Exports went to the E.U. The fines rose.", "2031-05-02", "Trade")])
             ] == ["Exports went to the E.U.", "The fines rose."]
+    for apart in ("The plan was approved in Ohio. 500 officers were hired in 2031.",
+                  "Deaths rose in May. 2,000 people died in June.",
+                  "Results are listed in Appendix B. The program served 4,000 clients."):
+        assert len(units([_passage(5, apart, "2031-05-02", "Notes")])) == 2, apart
 
