@@ -162,7 +162,8 @@ class Constraints:
     # which governments plan and budget in the calendar year before; not what was done in one ("how many firearms
     # did / has ... seize(d) in FY24")
     planned: frozenset[int] = frozenset()
-    # the parts of a year it pins: ("half", 2) for "the second half of FY23", ("quarter", 1) for "Q1"
+    # the numbered things it pins: ("half", 2) for "the second half of FY23", ("quarter", 1) for "Q1", ("meeting", 5)
+    # for "the fifth meeting"
     parts: frozenset[tuple[str, int]] = frozenset()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
@@ -208,21 +209,30 @@ def _period_years(text: str) -> set[int]:
     return {int(m.group(1)) for m in re.finditer(r"\b(19\d\d|20\d\d)\b", text) if _OPENS_PERIOD.search(text[:m.start()])}
 
 
-_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
-_ORDINAL_WORD = {1: "first", 2: "second", 3: "third", 4: "fourth"}
-_YEAR_PART = re.compile(r"\b(first|1st|second|2nd|third|3rd|fourth|4th)\s+(half|quarter)\b|\b([HQ])([1-4])\b",
-                        re.IGNORECASE)
+_ORDINAL_WORD = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
+                 9: "ninth", 10: "tenth"}
+_ORDINAL = {word: n for n, word in _ORDINAL_WORD.items()}
+_NUMBERED = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(\d{1,2})(?:st|nd|rd|th))"
+                       r"[\s-]+([a-z]+)\b|\b([HQ])([1-4])\b", re.IGNORECASE)
 
 
 def year_parts(text: str) -> frozenset[tuple[str, int]]:
-    """The halves and quarters of a year `text` names: "the second half of FY23" -> ("half", 2), "Q1" -> ("quarter", 1)."""
+    """The numbered things `text` names, by ordinal: ("half", 2) for "the second half of FY23", ("quarter", 1) for
+    "Q1" or "the first quarter", ("meeting", 5) for "the fifth meeting"."""
     found = set()
-    for m in _YEAR_PART.finditer(text):
+    for m in _NUMBERED.finditer(text):
         if m.group(1):
-            found.add((m.group(2).lower(), _ORDINAL[m.group(1).lower()]))
-        elif m.group(3) == "Q" or m.group(3) == "H" and m.group(4) in "12":  # codes in capitals only
-            found.add(("quarter" if m.group(3) == "Q" else "half", int(m.group(4))))
+            number = int(m.group(2)) if m.group(2) else _ORDINAL[m.group(1).lower()]
+            noun = m.group(3).lower()
+            if noun not in FUNCTION_WORDS and number:
+                found.add((noun, number))
+        elif m.group(4) == "Q" or m.group(4) == "H" and m.group(5) in "12":  # codes in capitals only
+            found.add(("quarter" if m.group(4) == "Q" else "half", int(m.group(5))))
     return frozenset(found)
+
+
+def _ordinal(number: int) -> str:
+    return _ORDINAL_WORD.get(number) or f"{number}th"
 
 
 _BASELINE = re.compile(r"\b(?:than|compared (?:with|to)|relative to|versus|vs\.?)\s+(?:in\s+|during\s+)?(?:the\s+)?$",
@@ -413,12 +423,13 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
                 # a source published long after the asked year does not give that year's figure
                 contradiction, date = f"published {published[0]}", 0.0
     if constraints.parts and not contradiction:
-        # "the first half of FY 23" for "the second half": another part of the year, of the same kind
-        said = year_parts(sentence)
-        of_kind = {(k, n) for k, n in said if any(k == asked for asked, _ in constraints.parts)}
-        if of_kind and not of_kind & constraints.parts:
+        # "the first half of FY 23" for "the second half", "the fourth meeting" for "the fifth": another of the same
+        # numbered things
+        asked_parts = {(stem(k), n) for k, n in constraints.parts}
+        of_kind = {(k, n) for k, n in year_parts(sentence) if any(stem(k) == a for a, _ in asked_parts)}
+        if of_kind and not {(stem(k), n) for k, n in of_kind} & asked_parts:
             part, number = min(of_kind)
-            contradiction, date = f"part {_ORDINAL_WORD[number]} {part}", 0.0
+            contradiction, date = f"part {_ordinal(number)} {part}", 0.0
     if constraints.compares and not contradiction:
         # evidence of another pair of years ("FY24 against FY22" for "FY24 against FY21"); a unit that names no
         # other year may lean on its passage for the one it leaves out ("Revenue rose $12 million"), and a year that
@@ -506,7 +517,7 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
     if what == "lacks":
         return f"The sources give no figure for {value} to compare with."
     if what == "part":
-        asked = " or ".join(f"the {_ORDINAL_WORD[n]} {kind}" for kind, n in sorted(constraints.parts))
+        asked = " or ".join(f"the {_ordinal(n)} {kind}" for kind, n in sorted(constraints.parts))
         return f"The sources give nothing for {asked}; the nearest is the {value}."
     if what == "scope":
         return f"The closest passages say nothing about the {value}."

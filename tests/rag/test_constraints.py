@@ -314,4 +314,11 @@ def test_a_half_or_quarter_of_a_year_is_pinned() -> None:
     assert _check(asked, "Nearly 9,000 crates were traced in FY 31.").contradiction == ""
     assert _check("How many crates in Q3 2031?", "There were 40 crates in Q1 2031.").contradiction == "part first quarter"
     assert parse("How many crates q2?").parts == frozenset()  # a code is written in capitals
+    # any numbered thing: "the fifth meeting" is not answered from the fourth
+    meeting = "When did the fifth meeting of the harbour board take place?"
+    assert parse(meeting).parts == frozenset({("meeting", 5)})
+    assert _check(meeting, "The fourth meeting of the board was held on May 2, 2031.").contradiction == (
+        "part fourth meeting")
+    assert _check(meeting, "The board's 5th meeting was held on June 2, 2031.").contradiction == ""
+    assert _check(meeting, "The board first met on May 2, 2030.").contradiction == ""  # no numbered meeting
 
