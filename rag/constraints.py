@@ -345,6 +345,10 @@ def name_acronyms(question: str) -> dict[str, str]:
     return found
 
 
+# nouns naming a country by its relation to another: a direction narrows none of them to a region
+_RELATIONAL = frozenset({"neighbor", "ally", "allie", "partner", "counterpart"})
+
+
 def directed_nouns(question: str) -> tuple[tuple[str, str, str], ...]:
     """The question's nouns narrowed by a compass direction: ("northern border", "north", "border"), the noun in
     lower case as written (the index's vocabulary is looked up with it); a name that
@@ -354,6 +358,8 @@ def directed_nouns(question: str) -> tuple[tuple[str, str, str], ...]:
         noun = match.group(4)
         if match.group(0)[0].isupper() and noun[0].isupper() or noun.lower() in FUNCTION_WORDS:
             continue
+        if american(noun.lower()).rstrip("s") in _RELATIONAL:
+            continue  # "its northern neighbour" is a country, not a part of one
         found.append((match.group(0), "".join(g.lower() for g in match.groups()[:3] if g), noun.lower()))
     return tuple(found)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crossbrief.rag.constraints import check, mentions, near_miss_reason, parse
+from crossbrief.rag.constraints import check, directed_nouns, mentions, near_miss_reason, parse
 from crossbrief.rag.figures import extract_figures
 from crossbrief.rag.question_types import answer_type
 
@@ -321,4 +321,10 @@ def test_a_half_or_quarter_of_a_year_is_pinned() -> None:
         "part fourth meeting")
     assert _check(meeting, "The board's 5th meeting was held on June 2, 2031.").contradiction == ""
     assert _check(meeting, "The board first met on May 2, 2030.").contradiction == ""  # no numbered meeting
+
+
+def test_a_direction_does_not_narrow_a_country_named_by_its_relation() -> None:
+    assert directed_nouns("What duty fell on goods from its northern neighbour?") == ()
+    assert directed_nouns("What did the southern allies and partners pledge?") == ()
+    assert directed_nouns("How much was seized at the northern border?") == (("northern border", "north", "border"),)
 
