@@ -39,6 +39,10 @@ _MAX_ROWS_READ = 5000
 # a table read whole once to find its columns of codes (table_links.code_columns) has at most this many rows
 _MAX_ROWS_PROFILED = 200_000
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
+# a figure per span of time ("each day", "per week", "daily"): a table gives it only where it names that span (a
+# column or value "Daily average"), never as a total over a year or quarter
+_PER_SPAN = re.compile(r"\b(?:per|each|a|every)\s+(day|week|month|hour)\b|\b(da)ily\b|\b(week|month|hour)ly\b",
+                       re.IGNORECASE)
 # a question about causes, means or descriptions is answered from prose, never from a table's cells
 _ASKS_WHY = re.compile(r"\bwhy\b|\bwhen\b|\bresult(?:s|ed)? (?:from|in)\b|\brelated to\b|\bdue to\b|\breasons?\b|\bexplain|"
                        r"\bdescribe\b|\bwhat (?:does|do|did) .* (?:show|include|mean)\b", re.IGNORECASE)
@@ -58,6 +62,16 @@ def _trusted(found: TableAnswer | None, by: Link | None) -> TableAnswer | None:
     if found is not None and found.draft.refused and by is not None and by.by_meaning:
         return None
     return found
+
+
+def _lacks_span(question: str, table: StoredTable) -> bool:
+    """Whether the question asks a figure per span of time ("each day") that no column name or value of the table
+    names ("day", "daily")."""
+    spans = {next(g for g in m.groups() if g).lower() for m in _PER_SPAN.finditer(question)}
+    if not spans:
+        return False
+    named = " ".join([*table.columns, *(v for c in table.profile.columns if not c.numeric for v in c.values)]).lower()
+    return not any(re.search(rf"\b{span}", named) for span in spans)
 
 
 @dataclass
@@ -135,7 +149,7 @@ class TableAnswerer:
             links = [self.meaning.extend(reads[lk.table.table_id], lk) if lk.pinned and lk.coverage < widest else lk
                      for lk in links]
         links = [lk for lk in links if lk.pinned and lk.score >= self.min_score and lk.coverage >= self.min_coverage
-                 and not lk.breakdown
+                 and not lk.breakdown and not _lacks_span(question.query, lk.table)
                  and not names_elsewhere(lk, with_value_names(question.query, lk.table), " ".join(
                      p.text for p in [*passages, *further] if p.source == lk.table.source))]
         if not links:

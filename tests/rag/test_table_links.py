@@ -176,3 +176,18 @@ def test_a_range_asked_pins_the_value_that_is_that_range_or_is_a_near_miss(tmp_p
     from crossbrief.rag.table_links import link
     table = answerer.store.tables([SOURCE])[0]
     assert not link("How many from 2020 to 2021?", table).absent
+
+
+def test_a_figure_per_day_is_not_answered_with_a_year_s_total(tmp_path: Path) -> None:
+    """"each day", "per week", "daily" ask a figure per span of time: a table of yearly totals does not give it (the
+    prose may), one whose columns name the span does."""
+    rows = [[place, year, str(100 * p + y), str(p + y)] for p, place in enumerate(("Whole country", "Upland"))
+            for y, year in enumerate(("2020", "2021"))]
+    answerer = _answerer(tmp_path, ["Region", "Year", "Value"], [r[:3] for r in rows])
+    assert answerer.answer(Question("How many in Upland in 2021?"), _passages()) is not None
+    for asked in ("How many in Upland each day in 2021?", "How many daily in Upland in 2021?",
+                  "How many Uplanders per week in 2021?"):
+        assert answerer.answer(Question(asked), _passages()) is None, asked
+    daily = _answerer(tmp_path / "daily", ["Region", "Year", "Value", "Daily average"], rows)
+    found = daily.answer(Question("What was the daily average in Upland in 2021?"), _passages())
+    assert found is not None and "Daily average: 2" in found.draft.text, found
