@@ -138,13 +138,22 @@ class MeaningLinker:
         # would not answer it. The columns the question pins count among those it may speak of: a phrase that tells a
         # pinned column's values apart best ("overdoses" and a column of events) speaks of what is pinned already, not
         # of an open column one of whose values it is a little closer to ("Suicide" of a column of manners of death)
+        # A phrase that speaks of a column the question's words pin is accounted for by that pin ("suspected
+        # overdoses" beside "EMS")
+        speaking: set[str] = set()
         for p, phrase in enumerate(candidates):
             close = [c for c in nearest if nearest[c][p][1] >= self.floor]
-            if not words(phrase) & covered and close and max(close, key=lambda c: nearest[c][p][2]) not in pinned:
+            if words(phrase) & covered or not close:
+                continue
+            clearest = max(close, key=lambda c: nearest[c][p][2])
+            if clearest not in pinned:
                 return replace(found, breakdown=phrase)
+            if clearest in found.pinned:
+                speaking |= words(phrase)
+        covered |= speaking & asked
         score = found.score + len(pinned) - len(found.pinned)
         if len(pinned) == len(found.pinned):
-            return found
+            return replace(found, coverage=len(covered) / len(asked)) if speaking and asked else found
         return replace(found, pinned=pinned, score=score, each=tuple(each),
                        by_meaning=(*found.by_meaning, *(i for i in pinned if i not in found.pinned)),
                        coverage=len(covered) / len(asked) if asked else 0.0)

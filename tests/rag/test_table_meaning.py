@@ -179,9 +179,9 @@ def test_a_phrase_that_tells_a_pinned_column_s_values_apart_is_no_breakdown(tmp_
     unless it tells the values of a column the question pins apart better: then it speaks of what is pinned
     ("overdoses", near Opioids of the pinned substance and a little nearer Female than Male), and the link stands."""
     store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
-    rows = [[substance, place, sex, year, str(10 * i + j)] for i, substance in enumerate(("Opioids", "Stimulants"))
-            for place in ("Whole country", "Lakeshire") for j, sex in enumerate(("Both sexes", "Female", "Male"))
-            for year in ("2020", "2021")]
+    rows = [[substance, place, sex, year, str((100 * (i + 1) + 10 * p + y) * share)]
+            for i, substance in enumerate(("Opioids", "Stimulants")) for p, place in enumerate(("Whole country", "Lakeshire"))
+            for sex, share in (("Both sexes", 3), ("Female", 1), ("Male", 2)) for y, year in enumerate(("2020", "2021"))]
     _, harms = render_table("harms.csv", ["Substance", "Place", "Sex", "Year", "Value"], rows, "Harms", 0)
     store.write(SOURCE, "hash1", [harms])
     table = store.tables([SOURCE])[0]
@@ -194,3 +194,9 @@ def test_a_phrase_that_tells_a_pinned_column_s_values_apart_is_no_breakdown(tmp_
     assert linker.extend(clear, link(clear, table)).breakdown == "women"
     pinned = "How many opioids overdoses in 2021?"
     assert not linker.extend(pinned, link(pinned, table)).breakdown
+    # and its words are accounted for by that pin, as a paraphrase of a value is: enough to answer from the table
+    linker = MeaningLinker(vectors, margin=0.1, floor=0.4)
+    asked = "How many suspected opioids overdoses were logged in Lakeshire in 2021?"
+    assert link(asked, table).coverage < 0.6 <= linker.extend(asked, link(asked, table)).coverage
+    found = TableAnswerer(store, meaning=linker).answer(Question(asked), _passages())
+    assert found is not None and "Value: 333" in found.draft.text, found
