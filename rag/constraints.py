@@ -12,6 +12,8 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
+from crossbrief.rag.dates import (OPENS_PERIOD, baseline_years, dates_of, fiscal_years, names_month, ordinal,
+                                  period_years, unit_dates, year_parts)
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
 from crossbrief.rag.places import (countries_in, countries_named, country_modifiers, names_same_country,
@@ -41,13 +43,9 @@ _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGN
 MONTHS = frozenset(m.lower() for m in ("January", "February", "March", "April", "May", "June", "July", "August",
                                        "September", "October", "November", "December"))
 _HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z-]*\s?){1,4})", re.IGNORECASE)
-# a fiscal year written as governments write it ("FY2022", "FY 24", "FY'23"): the figure parser leaves such codes
-# alone (a code is not a figure), so dates read them here
 # a question about a plan: "would ... hire", "will ... fund", "the FY25 budget request", "proposed"
 _PLANS = re.compile(r"\b(?:would|will|plan(?:s|ned)?|budget(?:s|ed)?|requests?|requested|propos(?:e|es|ed|al))\b",
                     re.IGNORECASE)
-_FISCAL_YEAR = re.compile(r"\bFY\s?'?(\d{4}|\d{2})\b")
-_PIVOT = dt.date.today().year % 100 + 10
 # a question that compares two pinned years needs evidence of both ("by how much did the FY24 request exceed FY21")
 _COMPARES = re.compile(rf"\b(?:{CHANGE_WORDS}|exceed|compare|between|versus|vs|than)[sd]?\b", re.IGNORECASE)
 # a compass direction that narrows what follows it ("the northern border", "South-West region"): general English
@@ -176,91 +174,6 @@ class Constraints:
         return bool(self.years or self.months)
 
 
-def _dates(figures: list[Figure]) -> tuple[set[int], set[tuple[int, int]]]:
-    years: set[int] = set()
-    months: set[tuple[int, int]] = set()
-    for figure in figures:
-        if figure.kind == "year" and 1900 <= figure.value <= 2100:
-            years.add(int(figure.value))
-        elif figure.kind == "date" and figure.unit == "month":
-            year, month = divmod(int(figure.value), 100)
-            years.add(year)
-            months.add((year, month))
-        elif figure.kind == "date" and figure.unit == "day":
-            day = dt.date.fromordinal(int(figure.value))
-            years.add(day.year)
-            months.add((day.year, day.month))
-    return years, months
-
-
-_OPENS_PERIOD = re.compile(r"\b(?:since|from|after|as of|starting(?: in| from)?|beginning(?: in)?)\s+(?:the\s+)?$",
-                           re.IGNORECASE)
-
-
-def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:
-    """Years and (year, month)s a piece of text mentions, with bare four-digit years counted as years."""
-    years, months = _dates(extract_figures(text))
-    years |= {int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", text)} | fiscal_years(text)
-    return years, months
-
-
-def _period_years(text: str) -> set[int]:
-    """Years that open a reference period ("the highest since 2015"), read as `parse` reads a question's dates."""
-    return {int(m.group(1)) for m in re.finditer(r"\b(19\d\d|20\d\d)\b", text) if _OPENS_PERIOD.search(text[:m.start()])}
-
-
-_ORDINAL_WORD = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
-                 9: "ninth", 10: "tenth"}
-_ORDINAL = {word: n for n, word in _ORDINAL_WORD.items()}
-_NUMBERED = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(\d{1,2})(?:st|nd|rd|th))"
-                       r"[\s-]+([a-z]+)\b|\b([HQ])([1-4])\b", re.IGNORECASE)
-
-
-def year_parts(text: str) -> frozenset[tuple[str, int]]:
-    """The numbered things `text` names, by ordinal: ("half", 2) for "the second half of FY23", ("quarter", 1) for
-    "Q1" or "the first quarter", ("meeting", 5) for "the fifth meeting"."""
-    found = set()
-    for m in _NUMBERED.finditer(text):
-        if m.group(1):
-            number = int(m.group(2)) if m.group(2) else _ORDINAL[m.group(1).lower()]
-            noun = m.group(3).lower()
-            if noun not in FUNCTION_WORDS and number:
-                found.add((noun, number))
-        elif m.group(4) == "Q" or m.group(4) == "H" and m.group(5) in "12":  # codes in capitals only
-            found.add(("quarter" if m.group(4) == "Q" else "half", int(m.group(5))))
-    return frozenset(found)
-
-
-def _ordinal(number: int) -> str:
-    return _ORDINAL_WORD.get(number) or f"{number}th"
-
-
-_BASELINE = re.compile(r"\b(?:than|compared (?:with|to)|relative to|versus|vs\.?)\s+(?:in\s+|during\s+)?(?:the\s+)?$",
-                       re.IGNORECASE)
-
-
-def _baseline_years(text: str) -> set[int]:
-    """Years a figure is compared with ("1.6 times more than in 2017"): not the year the figure is of."""
-    return {int(m.group(1)) for m in re.finditer(r"\b(19\d\d|20\d\d)\b", text) if _BASELINE.search(text[:m.start()])}
-
-
-def _names_month(sentence: str, months: frozenset[tuple[int, int]]) -> bool:
-    """Whether the sentence names one of `months` by its name alone ("in March")."""
-    lowered = sentence.lower()
-    return any(re.search(rf"\b{dt.date(2000, month, 1):%B}\b".lower(), lowered) for _, month in months)
-
-
-def fiscal_years(text: str) -> set[int]:
-    """The years of the fiscal years `text` names in code form ("FY2022", "FY 24" -> 2022, 2024)."""
-    found = set()
-    for digits in _FISCAL_YEAR.findall(text):
-        # two digits: this century up to ten years ahead, else the last ("FY99" -> 1999)
-        year = int(digits) if len(digits) == 4 else 2000 + int(digits) if int(digits) <= _PIVOT else 1900 + int(digits)
-        if 1900 <= year <= 2100:
-            found.add(year)
-    return found
-
-
 def question_names(question: str) -> tuple[str, ...]:
     """Capitalised words in the question that do not open a sentence: names of places, bodies and people
     (month names left out: months are dates)."""
@@ -280,9 +193,9 @@ def parse(question: str, context: str = "") -> Constraints:
     figures = extract_figures(question)
     # "since August 2025" opens a period: what was set just before it may still hold, so such a date pins its year
     # only, not its month or day
-    opening = [f for f in figures if f.kind == "date" and _OPENS_PERIOD.search(question[: f.start])]
-    years, months = _dates([f for f in figures if f not in opening])
-    years |= _dates(opening)[0] | fiscal_years(question)
+    opening = [f for f in figures if f.kind == "date" and OPENS_PERIOD.search(question[: f.start])]
+    years, months = dates_of([f for f in figures if f not in opening])
+    years |= dates_of(opening)[0] | fiscal_years(question)
     # a follow-up that asks in its own words ("Which of them...?") does not inherit the earlier answer type
     inherit = context if not _WH.search(question) else ""
     kinds = expected_kinds(question, inherit)
@@ -307,7 +220,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        tuple((n, a) for n, a in acronyms.items() if n in names), countries_in(named_in),
                        qualified_words(question),
                        frozenset(fiscal_years(question)) if kind == "money" or _PLANS.search(question)
-                       else frozenset(), year_parts(question))
+                       else frozenset(), year_parts(question, FUNCTION_WORDS))
 
 
 def counted_noun(phrase: str) -> str:
@@ -391,7 +304,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     date = 0.5
     if constraints.pins_date:
         years, months = unit_dates(sentence)
-        years -= _baseline_years(sentence) if years - _baseline_years(sentence) else set()
+        years -= baseline_years(sentence) if years - baseline_years(sentence) else set()
         near_years, near_months = unit_dates(context)
         published = (int(passage_date[:4]), int(passage_date[5:7])) if passage_date and len(passage_date) >= 7 else None
         # the sentence's own dates speak for it; only a sentence that names none is read with its context
@@ -407,7 +320,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             date = 0.0
         elif constraints.months and (months and not constraints.months & months or not months and near_months
                                      and min(near_months) > max(constraints.months)
-                                     and not _names_month(sentence, constraints.months)):
+                                     and not names_month(sentence, constraints.months)):
             # the sentence's own months; or for a sentence that names none (nor the asked month's name alone: "in
             # March"), those of what it is read with when they are all later than the asked month ("In return, the
             # exporters undertook..." after "...cut the duty, effective November 10" for March: what held before the
@@ -432,17 +345,17 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         # "the first half of FY 23" for "the second half", "the fourth meeting" for "the fifth": another of the same
         # numbered things
         asked_parts = {(stem(k), n) for k, n in constraints.parts}
-        of_kind = {(k, n) for k, n in year_parts(sentence) if any(stem(k) == a for a, _ in asked_parts)}
+        of_kind = {(k, n) for k, n in year_parts(sentence, FUNCTION_WORDS) if any(stem(k) == a for a, _ in asked_parts)}
         if of_kind and not {(stem(k), n) for k, n in of_kind} & asked_parts:
             part, number = min(of_kind)
-            contradiction, date = f"part {_ordinal(number)} {part}", 0.0
+            contradiction, date = f"part {ordinal(number)} {part}", 0.0
     if constraints.compares and not contradiction:
         # evidence of another pair of years ("FY24 against FY22" for "FY24 against FY21"); a unit that names no
         # other year may lean on its passage for the one it leaves out ("Revenue rose $12 million"), and a year that
         # opens a reference period ("the highest since 2015") is not one of a pair
         named = unit_dates(f"{context} {sentence}")[0]
         missing = constraints.years - named
-        if missing and named - constraints.years - _period_years(f"{context} {sentence}"):
+        if missing and named - constraints.years - period_years(f"{context} {sentence}"):
             contradiction, date = f"lacks {min(missing)}", 0.0
     if constraints.directed and not contradiction:
         # a unit that names no such direction ("Agents seized 400 pounds", "all borders", "the West Coast") gives a
@@ -523,7 +436,7 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
     if what == "lacks":
         return f"The sources give no figure for {value} to compare with."
     if what == "part":
-        asked = " or ".join(f"the {_ordinal(n)} {kind}" for kind, n in sorted(constraints.parts))
+        asked = " or ".join(f"the {ordinal(n)} {kind}" for kind, n in sorted(constraints.parts))
         return f"The sources give nothing for {asked}; the nearest is the {value}."
     if what == "scope":
         return f"The closest passages say nothing about the {value}."

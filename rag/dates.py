@@ -1,0 +1,100 @@
+"""What dates a piece of text names, as the constraint checks read them: years and months from the figure parser and
+bare four-digit years, fiscal-year codes ("FY24"), years that open a period ("since 2015") or that a figure is
+compared with ("than in 2017"), and numbered things ("the second half", "Q1", "the fifth meeting")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from crossbrief.rag.figures import Figure, extract_figures
+
+# a fiscal year written as governments write it ("FY2022", "FY 24", "FY'23"): the figure parser leaves such codes
+# alone (a code is not a figure), so dates read them here
+_FISCAL_YEAR = re.compile(r"\bFY\s?'?(\d{4}|\d{2})\b")
+_PIVOT = dt.date.today().year % 100 + 10
+
+
+def dates_of(figures: list[Figure]) -> tuple[set[int], set[tuple[int, int]]]:
+    years: set[int] = set()
+    months: set[tuple[int, int]] = set()
+    for figure in figures:
+        if figure.kind == "year" and 1900 <= figure.value <= 2100:
+            years.add(int(figure.value))
+        elif figure.kind == "date" and figure.unit == "month":
+            year, month = divmod(int(figure.value), 100)
+            years.add(year)
+            months.add((year, month))
+        elif figure.kind == "date" and figure.unit == "day":
+            day = dt.date.fromordinal(int(figure.value))
+            years.add(day.year)
+            months.add((day.year, day.month))
+    return years, months
+
+
+OPENS_PERIOD = re.compile(r"\b(?:since|from|after|as of|starting(?: in| from)?|beginning(?: in)?)\s+(?:the\s+)?$",
+                           re.IGNORECASE)
+
+
+def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:
+    """Years and (year, month)s a piece of text mentions, with bare four-digit years counted as years."""
+    years, months = dates_of(extract_figures(text))
+    years |= {int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", text)} | fiscal_years(text)
+    return years, months
+
+
+def period_years(text: str) -> set[int]:
+    """Years that open a reference period ("the highest since 2015"), read as `parse` reads a question's dates."""
+    return {int(m.group(1)) for m in re.finditer(r"\b(19\d\d|20\d\d)\b", text) if OPENS_PERIOD.search(text[:m.start()])}
+
+
+_ORDINAL_WORD = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
+                 9: "ninth", 10: "tenth"}
+_ORDINAL = {word: n for n, word in _ORDINAL_WORD.items()}
+_NUMBERED = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(\d{1,2})(?:st|nd|rd|th))"
+                       r"[\s-]+([a-z]+)\b|\b([HQ])([1-4])\b", re.IGNORECASE)
+
+
+def year_parts(text: str, skip: frozenset[str] = frozenset()) -> frozenset[tuple[str, int]]:
+    """The numbered things `text` names, by ordinal: ("half", 2) for "the second half of FY23", ("quarter", 1) for
+    "Q1" or "the first quarter", ("meeting", 5) for "the fifth meeting"; never a word of `skip` ("the first of")."""
+    found = set()
+    for m in _NUMBERED.finditer(text):
+        if m.group(1):
+            number = int(m.group(2)) if m.group(2) else _ORDINAL[m.group(1).lower()]
+            noun = m.group(3).lower()
+            if noun not in skip and number:
+                found.add((noun, number))
+        elif m.group(4) == "Q" or m.group(4) == "H" and m.group(5) in "12":  # codes in capitals only
+            found.add(("quarter" if m.group(4) == "Q" else "half", int(m.group(5))))
+    return frozenset(found)
+
+
+def ordinal(number: int) -> str:
+    return _ORDINAL_WORD.get(number) or f"{number}th"
+
+
+_BASELINE = re.compile(r"\b(?:than|compared (?:with|to)|relative to|versus|vs\.?)\s+(?:in\s+|during\s+)?(?:the\s+)?$",
+                       re.IGNORECASE)
+
+
+def baseline_years(text: str) -> set[int]:
+    """Years a figure is compared with ("1.6 times more than in 2017"): not the year the figure is of."""
+    return {int(m.group(1)) for m in re.finditer(r"\b(19\d\d|20\d\d)\b", text) if _BASELINE.search(text[:m.start()])}
+
+
+def names_month(sentence: str, months: frozenset[tuple[int, int]]) -> bool:
+    """Whether the sentence names one of `months` by its name alone ("in March")."""
+    lowered = sentence.lower()
+    return any(re.search(rf"\b{dt.date(2000, month, 1):%B}\b".lower(), lowered) for _, month in months)
+
+
+def fiscal_years(text: str) -> set[int]:
+    """The years of the fiscal years `text` names in code form ("FY2022", "FY 24" -> 2022, 2024)."""
+    found = set()
+    for digits in _FISCAL_YEAR.findall(text):
+        # two digits: this century up to ten years ahead, else the last ("FY99" -> 1999)
+        year = int(digits) if len(digits) == 4 else 2000 + int(digits) if int(digits) <= _PIVOT else 1900 + int(digits)
+        if 1900 <= year <= 2100:
+            found.add(year)
+    return found
