@@ -31,6 +31,7 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z\d'’]*|\d[\d.,]*|[^\sA-Za-z\d]")
 # the text before a word that opens a sentence
 _OPENS = re.compile(r"(?:^|[.?!:;]\s+)[\"'(\s]*$")
 _LONGEST_PHRASE = 3
+_NUMBER = re.compile(r"\d")
 
 
 def capitalised(question: str) -> list[str]:
@@ -97,7 +98,9 @@ class MeaningLinker:
         candidates = phrases(question, covered)
         open_columns = [i for i, c in enumerate(table.profile.columns) if i not in found.pinned and not c.numeric
                         and len([v for v in c.values if v]) >= 2]
-        columns = [i for i in open_columns if len([v for v in table.profile.columns[i].values if v]) <= self.max_values]
+        # (counting its names: values with a number, dates and ranges, are read by the words that link them)
+        columns = [i for i in open_columns
+                   if len([v for v in table.profile.columns[i].values if v and not _NUMBER.search(v)]) <= self.max_values]
         if not candidates or not columns:
             return found
         asked_vectors = self.vectors(candidates)

@@ -200,3 +200,19 @@ def test_a_phrase_that_tells_a_pinned_column_s_values_apart_is_no_breakdown(tmp_
     assert link(asked, table).coverage < 0.6 <= linker.extend(asked, link(asked, table)).coverage
     found = TableAnswerer(store, meaning=linker).answer(Question(asked), _passages())
     assert found is not None and "Value: 333" in found.draft.text, found
+
+
+def test_a_column_of_few_names_among_many_dated_values_is_linked_by_meaning(tmp_path: Path) -> None:
+    """A column is linked by meaning when it holds few names, however many of its values are ranges or dates (read
+    by their words): "women" names Female in a column that also holds many age bands."""
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    groups = ("Female", "Male", *(f"{10 * n} to {10 * n + 9} years" for n in range(3)))
+    rows = [["Opioids", group, year, str(100 * g + y)] for g, group in enumerate(groups)
+            for y, year in enumerate(("2020", "2021"))]
+    _, harms = render_table("harms.csv", ["Substance", "Group", "Year", "Value"], rows, "Harms", 0)
+    store.write(SOURCE, "hash1", [harms])
+    table = store.tables([SOURCE])[0]
+    vectors = _fake_vectors({"Female": [1, 0, 0, 0], "Male": [0, 1, 0, 0], "women": [1, 0.2, 0, 0]})
+    linker = MeaningLinker(vectors, margin=0.1, floor=0.4, max_values=4)  # five values, two of them names
+    asked = "How many opioids for women in 2021?"
+    assert linker.extend(asked, link(asked, table)).pinned.get(1) == ["Female"]
