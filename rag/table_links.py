@@ -367,6 +367,26 @@ def alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:
             for r in readings[:limit]]
 
 
+def moved(found: Link, codes: frozenset[int] = frozenset()) -> list[Link]:
+    """Readings of the words' link (its pins by meaning left out, to be linked again) with a value moved to the other
+    column that holds it (an age band both a breakdown and a group): for a column pinned to values another column also
+    holds all of, when that column is open or pinned only to values a third pinned column holds too (a year that is
+    also the period's). Tried when the link's own pins find no rows."""
+    table = found.table
+    own = {i: v for i, v in found.pinned.items() if i not in found.by_meaning}
+    held = {j: set(c.values) for j, c in enumerate(table.profile.columns) if j not in codes}
+    readings = []
+    for i, values in own.items():
+        for j in (j for j, present in held.items() if j != i and set(values) <= present):
+            spare = j not in own or all(any(v in held[k] and v in own[k] for k in own if k not in (i, j))
+                                        for v in own[j])
+            if spare:
+                pinned = {k: v for k, v in own.items() if k not in (i, j)}
+                pinned[j] = list(values)
+                readings.append(Link(table, pinned, found.named, found.score, found.coverage, found.absent))
+    return readings
+
+
 def measure_column(found: Link, question: str) -> int | None:
     """The column of figures a ranking compares: the one the question names (the one sharing most words with it
     when it names several), else the table's only column of measurements; None when that is unclear."""

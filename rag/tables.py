@@ -23,8 +23,8 @@ from crossbrief.rag.models import Draft, Filters, Passage, Question
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_arithmetic import one_row, two_rows
 from crossbrief.rag.table_links import (Link, alternatives, code_columns, describe, lacking, link, measure_column,
-                                        names_elsewhere, nearest_values, specificity,
-                                        with_value_names)
+                                        moved, names_elsewhere, nearest_values,
+                                        specificity, with_value_names)
 from crossbrief.rag.table_meaning import MeaningLinker
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
                                            without_superlative)
@@ -184,7 +184,27 @@ class TableAnswerer:
             if answered is not None and not answered.draft.refused:
                 return answered
             near_miss = near_miss or answered
+        if not best.absent and near_miss is None:
+            # no row answers the pins: a value may belong in the other column that holds it
+            for reading in self._moved(best, reads[best.table.table_id]):
+                answered = self._answer_from(reading, question.query, passages)
+                if answered is not None and not answered.draft.refused:
+                    return answered
         return _trusted(near_miss, best)
+
+    def _moved(self, found: Link, question: str) -> list[Link]:
+        """The readings of `found` with a value moved to the other column holding it (table_links.moved), each linked
+        by meaning again, and that with each pin by meaning dropped in turn (too unsure a reading to keep when the
+        rows are not there)."""
+        readings = []
+        for reading in moved(found, self._codes(found.table)):
+            extended = self.meaning.extend(question, reading) if self.meaning is not None else reading
+            if extended.breakdown:
+                continue
+            readings.append(extended)
+            readings.extend(replace(extended, pinned={k: v for k, v in extended.pinned.items() if k != dropped})
+                            for dropped in extended.by_meaning)
+        return [r for r in readings if self.store.row_numbers(r.table.table_id, r.pinned)]
 
     def _rows(self, found: Link) -> tuple[set[int], Link | None]:
         """The numbers of the rows that hold every pinned value, and the link a near miss is told from when they

@@ -191,3 +191,20 @@ def test_a_figure_per_day_is_not_answered_with_a_year_s_total(tmp_path: Path) ->
     daily = _answerer(tmp_path / "daily", ["Region", "Year", "Value", "Daily average"], rows)
     found = daily.answer(Question("What was the daily average in Upland in 2021?"), _passages())
     assert found is not None and "Daily average: 2" in found.draft.text, found
+
+
+def test_a_value_two_columns_hold_is_tried_in_the_other_when_the_first_reading_has_no_answer(tmp_path: Path) -> None:
+    """An age band is both a breakdown (beside a year) and a group (broken down by sex): "how many aged 20 to 29"
+    links it to the breakdown column, whose row is a percentage; the counts are under the other column holding it,
+    whose year value the period column pins too."""
+    bands = ("20 to 29 years", "30 to 39 years", "40 to 49 years")
+    rows = [["Group", year, year, band, "Percent", str(20 + 3 * b + y)] for y, year in enumerate(("2020", "2021"))
+            for b, band in enumerate(bands)]
+    rows += [["Sex and group", year, band, sex, "Number", str(1000 * y + 100 * b + s)]
+             for y, year in enumerate(("2020", "2021")) for b, band in enumerate(bands)
+             for s, sex in enumerate(("Female", "Male"))]
+    answerer = _answerer(tmp_path, ["Measure", "Year", "Aggregator", "Disaggregator", "Unit", "Value"], rows)
+    found = answerer.answer(Question("How many aged 20 to 29 in 2021?"), _passages())
+    assert found is not None and "Value: 1000" in found.draft.text and "Value: 1001" in found.draft.text, found
+    share = answerer.answer(Question("What percent were aged 20 to 29 in 2021?"), _passages())
+    assert share is not None and "Value: 21" in share.draft.text, share
