@@ -23,6 +23,7 @@ from crossbrief.rag.models import Draft, Filters, Passage, Question
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_arithmetic import one_row, two_rows
 from crossbrief.rag.table_links import (Link, alternatives, code_columns, describe, lacking, link, measure_column,
+                                        with_quarter_codes,
                                         moved, names_elsewhere, nearest_values,
                                         specificity, with_value_names)
 from crossbrief.rag.table_meaning import MeaningLinker
@@ -30,7 +31,8 @@ from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, 
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
 from crossbrief.rag.table_statements import StatementReader
-from crossbrief.rag.table_text import TableAnswer, cited_passage, named_where, units_asked, units_named, words
+from crossbrief.rag.table_text import (TableAnswer, cited_passage, joined_initials, named_where, unit_words,
+                                       units_asked, units_named, words)
 
 # at most this many rows are shown as a small table; more and the question is not pinned enough to answer here
 MAX_ROWS_SHOWN = 4
@@ -72,6 +74,14 @@ def _lacks_span(question: str, table: StoredTable) -> bool:
         return False
     named = " ".join([*table.columns, *(v for c in table.profile.columns if not c.numeric for v in c.values)]).lower()
     return not any(re.search(rf"\b{span}", named) for span in spans)
+
+
+def _in_full(found: Link, question: str) -> bool:
+    """Whether the link accounts for every content word of the question, the words asking a unit ("share", "per
+    100,000") too: those the rows it keeps answer."""
+    asked = words(with_quarter_codes(joined_initials(question)))
+    units = len(unit_words(question) & asked)
+    return bool(asked) and found.coverage * len(asked) + units >= len(asked) - 1e-9
 
 
 @dataclass
@@ -118,12 +128,15 @@ class TableAnswerer:
         ranked_sources = list(dict.fromkeys(p.source for p in [*passages, *(further if reaching else ())]))
         reach = len(ranked_sources) if reaching else self.top_sources
         sources = list(filters.sources) if filters and filters.sources else ranked_sources[:reach]
-        if not sources:
+        # the tables of the sources retrieved beyond those: one answers only where the question's words link it in
+        # full and no nearer table links (a strong link beats the retrieval's rank)
+        beyond = [] if (filters and filters.sources) or reaching else [
+            s for s in dict.fromkeys(p.source for p in [*passages, *further]) if s not in sources]
+        farther = self.store.tables(beyond) if beyond else []
+        tables = self.store.tables(sources) if sources else []
+        if not tables and not farther:
             return None
-        tables = self.store.tables(sources)
-        if not tables:
-            return None
-        order = {s: i for i, s in enumerate(ranked_sources)}
+        order = {s: i for i, s in enumerate([*ranked_sources, *beyond])}
         parts, defines = _ASKS_PARTS.search(question.query), _DEFINES.search(question.query)
         reader = StatementReader(self.store, self.min_row_coverage, self.min_row_margin)
         statements = reader.read(tables) if parts or not (defines or wanted) else []
@@ -139,6 +152,8 @@ class TableAnswerer:
             if read is not None:
                 return read.answer  # None: the row is named but not the year asked, which the prose may have
         asked = without_superlative(question.query) if wanted else question.query
+        far = {t.table_id for t in farther}
+        tables = [*tables, *(t for t in farther if not (defines and names_rows(t.profile, t.n_rows)))]
         # per table, the question with its demonyms written as the names of the table's values ("Ontarians": Ontario)
         reads = {t.table_id: with_value_names(asked, t) for t in tables}
         links = [link(reads[t.table_id], t, self._codes(t)) for t in tables]
@@ -152,8 +167,20 @@ class TableAnswerer:
                  and not lk.breakdown and not _lacks_span(question.query, lk.table)
                  and not names_elsewhere(lk, with_value_names(question.query, lk.table), " ".join(
                      p.text for p in [*passages, *further] if p.source == lk.table.source))]
+        near = [lk for lk in links if lk.table.table_id not in far]
+        links = near or [lk for lk in links if _in_full(lk, reads[lk.table.table_id])]
         if not links:
             return None
+        found = self._answer_linked(question, links, passages, arithmetic, wanted, order, reads)
+        if not near and found is not None and found.draft.refused:
+            return None  # a table beyond the best-retrieved sources answers, never refuses
+        return found
+
+    def _answer_linked(self, question: Question, links: list[Link], passages: list[Passage],
+                       arithmetic: AskedChange | None, wanted: Superlative | None, order: dict[str, int],
+                       reads: dict[str, str]) -> TableAnswer | None:
+        """The answer from the best of `links` (see answer()); `order`: the sources' retrieval ranks; `reads`: the
+        question as read for each table."""
         # the best-retrieved source among the tables linked (nearly) as well as the best one
         top = max(lk.score for lk in links)
         change = arithmetic

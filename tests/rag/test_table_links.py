@@ -3,6 +3,7 @@ and a quarter no value holds as a near miss rather than its year's row."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from crossbrief.index.documents import render_table
@@ -208,3 +209,20 @@ def test_a_value_two_columns_hold_is_tried_in_the_other_when_the_first_reading_h
     assert found is not None and "Value: 1000" in found.draft.text and "Value: 1001" in found.draft.text, found
     share = answerer.answer(Question("What percent were aged 20 to 29 in 2021?"), _passages())
     assert share is not None and "Value: 21" in share.draft.text, share
+
+
+def test_a_table_beyond_the_best_retrieved_sources_answers_only_a_question_it_links_in_full(tmp_path: Path) -> None:
+    """A table whose source was retrieved after the best few answers when the question's words link it in full (the
+    unit asked too) and its rows answer; a partial link or a near miss there leaves the question to the prose."""
+    rows = [[place, year, unit, str(100 * p + 10 * y + u)] for p, place in enumerate(("Whole country", "Upland"))
+            for y, year in enumerate(("2020", "2021")) for u, unit in enumerate(("Number", "Percent"))]
+    answerer = _answerer(tmp_path, ["Region", "Year", "Unit", "Value"], rows)
+    prose = [Passage(n=n, chunk_id=f"p{n}", text="Upland counted many.", source=f"/data/note{n}.md", title="Note",
+                     date=None, page=None, heading=None, start=0, end=0) for n in (1, 2, 3)]
+    shown = [*prose, *(replace(p, n=p.n + 3) for p in _passages())]
+    found = answerer.answer(Question("What share in Upland in 2021?"), shown)
+    assert found is not None and "Value: 111" in found.draft.text, found
+    assert answerer.answer(Question("What share of births in Upland in 2021?"), shown) is None  # "births" unlinked
+    assert answerer.answer(Question("What share in Upland in 2024?"), shown) is None  # a near miss: not refused here
+    nearer = answerer.answer(Question("What share in Upland in 2024?"), [*_passages(), *prose])
+    assert nearer is not None and nearer.draft.refused, nearer

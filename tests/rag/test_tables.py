@@ -172,9 +172,10 @@ def test_a_rendered_row_reads_back_into_its_columns_and_cells() -> None:
     assert cell_number("$ (1,200)") == -1200.0 and cell_number("$(3,908)") == -3908.0 and cell_number("n/a") is None
 
 
-def test_the_tables_of_the_three_best_retrieved_sources_are_candidates(tmp_path: Path) -> None:
+def test_the_tables_of_the_three_best_retrieved_sources_are_candidates_and_others_linked_in_full(tmp_path: Path) -> None:
     """Without a filter, a table answers when its source is among the best-retrieved three (as configured): prose
-    pages may outrank it; a source retrieved fourth is left to the prose answerer."""
+    pages may outrank it; a source retrieved fourth answers only a question whose words it links in full, and
+    leaves any other to the prose answerer."""
     from dataclasses import replace
 
     from crossbrief.config import GenerationSettings
@@ -186,7 +187,11 @@ def test_the_tables_of_the_three_best_retrieved_sources_are_candidates(tmp_path:
     table = replace(_passages()[0], n=reach)
     found = answerer.answer(Question("How many in Lakeside in 2021?"), [*prose[:reach - 1], table])
     assert found is not None and "Value: 40" in found.draft.text
-    assert answerer.answer(Question("How many in Lakeside in 2021?"), [*prose, replace(table, n=reach + 1)]) is None
+    partial = Question("How many pupils in Lakeside in 2021?")
+    assert answerer.answer(partial, [*prose[:reach - 1], table]) is not None
+    assert answerer.answer(partial, [*prose, replace(table, n=reach + 1)]) is None
+    found = answerer.answer(Question("How many in Lakeside in 2021?"), [*prose, replace(table, n=reach + 1)])
+    assert found is not None and "Value: 40" in found.draft.text
 
 
 def test_a_quarter_is_named_in_words_or_by_its_code_and_its_year_is_part_of_it(tmp_path: Path) -> None:
