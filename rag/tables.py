@@ -76,6 +76,18 @@ def _lacks_span(question: str, table: StoredTable) -> bool:
     return not any(re.search(rf"\b{span}", named) for span in spans)
 
 
+_CLAUSES = re.compile(r";\s+")
+_ASKS = re.compile(r"\b(?:how|what|which|who|whom|whose)\b", re.IGNORECASE)
+
+
+def _asking_clause(question: str) -> str:
+    """The clause that asks, without the statements set before it by a semicolon ("Fentanyl smuggling keeps fuelling
+    the crisis; according to ..., how many ...?"): what those say is context, not what the table must pin."""
+    clauses = _CLAUSES.split(question)
+    asking = [i for i, clause in enumerate(clauses) if _ASKS.search(clause)]
+    return "; ".join(clauses[asking[0]:]) if len(clauses) > 1 and asking and asking[0] > 0 else question
+
+
 def _in_full(found: Link, question: str) -> bool:
     """Whether the link accounts for every content word of the question, the words asking a unit ("share", "per
     100,000") too: those the rows it keeps answer."""
@@ -151,7 +163,7 @@ class TableAnswerer:
             read = reader.read_row(question.query, statements, order, passages)
             if read is not None:
                 return read.answer  # None: the row is named but not the year asked, which the prose may have
-        asked = without_superlative(question.query) if wanted else question.query
+        asked = _asking_clause(without_superlative(question.query) if wanted else question.query)
         far = {t.table_id for t in farther}
         tables = [*tables, *(t for t in farther if not (defines and names_rows(t.profile, t.n_rows)))]
         # per table, the question with its demonyms written as the names of the table's values ("Ontarians": Ontario)

@@ -226,3 +226,14 @@ def test_a_table_beyond_the_best_retrieved_sources_answers_only_a_question_it_li
     assert answerer.answer(Question("What share in Upland in 2024?"), shown) is None  # a near miss: not refused here
     nearer = answerer.answer(Question("What share in Upland in 2024?"), [*_passages(), *prose])
     assert nearer is not None and nearer.draft.refused, nearer
+
+
+def test_a_statement_set_before_the_question_by_a_semicolon_pins_nothing(tmp_path: Path) -> None:
+    """"Upland keeps growing; how many in Whole country in 2021?": the clause before the one that asks is context, so
+    its value names no row."""
+    rows = [[place, year, str(100 * p + y)] for p, place in enumerate(("Whole country", "Upland", "Lowland"))
+            for y, year in enumerate(("2020", "2021"))]
+    answerer = _answerer(tmp_path, ["Region", "Year", "Value"], rows)
+    found = answerer.answer(Question("Lowland keeps growing fast; how many in the Whole country in 2021?"), _passages())
+    assert found is not None and not found.draft.refused and "Value: 1" in found.draft.text, found
+    assert "Lowland" not in found.draft.text
