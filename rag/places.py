@@ -100,6 +100,8 @@ def _lookup(words: list[str]) -> frozenset[str]:
     for form in (phrase, _POSSESSIVE.sub("", phrase), phrase.rstrip("."), undotted):
         if form in found:
             return found[form]
+    if len(words) == 1 and len(phrase) > 4 and phrase.endswith("s") and not phrase.endswith("ss"):
+        return found.get(phrase[:-1], frozenset())  # a people: "Americans", "Kenyans"
     return frozenset()
 
 

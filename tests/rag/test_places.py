@@ -79,3 +79,8 @@ def test_a_capital_running_on_into_another_capitalised_word_names_no_country() -
     assert countries_in("What did Washington threaten?") == {"US"}
     assert countries_in("Officials in Lima and Ottawa met.") == {"PE", "CA"}
 
+
+def test_a_people_named_in_the_plural_names_its_country() -> None:
+    assert countries_in("More than 100 Kenyans and Peruvians died.") == {"KE", "PE"}
+    assert countries_in("The Thompsons and Swiss met.") <= {"CH"}  # a family name is no people
+
