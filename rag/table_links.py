@@ -52,8 +52,7 @@ def _initials(value: str) -> str:
 def _forms(value: str, acronyms: frozenset[str] = frozenset()) -> list[set[str]]:
     """The ways a question may name a value: in full, and as its bracketed short form or without it
     ("Emergency Medical Services (EMS)": also "EMS", and "Emergency Medical Services"); a name of capitalised words
-    by its initials where the question writes them in capitals (`acronyms`: "BC", "B.C." for "British Columbia");
-    a place named with the larger place it lies in by its own name ("Lakeside, Upland": also "Lakeside")."""
+    by its initials where the question writes them in capitals (`acronyms`: "BC", "B.C." for "British Columbia")."""
     forms = [words(value)]
     # a bracket that only inflects ("opioid(s)") gives no short form
     inside = [part for part in re.findall(r"\(([^()]+)\)", value) if re.search(r"\w\w", part)]
@@ -63,10 +62,20 @@ def _forms(value: str, acronyms: frozenset[str] = frozenset()) -> list[set[str]]
     initials = _initials(value)
     if initials and initials in acronyms:
         forms.append({initials})
-    place = _PLACE_IN.match(value.strip())
-    if place:
-        forms.append(words(place.group(1)))
     return [f for f in forms if f]
+
+
+def _place_form(value: str) -> set[str]:
+    """A place named with the larger place it lies in, by its own name ("Lakeside, Upland": "Lakeside"); it names the
+    value less surely than a value named in full ("Opioids, Stimulants" is no "Opioids")."""
+    place = _PLACE_IN.match(value.strip())
+    return words(place.group(1)) if place else set()
+
+
+def _value_score(value: str, asked: set[str], acronyms: frozenset[str]) -> float:
+    full = max((_name_score(tokens, asked) for tokens in _forms(value, acronyms)), default=0.0)
+    place = _place_form(value)
+    return max(full, _name_score(place, asked) - 0.25 if place else 0.0)
 
 
 def acronyms_in(question: str) -> frozenset[str]:
@@ -78,6 +87,11 @@ def acronyms_in(question: str) -> frozenset[str]:
 _PROPER = re.compile(r"\b[A-Z][a-z]+\b")
 
 
+# how English names a people or an adjective of a place: "-an(s)", "-ian(s)", "-er(s)", "-ite(s)", "-ese", "-ish",
+# "-i(s)", "-ois"
+_DEMONYM_END = re.compile(r"(?:ans?|ians?|ers?|ites?|ese|ish|is?|ois|ns?)$")
+
+
 def _derives(word: str, name: str) -> bool:
     """Whether `word` is a derived form of the name `name` (both lower-cased): it runs on past a stem it shares with
     the whole name but its last two letters at most ("ontarians"/"ontario", "quebecers"/"quebec", "canadian"/
@@ -87,7 +101,8 @@ def _derives(word: str, name: str) -> bool:
         if a != b:
             break
         shared += 1
-    return shared >= max(4, len(name) - 2) and len(word) > shared and words(word) != words(name)
+    return (shared >= max(4, len(name) - 2) and len(word) > shared and words(word) != words(name)
+            and _DEMONYM_END.search(word) is not None)
 
 
 def with_value_names(question: str, table: StoredTable) -> str:
@@ -245,7 +260,7 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
         best: list[str] = []
         best_score = 0.0
         for value in column.values:
-            value_score = max((_name_score(tokens, asked) for tokens in _forms(value, acronyms)), default=0.0)
+            value_score = _value_score(value, asked, acronyms)
             if value_score > 0:
                 if value_score > best_score:
                     best, best_score = [value], value_score
@@ -255,10 +270,10 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
             pinned[i] = best
             scores[i] = best_score
             score += best_score
-            covered |= {w for v in best for form in _forms(v, acronyms) for w in form} & asked
+            covered |= {w for v in best for form in [*_forms(v, acronyms), _place_form(v)] for w in form} & asked
     # of several values named in a column, one whose words all name the table's source was named as the source
     # ("According to the Lakeland Office, how many in Upton?": Lakeland, a region too, is the publisher)
-    own = source_words(table)
+    own = source_words(table) & source_phrase_words(question)  # named as a source, not as a value asked
     for i, values in pinned.items():
         other = [v for v in values if not words(v) <= own]
         if other and len(other) < len(values):
@@ -325,6 +340,17 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
     covered |= quarter_words(question, covered)
     covered |= source_words(table) & asked  # "According to the harms data, ..." names this table
     return Link(table, pinned, named, score, len(covered) / len(asked) if asked else 0.0, tuple(absent))
+
+
+# a phrase that names where figures come from: "according to the Lakeland Office", "per Lakeland", "Lakeland's data"
+_SOURCE_CUE = re.compile(r"\b(?:according to|per|as (?:reported|published|counted) by)\b([^,?;:]*)|"
+                         r"\b([A-Z][\w -]*?)['’]s\s+(?:[\w-]+\s+){0,3}?(?:data|figures|numbers|statistics|tables?|reports?)\b",
+                         re.IGNORECASE)
+
+
+def source_phrase_words(question: str) -> set[str]:
+    """The words of the question's phrases that name a source ("According to the Lakeland Office, ...")."""
+    return {w for m in _SOURCE_CUE.finditer(question) for w in words(m.group(1) or m.group(2) or "")}
 
 
 def source_words(table: StoredTable) -> set[str]:

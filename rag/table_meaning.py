@@ -34,11 +34,15 @@ _LONGEST_PHRASE = 3
 _NUMBER = re.compile(r"\d")
 
 
+# an adverb that frames a question ("Nationally,", "Nationwide,", "Overall,"), not a name ("Alberta, how many ...?")
+_LEAD_IN = re.compile(r"[a-z]+(?:ly|wide)|overall|altogether|today|now|also|so")
+
+
 def capitalised(question: str) -> list[str]:
     """The question's capitalised words that may name something, its first word too ("Ohio logged how many...?"):
-    not function or question words ("How", "Per"), not months (dates, read as such), and not a sentence's first
-    word set off by a comma ("Nationally, how many...?", "Overall, ..."): a lead-in that frames the question, where a
-    name would be part of it."""
+    not function or question words ("How", "Per"), not months (dates, read as such), and not an adverb opening the
+    question, set off by a comma ("Nationally, how many...?", "Overall, ..."): a lead-in that frames the question
+    ("Alberta, how many ...?" names Alberta)."""
     text = joined_initials(question).replace("-", " ")  # "B.C." is one word, as the links read it
     found = []
     for match in _TOKEN.finditer(text):
@@ -46,7 +50,8 @@ def capitalised(question: str) -> list[str]:
         if not token[0].isupper() or token.lower() in STOPWORDS or token.lower() in FUNCTION_WORDS \
                 or token.lower() in MONTHS:
             continue
-        if _OPENS.search(text[:match.start()]) and text[match.end():].startswith(","):
+        if (_OPENS.search(text[:match.start()]) and text[match.end():].startswith(",")
+                and _LEAD_IN.fullmatch(token.lower())):
             continue
         found.append(token)
     return found

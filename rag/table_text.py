@@ -47,10 +47,11 @@ def words(text: str) -> set[str]:
 # ("what percentage of", "share", "%") or a rate against a base ("rate", "per capita", "per 100,000"); a value that
 # names neither is a count
 # ("shares" of stock and "per share" are no share of a whole)
-_ASKS = {"share": re.compile(r"%|\bpercent|(?<!\bper )\bshare\b|\bproportion\b|\bfraction\b", re.IGNORECASE),
+# ("per cent" is a share, as Canadian and British tables write it)
+_ASKS = {"share": re.compile(r"%|\bper\s?cent|(?<!\bper )\bshare\b|\bproportion\b|\bfraction\b", re.IGNORECASE),
          "rate": re.compile(r"\brates?\b|\bratios?\b|\bper (?:capita|head|person|\d[\d,]*)", re.IGNORECASE)}
-_MARKS = {"share": re.compile(r"%|\bpercent|\bproportion|\bshare\b", re.IGNORECASE),
-          "rate": re.compile(r"\brates?\b|\bratios?\b|\bper\b", re.IGNORECASE)}  # not "Upper", "Corporate"
+_MARKS = {"share": re.compile(r"%|\bper\s?cent|\bproportion|\bshare\b", re.IGNORECASE),
+          "rate": re.compile(r"\brates?\b|\bratios?\b|\bper\b(?!\s?cent)", re.IGNORECASE)}  # not "Upper"
 
 
 def units_asked(question: str) -> frozenset[str]:

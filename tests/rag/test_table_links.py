@@ -237,3 +237,24 @@ def test_a_statement_set_before_the_question_by_a_semicolon_pins_nothing(tmp_pat
     found = answerer.answer(Question("Lowland keeps growing fast; how many in the Whole country in 2021?"), _passages())
     assert found is not None and not found.draft.refused and "Value: 1" in found.draft.text, found
     assert "Lowland" not in found.draft.text
+
+
+def test_review_mends_of_the_table_links(tmp_path: Path) -> None:
+    """A value the source's words name is asked, not the publisher, unless the question names it as its source; a
+    combined category ("Opioids, Stimulants") is no place form of "Opioids"; "per cent" is a share; a demonym needs
+    a demonym's ending ("Canal" is no "Canada")."""
+    from crossbrief.rag.table_links import _derives, link
+    from crossbrief.rag.table_text import units_named
+    source = "/data/vale/vale_harms.csv"
+    rows = [[place, substance, "2021", str(10 * p + s)] for p, place in enumerate(("Vale", "Upton"))
+            for s, substance in enumerate(("Opioids", "Stimulants", "Opioids, Stimulants"))]
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("vale_harms.csv", ["Region", "Substance", "Year", "Value"], rows, "Harms in Vale", 0)
+    store.write(source, "hash1", [table])
+    stored = store.tables([source])[0]
+    assert sorted(link("How many opioid harms were there in Vale and in Upton in 2021?", stored).pinned[0]) == ["Upton", "Vale"]
+    assert link("According to Vale, how many opioid harms in Upton in 2021?", stored).pinned[0] == ["Upton"]
+    assert link("How many opioid harms in Upton in 2021?", stored).pinned[1] == ["Opioids"]
+    assert units_named("Per cent") == {"share"} and units_named("Rate per 100,000") == {"rate"}
+    assert _derives("ontarians", "ontario") and not _derives("canal", "canada")
+
