@@ -150,7 +150,8 @@ class GenerationSettings(_Section):
     # unfiltered 0.756 -> 0.711, html filtered 0.825 -> 0.800); 3 reaches a table a prose page and a corpus README
     # outrank ("How many opioid deaths were there in Canada in 2023?" was refused as a near miss at 2)
     table_top_sources: int = Field(3, ge=1, le=20, description="table answers without a source filter: tables of "
-                                   "this many best-retrieved sources are candidates")
+                                   "this many best-retrieved sources are candidates (a table of a source retrieved "
+                                   "after them answers only a question whose words link it in full)")
 
 
 class SlackSettings(_Section):
