@@ -71,7 +71,11 @@ def year_parts(text: str, skip: frozenset[str] = frozenset()) -> frozenset[tuple
 
 
 def ordinal(number: int) -> str:
-    return _ORDINAL_WORD.get(number) or f"{number}th"
+    """"fifth", "21st", "12th"."""
+    if number in _ORDINAL_WORD:
+        return _ORDINAL_WORD[number]
+    suffix = "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 _BASELINE = re.compile(r"\b(?:than|compared (?:with|to)|relative to|versus|vs\.?)\s+(?:in\s+|during\s+)?(?:the\s+)?$",

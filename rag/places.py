@@ -100,9 +100,15 @@ def _lookup(words: list[str]) -> frozenset[str]:
     for form in (phrase, _POSSESSIVE.sub("", phrase), phrase.rstrip("."), undotted):
         if form in found:
             return found[form]
-    if len(words) == 1 and len(phrase) > 4 and phrase.endswith("s") and not phrase.endswith("ss"):
-        return found.get(phrase[:-1], frozenset())  # a people: "Americans", "Kenyans"
+    if len(words) == 1 and phrase.endswith("s") and phrase[:-1] in _demonyms():
+        return found.get(phrase[:-1], frozenset())  # a people: "Americans", "Kenyans" (not "Jordans", "Turkeys")
     return frozenset()
+
+
+@functools.cache
+def _demonyms() -> frozenset[str]:
+    """Every people's name countryinfo gives ("American", "Kenyan")."""
+    return frozenset(d for country in all_countries() for d in _strings(country.info().get("demonym")))
 
 
 def countries_named(name: str) -> frozenset[str]:

@@ -343,14 +343,14 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
 
 
 # a phrase that names where figures come from: "according to the Lakeland Office", "per Lakeland", "Lakeland's data"
-_SOURCE_CUE = re.compile(r"\b(?:according to|per|as (?:reported|published|counted) by)\b([^,?;:]*)|"
-                         r"\b([A-Z][\w -]*?)['’]s\s+(?:[\w-]+\s+){0,3}?(?:data|figures|numbers|statistics|tables?|reports?)\b",
-                         re.IGNORECASE)
+_SOURCE_CUE = re.compile(r"\b(?i:according to|as (?:reported|published|counted) by)\b([^,?;:]*)|\b(?i:per)\s+"
+                         r"(?:the\s+)?([A-Z][^,?;:]*)|\b([A-Z][\w-]*(?: [A-Z][\w-]*)*)['’]s\s+(?:[\w-]+\s+){0,3}?"
+                         r"(?i:data|figures|numbers|statistics|tables?|reports?)\b")
 
 
 def source_phrase_words(question: str) -> set[str]:
     """The words of the question's phrases that name a source ("According to the Lakeland Office, ...")."""
-    return {w for m in _SOURCE_CUE.finditer(question) for w in words(m.group(1) or m.group(2) or "")}
+    return {w for m in _SOURCE_CUE.finditer(question) for w in words(m.group(1) or m.group(2) or m.group(3) or "")}
 
 
 def source_words(table: StoredTable) -> set[str]:

@@ -35,7 +35,7 @@ _NUMBER = re.compile(r"\d")
 
 
 # an adverb that frames a question ("Nationally,", "Nationwide,", "Overall,"), not a name ("Alberta, how many ...?")
-_LEAD_IN = re.compile(r"[a-z]+(?:ly|wide)|overall|altogether|today|now|also|so")
+_LEAD_IN = re.compile(r"[a-z]{3,}(?:ally|ntly|ately|ively|arly|wide)|overall|altogether|today|now|also|so")
 
 
 def capitalised(question: str) -> list[str]:

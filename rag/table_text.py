@@ -48,10 +48,10 @@ def words(text: str) -> set[str]:
 # names neither is a count
 # ("shares" of stock and "per share" are no share of a whole)
 # ("per cent" is a share, as Canadian and British tables write it)
-_ASKS = {"share": re.compile(r"%|\bper\s?cent|(?<!\bper )\bshare\b|\bproportion\b|\bfraction\b", re.IGNORECASE),
+_ASKS = {"share": re.compile(r"%|\bper\s?cent(?:age)?s?\b|(?<!\bper )\bshare\b|\bproportion\b|\bfraction\b", re.IGNORECASE),
          "rate": re.compile(r"\brates?\b|\bratios?\b|\bper (?:capita|head|person|\d[\d,]*)", re.IGNORECASE)}
-_MARKS = {"share": re.compile(r"%|\bper\s?cent|\bproportion|\bshare\b", re.IGNORECASE),
-          "rate": re.compile(r"\brates?\b|\bratios?\b|\bper\b(?!\s?cent)", re.IGNORECASE)}  # not "Upper"
+_MARKS = {"share": re.compile(r"%|\bper\s?cent(?:age)?s?\b|\bproportion|\bshare\b", re.IGNORECASE),
+          "rate": re.compile(r"\brates?\b|\bratios?\b|\bper\b(?!\s?cent(?:age)?s?\b)", re.IGNORECASE)}  # not "Upper"
 
 
 def units_asked(question: str) -> frozenset[str]:

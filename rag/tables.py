@@ -43,8 +43,9 @@ _MAX_ROWS_PROFILED = 200_000
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
 # a figure per span of time ("each day", "per week", "daily"): a table gives it only where it names that span (a
 # column or value "Daily average"), never as a total over a year or quarter
-_PER_SPAN = re.compile(r"\b(?:per|each|a|every)\s+(day|week|month|hour)\b|\b(da)ily\b|\b(week|month|hour)ly\b",
+_PER_SPAN = re.compile(r"\b(?:per|each|a|every)\s+(day|week|month|hour)\b|\b(dai)ly\b|\b(week|month|hour)ly\b",
                        re.IGNORECASE)
+_SPAN_OF = {"dai": "day"}
 # a question about causes, means or descriptions is answered from prose, never from a table's cells
 _ASKS_WHY = re.compile(r"\bwhy\b|\bwhen\b|\bresult(?:s|ed)? (?:from|in)\b|\brelated to\b|\bdue to\b|\breasons?\b|\bexplain|"
                        r"\bdescribe\b|\bwhat (?:does|do|did) .* (?:show|include|mean)\b", re.IGNORECASE)
@@ -69,14 +70,16 @@ def _trusted(found: TableAnswer | None, by: Link | None) -> TableAnswer | None:
 def _lacks_span(question: str, table: StoredTable) -> bool:
     """Whether the question asks a figure per span of time ("each day") that no column name or value of the table
     names ("day", "daily")."""
-    spans = {next(g for g in m.groups() if g).lower() for m in _PER_SPAN.finditer(question)}
+    found = {next(g for g in m.groups() if g).lower() for m in _PER_SPAN.finditer(question)}
+    spans = {_SPAN_OF.get(span, span) for span in found}
     if not spans:
         return False
     named = " ".join([*table.columns, *(v for c in table.profile.columns if not c.numeric for v in c.values)]).lower()
-    return not any(re.search(rf"\b{span}", named) for span in spans)
+    # "day", "days", "daily"; "week", "weekly"
+    return not any(re.search(rf"\b(?:{span}s?|{'dai' if span == 'day' else span}ly)\b", named) for span in spans)
 
 
-_CLAUSES = re.compile(r";\s+")
+_CLAUSES = re.compile(r";\s*")
 _ASKS = re.compile(r"\b(?:how|what|which|who|whom|whose)\b", re.IGNORECASE)
 
 
@@ -92,7 +95,9 @@ def _in_full(found: Link, question: str) -> bool:
     """Whether the link accounts for every content word of the question, the words asking a unit ("share", "per
     100,000") too: those the rows it keeps answer."""
     asked = words(with_quarter_codes(joined_initials(question)))
-    units = len(unit_words(question) & asked)
+    linked = {w for values in found.pinned.values() for v in values for w in words(v)}
+    linked |= {w for i in found.named for w in words(found.table.columns[i])}
+    units = len(unit_words(question) & asked - linked)  # a unit word a column name already links counts once
     return bool(asked) and found.coverage * len(asked) + units >= len(asked) - 1e-9
 
 
@@ -176,8 +181,8 @@ class TableAnswerer:
             links = [self.meaning.extend(reads[lk.table.table_id], lk) if lk.pinned and lk.coverage < widest else lk
                      for lk in links]
         links = [lk for lk in links if lk.pinned and lk.score >= self.min_score and lk.coverage >= self.min_coverage
-                 and not lk.breakdown and not _lacks_span(question.query, lk.table)
-                 and not names_elsewhere(lk, with_value_names(question.query, lk.table), " ".join(
+                 and not lk.breakdown and not _lacks_span(asked, lk.table)
+                 and not names_elsewhere(lk, reads[lk.table.table_id], " ".join(
                      p.text for p in [*passages, *further] if p.source == lk.table.source))]
         near = [lk for lk in links if lk.table.table_id not in far]
         links = near or [lk for lk in links if _in_full(lk, reads[lk.table.table_id])]

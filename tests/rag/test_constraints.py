@@ -321,6 +321,8 @@ def test_a_half_or_quarter_of_a_year_is_pinned() -> None:
         "part fourth meeting")
     assert _check(meeting, "The board's 5th meeting was held on June 2, 2031.").contradiction == ""
     assert _check(meeting, "The board first met on May 2, 2030.").contradiction == ""  # no numbered meeting
+    from crossbrief.rag.dates import ordinal
+    assert [ordinal(n) for n in (5, 11, 21, 22, 23, 112)] == ["fifth", "11th", "21st", "22nd", "23rd", "112th"]
 
 
 def test_a_direction_does_not_narrow_a_country_named_by_its_relation() -> None:

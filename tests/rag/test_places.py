@@ -83,4 +83,5 @@ def test_a_capital_running_on_into_another_capitalised_word_names_no_country() -
 def test_a_people_named_in_the_plural_names_its_country() -> None:
     assert countries_in("More than 100 Kenyans and Peruvians died.") == {"KE", "PE"}
     assert countries_in("The Thompsons and Swiss met.") <= {"CH"}  # a family name is no people
+    assert countries_in("Sales of Jordans and Turkeys rose.") == frozenset()  # only a people's name takes the plural
 

@@ -258,3 +258,23 @@ def test_review_mends_of_the_table_links(tmp_path: Path) -> None:
     assert units_named("Per cent") == {"share"} and units_named("Rate per 100,000") == {"rate"}
     assert _derives("ontarians", "ontario") and not _derives("canal", "canada")
 
+
+def test_second_review_mends_of_the_table_links(tmp_path: Path) -> None:
+    """"per capita" names no source; "daily" is a day, not any "Date" column; "per centre" is no share; an opening
+    place set off by a comma is a name; a unit word a column name links counts once toward a link in full."""
+    from crossbrief.index.table_store import StoredTable
+    from crossbrief.rag.table_links import Link, source_phrase_words
+    from crossbrief.rag.table_meaning import capitalised
+    from crossbrief.rag.table_text import units_asked, units_named
+    from crossbrief.rag.tables import _in_full, _lacks_span
+    assert source_phrase_words("What were the deaths per capita in Lakeland and Upton in 2031?") == set()
+    assert source_phrase_words("How many deaths did Upton record in the ministry's latest data?") == set()
+    assert units_named("Visits per centre") == {"rate"} and units_asked("How many visits per centre?") == frozenset()
+    assert capitalised("Sicily, how many deaths?") == ["Sicily"] and capitalised("Nationally, how many?") == []
+    answerer = _answerer(tmp_path, ["Region", "Date", "Deaths"], [["Lakeside", "2031", "7300"]])
+    table: StoredTable = answerer.store.tables([SOURCE])[0]
+    assert _lacks_span("How many daily deaths were there in Lakeside in 2031?", table)
+    rated = Link(table, {0: ["Lakeside"]}, [2], 2.0, coverage=0.75)  # "rate" linked by a column, "death" by nothing
+    assert not _in_full(replace(rated, table=replace(table, columns=["Region", "Date", "Rate"])),
+                        "What was the death rate in Lakeside in 2031?")
+
