@@ -13,7 +13,8 @@ from tests.evals.gate_check import committed_baseline_holds
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-REFERENCE_SETS = ["reference", "reworded_reference", "near_miss_reference", "natural_reference", "probe_reference"]
+REFERENCE_SETS = ["reference", "reworded_reference", "near_miss_reference", "natural_reference", "probe_reference",
+                  "probe2_reference"]
 
 
 @pytest.fixture(scope="module")
