@@ -218,7 +218,7 @@ def test_a_table_beyond_the_best_retrieved_sources_answers_only_a_question_it_li
             for y, year in enumerate(("2020", "2021")) for u, unit in enumerate(("Number", "Percent"))]
     answerer = _answerer(tmp_path, ["Region", "Year", "Unit", "Value"], rows)
     prose = [Passage(n=n, chunk_id=f"p{n}", text="Upland counted many.", source=f"/data/note{n}.md", title="Note",
-                     date=None, page=None, heading=None, start=0, end=0) for n in (1, 2, 3)]
+                     date=None, page=None, heading="", start=0, end=0) for n in (1, 2, 3)]
     shown = [*prose, *(replace(p, n=p.n + 3) for p in _passages())]
     found = answerer.answer(Question("What share in Upland in 2021?"), shown)
     assert found is not None and "Value: 111" in found.draft.text, found
@@ -275,6 +275,6 @@ def test_second_review_mends_of_the_table_links(tmp_path: Path) -> None:
     table: StoredTable = answerer.store.tables([SOURCE])[0]
     assert _lacks_span("How many daily deaths were there in Lakeside in 2031?", table)
     rated = Link(table, {0: ["Lakeside"]}, [2], 2.0, coverage=0.75)  # "rate" linked by a column, "death" by nothing
-    assert not _in_full(replace(rated, table=replace(table, columns=["Region", "Date", "Rate"])),
+    assert not _in_full(replace(rated, table=replace(table, columns=("Region", "Date", "Rate"))),
                         "What was the death rate in Lakeside in 2031?")
 
