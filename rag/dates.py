@@ -61,13 +61,20 @@ def year_parts(text: str, skip: frozenset[str] = frozenset()) -> frozenset[tuple
     found = set()
     for m in _NUMBERED.finditer(text):
         if m.group(1):
-            number = int(m.group(2)) if m.group(2) else _ORDINAL[m.group(1).lower()]
+            number = ordinal_value(m.group(1)) or 0
             noun = m.group(3).lower()
             if noun not in skip and number:
                 found.add((noun, number))
         elif m.group(4) == "Q" or m.group(4) == "H" and m.group(5) in "12":  # codes in capitals only
             found.add(("quarter" if m.group(4) == "Q" else "half", int(m.group(5))))
     return frozenset(found)
+
+
+def ordinal_value(word: str) -> int | None:
+    """The number an ordinal names: "second" -> 2, "3rd" -> 3; None for any other word."""
+    lowered = word.lower()
+    digits = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)", lowered)
+    return int(digits.group(1)) if digits else _ORDINAL.get(lowered)
 
 
 def ordinal(number: int) -> str:

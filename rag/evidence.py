@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crossbrief.index.chunking import Span, split_sentences
-from crossbrief.rag.constraints import FUNCTION_WORDS, Check, Constraints, check, content_words, stem
+from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS, Check, Constraints, check, content_words, stem
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.models import Passage
 from crossbrief.rag.places import aliases_of, countries_named, is_capital, without_possessive
@@ -131,7 +131,7 @@ _INITIAL_END = re.compile(r"\b[A-Z][a-z]+\s+[A-Z]\.$")
 _ABBREVIATION_END = re.compile(r"(?:\b([A-Z][a-z]{0,2})|\b(?:[A-Z]\.){1,3}[A-Z])\.$")
 _NAME_START = re.compile(r"^([A-Z][a-z]+)\b")
 _CONTINUES = re.compile(r"^(?:\d|[a-z]|No\.\s)")
-_MONTH_WORDS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+_MONTH_WORDS = frozenset(month[:3] for month in MONTHS)
 
 
 def _whole_sentences(text: str, spans: list[Span]) -> list[Span]:

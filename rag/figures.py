@@ -23,6 +23,12 @@ _MONTHS = {m.lower(): i for i, m in enumerate(
 _MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _MONTH_RE = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+MONTH_PATTERN = _MONTH_RE  # a month's name or its abbreviation, capitalised ("Sept.", "June")
+
+
+def month_number(name: str) -> int | None:
+    """1-12 for a month's name or abbreviation in any case ("Sept." -> 9), else None."""
+    return _MONTHS.get(name.lower().rstrip("."))
 
 _WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from crossbrief.index.table_store import StoredTable
 from crossbrief.index.tables import parse_number
 from crossbrief.rag.constraints import question_names
+from crossbrief.rag.dates import ordinal_value
+from crossbrief.rag.figures import MONTH_PATTERN, month_number
 from crossbrief.rag.models import Draft
 from crossbrief.rag.places import countries_in, countries_named, without_possessive
 from crossbrief.rag.table_text import YEAR, TableAnswer, joined_initials, words
@@ -134,25 +136,24 @@ def _name_score(tokens: set[str], asked: set[str]) -> float:
 
 
 _QUARTER = re.compile(r"\b(first|1st|second|2nd|third|3rd|fourth|4th)\s+quarter\b", re.IGNORECASE)
-_QUARTER_NUMBER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
-_MONTH = "|".join(rf"{m[:3]}(?:{m[3:]})?\.?" if len(m) > 3 else m for m in _MONTHS)
 # three months from a quarter's first to its last: "April to June", "Jan-Mar", "from July through September"
-_MONTH_RANGE = re.compile(rf"\b({_MONTH})\s*(?:to|through|thru|until|till|-|–|—)\s*({_MONTH})(?![a-z])", re.IGNORECASE)
+_MONTH_RANGE = re.compile(rf"\b({MONTH_PATTERN})\s*(?:to|through|thru|until|till|-|–|—)\s*({MONTH_PATTERN})(?![a-z])",
+                          re.IGNORECASE)
 _QUARTER_CODE = re.compile(r"^q[1-4]$")
 
 
-def _month(text: str) -> int:
-    return next(n for n, m in enumerate(_MONTHS, 1) if m.startswith(text.lower().rstrip(".")[:3]))
+def asked_words(question: str) -> set[str]:
+    """The question's content words as a table's values are linked by: dotted initials joined ("B.C." -> "bc") and a
+    quarter named in words or by its months given its code too ("q2")."""
+    return words(with_quarter_codes(joined_initials(question)))
 
 
 def _quarters(question: str) -> list[tuple[re.Match[str], int]]:
     """The quarters a question names in words ("the second quarter") or as a range of its months ("April to June"),
     with their numbers."""
-    found = [(m, _QUARTER_NUMBER[m.group(1).lower()]) for m in _QUARTER.finditer(question)]
+    found = [(m, ordinal_value(m.group(1)) or 0) for m in _QUARTER.finditer(question)]
     for m in _MONTH_RANGE.finditer(question):
-        first, last = _month(m.group(1)), _month(m.group(2))
+        first, last = month_number(m.group(1)) or 0, month_number(m.group(2)) or 0
         if first % 3 == 1 and last == first + 2:
             found.append((m, (first + 2) // 3))
     return found
@@ -175,8 +176,7 @@ def quarter_words(question: str, covered: set[str]) -> set[str]:
 def _holds_quarter(value: str, code: str) -> bool:
     """Whether a value is of the quarter `code` ("q4"): by its code ("2024 Q4") or in words ("Fourth quarter")."""
     said = words(value)
-    return code in said or ("quarter" in said and any(
-        _QUARTER_NUMBER.get(w) == int(code[1]) for w in said))
+    return code in said or ("quarter" in said and any(ordinal_value(w) == int(code[1]) for w in said))
 
 
 # a range of numbers a value holds ("20 to 29 years", "20-29", "60 years or more", "60+", "under 20") and one a question
@@ -248,7 +248,7 @@ def code_columns(table: StoredTable, rows: Iterable[Sequence[str]]) -> frozenset
 def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset()) -> Link:
     """The values and column names of `table` that the question's words name (all of a value's content words,
     or most of a long one's); never a value of a column of `codes` (`code_columns`)."""
-    asked = words(with_quarter_codes(joined_initials(question)))
+    asked = asked_words(question)
     acronyms = acronyms_in(question)
     pinned: dict[int, list[str]] = {}
     scores: dict[int, float] = {}
@@ -370,8 +370,8 @@ def names_elsewhere(found: Link, question: str, around: str = "") -> bool:
     answers for something else. A capital stands for its country's value ("Ottawa" for "Canada")."""
     table = found.table
     linked = [v for values in found.pinned.values() for v in values] + [table.columns[i] for i in found.named]
-    known = set().union(*(words(v) for v in linked), words(table.label), words(table.source.rsplit("/", 1)[-1]),
-                        source_words(table), words(around))
+    known = set().union(*(words(v) for v in linked), words(table.source.rsplit("/", 1)[-1]), source_words(table),
+                        words(around))
     countries = countries_in(" ; ".join([*linked, table.label, around]))  # "Norwegian" of a table of Norway
     return any(words(name) and not words(name) <= known and not countries_named(name) & countries
                for name in question_names(question))

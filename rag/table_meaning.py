@@ -22,7 +22,7 @@ from typing import Callable
 import numpy as np
 
 from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS
-from crossbrief.rag.table_links import Link, quarter_words, range_words, source_words, with_quarter_codes
+from crossbrief.rag.table_links import Link, asked_words, quarter_words, range_words, source_words
 from crossbrief.rag.table_text import STOPWORDS, joined_initials, unit_words, words
 
 Vectors = Callable[[list[str]], np.ndarray]
@@ -88,7 +88,7 @@ class MeaningLinker:
         """`found` with the columns it leaves open that a phrase of the question names by meaning, and its coverage
         counting those phrases' words."""
         table = found.table
-        asked = words(with_quarter_codes(joined_initials(question)))
+        asked = asked_words(question)
         covered = {w for values in found.pinned.values() for v in values for w in words(v)} & asked
         covered |= {w for i in found.named for w in words(table.columns[i])} & asked
         covered |= {w for _, missing in found.absent for w in words(missing)}

@@ -22,17 +22,16 @@ from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic
 from crossbrief.rag.models import Draft, Filters, Passage, Question
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_arithmetic import one_row, two_rows
-from crossbrief.rag.table_links import (Link, alternatives, code_columns, describe, lacking, link, measure_column,
-                                        with_quarter_codes,
-                                        moved, names_elsewhere, nearest_values,
-                                        specificity, with_value_names)
+from crossbrief.rag.table_links import (Link, alternatives, asked_words, code_columns, describe, lacking, link,
+                                        measure_column, moved, names_elsewhere, nearest_values, specificity,
+                                        with_value_names)
 from crossbrief.rag.table_meaning import MeaningLinker
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
 from crossbrief.rag.table_statements import StatementReader
-from crossbrief.rag.table_text import (TableAnswer, cited_passage, joined_initials, named_where, unit_words,
-                                       units_asked, units_named, words)
+from crossbrief.rag.table_text import (TableAnswer, cited_passage, named_where, unit_words, units_asked,
+                                       units_named, words)
 
 # at most this many rows are shown as a small table; more and the question is not pinned enough to answer here
 MAX_ROWS_SHOWN = 4
@@ -43,9 +42,9 @@ _MAX_ROWS_PROFILED = 200_000
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
 # a figure per span of time ("each day", "per week", "daily"): a table gives it only where it names that span (a
 # column or value "Daily average"), never as a total over a year or quarter
-_PER_SPAN = re.compile(r"\b(?:per|each|a|every)\s+(day|week|month|hour)\b|\b(dai)ly\b|\b(week|month|hour)ly\b",
+_PER_SPAN = re.compile(r"\b(?:per|each|a|every)\s+(day|week|month|hour)\b|\b(daily|weekly|monthly|hourly)\b",
                        re.IGNORECASE)
-_SPAN_OF = {"dai": "day"}
+_EVERY = {"day": "daily", "week": "weekly", "month": "monthly", "hour": "hourly"}  # a span -> its adjective
 # a question about causes, means or descriptions is answered from prose, never from a table's cells
 _ASKS_WHY = re.compile(r"\bwhy\b|\bwhen\b|\bresult(?:s|ed)? (?:from|in)\b|\brelated to\b|\bdue to\b|\breasons?\b|\bexplain|"
                        r"\bdescribe\b|\bwhat (?:does|do|did) .* (?:show|include|mean)\b", re.IGNORECASE)
@@ -70,13 +69,12 @@ def _trusted(found: TableAnswer | None, by: Link | None) -> TableAnswer | None:
 def _lacks_span(question: str, table: StoredTable) -> bool:
     """Whether the question asks a figure per span of time ("each day") that no column name or value of the table
     names ("day", "daily")."""
-    found = {next(g for g in m.groups() if g).lower() for m in _PER_SPAN.finditer(question)}
-    spans = {_SPAN_OF.get(span, span) for span in found}
+    of = {adjective: span for span, adjective in _EVERY.items()}
+    spans = {(m.group(1) or of[m.group(2).lower()]).lower() for m in _PER_SPAN.finditer(question)}
     if not spans:
         return False
     named = " ".join([*table.columns, *(v for c in table.profile.columns if not c.numeric for v in c.values)]).lower()
-    # "day", "days", "daily"; "week", "weekly"
-    return not any(re.search(rf"\b(?:{span}s?|{'dai' if span == 'day' else span}ly)\b", named) for span in spans)
+    return not any(re.search(rf"\b(?:{span}s?|{_EVERY[span]})\b", named) for span in spans)  # "days", "daily"
 
 
 _CLAUSES = re.compile(r";\s*")
@@ -94,7 +92,7 @@ def _asking_clause(question: str) -> str:
 def _in_full(found: Link, question: str) -> bool:
     """Whether the link accounts for every content word of the question, the words asking a unit ("share", "per
     100,000") too: those the rows it keeps answer."""
-    asked = words(with_quarter_codes(joined_initials(question)))
+    asked = asked_words(question)
     linked = {w for values in found.pinned.values() for v in values for w in words(v)}
     linked |= {w for i in found.named for w in words(found.table.columns[i])}
     units = len(unit_words(question) & asked - linked)  # a unit word a column name already links counts once
