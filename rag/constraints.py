@@ -2,22 +2,20 @@
 
 Every constraint is parsed with general English (interrogatives, prepositions, capitalisation) and the one figure
 parser; which capitalised words are names the sources know comes from the index's own vocabulary, never from a
-list of corpus words. An answering unit is then checked against the constraints: a unit that contradicts a pinned
-year, month, name or answer type cannot be the answer (see `check`).
+list of corpus words. An answering unit is then checked against the constraints (rag/constraint_check.py): a unit
+that contradicts a pinned year, month, name or answer type cannot be the answer.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
-from crossbrief.rag.dates import (OPENS_PERIOD, baseline_years, dates_of, fiscal_years, names_month, ordinal,
-                                  period_years, unit_dates, year_parts)
-from crossbrief.rag.figures import Figure, extract_figures
+
+from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, year_parts
+from crossbrief.rag.figures import extract_figures
+from crossbrief.rag.places import countries_in, country_modifiers, names_same_country, without_possessive
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
-from crossbrief.rag.places import (countries_in, countries_named, country_modifiers, names_same_country,
-                                   without_possessive)
 from crossbrief.rag.spelling import american
 
 WORD = re.compile(r"[a-z0-9]+")
@@ -280,172 +278,3 @@ def directed_nouns(question: str) -> tuple[tuple[str, str, str], ...]:
 def figures_in(text: str) -> bool:
     """Whether a phrase holds a date or year: only then does "in the 2023 fact sheet" name a source."""
     return any(f.kind in ("year", "date") for f in extract_figures(text))
-
-
-@dataclass(frozen=True)
-class Check:
-    """How a unit stands against the constraints: fractions in [0, 1] and a reason when it contradicts one."""
-
-    date: float  # 1 pinned date met, 0.5 nothing pinned or nothing said, 0 contradicted
-    names: float  # share of pinned names the unit's passage mentions (1 when none pinned)
-    names_near: float  # share of pinned names the unit itself (sentence, title, heading) mentions
-    other_names: float  # 1 when the unit names places or bodies and none of them is one the question names
-    kind: float  # 1 holds a figure of the asked kind, 0 does not (1 when none asked)
-    counted: float  # 1 a figure is followed by the counted noun
-    source: float  # share of a named source's words in the unit's title (1 when none named)
-    contradiction: str = ""  # "year 2021", "name India", "kind count" ...
-    met_near: tuple[str, ...] = ()  # the pinned names the unit itself mentions, in any form or by their country
-
-
-def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], context: str, passage_text: str,
-          passage_date: str | None) -> Check:
-    """Checks one unit (a sentence with `context`: title, heading, the sentence before; and its whole passage)."""
-    contradiction = ""
-    date = 0.5
-    if constraints.pins_date:
-        years, months = unit_dates(sentence)
-        years -= baseline_years(sentence) if years - baseline_years(sentence) else set()
-        near_years, near_months = unit_dates(context)
-        published = (int(passage_date[:4]), int(passage_date[5:7])) if passage_date and len(passage_date) >= 7 else None
-        # the sentence's own dates speak for it; only a sentence that names none is read with its context
-        year_ok = bool(constraints.years & (years or near_years)) or bool(
-            published and published[0] in constraints.years and not years)
-        month_ok = not constraints.months or bool(constraints.months & (months or near_months)) or bool(
-            published and published in constraints.months and not months)
-        if year_ok and month_ok:
-            date = 1.0
-        elif years - constraints.years and not (constraints.years & years):
-            other = years - constraints.years
-            contradiction = f"year {min(other, key=lambda y: (min(abs(y - a) for a in constraints.years), -y))}"
-            date = 0.0
-        elif constraints.months and (months and not constraints.months & months or not months and near_months
-                                     and min(near_months) > max(constraints.months)
-                                     and not names_month(sentence, constraints.months)):
-            # the sentence's own months; or for a sentence that names none (nor the asked month's name alone: "in
-            # March"), those of what it is read with when they are all later than the asked month ("In return, the
-            # exporters undertook..." after "...cut the duty, effective November 10" for March: what held before the
-            # asked month may still hold in it)
-            year, month = max(months or near_months)
-            contradiction = f"month {dt.date(year, month, 1):%B %Y}"
-            date = 0.0
-        elif not year_ok and constraints.years:  # the sentence names no year (or only the asked month's)
-            # it speaks of its own time or "last year", and its source is of the asked year or the next; or of a
-            # fiscal year's budget, published the calendar year before it
-            if published and any(0 <= published[0] - asked <= 1 or asked in constraints.planned
-                                 and published[0] == asked - 1 for asked in constraints.years):
-                date = 0.75
-            elif near_years - constraints.years:
-                other = near_years - constraints.years
-                contradiction = f"year {min(other, key=lambda y: (min(abs(y - a) for a in constraints.years), -y))}"
-                date = 0.0  # what it is read with names another year
-            elif published:
-                # a source published long after the asked year does not give that year's figure
-                contradiction, date = f"published {published[0]}", 0.0
-    if constraints.parts and not contradiction:
-        # "the first half of FY 23" for "the second half", "the fourth meeting" for "the fifth": another of the same
-        # numbered things
-        asked_parts = {(stem(k), n) for k, n in constraints.parts}
-        of_kind = {(k, n) for k, n in year_parts(sentence, FUNCTION_WORDS) if any(stem(k) == a for a, _ in asked_parts)}
-        if of_kind and not {(stem(k), n) for k, n in of_kind} & asked_parts:
-            part, number = min(of_kind)
-            contradiction, date = f"part {ordinal(number)} {part}", 0.0
-    if constraints.compares and not contradiction:
-        # evidence of another pair of years ("FY24 against FY22" for "FY24 against FY21"); a unit that names no
-        # other year may lean on its passage for the one it leaves out ("Revenue rose $12 million"), and a year that
-        # opens a reference period ("the highest since 2015") is not one of a pair
-        named = unit_dates(f"{context} {sentence}")[0]
-        missing = constraints.years - named
-        if missing and named - constraints.years - period_years(f"{context} {sentence}"):
-            contradiction, date = f"lacks {min(missing)}", 0.0
-    if constraints.directed and not contradiction:
-        # a unit that names no such direction ("Agents seized 400 pounds", "all borders", "the West Coast") gives a
-        # figure for another scope than "the northern border"; "southwest" is one of the south's
-        for phrase, direction, noun in constraints.directed:
-            if not any(named.startswith(direction) for named in directions(f"{context} {sentence}", stem(noun))):
-                contradiction = f"scope {phrase}"
-                break
-    names = names_near = 1.0
-    other_names = 0.0
-    met_near: tuple[str, ...] = ()
-    if constraints.names:  # soft signals: "Washington" may stand for a country its sources call by name
-        names = sum(1 for n in constraints.names if constraints.name_met((context, passage_text), n)) / len(constraints.names)
-        met_near = tuple(n for n in constraints.names if constraints.name_met((context, sentence), n))
-        names_near = len(met_near) / len(constraints.names)
-        own = sentence_names(sentence)
-        if own and not names_near and not any(mentions(" ".join(constraints.names), n) for n in own):
-            other_names = 1.0
-        if not contradiction and not names_near and constraints.countries:
-            # a sentence that names countries, none of them one the question pins, gives another country's figure
-            # ("Most Canadian imports face 25%" for Chinese imports); a sentence naming no country may lean on its
-            # passage for one
-            spoken_of = countries_in(sentence)
-            if spoken_of and not spoken_of & constraints.countries:
-                asked = next((n for n in constraints.names if countries_named(n) & constraints.countries),
-                             constraints.names[0])
-                contradiction = f"name {asked}"
-    if not contradiction and constraints.qualified:
-        contradiction = _qualified_by_another(constraints, sentence, context)
-    kind = 1.0
-    if constraints.kinds:
-        kind = 1.0 if any(f.kind in constraints.kinds for f in figures) else 0.0
-        if not kind and not contradiction:
-            contradiction = f"kind {constraints.answer}"
-    counted = 0.0
-    if constraints.counted:
-        for figure in figures:
-            after = sentence[figure.end:figure.end + 60].lower()
-            if any(stem(w) == constraints.counted for w in WORD.findall(after)[:4]):
-                counted = 1.0
-                break
-    source = 1.0
-    if constraints.source_words:
-        title_words = {stem(w) for w in content_words(context)}
-        source = len(constraints.source_words & title_words) / len(constraints.source_words)
-    return Check(date, names, names_near, other_names, kind, counted, source, contradiction, met_near)
-
-
-def _qualified_by_another(constraints: Constraints, sentence: str, context: str) -> str:
-    """"name X" when the sentence gives a word the question qualifies by country X ("US drug checking") to another
-    country only ("Canadian drug checking"), naming X nowhere, nor does what it is read with; else "". A word the
-    question gives to several countries ("US drug checking against Canadian drug checking") pins none."""
-    spoken_of = countries_in(sentence) | countries_in(context)
-    theirs = {(code, word) for code, word, _ in qualified_words(sentence)}
-    givers: dict[str, set[str]] = {}
-    for code, word, _ in constraints.qualified:
-        givers.setdefault(word, set()).add(code)
-    for code, word, name in constraints.qualified:
-        if len(givers[word]) > 1 or code in spoken_of:
-            continue
-        if any(w == word and c != code and c not in constraints.countries for c, w in theirs):
-            return f"name {without_possessive(name)}"
-    return ""
-
-
-def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
-    """A user-facing sentence for a question whose nearest evidence contradicts what it pins."""
-    what, _, value = contradiction.partition(" ")
-    if what == "year":
-        asked = ", ".join(str(y) for y in sorted(constraints.years))
-        return f"The sources give no figure for {asked}; the nearest is {value}."
-    if what == "month":
-        asked = ", ".join(f"{dt.date(y, m, 1):%B %Y}" for y, m in sorted(constraints.months))
-        return f"The sources give nothing for {asked}; the nearest is {value}."
-    if what == "published":
-        asked = ", ".join(str(y) for y in sorted(constraints.years))
-        return f"The sources give no figure for {asked}; the closest passages speak of {value}."
-    if what == "lacks":
-        return f"The sources give no figure for {value} to compare with."
-    if what == "part":
-        asked = " or ".join(f"the {ordinal(n)} {kind}" for kind, n in sorted(constraints.parts))
-        return f"The sources give nothing for {asked}; the nearest is the {value}."
-    if what == "scope":
-        return f"The closest passages say nothing about the {value}."
-    if what == "name":
-        return f"The closest passages speak of another country, not the one asked ({without_possessive(value)})."
-    if what == "kind":
-        if value == "change":
-            return "The closest passages give no figure for that change."
-        article = "an" if value[:1] in "aeiou" else "a"
-        return f"The closest passages hold no {value} that answers this." if value != "open" else \
-            f"The closest passages hold {article} different kind of figure."
-    return "The sources do not say."

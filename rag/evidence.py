@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from crossbrief.index.chunking import Span, split_sentences
-from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS, Check, Constraints, check, content_words, stem
+from crossbrief.rag.constraint_check import Check, check
+from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS, Constraints, content_words, stem
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.models import Passage
 from crossbrief.rag.places import aliases_of, countries_named, is_capital, without_possessive

@@ -23,7 +23,8 @@ import numpy as np
 from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
-from crossbrief.rag.constraints import Constraints, near_miss_reason, parse
+from crossbrief.rag.constraint_check import near_miss_reason
+from crossbrief.rag.constraints import Constraints, parse
 from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, features, introduces, is_table, name_known,
                                      question_words, units)
 from crossbrief.rag.measures import measure, same_measure, same_scope

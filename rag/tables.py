@@ -22,9 +22,9 @@ from crossbrief.rag.arithmetic import AskedChange, asked_arithmetic
 from crossbrief.rag.models import Draft, Filters, Passage, Question
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_arithmetic import one_row, two_rows
-from crossbrief.rag.table_links import (Link, alternatives, asked_words, code_columns, describe, lacking, link,
-                                        measure_column, moved, names_elsewhere, nearest_values, specificity,
-                                        with_value_names)
+from crossbrief.rag.table_links import (Link, alternatives, describe, lacking, link, measure_column, moved,
+                                        names_elsewhere, nearest_values, specificity)
+from crossbrief.rag.table_words import asked_words, code_columns, with_value_names
 from crossbrief.rag.table_meaning import MeaningLinker
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
                                            without_superlative)
@@ -37,7 +37,7 @@ from crossbrief.rag.table_text import (TableAnswer, cited_passage, named_where, 
 MAX_ROWS_SHOWN = 4
 # rows read back to apply the defaults in memory when the pinned values alone match more
 _MAX_ROWS_READ = 5000
-# a table read whole once to find its columns of codes (table_links.code_columns) has at most this many rows
+# a table read whole once to find its columns of codes (table_words.code_columns) has at most this many rows
 _MAX_ROWS_PROFILED = 200_000
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
 # a figure per span of time ("each day", "per week", "daily"): a table gives it only where it names that span (a
@@ -115,7 +115,7 @@ class TableAnswerer:
     similarity: Similarity | None = None
     # links a question's other words to values by meaning when its words leave the coverage short (rag/table_meaning.py)
     meaning: MeaningLinker | None = None
-    # per table id: its columns of codes that a column of names determines (table_links.code_columns), read once
+    # per table id: its columns of codes that a column of names determines (table_words.code_columns), read once
     _code_columns: dict[str, frozenset[int]] = field(default_factory=dict, init=False, repr=False)
 
     def _codes(self, table: StoredTable) -> frozenset[int]:

@@ -45,7 +45,7 @@ def _case_units(fit: ModuleType, origin: str, signal: float, refuse: bool, right
     import numpy as np
 
     from crossbrief.evals.cases import Case
-    from crossbrief.rag.constraints import Check
+    from crossbrief.rag.constraint_check import Check
     from crossbrief.rag.evidence import FEATURES, Scored, Unit
     from crossbrief.rag.models import Passage
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crossbrief.rag.constraints import check, directed_nouns, mentions, near_miss_reason, parse
+from crossbrief.rag.constraint_check import check, near_miss_reason
+from crossbrief.rag.constraints import directed_nouns, mentions, parse
 from crossbrief.rag.figures import extract_figures
 from crossbrief.rag.question_types import answer_type
 

@@ -60,7 +60,8 @@ def test_a_question_naming_a_table_is_answered_from_its_rows(sample_service: Cro
 
 
 def test_a_table_row_answers_only_when_one_satisfies_the_question() -> None:
-    from crossbrief.rag.constraints import Check, Constraints
+    from crossbrief.rag.constraint_check import Check
+    from crossbrief.rag.constraints import Constraints
     from crossbrief.rag.evidence import Scored, Unit
     from crossbrief.rag.offline import from_asked_source
 
@@ -205,7 +206,8 @@ def test_the_fitted_weights_and_threshold_are_settings_in_the_settings_hash() ->
 
 
 def test_an_answer_quotes_further_sentences_from_its_own_source_only() -> None:
-    from crossbrief.rag.constraints import Check, Constraints
+    from crossbrief.rag.constraint_check import Check
+    from crossbrief.rag.constraints import Constraints
     from crossbrief.rag.evidence import Scored, Unit
     from crossbrief.rag.offline import quoted_units
 
@@ -223,7 +225,8 @@ def test_an_answer_quotes_further_sentences_from_its_own_source_only() -> None:
 
 
 def test_a_sentence_leaning_on_the_best_one_is_quoted_with_it_in_its_place() -> None:
-    from crossbrief.rag.constraints import Check, Constraints
+    from crossbrief.rag.constraint_check import Check
+    from crossbrief.rag.constraints import Constraints
     from crossbrief.rag.evidence import Scored, Unit
     from crossbrief.rag.offline import quoted_units
 
@@ -251,7 +254,7 @@ def test_a_sentence_leaning_back_stands_with_the_sentence_it_leans_on(embedder: 
 
 
 def test_an_answer_quotes_each_sentence_once_when_units_lean_back_on_each_other() -> None:
-    from crossbrief.rag.constraints import Check
+    from crossbrief.rag.constraint_check import Check
     from crossbrief.rag.evidence import Scored, Unit
     from crossbrief.rag.offline import answer_text
 

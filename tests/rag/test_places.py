@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from crossbrief.rag.constraints import check, parse
+from crossbrief.rag.constraint_check import check
+from crossbrief.rag.constraints import parse
 from crossbrief.rag.evidence import name_known, question_words
 from crossbrief.rag.figures import extract_figures
 from crossbrief.rag.places import countries_in, countries_named, names_same_country

@@ -1,4 +1,4 @@
-"""How a question's words link to a table's values (rag/table_links.py): quarters named by a range of their months,
+"""How a question's words link to a table's values (rag/table_links.py, rag/table_words.py): quarters named by a range of their months,
 and a quarter no value holds as a near miss rather than its year's row."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 from crossbrief.index.documents import render_table
 from crossbrief.index.table_store import TableStore
 from crossbrief.rag.models import Passage, Question
-from crossbrief.rag.table_links import with_quarter_codes
+from crossbrief.rag.table_words import with_quarter_codes
 from crossbrief.rag.tables import TableAnswerer
 
 SOURCE = "/data/harms.csv"
@@ -70,7 +70,8 @@ def test_a_number_never_pins_a_code_that_a_column_of_names_determines(tmp_path: 
     """A region's numeric identifier beside its name is read from the data as a code (every name has one code; two
     names may share one), so "15- to 24-year-olds" pins no region 24; a numeric column that varies within a name
     (a dose) or a column of years is no code."""
-    from crossbrief.rag.table_links import code_columns, link
+    from crossbrief.rag.table_links import link
+    from crossbrief.rag.table_words import code_columns
     places = (("Whole country", "1"), ("Lakeside", "24"), ("Lakeside town", "24"), ("Hillside", "35"))
     rows = [[place, code, dose, year, str(100 * p + 10 * d + y)] for p, (place, code) in enumerate(places)
             for d, dose in enumerate(("5", "24")) for y, year in enumerate(("2020", "2021"))]
@@ -127,7 +128,7 @@ def test_words_naming_the_table_s_own_source_count_as_linked(tmp_path: Path) -> 
 
 def test_a_column_naming_each_row_once_makes_no_codes(tmp_path: Path) -> None:
     """Row labels that never repeat determine every column beside them: that makes no column a code."""
-    from crossbrief.rag.table_links import code_columns
+    from crossbrief.rag.table_words import code_columns
     rows = [[f"Item {chr(65 + k)}", str(k % 3 + 1), str(100 + 7 * k)] for k in range(9)]
     answerer = _answerer(tmp_path, ["Item", "Grade", "Value"], rows)
     table = answerer.store.tables([SOURCE])[0]
@@ -139,7 +140,7 @@ def test_a_demonym_names_the_place_value_it_derives_from(tmp_path: Path) -> None
     """"Uplanders" and "Varesians" name Upland and Varesia (a capitalised word that runs on past a value's proper
     name), so the place's row answers and the name is not taken for a place the table lacks; a word that merely
     starts alike ("Northern" of "Northwest") or a lower-case word is no such form."""
-    from crossbrief.rag.table_links import with_value_names
+    from crossbrief.rag.table_words import with_value_names
     rows = [[place, year, str(100 * p + y)] for p, place in enumerate(("Whole country", "Upland", "Varesia", "Northwest"))
             for y, year in enumerate(("2020", "2021"))]
     answerer = _answerer(tmp_path, ["Region", "Year", "Value"], rows)
@@ -243,7 +244,8 @@ def test_review_mends_of_the_table_links(tmp_path: Path) -> None:
     """A value the source's words name is asked, not the publisher, unless the question names it as its source; a
     combined category ("Opioids, Stimulants") is no place form of "Opioids"; "per cent" is a share; a demonym needs
     a demonym's ending ("Canal" is no "Canada")."""
-    from crossbrief.rag.table_links import _derives, link
+    from crossbrief.rag.table_links import link
+    from crossbrief.rag.table_words import _derives
     from crossbrief.rag.table_text import units_named
     source = "/data/vale/vale_harms.csv"
     rows = [[place, substance, "2021", str(10 * p + s)] for p, place in enumerate(("Vale", "Upton"))
