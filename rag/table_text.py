@@ -1,5 +1,5 @@
-"""What table answers share: a question's content words as the table code reads them, the answer a table gives,
-and the passage it cites (exactly the rows it quotes, numbered after the retrieved passages, so the figure checker
+"""What table answers share: a question's content words as the table code reads them, the rows in the unit it asks,
+the answer a table gives (its rows written with their column names and numbers) and the passage it cites (exactly the rows it quotes, numbered after the retrieved passages, so the figure checker
 finds every figure there)."""
 
 from __future__ import annotations
@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable
+from crossbrief.index.tables import parse_number
 from crossbrief.rag.models import Draft, Passage
 
 WORD_PATTERN = re.compile(r"[a-z0-9]+(?:\.\d+)?")
@@ -93,3 +95,59 @@ def cited_passage(table: StoredTable, lines: list[str], first_row: int, passages
 def named_where(table: StoredTable, passage: Passage) -> str:
     """How an answer names the table it quotes: its label, after the source's title when they differ."""
     return table.label if table.label == passage.title else f"{passage.title}, {table.label}"
+
+
+_HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
+
+
+def rows_in_asked_unit(rows: list[tuple[int, tuple[str, ...]]], question: str, table: StoredTable,
+                       counts_by_default: bool = False) -> list[tuple[int, tuple[str, ...]]]:
+    """The rows in the unit the question asks (`units_asked`): a share keeps the rows a cell marks as a
+    share, a rate those marked as a rate; "how many" keeps counts (rows no unit marks). Where some rows name
+    their unit and none names the one asked, none answers (a rate is no share, a percentage no count); rows that
+    name no unit at all answer any question. With `counts_by_default` ("the most deaths", "how did X change"),
+    a question that asks no unit prefers counts but takes what there is."""
+    categorical = [i for i, c in enumerate(table.profile.columns) if c.values and not c.numeric]
+
+    def units(row: tuple[str, ...]) -> frozenset[str]:
+        return frozenset().union(*(units_named(row[i]) for i in categorical))
+
+    marked = any(units(cells) for _, cells in rows)
+    asked = units_asked(question)
+    if asked:
+        wanted = [r for r in rows if units(r[1]) & asked]
+        return wanted if wanted or marked else rows
+    counts = [r for r in rows if not units(r[1])]
+    if _HOW_MANY.search(question):
+        return counts
+    if counts_by_default:
+        return counts or rows
+    return rows
+
+
+def written_answer(table: StoredTable, rows: list[tuple[int, tuple[str, ...]]], asked: list[int],
+                   passages: list[Passage]) -> TableAnswer:
+    """The answer text and the passage it cites: the quoted rows, each with its column names and number."""
+    lines = [render_row(table.columns, cells, number) for number, cells in rows]
+    passage = cited_passage(table, lines, rows[0][0], passages)
+    n, where = passage.n, named_where(table, passage)
+    # no number under any asked column: a mark where one belongs ("Suppr.", "n/a", "x"), or blanks
+    missing = [(number, cells) for number, cells in rows if all(parse_number(cells[i]) is None for i in asked)]
+    if len(rows) == 1:
+        number, cells = rows[0]
+        if missing:
+            shown = ", ".join(f"{table.columns[i]} \"{cells[i]}\"" for i in asked
+                              if cells[i].strip() and parse_number(cells[i]) is None) or "blank"
+            text = (f"The table gives no figure here: the value is suppressed or missing ({shown}) in "
+                    f"{where}, row {number}: {lines[0].split(': ', 1)[1]} [{n}]")
+        else:
+            text = f"{where}, row {number}: {lines[0].split(': ', 1)[1]} [{n}]"
+        return TableAnswer(Draft(text, refused=False, notes=("table_answer",)), passage)
+    varying = [i for i in range(len(table.columns)) if len({cells[i] for _, cells in rows}) > 1]
+    shown_columns = list(dict.fromkeys([*varying, *asked]))
+    parts = [f"row {number}: " + "; ".join(f"{table.columns[i]}: {cells[i]}" for i in shown_columns
+                                             if cells[i].strip()) for number, cells in rows]
+    text = f"{where}, matching rows: " + " | ".join(parts) + f" [{n}]"
+    if missing:
+        text += " (suppressed or missing in row " + ", ".join(str(r) for r, _ in missing) + ")"
+    return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_rows")), passage)

@@ -30,8 +30,8 @@ from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, 
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
 from crossbrief.rag.table_statements import StatementReader
-from crossbrief.rag.table_text import (TableAnswer, cited_passage, named_where, unit_words, units_asked,
-                                       units_named, words)
+from crossbrief.rag.table_text import (TableAnswer, cited_passage, named_where, rows_in_asked_unit, unit_words,
+                                       words, written_answer)
 
 # at most this many rows are shown as a small table; more and the question is not pinned enough to answer here
 MAX_ROWS_SHOWN = 4
@@ -39,7 +39,6 @@ MAX_ROWS_SHOWN = 4
 _MAX_ROWS_READ = 5000
 # a table read whole once to find its columns of codes (table_words.code_columns) has at most this many rows
 _MAX_ROWS_PROFILED = 200_000
-_HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.IGNORECASE)
 # a figure per span of time ("each day", "per week", "daily"): a table gives it only where it names that span (a
 # column or value "Daily average"), never as a total over a year or quarter
 _PER_SPAN = re.compile(r"\b(?:per|each|a|every)\s+(day|week|month|hour)\b|\b(daily|weekly|monthly|hourly)\b",
@@ -272,13 +271,13 @@ class TableAnswerer:
         if missed is not None:
             return self._near_miss(missed)
         selected = self._select(found, question, numbers)
-        return None if selected is None else self._write(table, *selected, passages)
+        return None if selected is None else written_answer(table, *selected, passages)
 
     def _select(self, found: Link, question: str, numbers: set[int],
                 counts_by_default: bool = False) -> tuple[list[tuple[int, tuple[str, ...]]], list[int]] | None:
         """The rows that answer (the pinned ones, narrowed to counts or ratios and to the overall value of every
         column the question leaves open) and the columns whose figures answer; None when there are too many.
-        `counts_by_default`: as `_by_unit`'s."""
+        `counts_by_default`: as `rows_in_asked_unit`'s."""
         table = found.table
         profile = table.profile.columns
         defaults = {i: c.overall for i, c in enumerate(profile) if c.overall and i not in found.pinned}
@@ -292,7 +291,7 @@ class TableAnswerer:
         asked = [i for i in found.named if profile[i].numeric] or measures
         # a row with nothing under the asked columns is a heading inside the table ("Sales:"), not an answer
         rows = [r for r in self.store.rows(table.table_id, numbers) if any(r[1][i].strip() for i in asked)]
-        rows = self._by_unit(rows, question, table, counts_by_default)
+        rows = rows_in_asked_unit(rows, question, table, counts_by_default)
         for i, overall in defaults.items():  # an unpinned column takes its overall value where rows have it
             narrowed = [r for r in rows if r[1][i] == overall]
             if narrowed:
@@ -348,7 +347,7 @@ class TableAnswerer:
             return None
         overall = profile[across].overall
         rows = [r for r in self.store.rows(table.table_id, numbers) if r[1][across].strip() and r[1][across] != overall]
-        rows = self._by_unit(rows, question, table, counts_by_default=True)
+        rows = rows_in_asked_unit(rows, question, table, counts_by_default=True)
         categories = [v for v in profile[across].values if v.strip() and v != overall]
         if len({cells[across] for _, cells in rows}) != len(rows) or len(rows) < max(2, len(categories) / 2):
             return None  # another column still varies, or most of the column's values are not among the rows
@@ -398,53 +397,3 @@ class TableAnswerer:
                       f"{', '.join(nearest)}.")
             return TableAnswer(Draft("", refused=True, notes=("table_near_miss",), reason=reason), None)
         return None
-
-    @staticmethod
-    def _by_unit(rows: list[tuple[int, tuple[str, ...]]], question: str, table: StoredTable,
-                 counts_by_default: bool = False) -> list[tuple[int, tuple[str, ...]]]:
-        """The rows in the unit the question asks (rag/table_text.py): a share keeps the rows a cell marks as a
-        share, a rate those marked as a rate; "how many" keeps counts (rows no unit marks). Where some rows name
-        their unit and none names the one asked, none answers (a rate is no share, a percentage no count); rows that
-        name no unit at all answer any question. With `counts_by_default` ("the most deaths", "how did X change"),
-        a question that asks no unit prefers counts but takes what there is."""
-        categorical = [i for i, c in enumerate(table.profile.columns) if c.values and not c.numeric]
-        def units(row: tuple[str, ...]) -> frozenset[str]:
-            return frozenset().union(*(units_named(row[i]) for i in categorical))
-        marked = any(units(cells) for _, cells in rows)
-        asked = units_asked(question)
-        if asked:
-            wanted = [r for r in rows if units(r[1]) & asked]
-            return wanted if wanted or marked else rows
-        counts = [r for r in rows if not units(r[1])]
-        if _HOW_MANY.search(question):
-            return counts
-        if counts_by_default:
-            return counts or rows
-        return rows
-
-    def _write(self, table: StoredTable, rows: list[tuple[int, tuple[str, ...]]], asked: list[int],
-               passages: list[Passage]) -> TableAnswer:
-        """The answer text and the passage it cites: the quoted rows, each with its column names and number."""
-        lines = [render_row(table.columns, cells, number) for number, cells in rows]
-        passage = cited_passage(table, lines, rows[0][0], passages)
-        n, where = passage.n, named_where(table, passage)
-        # no number under any asked column: a mark where one belongs ("Suppr.", "n/a", "x"), or blanks
-        missing = [(number, cells) for number, cells in rows if all(parse_number(cells[i]) is None for i in asked)]
-        if len(rows) == 1:
-            number, cells = rows[0]
-            if missing:
-                shown = ", ".join(f"{table.columns[i]} \"{cells[i]}\"" for i in asked
-                                  if cells[i].strip() and parse_number(cells[i]) is None) or "blank"
-                text = (f"The table gives no figure here: the value is suppressed or missing ({shown}) in "
-                        f"{where}, row {number}: {lines[0].split(': ', 1)[1]} [{n}]")
-            else:
-                text = f"{where}, row {number}: {lines[0].split(': ', 1)[1]} [{n}]"
-            return TableAnswer(Draft(text, refused=False, notes=("table_answer",)), passage)
-        varying = [i for i in range(len(table.columns)) if len({cells[i] for _, cells in rows}) > 1]
-        shown_columns = list(dict.fromkeys([*varying, *asked]))
-        parts = [f"row {number}: " + "; ".join(f"{table.columns[i]}: {cells[i]}" for i in shown_columns
-                                                 if cells[i].strip()) for number, cells in rows]
-        text = f"{where}, matching rows: " + " | ".join(parts) + f" [{n}]"
-        if missing:
-            text += " (suppressed or missing in row " + ", ".join(str(r) for r, _ in missing) + ")"
-        return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_rows")), passage)

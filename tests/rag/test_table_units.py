@@ -1,5 +1,5 @@
-"""The unit a question asks picks a table's rows (rag/tables.py `_by_unit`): a share keeps the rows whose cells name
-a percentage, a rate those that name a rate, "how many" counts; a unit the rows lack is no answer (a rate is no
+"""The unit a question asks picks a table's rows (rag/table_text.py `rows_in_asked_unit`): a share keeps the rows
+whose cells name a percentage, a rate those that name a rate, "how many" counts; a unit the rows lack is no answer (a rate is no
 share, a percentage no count). The words that ask a unit are the rows' to answer, not a breakdown of a column of
 units (rag/table_meaning.py)."""
 
