@@ -1,5 +1,6 @@
 """BM25 over the indexed chunks (bm25s), persisted under `<home>/bm25/<version key>/` and rebuilt whenever the
-catalog's version of the index changes (index/manifest.py `Stamp`)."""
+catalog's version of the index changes (index/manifest.py `Stamp`). The index's vocabulary, embedded
+(rag/word_neighbours.py), is saved with it: a question's words also look for their nearest words in the sources."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 
 from crossbrief.index.store import StoredChunk
 from crossbrief.rag.spelling import spellings
+from crossbrief.rag.word_neighbours import Embed, ExpansionSettings, WordNeighbours
 
 _TMP_PREFIX = ".tmp-"
 _TMP_MAX_AGE_S = 3600  # a temporary folder this old belongs to a process that died while saving
@@ -76,17 +78,21 @@ class BM25Index:
     date_nums: list[int]  # YYYYMMDD, 0 when the source gives no date
     _retriever: object
     _frequencies: dict[str, int] | None = None
+    neighbours: WordNeighbours | None = None  # the vocabulary's vectors (None: built without an embedder)
 
     @classmethod
-    def build(cls, chunks: list[StoredChunk]) -> "BM25Index":
+    def build(cls, chunks: list[StoredChunk], embed: Embed | None = None) -> "BM25Index":
         bm25s = _bm25s()
 
         retriever = bm25s.BM25()
         if chunks:
             tokens = bm25s.tokenize([bm25_text(c) for c in chunks], stopwords="en", show_progress=False)
             retriever.index(tokens, show_progress=False)
-        return cls([c.id for c in chunks], [str(c.metadata.get("source", "")) for c in chunks],
-                   [int(c.metadata.get("date_num", 0) or 0) for c in chunks], retriever)
+        index = cls([c.id for c in chunks], [str(c.metadata.get("source", "")) for c in chunks],
+                    [int(c.metadata.get("date_num", 0) or 0) for c in chunks], retriever)
+        if embed is not None:
+            index.neighbours = WordNeighbours.of(index.document_frequencies(), embed)
+        return index
 
     def mask(self, sources: tuple[str, ...], date_from: int | None, date_to: int | None) -> np.ndarray | None:
         """True for the chunks a filter keeps; None when there is no filter."""
@@ -102,9 +108,10 @@ class BM25Index:
             keep &= (dates <= date_to) & (dates > 0)
         return keep
 
-    def top(self, query: str, n: int, keep: np.ndarray | None) -> list[tuple[str, float]]:
+    def top(self, query: str, n: int, keep: np.ndarray | None,
+            expansions: Mapping[str, float] | None = None) -> list[tuple[str, float]]:
         """The n best-scoring chunks with a positive score, best first (partial sort: O(chunks))."""
-        scores = self.scores(query)
+        scores = self.scores(query, expansions)
         if keep is not None and len(scores):
             scores = np.where(keep, scores, 0.0)
         if not len(scores):
@@ -115,14 +122,18 @@ class BM25Index:
         return [(self.ids[i], float(scores[i])) for i in best if scores[i] > 0]
 
     @classmethod
-    def load_or_build(cls, root: Path, key: str, chunks_loader: Callable[[], list[StoredChunk]]) -> "BM25Index":
+    def load_or_build(cls, root: Path, key: str, chunks_loader: Callable[[], list[StoredChunk]],
+                      embed: Embed | None = None) -> "BM25Index":
         """The index saved under `root/key`, else one built from `chunks_loader()` and saved there. Safe when
         several threads or processes do this at once: each builds in its own temporary folder and renames it into
-        place; the first rename wins and a folder in place is never changed."""
+        place; the first rename wins and a folder in place is never changed (one saved before word vectors were
+        kept gets them in memory, from its vocabulary)."""
         loaded = cls.load(root / key)
         if loaded is not None:
+            if loaded.neighbours is None and embed is not None:
+                loaded.neighbours = WordNeighbours.of(loaded.document_frequencies(), embed)
             return loaded
-        index = cls.build(chunks_loader())
+        index = cls.build(chunks_loader(), embed)
         index.save(root, key)
         return index
 
@@ -132,9 +143,14 @@ class BM25Index:
         try:
             meta = json.loads((directory / "meta.json").read_text())
             retriever = _bm25s().BM25.load(str(directory / "bm25"), load_corpus=False) if meta["ids"] else None
-            return cls(meta["ids"], meta["sources"], meta["date_nums"], retriever)
+            index = cls(meta["ids"], meta["sources"], meta["date_nums"], retriever)
         except Exception:  # noqa: BLE001  (derived data: anything unreadable is rebuilt from the store)
             return None
+        try:
+            index.neighbours = WordNeighbours.load(directory)
+        except (OSError, ValueError):
+            pass  # saved without them, or damaged: load_or_build embeds the vocabulary again
+        return index
 
     def save(self, root: Path, key: str) -> None:
         root.mkdir(parents=True, exist_ok=True)
@@ -142,6 +158,8 @@ class BM25Index:
         try:
             if self.ids:
                 self._retriever.save(str(partial / "bm25"))  # type: ignore[attr-defined]
+            if self.neighbours is not None:
+                self.neighbours.save(partial)
             (partial / "meta.json").write_text(json.dumps({"ids": self.ids, "sources": self.sources,
                                                           "date_nums": self.date_nums}))
             try:
@@ -170,17 +188,28 @@ class BM25Index:
                 self._frequencies = {word: int(counts[i]) for word, i in vocab.items() if word and i < len(counts)}
         return self._frequencies
 
-    def scores(self, query: str) -> np.ndarray:
-        """A BM25 score per chunk, in the order of `ids`."""
-        bm25s = _bm25s()
+    @staticmethod
+    def tokens(query: str) -> list[str]:
+        """The question's words as BM25 reads them (lower-cased, stop words out)."""
+        return list(_bm25s().tokenize([query], stopwords="en", show_progress=False, return_ids=False)[0])
 
+    def expansions(self, query: str, embed: Embed, settings: ExpansionSettings) -> dict[str, float]:
+        """The indexed words nearest the question's words, with their weights (none without word vectors)."""
+        if self.neighbours is None or settings.weight <= 0:
+            return {}
+        return self.neighbours.expansions(self.tokens(query), embed, settings)
+
+    def scores(self, query: str, expansions: Mapping[str, float] | None = None) -> np.ndarray:
+        """A BM25 score per chunk, in the order of `ids`; each word of `expansions` adds its own BM25 score times
+        its weight."""
         if not self.ids:
             return np.zeros(0)
-        tokens = bm25s.tokenize([query], stopwords="en", show_progress=False, return_ids=False)[0]
         vocab = self._retriever.vocab_dict  # type: ignore[attr-defined]
         # a word the index lacks in the question's spelling is looked up in its other one ("tranquilliser")
-        known = [next((s for s in spellings(t) if s in vocab), t) for t in tokens]
+        known = [next((s for s in spellings(t) if s in vocab), t) for t in self.tokens(query)]
         known = [t for t in known if t in vocab]
-        if not known:
-            return np.zeros(len(self.ids))
-        return np.asarray(self._retriever.get_scores(known))  # type: ignore[attr-defined]
+        scores = np.asarray(self._retriever.get_scores(known)) if known else np.zeros(len(self.ids))  # type: ignore[attr-defined]
+        for word, weight in (expansions or {}).items():
+            if word in vocab and word not in known:
+                scores = scores + weight * np.asarray(self._retriever.get_scores([word]))  # type: ignore[attr-defined]
+        return scores

@@ -21,6 +21,7 @@ from crossbrief.config import RetrievalSettings
 from crossbrief.rag.bm25 import BM25Index
 from crossbrief.errors import IndexNotFound, RetrievalError, StoreUnavailable
 from crossbrief.rag.models import Filters, Passage
+from crossbrief.rag.word_neighbours import ExpansionSettings, WordNeighbours
 from pathlib import Path
 
 
@@ -129,7 +130,8 @@ class HybridRetriever:
                 # only what this version lists: chunks of an ingest still running, or stale ones it has yet to
                 # delete, would otherwise become ids that retrieval cannot fetch
                 self._bm25 = BM25Index.load_or_build(
-                    self.bm25_dir, manifest.stamp.key, lambda: [c for c in self.store.get_all() if c.id in wanted])
+                    self.bm25_dir, manifest.stamp.key, lambda: [c for c in self.store.get_all() if c.id in wanted],
+                    self.embedder.embed)
                 self._stamp = manifest.stamp
                 self._chunks = {}
             self._checked = (now, saves)
@@ -149,9 +151,19 @@ class HybridRetriever:
         index = self._bm25_index()
         return index.document_frequencies(), len(index.ids)
 
-    def _timed_bm25(self, bm25: BM25Index, question: str, keep: np.ndarray | None) -> tuple[list[tuple[str, float]], float]:
+    @property
+    def expansion(self) -> ExpansionSettings:
+        s = self.settings
+        return ExpansionSettings(s.expansion_similarity, s.expansion_weight, s.expansion_words)
+
+    def word_vectors(self) -> WordNeighbours | None:
+        """The indexed words' vectors, kept with the BM25 index (None for an index saved without them)."""
+        return self._bm25_index().neighbours
+
+    def _timed_bm25(self, bm25: BM25Index, question: str, keep: np.ndarray | None,
+                    expansions: dict[str, float]) -> tuple[list[tuple[str, float]], float]:
         started = time.perf_counter()
-        ranked = bm25.top(question, self.settings.candidates, keep)
+        ranked = bm25.top(question, self.settings.candidates, keep, expansions)
         return ranked, time.perf_counter() - started
 
     def embed_query(self, question: str) -> np.ndarray:
@@ -163,8 +175,14 @@ class HybridRetriever:
         for scripts/fit_retrieval.py."""
         vector = self.embed_query(question)
         dense = self.store.query(vector, self.settings.candidates, None)
-        return (dense, self._bm25_index().top(question, self.settings.candidates, None),
-                self._sentence_hits(vector, None))
+        return dense, self.bm25_candidates(question, self.expansion), self._sentence_hits(vector, None)
+
+    def bm25_candidates(self, question: str, expansion: ExpansionSettings) -> list[tuple[str, float]]:
+        """BM25's candidates (no filters) with the query expansion `expansion` (scripts/fit_retrieval.py tries
+        several)."""
+        bm25 = self._bm25_index()
+        return bm25.top(question, self.settings.candidates, None,
+                        bm25.expansions(question, self.embedder.embed, expansion))
 
     def _sentence_hits(self, vector: np.ndarray, where: dict[str, Any] | None) -> list[tuple[str, float]]:
         """The chunks of the sentences nearest the question (none when sentence vectors are off, or the index was
@@ -197,7 +215,10 @@ class HybridRetriever:
                          _date_num(filters.date_from, "date_from") if filters.date_from else None,
                          _date_num(filters.date_to, "date_to") if filters.date_to else None)
         started = time.perf_counter()
-        bm25_future = self._pool.submit(self._timed_bm25, bm25, question, keep)
+        expansions = bm25.expansions(question, self.embedder.embed, self.expansion)
+        timings["expand"] = time.perf_counter() - started
+        started = time.perf_counter()
+        bm25_future = self._pool.submit(self._timed_bm25, bm25, question, keep, expansions)
         where = chroma_where(filters)
         dense_hits = self.store.query(vector, self.settings.candidates, where)
         timings["dense"] = time.perf_counter() - started

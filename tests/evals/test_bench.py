@@ -38,6 +38,7 @@ def test_quick_bench_produces_every_figure(tmp_path: Path) -> None:
         for key in ("hybrid_p50_ms", "hybrid_p95_ms", "answer_p95_ms", "answer_cold_p95_ms", "langchain_p95_ms",
                     "hybrid_vs_langchain_p95"):
             assert row[key] > 0, key
+        assert row["first_answer_ms"] > 0 and row["indexed_words"] > 100  # the vocabulary embedded for expansion
     assert json.loads((out / "bench.json").read_text())["figures"]["ingest_ratio"] == figures["ingest_ratio"]
     assert (out / "latency.png").read_bytes()[:4] == b"\x89PNG"
 

@@ -1,0 +1,79 @@
+"""BM25 query expansion into the index's own vocabulary (rag/word_neighbours.py): a reworded question that shares no
+word with its answer's passage still finds it through the passage's nearest words, with the real packaged model;
+the word vectors are saved with the BM25 index and read back; expansion off changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from crossbrief.index.store import StoredChunk
+from crossbrief.rag.bm25 import BM25Index
+from crossbrief.rag.word_neighbours import ExpansionSettings, WordNeighbours, expandable
+
+ON = ExpansionSettings(min_similarity=0.6, weight=0.5, per_word=4)
+OFF = ExpansionSettings(min_similarity=0.6, weight=0.0, per_word=4)
+
+# invented passages; the question below uses none of the answer's words (stop words aside)
+CHUNKS = [
+    StoredChunk("answer", "Officers seized 40 kilograms of cocaine at the harbour.", {"source": "/a.md"}),
+    StoredChunk("other1", "The committee met on Tuesday to discuss the school budget.", {"source": "/b.md"}),
+    StoredChunk("other2", "Rainfall in the valley was heavier than usual this spring.", {"source": "/c.md"}),
+    StoredChunk("other3", "The museum opened a new wing for modern paintings.", {"source": "/d.md"}),
+]
+QUESTION = "How much narcotics did police confiscate at the port?"
+
+
+def _fake_embed(texts: Sequence[str]) -> np.ndarray:
+    """Unit vectors where 'confiscate' and 'seized' nearly coincide and every other word is far from the rest."""
+    vectors = []
+    for text in texts:
+        v = np.zeros(64)
+        if text in ("confiscate", "seized"):
+            v[0], v[1] = 1.0, 0.05 if text == "seized" else 0.0
+        else:
+            v[2 + sum(map(ord, text)) % 62] = 1.0
+        vectors.append(v / np.linalg.norm(v))
+    return np.asarray(vectors)
+
+
+def test_expansions_are_the_nearest_indexed_words_weighted_by_similarity() -> None:
+    neighbours = WordNeighbours.of(["seized", "budget", "harbour", "12th", "of"], _fake_embed)
+    assert neighbours.words == ("budget", "harbour", "seized")  # letters only, three or more
+    found = neighbours.expansions(["confiscate"], _fake_embed, ON)
+    assert list(found) == ["seized"] and 0.49 < found["seized"] <= 0.5
+    assert neighbours.expansions(["confiscate"], _fake_embed, OFF) == {}
+    assert neighbours.expansions(["seized"], _fake_embed, ON) == {}  # never a word the question uses itself
+    strict = ExpansionSettings(min_similarity=0.9999, weight=0.5, per_word=4)
+    assert neighbours.expansions(["confiscate"], _fake_embed, strict) == {}
+
+
+def test_expandable_words_are_letters_only() -> None:
+    assert expandable("seized") and not expandable("2023") and not expandable("q3") and not expandable("of")
+
+
+def test_a_reworded_question_finds_its_passage_only_with_expansion(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    index = BM25Index.build(CHUNKS, embedder.embed)
+    plain = index.top(QUESTION, 4, None)
+    assert "answer" not in [cid for cid, _ in plain]  # no shared word: BM25 alone cannot find it
+    expansions = index.expansions(QUESTION, embedder.embed, ON)
+    assert expansions and all(0 < w <= ON.weight for w in expansions.values())
+    expanded = index.top(QUESTION, 4, None, expansions)
+    assert expanded and expanded[0][0] == "answer", (expansions, expanded)
+    assert index.expansions(QUESTION, embedder.embed, OFF) == {}
+
+    index.save(tmp_path, "v000000000001-test")
+    loaded = BM25Index.load(tmp_path / "v000000000001-test")
+    assert loaded is not None and loaded.neighbours is not None
+    assert loaded.neighbours.words == index.neighbours.words  # type: ignore[union-attr]
+    assert loaded.expansions(QUESTION, embedder.embed, ON).keys() == expansions.keys()
+
+
+def test_an_index_saved_without_word_vectors_gets_them_when_loaded(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    BM25Index.build(CHUNKS).save(tmp_path, "v000000000001-test")  # as saved before word vectors were kept
+    loaded = BM25Index.load_or_build(tmp_path, "v000000000001-test", lambda: [], embedder.embed)
+    assert loaded.ids == [c.id for c in CHUNKS]  # the saved index, not a rebuild from the (empty) loader
+    assert loaded.neighbours is not None and "seized" in loaded.neighbours.words
+
