@@ -21,12 +21,13 @@ from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.models import Passage
 from crossbrief.rag.places import aliases_of, countries_named, is_capital, without_possessive
 from crossbrief.rag.spelling import spellings
+from crossbrief.rag.word_neighbours import Embed, WordNeighbours, expandable
 
 # the features, in the order of the fitted weights
 FEATURES = ("sim_sentence", "sim_context", "dense", "bm25", "overlap", "overlap_context", "overlap_passage", "date", "names", "names_near",
             "other_names", "kind",
             "counted", "source", "rank", "has_figure", "leans_back", "names_unknown", "missing_known",
-            "missing_unknown")
+            "missing_unknown", "overlap_near")
 # a sentence whose subject is a pronoun ("That is a drop of 27%", "It adds...") leans on the one before it; "This
 # note supersedes..." names its own subject and does not. General English grammar, not words of any corpus
 _POINTS_BACK = re.compile(r"^(?:(?:that|this|these|those)\s+(?:is|was|are|were|has|had|have|will|would|means?|"
@@ -254,18 +255,32 @@ def missing_shares(asked: list[QuestionWord], present: set[str]) -> tuple[float,
     return known / total, sum(w.weight for w in asked if not w.known) / total
 
 
+def near_overlaps(question: str, found: list[Unit], neighbours: WordNeighbours | None, embed: Embed) -> np.ndarray:
+    """For each unit, how closely its words and its context's (title, heading, the sentence before) cover the
+    question's content words by their word vectors (WordNeighbours.closeness): the word overlap of a reworded
+    question, which shares no word with its answer. Zeros without the index's word vectors."""
+    asked = [w for w in dict.fromkeys(content_words(question)) if expandable(w)]
+    if neighbours is None or not asked or not found:
+        return np.zeros(len(found))
+    vectors = embed(asked)
+    return np.array([neighbours.closeness(vectors, content_words(f"{u.text} {u.context}")) for u in found])
+
+
 def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarray, sim_context: np.ndarray,
-             vectors: np.ndarray, unknown: float = 0.0, asked: list[QuestionWord] | None = None) -> list[Scored]:
+             vectors: np.ndarray, unknown: float = 0.0, asked: list[QuestionWord] | None = None,
+             overlap_near: np.ndarray | None = None) -> list[Scored]:
     """The feature rows of `found`, in the order of FEATURES. `unknown`: the share of the question's names that the
     index never uses (the same for every unit: it tells how well the sources cover the question); `asked`: the
-    question's words weighted by rarity (question_words)."""
+    question's words weighted by rarity (question_words); `overlap_near`: how closely each unit's words cover the
+    question's by their word vectors (near_overlaps; zeros without them)."""
     asked = asked or []
+    near = overlap_near if overlap_near is not None else np.zeros(len(found))
     words = set(constraints.words)
     bm25_best = max((u.passage.bm25_score or 0.0 for u in found), default=0.0) or 1.0
     rows: list[Scored] = []
     in_passage: dict[str, set[str]] = {}
     of_country = _name_stems(constraints.names)
-    for unit, s_sim, c_sim, vector in zip(found, sim_sentence, sim_context, vectors):
+    for unit, s_sim, c_sim, vector, n_overlap in zip(found, sim_sentence, sim_context, vectors, near):
         own = {stem(w) for w in content_words(unit.text)}
         around = {stem(w) for w in content_words(unit.context)}
         overlap = len(words & own) / len(words) if words else 0.0
@@ -282,7 +297,7 @@ def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarr
             float(unit.passage.bm25_score or 0.0) / bm25_best, overlap, overlap_context, overlap_passage,
             stands.date, stands.names, stands.names_near, stands.other_names, stands.kind, stands.counted, stands.source, 1.0 / unit.passage.n,
             1.0 if any(f.kind not in ("year", "date") for f in unit.figures) else 0.0,
-            1.0 if unit.leans_back else 0.0, unknown, missing_known, missing_unknown,
+            1.0 if unit.leans_back else 0.0, unknown, missing_known, missing_unknown, float(n_overlap),
         ], dtype=np.float64)
         rows.append(Scored(unit, stands, row, vector))
     return rows

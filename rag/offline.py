@@ -26,12 +26,13 @@ from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraint_check import near_miss_reason
 from crossbrief.rag.constraints import Constraints, parse
 from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, features, introduces, is_table, name_known,
-                                     question_words, units)
+                                     near_overlaps, question_words, units)
 from crossbrief.rag.measures import measure, same_measure, same_scope
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
 from crossbrief.rag.places import countries_named, is_capital, without_possessive
 from crossbrief.rag.question_types import asks_about_table
 from crossbrief.rag.vector_cache import VectorCache
+from crossbrief.rag.word_neighbours import WordNeighbours
 
 # two sentences this similar (cosine) are taken to speak of the same measure when their figures differ
 _SAME_MEASURE = 0.6
@@ -47,6 +48,9 @@ class OfflineAnswerer:
     # (chunks using each indexed word, chunks indexed), from the BM25 index: which of the question's words and names
     # the sources use, and how rare they are
     rarity: Callable[[], tuple[dict[str, int], int]] | None = None
+    # the indexed words' vectors (rag/word_neighbours.py), from the BM25 index: how near a unit's words are to the
+    # question's
+    word_vectors: Callable[[], WordNeighbours | None] | None = None
     # retrieval's relevance floor: passages whose best dense similarity is below it are not close enough to answer
     # from (answer() checks it before drafting; the answerer checks it too when it is handed passages directly)
     min_similarity: float | None = None
@@ -115,9 +119,11 @@ class OfflineAnswerer:
             return 0.4 * (matrix @ query_vectors[0]) + 0.6 * (matrix @ query_vectors[1])
 
         frequencies, chunks = self.rarity() if self.rarity else ({}, 0)
+        neighbours = self.word_vectors() if self.word_vectors else None
         rows = features(constraints, found, similarity_to(vectors), similarity_to(with_previous), vectors,
                         len(self._unknown_names(constraints, frequencies, passages)) / max(len(constraints.names), 1),
-                        question_words(asked.query, frequencies, chunks, constraints.names))
+                        question_words(asked.query, frequencies, chunks, constraints.names),
+                        near_overlaps(asked.query, found, neighbours, self.vectors))
         probabilities = self.calibration.probabilities(np.stack([r.features for r in rows]))
         scored = sorted((replace(r, probability=float(p)) for r, p in zip(rows, probabilities)),
                         key=lambda s: -s.probability)

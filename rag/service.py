@@ -218,7 +218,7 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
     generation = settings.generation
     calibration = Calibration(generation.answerer_weights, generation.answerer_bias, generation.support_threshold,
                               generation.support_weights, generation.support_bias)
-    offline = OfflineAnswerer(embedder, calibration, rarity=retriever.word_rarity,
+    offline = OfflineAnswerer(embedder, calibration, rarity=retriever.word_rarity, word_vectors=retriever.word_vectors,
                               min_similarity=settings.retrieval.min_similarity)
     tables = TableAnswerer(TableStore.open(settings.catalog_url), min_coverage=generation.table_min_coverage,
                            top_sources=generation.table_top_sources, min_row_margin=generation.table_row_margin,

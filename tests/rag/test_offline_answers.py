@@ -52,7 +52,7 @@ def test_a_question_pinning_the_order_date_gets_that_order_figure_not_a_conflict
 
 
 def test_a_question_naming_a_table_is_answered_from_its_rows(sample_service: Crossbrief) -> None:
-    asked = "What death toll from painkillers does the national table record for 2021?"
+    asked = "What opioid death toll does the national table record for 2021?"
     answer = sample_service.answer(asked)
     assert not answer.refused, answer.refusal_reason
     assert answer.answer.startswith("Row 6: Substance: Opioids") and "Value: 7546" in answer.answer, answer.answer

@@ -77,3 +77,24 @@ def test_an_index_saved_without_word_vectors_gets_them_when_loaded(embedder, tmp
     assert loaded.ids == [c.id for c in CHUNKS]  # the saved index, not a rebuild from the (empty) loader
     assert loaded.neighbours is not None and "seized" in loaded.neighbours.words
 
+
+def test_closeness_is_the_mean_of_each_question_words_nearest_unit_word() -> None:
+    neighbours = WordNeighbours.of(["seized", "budget", "harbour"], _fake_embed)
+    asked = _fake_embed(["confiscate", "harbour"])
+    assert abs(neighbours.closeness(asked, ["seized", "harbour", "unindexed"]) - 1.0) < 0.01  # both met, one near
+    assert abs(neighbours.closeness(asked, ["harbour"]) - 0.5) < 0.01  # 'confiscate' meets nothing near
+    assert neighbours.closeness(asked, ["unindexed"]) == 0.0 and neighbours.closeness(asked[:0], ["seized"]) == 0.0
+
+
+def test_a_reworded_questions_answer_is_nearer_by_word_vectors_than_other_sentences(embedder) -> None:  # type: ignore[no-untyped-def]
+    from crossbrief.rag.evidence import near_overlaps, units
+    from crossbrief.rag.models import Passage
+
+    index = BM25Index.build(CHUNKS, embedder.embed)
+    passages = [Passage(n=i, chunk_id=c.id, text=c.text, source=str(c.metadata["source"]), title="", date=None,
+                        page=None, heading="", start=0, end=len(c.text)) for i, c in enumerate(CHUNKS, 1)]
+    found = units(passages)
+    near = near_overlaps(QUESTION, found, index.neighbours, embedder.embed)
+    best = found[int(near.argmax())]
+    assert best.passage.chunk_id == "answer", list(zip([u.text for u in found], near))
+    assert not near_overlaps(QUESTION, found, None, embedder.embed).any()  # no word vectors: no signal
