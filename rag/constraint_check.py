@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, content_words, directions, mentions,
                                         qualified_words, sentence_names, stem)
-from crossbrief.rag.dates import baseline_years, names_month, ordinal, period_years, unit_dates, year_parts
+from crossbrief.rag.dates import (baseline_years, names_month, ordinal, period_years, relative_years, unit_dates,
+                                  year_parts)
 from crossbrief.rag.figures import Figure
 from crossbrief.rag.places import countries_in, countries_named, without_possessive
 
@@ -36,10 +37,11 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     contradiction = ""
     date = 0.5
     if constraints.pins_date:
+        published = (int(passage_date[:4]), int(passage_date[5:7])) if passage_date and len(passage_date) >= 7 else None
         years, months = unit_dates(sentence)
+        years |= relative_years(sentence, published[0] if published else None)  # "last year" of a 2025 source: 2024
         years -= baseline_years(sentence) if years - baseline_years(sentence) else set()
         near_years, near_months = unit_dates(context)
-        published = (int(passage_date[:4]), int(passage_date[5:7])) if passage_date and len(passage_date) >= 7 else None
         # the sentence's own dates speak for it; only a sentence that names none is read with its context
         year_ok = bool(constraints.years & (years or near_years)) or bool(
             published and published[0] in constraints.years and not years)
@@ -62,7 +64,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             contradiction = f"month {dt.date(year, month, 1):%B %Y}"
             date = 0.0
         elif not year_ok and constraints.years:  # the sentence names no year (or only the asked month's)
-            # it speaks of its own time or "last year", and its source is of the asked year or the next; or of a
+            # it speaks of its own time ("recently"), and its source is of the asked year or the next; or of a
             # fiscal year's budget, published the calendar year before it
             if published and any(0 <= published[0] - asked <= 1 or asked in constraints.planned
                                  and published[0] == asked - 1 for asked in constraints.years):

@@ -1,6 +1,7 @@
 """What dates a piece of text names, as the constraint checks read them: years and months from the figure parser and
 bare four-digit years, fiscal-year codes ("FY24"), years that open a period ("since 2015") or that a figure is
-compared with ("than in 2017"), and numbered things ("the second half", "Q1", "the fifth meeting")."""
+compared with ("than in 2017"), years named relative to the source's date ("last year"), and numbered things ("the
+second half", "Q1", "the fifth meeting")."""
 
 from __future__ import annotations
 
@@ -34,6 +35,20 @@ def dates_of(figures: list[Figure]) -> tuple[set[int], set[tuple[int, int]]]:
 
 OPENS_PERIOD = re.compile(r"\b(?:since|from|after|as of|starting(?: in| from)?|beginning(?: in)?)\s+(?:the\s+)?$",
                            re.IGNORECASE)
+
+
+# a calendar year named relative to when the text was written: "last year", "this year", "next year" (a fiscal year,
+# "last fiscal year", depends on whose fiscal year it is and is left alone)
+_RELATIVE_YEAR = re.compile(r"\b(last|this|next)\s+(?:calendar\s+)?year\b", re.IGNORECASE)
+_RELATIVE_OFFSET = {"last": -1, "this": 0, "next": 1}
+
+
+def relative_years(text: str, published: int | None) -> set[int]:
+    """The calendar years `text` names relative to `published`, the year its source is dated ("last year" in a 2025
+    source is 2024); none without a date."""
+    if published is None:
+        return set()
+    return {published + _RELATIVE_OFFSET[m.group(1).lower()] for m in _RELATIVE_YEAR.finditer(text)}
 
 
 def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:

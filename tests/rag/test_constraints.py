@@ -104,6 +104,22 @@ def test_a_unit_naming_another_year_contradicts_a_pinned_year() -> None:
     assert not _check("How many widgets were exported in 2021?", "Exports reached 4,000 widgets in 2021.").contradiction
 
 
+def test_a_year_named_relative_to_the_source_date_is_that_year() -> None:
+    # "last year" in a source dated 2025 is 2024: it answers for 2024 and contradicts 2025
+    said = "Last year in Norland, 30 ferries a day were inspected."
+    stands = _check("How many ferries were inspected in Norland in 2025?", said, date="2025-02-07")
+    assert stands.contradiction == "year 2024" and stands.date == 0
+    met = _check("How many ferries were inspected in Norland in 2024?", said, date="2025-02-07")
+    assert not met.contradiction and met.date == 1
+    this_year = _check("How many ferries were inspected in Norland in 2025?",
+                       "This year 30 ferries a day were inspected.", date="2025-06-01")
+    assert not this_year.contradiction and this_year.date == 1
+    # no source date: nothing to count from; a fiscal year is left alone
+    assert not _check("How many ferries were inspected in 2025?", said).contradiction
+    assert not _check("How many ferries were inspected in 2025?", "Last fiscal year 30 ferries were inspected.",
+                      date="2025-02-07").contradiction
+
+
 def test_the_sentence_own_year_speaks_before_its_context() -> None:
     stands = _check("How many widgets were exported in 2020?", "Exports reached 4,000 widgets in 2021.",
                     context="Trade review 2020-2021")
