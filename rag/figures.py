@@ -81,6 +81,9 @@ _DATE_RE = re.compile(
 )
 _MARKERS = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
 _LIST_NUMBER = re.compile(r"(?m)^\s*\d+[.)]\s")
+# a code of letters and digits ("Q4", "G7", "FY23"): never a figure, and blanked first so that a number after it is
+# read on its own ("Q4 2025" is the year 2025, not "4 2025")
+_CODE = re.compile(r"\b[A-Za-z]+\d+\b")
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,7 @@ def extract_figures(text: str) -> list[Figure]:
     """Every figure in `text`, in order. Citation markers ([1], [2, 3]) and list numbers are not figures."""
     masked = _blank(text, [m.span() for m in _MARKERS.finditer(text)])
     masked = _blank(masked, [(m.start(), m.end() - 1) for m in _LIST_NUMBER.finditer(masked)])
+    masked = _blank(masked, [m.span() for m in _CODE.finditer(masked)])
     figures: list[Figure] = []
     for match in _DATE_RE.finditer(masked):
         figure = _date_figure(match, text)

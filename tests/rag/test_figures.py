@@ -92,6 +92,13 @@ def test_citation_markers_list_numbers_and_codes_are_not_figures() -> None:
     assert [f.value for f in extract_figures("1. First point has 25%\n2. Second")] == [25]
 
 
+def test_a_number_after_a_code_is_read_on_its_own() -> None:
+    # "Q4 2025" is a quarter and the year 2025, not a code followed by "4 2025"
+    assert [(f.kind, f.value) for f in extract_figures("Deaths in Q4 2025: 1,234.")] == [("year", 2025), ("count", 1234)]
+    assert [(f.kind, f.value) for f in extract_figures("H1 2024 rose 3%")] == [("year", 2024), ("percent", 3)]
+    assert [f.kind for f in extract_figures("US$1.3 billion")] == ["money"]  # a currency code before its sign stays
+
+
 def test_check_figures_marks_unsupported() -> None:
     checked = check_figures(extract_figures("The tariff is 25% and the plan is US$2 billion."),
                             "A 25% tariff; a US$1.3 billion plan.")
