@@ -262,8 +262,8 @@ def near_overlaps(question: str, found: list[Unit], neighbours: WordNeighbours |
     asked = [w for w in dict.fromkeys(content_words(question)) if expandable(w)]
     if neighbours is None or not asked or not found:
         return np.zeros(len(found))
-    vectors = embed(asked)
-    return np.array([neighbours.closeness(vectors, content_words(f"{u.text} {u.context}")) for u in found])
+    vectors = neighbours.vectors_of(asked, embed)
+    return neighbours.closeness(vectors, [content_words(f"{u.text} {u.context}") for u in found])
 
 
 def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarray, sim_context: np.ndarray,

@@ -66,7 +66,7 @@ class WordNeighbours:
         asked = [t for t in dict.fromkeys(tokens) if expandable(t)]
         if not asked or not self.words or settings.weight <= 0 or settings.per_word < 1:
             return {}
-        similarities = embed(asked) @ self.vectors.T
+        similarities = self.vectors_of(asked, embed) @ self.vectors.T
         found: dict[str, float] = {}
         count = min(settings.per_word + 1, len(self.words))  # +1: the word itself is usually its own nearest
         for row in similarities:
@@ -82,18 +82,29 @@ class WordNeighbours:
                 found[word] = max(found.get(word, 0.0), similarity * settings.weight)
         return found
 
+    def vectors_of(self, words: Sequence[str], embed: Embed) -> np.ndarray:
+        """The vectors of `words`: an indexed word's from the table (no model call), any other embedded now."""
+        unknown = [w for w in words if w not in self.position]
+        embedded = dict(zip(unknown, embed(unknown))) if unknown else {}
+        return np.stack([self.vectors[self.position[w]] if w in self.position else embedded[w] for w in words]
+                        ).astype(np.float32)
+
     @cached_property
     def position(self) -> dict[str, int]:
         """Each word's row in `vectors`."""
         return {word: i for i, word in enumerate(self.words)}
 
-    def closeness(self, asked: np.ndarray, words: Iterable[str]) -> float:
-        """How closely `words` (a unit's) cover the question's words, whose vectors are the rows of `asked`: for each
-        question word, the similarity of the nearest of `words` (1 for the word itself), averaged; 0 when none of
-        `words` is indexed. A reworded question shares no word with its answer, but its words are near the
-        answer's ("confiscated" and "seized")."""
-        rows = [self.position[w] for w in set(words) if w in self.position]
-        if not rows or not len(asked):
-            return 0.0
-        nearest = (asked @ self.vectors[rows].T).max(axis=1)
-        return float(np.clip(nearest, 0.0, 1.0).mean())
+    def closeness(self, asked: np.ndarray, units: Sequence[Iterable[str]]) -> np.ndarray:
+        """How closely each unit's words cover the question's words, whose vectors are the rows of `asked`: for each
+        question word, the similarity of the unit's nearest word (1 for the word itself), averaged; 0 for a unit
+        none of whose words is indexed. A reworded question shares no word with its answer, but its words are near
+        the answer's ("confiscated" and "seized")."""
+        if not len(asked) or not self.words:
+            return np.zeros(len(units))
+        similarities = np.clip(asked @ self.vectors.T, 0.0, 1.0)  # question word x indexed word, once for all units
+        found = np.zeros(len(units))
+        for i, words in enumerate(units):
+            rows = [self.position[w] for w in set(words) if w in self.position]
+            if rows:
+                found[i] = float(similarities[:, rows].max(axis=1).mean())
+        return found

@@ -14,9 +14,11 @@ import pytest
 from crossbrief.config import GenerationSettings
 from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, fit_logistic
+from crossbrief.rag.bm25 import BM25Index
 from crossbrief.rag.models import Passage, Question
 from crossbrief.rag.constraints import mentions, parse
 from crossbrief.rag.offline import OfflineAnswerer
+from crossbrief.rag.word_neighbours import WordNeighbours
 from crossbrief.rag.service import Crossbrief
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,12 +141,18 @@ def test_renaming_every_proper_name_leaves_the_decision_unchanged(embedder: Embe
             text = text.replace(old, new)
         return text
 
+    renamed_passages = [_passage(p.n, renamed(p.text), p.date or "", renamed(p.title)) for p in passages]
+    # each corpus with its own indexed vocabulary's vectors, as an index gives the answerer (overlap_near)
+    vocabularies = {id(ps): WordNeighbours.of({w for p in ps for w in BM25Index.tokens(f"{p.title} {p.text}")},
+                                              embedder.embed) for ps in (passages, renamed_passages)}
     for question in questions:
+        answerer.word_vectors = lambda: vocabularies[id(passages)]
         original = answerer.draft(Question(question), passages)
-        other = answerer.draft(Question(renamed(question)),
-                               [_passage(p.n, renamed(p.text), p.date or "", renamed(p.title)) for p in passages])
+        answerer.word_vectors = lambda: vocabularies[id(renamed_passages)]
+        other = answerer.draft(Question(renamed(question)), renamed_passages)
         assert original.refused == other.refused, question
         assert re.findall(r"\[\d\]", original.text) == re.findall(r"\[\d\]", other.text), question
+    answerer.word_vectors = lambda: vocabularies[id(passages)]
     assert not answerer.draft(Question(questions[0]), passages).refused
     assert answerer.draft(Question(questions[1]), passages).refused
 

@@ -81,9 +81,11 @@ def test_an_index_saved_without_word_vectors_gets_them_when_loaded(embedder, tmp
 def test_closeness_is_the_mean_of_each_question_words_nearest_unit_word() -> None:
     neighbours = WordNeighbours.of(["seized", "budget", "harbour"], _fake_embed)
     asked = _fake_embed(["confiscate", "harbour"])
-    assert abs(neighbours.closeness(asked, ["seized", "harbour", "unindexed"]) - 1.0) < 0.01  # both met, one near
-    assert abs(neighbours.closeness(asked, ["harbour"]) - 0.5) < 0.01  # 'confiscate' meets nothing near
-    assert neighbours.closeness(asked, ["unindexed"]) == 0.0 and neighbours.closeness(asked[:0], ["seized"]) == 0.0
+    both, one, none = neighbours.closeness(asked, [["seized", "harbour", "unindexed"], ["harbour"], ["unindexed"]])
+    assert abs(both - 1.0) < 0.01  # both met, one by a near word
+    assert abs(one - 0.5) < 0.01  # 'confiscate' meets nothing near
+    assert none == 0.0 and not neighbours.closeness(asked[:0], [["seized"]]).any()
+    assert neighbours.vectors_of(["seized", "confiscate"], _fake_embed).shape == (2, 64)  # indexed or embedded now
 
 
 def test_a_reworded_questions_answer_is_nearer_by_word_vectors_than_other_sentences(embedder) -> None:  # type: ignore[no-untyped-def]
