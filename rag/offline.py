@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -51,6 +51,8 @@ class OfflineAnswerer:
     # the indexed words' vectors (rag/word_neighbours.py), from the BM25 index: how near a unit's words are to the
     # question's
     word_vectors: Callable[[], WordNeighbours | None] | None = None
+    # how the question's words the index does not hold are embedded (the retriever's word cache; else the model)
+    embed_words: Callable[[Sequence[str]], np.ndarray] | None = None
     # retrieval's relevance floor: passages whose best dense similarity is below it are not close enough to answer
     # from (answer() checks it before drafting; the answerer checks it too when it is handed passages directly)
     min_similarity: float | None = None
@@ -123,7 +125,7 @@ class OfflineAnswerer:
         rows = features(constraints, found, similarity_to(vectors), similarity_to(with_previous), vectors,
                         len(self._unknown_names(constraints, frequencies, passages)) / max(len(constraints.names), 1),
                         question_words(asked.query, frequencies, chunks, constraints.names),
-                        near_overlaps(asked.query, found, neighbours, self.vectors))
+                        near_overlaps(asked.query, found, neighbours, self.embed_words or self.vectors))
         probabilities = self.calibration.probabilities(np.stack([r.features for r in rows]))
         scored = sorted((replace(r, probability=float(p)) for r, p in zip(rows, probabilities)),
                         key=lambda s: -s.probability)

@@ -21,6 +21,7 @@ from crossbrief.config import RetrievalSettings
 from crossbrief.rag.bm25 import BM25Index
 from crossbrief.errors import IndexNotFound, RetrievalError, StoreUnavailable
 from crossbrief.rag.models import Filters, Passage
+from crossbrief.rag.vector_cache import VectorCache
 from crossbrief.rag.word_neighbours import ExpansionSettings, WordNeighbours
 from pathlib import Path
 
@@ -106,6 +107,12 @@ class HybridRetriever:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _chunks: dict[str, StoredChunk] = field(default_factory=dict)
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="crossbrief-bm25"))
+    # the vectors of question words the index does not hold (the indexed ones come from its table): kept between
+    # questions, and shared with the offline answerer's overlap_near (rag/service.py build())
+    word_cache: VectorCache = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.word_cache = VectorCache(self.embedder.embed, size=20_000)
 
     def _bm25_index(self) -> BM25Index:
         """The BM25 index for the catalog's current version of the index. The version is read at most every
@@ -182,7 +189,7 @@ class HybridRetriever:
         several)."""
         bm25 = self._bm25_index()
         return bm25.top(question, self.settings.candidates, None,
-                        bm25.expansions(question, self.embedder.embed, expansion))
+                        bm25.expansions(question, self.word_cache, expansion))
 
     def _sentence_hits(self, vector: np.ndarray, where: dict[str, Any] | None) -> list[tuple[str, float]]:
         """The chunks of the sentences nearest the question (none when sentence vectors are off, or the index was
@@ -215,7 +222,7 @@ class HybridRetriever:
                          _date_num(filters.date_from, "date_from") if filters.date_from else None,
                          _date_num(filters.date_to, "date_to") if filters.date_to else None)
         started = time.perf_counter()
-        expansions = bm25.expansions(question, self.embedder.embed, self.expansion)
+        expansions = bm25.expansions(question, self.word_cache, self.expansion)
         timings["expand"] = time.perf_counter() - started
         started = time.perf_counter()
         bm25_future = self._pool.submit(self._timed_bm25, bm25, question, keep, expansions)
