@@ -82,8 +82,9 @@ _DATE_RE = re.compile(
 _MARKERS = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
 _LIST_NUMBER = re.compile(r"(?m)^\s*\d+[.)]\s")
 # a code of letters and digits ("Q4", "G7", "FY23"): never a figure, and blanked first so that a number after it is
-# read on its own ("Q4 2025" is the year 2025, not "4 2025")
-_CODE = re.compile(r"\b[A-Za-z]+\d+\b")
+# read on its own ("Q4 2025" is the year 2025, not "4 2025"); never a currency code before its amount ("USD5 billion")
+# nor letters before a grouped or decimal number ("R2,000", "KES50,000": left to the figure pattern, as before)
+_CODE = re.compile(rf"\b(?!(?:{_CURRENCY})\d)[A-Za-z]+\d+\b(?![.,]\d)")
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,8 @@ def test_a_number_after_a_code_is_read_on_its_own() -> None:
     assert [(f.kind, f.value) for f in extract_figures("Deaths in Q4 2025: 1,234.")] == [("year", 2025), ("count", 1234)]
     assert [(f.kind, f.value) for f in extract_figures("H1 2024 rose 3%")] == [("year", 2024), ("percent", 3)]
     assert [f.kind for f in extract_figures("US$1.3 billion")] == ["money"]  # a currency code before its sign stays
+    assert [(f.kind, f.value) for f in extract_figures("USD5 billion was laundered")] == [("money", 5e9)]
+    assert extract_figures("R2,000 fine") == [] and extract_figures("KES50,000") == []  # no stray 0 after a code
 
 
 def test_check_figures_marks_unsupported() -> None:
