@@ -41,6 +41,8 @@ OPENS_PERIOD = re.compile(r"\b(?:since|from|after|as of|starting(?: in| from)?|b
 # "last fiscal year", depends on whose fiscal year it is and is left alone)
 _RELATIVE_YEAR = re.compile(r"\b(last|this|next)\s+(?:calendar\s+)?year\b", re.IGNORECASE)
 _RELATIVE_OFFSET = {"last": -1, "this": 0, "next": 1}
+# "over the last year", "from the last year": the twelve months before, not a calendar year
+_SPAN_OF = re.compile(r"\b(?:the|from|over|in|during|within)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def relative_years(text: str, published: int | None) -> set[int]:
@@ -48,7 +50,8 @@ def relative_years(text: str, published: int | None) -> set[int]:
     source is 2024); none without a date."""
     if published is None:
         return set()
-    return {published + _RELATIVE_OFFSET[m.group(1).lower()] for m in _RELATIVE_YEAR.finditer(text)}
+    return {published + _RELATIVE_OFFSET[m.group(1).lower()] for m in _RELATIVE_YEAR.finditer(text)
+            if not _BASELINE.search(text[:m.start()]) and not _SPAN_OF.search(text[:m.start()])}
 
 
 def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:

@@ -114,6 +114,11 @@ def test_a_year_named_relative_to_the_source_date_is_that_year() -> None:
     this_year = _check("How many ferries were inspected in Norland in 2025?",
                        "This year 30 ferries a day were inspected.", date="2025-06-01")
     assert not this_year.contradiction and this_year.date == 1
+    # compared with last year, or over the last year (the twelve months before): the sentence's own time still
+    for compared in ("Inspections reached 30 a day, up 20% compared with last year.", "It was 30 ferries a day, more than last year.",
+                     "Over the last year, 30 ferries a day were inspected."):
+        stands = _check("How many ferries were inspected in Norland in 2025?", compared, date="2025-06-01")
+        assert not stands.contradiction and stands.date == 1, (compared, stands)
     # no source date: nothing to count from; a fiscal year is left alone
     assert not _check("How many ferries were inspected in 2025?", said).contradiction
     assert not _check("How many ferries were inspected in 2025?", "Last fiscal year 30 ferries were inspected.",
