@@ -148,7 +148,7 @@ class BM25Index:
             return None
         try:
             index.neighbours = WordNeighbours.load(directory)
-        except (OSError, ValueError):
+        except (OSError, ValueError, EOFError):
             pass  # saved without them, or damaged: load_or_build embeds the vocabulary again
         return index
 

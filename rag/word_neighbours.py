@@ -56,8 +56,8 @@ class WordNeighbours:
         """Raises OSError or ValueError when the files are missing or do not match (the caller rebuilds)."""
         words = tuple(json.loads((directory / _FILE_WORDS).read_text()))
         vectors = np.load(directory / _FILE_VECTORS).astype(np.float32)
-        if len(words) != len(vectors):
-            raise ValueError(f"{directory}: {len(words)} words but {len(vectors)} vectors")
+        if len(words) != len(vectors) or (words and vectors.ndim != 2):
+            raise ValueError(f"{directory}: {len(words)} words but vectors of shape {vectors.shape}")
         return cls(words, vectors)
 
     def expansions(self, tokens: Sequence[str], embed: Embed, settings: ExpansionSettings) -> dict[str, float]:

@@ -100,3 +100,15 @@ def test_a_reworded_questions_answer_is_nearer_by_word_vectors_than_other_senten
     best = found[int(near.argmax())]
     assert best.passage.chunk_id == "answer", list(zip([u.text for u in found], near))
     assert not near_overlaps(QUESTION, found, None, embedder.embed).any()  # no word vectors: no signal
+
+
+def test_damaged_word_vector_files_are_rebuilt_not_fatal(tmp_path: Path) -> None:
+    index = BM25Index.build(CHUNKS, _fake_embed)
+    index.save(tmp_path, "v000000000001-test")
+    folder = tmp_path / "v000000000001-test"
+    (folder / "neighbour_vectors.npy").write_bytes(b"")  # what an unsynced write leaves after a crash
+    loaded = BM25Index.load(folder)
+    assert loaded is not None and loaded.neighbours is None  # the index itself still loads
+    rebuilt = BM25Index.load_or_build(tmp_path, "v000000000001-test", lambda: [], _fake_embed)
+    assert rebuilt.neighbours is not None and "seized" in rebuilt.neighbours.words
+
