@@ -164,9 +164,8 @@ def query_latencies(settings: Settings, embedder: Embedder, baseline: Callable[[
             service.offline.forget_vectors()
             cold += timed(partial(service.answer, q), 1)
     return {
-        "chunks": service.store.count(), "first_answer_ms": round(first, 1),
-        "indexed_words": len(service.retriever.word_vectors().words)  # type: ignore[union-attr]
-        if service.retriever.word_vectors() is not None else 0,
+        "chunks": service.store.count(), "first_answer_ms": round(first, 1), "indexed_words": len(vocabulary.words)
+        if (vocabulary := service.retriever.word_vectors()) is not None else 0,
         "hybrid_p50_ms": percentile(retrieval, 50), "hybrid_p95_ms": percentile(retrieval, 95),
         "answer_p50_ms": percentile(answer, 50), "answer_p95_ms": percentile(answer, 95),
         "answer_cold_p50_ms": percentile(cold, 50), "answer_cold_p95_ms": percentile(cold, 95),

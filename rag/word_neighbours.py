@@ -53,7 +53,8 @@ class WordNeighbours:
 
     @classmethod
     def load(cls, directory: Path) -> "WordNeighbours":
-        """Raises OSError or ValueError when the files are missing or do not match (the caller rebuilds)."""
+        """Raises OSError, ValueError or EOFError when the files are missing, damaged or do not match (the caller
+        rebuilds)."""
         words = tuple(json.loads((directory / _FILE_WORDS).read_text()))
         vectors = np.load(directory / _FILE_VECTORS).astype(np.float32)
         if len(words) != len(vectors) or (words and vectors.ndim != 2):
@@ -87,7 +88,7 @@ class WordNeighbours:
         unknown = [w for w in words if w not in self.position]
         embedded = dict(zip(unknown, embed(unknown))) if unknown else {}
         return np.stack([self.vectors[self.position[w]] if w in self.position else embedded[w] for w in words]
-                        ).astype(np.float32)
+                        ).astype(np.float32, copy=False)
 
     @cached_property
     def position(self) -> dict[str, int]:
