@@ -109,10 +109,12 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         own = sentence_names(sentence)
         if own and not names_near and not any(mentions(" ".join(constraints.names), n) for n in own):
             other_names = 1.0
-        if not contradiction and not names_near and constraints.countries:
+        # the question's names of countries (else all its names: "the US delegation" pins no name)
+        of_country = [n for n in constraints.names if countries_named(n) & constraints.countries] or constraints.names
+        if not contradiction and not set(of_country) & set(met_near) and constraints.countries:
             # a sentence that names countries, none of them one the question pins, gives another country's figure
-            # ("Most Canadian imports face 25%" for Chinese imports); a sentence naming no country may lean on its
-            # passage for one
+            # ("Most Canadian imports face 25%" for Chinese imports), even when it meets the question's other names
+            # (the agency that acts in both); a sentence naming no country may lean on its passage for one
             spoken_of = countries_in(sentence)
             if spoken_of and not spoken_of & constraints.countries:
                 asked = next((n for n in constraints.names if countries_named(n) & constraints.countries),

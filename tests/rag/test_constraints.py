@@ -175,6 +175,14 @@ def test_a_sentence_about_another_country_cannot_answer_for_the_one_asked() -> N
                   ).contradiction == ""
     # a name that is no country stays a soft signal
     assert _check("How many crime groups operate in Norland?", "Chile counts more than 600 crime groups.").contradiction == ""
+    # meeting the question's other names (the agency acting in both countries) does not make up for another country
+    assert _check("How many labs has the ZTA accredited in Peru?", "The ZTA accredited 25 labs in 19 Chilean states."
+                  ).contradiction == "name Peru"
+    assert _check("How many labs has the ZTA accredited in Peru?", "The ZTA accredited 25 labs in Peru and Chile."
+                  ).contradiction == ""
+    # a country pinned by no name ("the US delegation") leaves the question's names to decide, as before
+    assert _check("Who led the US delegation to the Zorvan Forum?", "Chile hosted the Zorvan Forum in May."
+                  ).contradiction == ""
 
 
 def test_a_word_the_question_gives_to_one_country_cannot_be_answered_for_another() -> None:
