@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, content_words, directions, mentions,
-                                        qualified_words, sentence_names, stem)
+                                        offices_in, qualified_words, sentence_names, stem)
 from crossbrief.rag.dates import (baseline_years, names_month, ordinal, period_years, relative_years, unit_dates,
                                   year_parts)
 from crossbrief.rag.figures import Figure
@@ -122,6 +122,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
                 contradiction = f"name {asked}"
     if not contradiction and constraints.qualified:
         contradiction = _qualified_by_another(constraints, sentence, context)
+    if not contradiction and constraints.offices:
+        contradiction = _another_office(constraints, sentence)
     kind = 1.0
     if constraints.kinds:
         kind = 1.0 if any(f.kind in constraints.kinds for f in figures) else 0.0
@@ -158,6 +160,18 @@ def _qualified_by_another(constraints: Constraints, sentence: str, context: str)
     return ""
 
 
+def _another_office(constraints: Constraints, sentence: str) -> str:
+    """"office <Head> of <Name>" when the sentence names offices of the asked one's head, none of them the asked one,
+    nor the asked name's words anywhere ("the Secretary of State" for "the Secretary of Energy"); else ""."""
+    theirs = offices_in(sentence)
+    said = {stem(w) for w in content_words(sentence)}
+    for head, name in constraints.offices:
+        same_head = [words for other, words in theirs if other == head]
+        if same_head and not any(name <= words for words in same_head) and not name <= said:
+            return f"office {head}"
+    return ""
+
+
 def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
     """A user-facing sentence for a question whose nearest evidence contradicts what it pins."""
     what, _, value = contradiction.partition(" ")
@@ -177,6 +191,8 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
         return f"The sources give nothing for {asked}; the nearest is the {value}."
     if what == "scope":
         return f"The closest passages say nothing about the {value}."
+    if what == "office":
+        return f"The closest passages speak of another {value}, not the one asked."
     if what == "name":
         return f"The closest passages speak of another country, not the one asked ({without_possessive(value)})."
     if what == "kind":

@@ -161,6 +161,9 @@ class Constraints:
     # the numbered things it pins: ("half", 2) for "the second half of FY23", ("quarter", 1) for "Q1", ("meeting", 5)
     # for "the fifth meeting"
     parts: frozenset[tuple[str, int]] = frozenset()
+    # the titled bodies and offices it names as "<Head> of <Name>": ("secretary", {"energy"}) for "the Secretary of
+    # Energy"; a sentence naming only another of that head ("the Secretary of State") speaks of another office
+    offices: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of."""
@@ -218,7 +221,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        tuple((n, a) for n, a in acronyms.items() if n in names), countries_in(named_in),
                        qualified_words(question),
                        frozenset(fiscal_years(question)) if kind == "money" or _PLANS.search(question)
-                       else frozenset(), year_parts(question, FUNCTION_WORDS))
+                       else frozenset(), year_parts(question, FUNCTION_WORDS), offices_in(question))
 
 
 def counted_noun(phrase: str) -> str:
@@ -240,6 +243,22 @@ def qualified_words(text: str) -> tuple[tuple[str, str, str], ...]:
     """(country, stemmed content word, name) for each content word that a country's name stands just before."""
     return tuple(sorted((code, stem(word), name) for code, word, name in country_modifiers(text)
                         if word not in FUNCTION_WORDS))
+
+
+# "Secretary of Homeland Security", "Department of the Treasury", "Minister of Public Safety": a capitalised head,
+# "of", and the capitalised words that name which one
+_OFFICE = re.compile(r"\b([A-Z][a-z]+)\s+of\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+(?:and\s+)?[A-Z][\w'’-]*)*)")
+
+
+def offices_in(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(stemmed head, stemmed words of the name) for each "<Head> of <Name>" in `text`."""
+    found = []
+    for match in _OFFICE.finditer(text):
+        head = match.group(1).lower()
+        words = frozenset(stem(w) for w in content_words(without_possessive(match.group(2))))
+        if head not in FUNCTION_WORDS and words:
+            found.append((stem(head), words))
+    return tuple(dict.fromkeys(found))
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][a-z]+)+")

@@ -360,3 +360,17 @@ def test_a_direction_does_not_narrow_a_country_named_by_its_relation() -> None:
     assert directed_nouns("What did the southern allies and partners pledge?") == ()
     assert directed_nouns("How much was seized at the northern border?") == (("northern border", "north", "border"),)
 
+
+
+def test_a_sentence_naming_only_another_office_of_the_asked_kind_cannot_answer_for_it() -> None:
+    asked = "What does the order direct the Secretary of Tides to do?"
+    stands = _check(asked, "The order directs the Secretary of Harbours to map the coast.")
+    assert stands.contradiction == "office secretary"
+    assert "another secretary" in near_miss_reason(parse(asked), stands.contradiction)
+    assert _check(asked, "It directs the Secretary of Harbours and the Secretary of Tides to map the coast."
+                  ).contradiction == ""
+    assert _check(asked, "The order directs the Secretary of Tides Ana Ruiz to map the coast.").contradiction == ""
+    assert _check(asked, "The order directs the Secretary to map the coast.").contradiction == ""  # which one: unsaid
+    assert _check(asked, "The Department of Harbours maps the coast.").contradiction == ""  # another kind of office
+    assert _check("What does the order ask of Tides officials?", "The Secretary of Harbours maps the coast."
+                  ).contradiction == ""  # the question names no office
