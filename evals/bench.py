@@ -63,8 +63,8 @@ def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
     return out
 
 
-def bench_ingest(base: Settings, files: list[Path], embedder: Embedder) -> dict[str, Any]:
-    """Raw encode throughput on the pipeline's own chunks, then the full pipeline and a re-ingest."""
+def bench_ingest(base: Settings, files: list[Path], embedder: Embedder, home: Path) -> dict[str, Any]:
+    """Raw encode throughput on the pipeline's own chunks, then the full pipeline and a re-ingest into `home`."""
     chunker = Chunker(embedder.count_word_pieces, base.index.chunk_tokens, base.index.overlap_tokens,
                       base.index.csv_rows_per_chunk)
     texts = [c.embedding_text for f in files for c in chunker.chunk(load(f))]
@@ -73,7 +73,6 @@ def bench_ingest(base: Settings, files: list[Path], embedder: Embedder) -> dict[
     started = time.perf_counter()
     embedder.embed(texts)
     raw_s = time.perf_counter() - started
-    home = Path(tempfile.mkdtemp(prefix="crossbrief-bench-ingest-"))
     settings = base.model_copy(update={"home": home})
     ingester = build_ingester(settings, embedder)
     first = ingester.ingest(files)
@@ -85,7 +84,6 @@ def bench_ingest(base: Settings, files: list[Path], embedder: Embedder) -> dict[
         "raw_tokens_per_s": round(word_pieces / raw_s, 0), "pipeline_chunks_per_s": round(pipeline_cps, 1),
         "pipeline_seconds": first.seconds, "ingest_ratio": round(pipeline_cps / raw_cps, 3),
         "reingest_seconds": again.seconds, "reingest_fraction": round(again.seconds / first.seconds, 4),
-        "_home": str(home),
     }
 
 
@@ -189,12 +187,13 @@ def peak_rss_mb(args: list[str], env: dict[str, str]) -> float:
     return round(kilobytes / 1024, 1)
 
 
-def chroma_server_latency(settings: Settings, embedder: Embedder, repeat: int) -> dict[str, float]:
-    """Copies the index into a `chroma run` server on localhost and times the same queries against it."""
+def chroma_server_latency(settings: Settings, embedder: Embedder, repeat: int, folder: Path) -> dict[str, float]:
+    """Copies the index into a `chroma run` server on localhost (its data in `folder`) and times the same queries
+    against it."""
     from crossbrief.index.factory import open_sentences, open_store
     from crossbrief.rag.service import build
 
-    server, url = _start_chroma(Path(tempfile.mkdtemp(prefix="crossbrief-bench-chroma-")))
+    server, url = _start_chroma(folder)
     try:
         local = open_store(settings)
         remote_settings = settings.model_copy(update={"index": settings.index.model_copy(update={"chroma_url": url})})
@@ -284,6 +283,14 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
 
 def run_bench(settings: Settings, embedder: Embedder, corpus: list[Path], sizes: list[int], repeat: int,
               out: Path, progress: Callable[[str], None]) -> BenchResult:
+    # every index, server folder and eval home the run builds lives in one folder, removed when it ends (a bench run
+    # left about 300 MB behind in /tmp each time)
+    with tempfile.TemporaryDirectory(prefix="crossbrief-bench-", ignore_cleanup_errors=True) as folder:
+        return _run_bench(settings, embedder, corpus, sizes, repeat, out, progress, Path(folder))
+
+
+def _run_bench(settings: Settings, embedder: Embedder, corpus: list[Path], sizes: list[int], repeat: int,
+               out: Path, progress: Callable[[str], None], work: Path) -> BenchResult:
     from crossbrief.evals.cases import load_cases
     from crossbrief.evals.runner import run_eval
     from crossbrief.index.packaged_model import packaged_model_dir
@@ -291,10 +298,10 @@ def run_bench(settings: Settings, embedder: Embedder, corpus: list[Path], sizes:
     result = BenchResult()
     files = discover(corpus)
     progress(f"ingest: {len(files)} files")
-    ingest = bench_ingest(settings, files, embedder)
-    home = Path(ingest.pop("_home"))
+    home = work / "ingest"
+    ingest = bench_ingest(settings, files, embedder, home)
     result.figures.update(ingest)
-    env = {**os.environ, "CROSSBRIEF_HOME": str(Path(tempfile.mkdtemp(prefix="crossbrief-bench-rss-"))),
+    env = {**os.environ, "CROSSBRIEF_HOME": str(work / "rss"),
            "CROSSBRIEF_INDEX__EMBEDDING_BACKEND": embedder.backend,
            "CROSSBRIEF_INDEX__MODEL_CACHE_DIR": str(settings.model_cache)}  # the ONNX export is not measured
     crossbrief = str(Path(sys.executable).parent / "crossbrief")
@@ -309,9 +316,9 @@ def run_bench(settings: Settings, embedder: Embedder, corpus: list[Path], sizes:
         grow_index(query_settings, size, rng)
         result.latency_rows.append(query_latencies(query_settings, embedder, baseline, repeat))
     progress("chroma server")
-    result.figures["chroma_server"] = chroma_server_latency(query_settings, embedder, repeat)
+    result.figures["chroma_server"] = chroma_server_latency(query_settings, embedder, repeat, work / "chroma")
     progress("eval summary")
-    run = run_eval(settings.model_copy(update={"home": Path(tempfile.mkdtemp(prefix="crossbrief-bench-eval-"))}),
+    run = run_eval(settings.model_copy(update={"home": work / "eval"}),
                    load_cases(Path(__file__).resolve().parent / "cases" / "sample.yaml"), embedder=embedder)
     result.figures["eval_sample"] = {k: run.metrics[k] for k in ("figure_accuracy", "refusal_precision",
                                                                    "refusal_recall", "pass_rate")}

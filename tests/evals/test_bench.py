@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,10 @@ from tests.evals.gate_check import exited, outcome
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-def test_quick_bench_produces_every_figure(tmp_path: Path) -> None:
+def test_quick_bench_produces_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch = tmp_path / "tmp"  # where the run's indexes, server data and eval homes go: removed when it ends
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name in ("2025-02-07-canada-border-plan.md", "2025-08-01-tariff-rate-update.md"):
@@ -41,4 +45,6 @@ def test_quick_bench_produces_every_figure(tmp_path: Path) -> None:
         assert row["first_answer_ms"] > 0 and row["indexed_words"] > 100  # the vocabulary embedded for expansion
     assert json.loads((out / "bench.json").read_text())["figures"]["ingest_ratio"] == figures["ingest_ratio"]
     assert (out / "latency.png").read_bytes()[:4] == b"\x89PNG"
+    # nothing of the run's left behind (tiktoken's seeded cache and torch's are other libraries' own)
+    assert not [p.name for p in scratch.iterdir() if p.name.startswith("crossbrief")]
 
