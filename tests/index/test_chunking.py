@@ -53,9 +53,10 @@ def test_chunks_respect_headings_and_overlap_a_little(embedder) -> None:  # type
 def load_md(text: str) -> Document:
     import tempfile
 
-    path = Path(tempfile.mkdtemp()) / "note.md"
-    path.write_text(text)
-    return load(path)
+    with tempfile.TemporaryDirectory() as folder:  # read in full before the folder goes
+        path = Path(folder) / "note.md"
+        path.write_text(text)
+        return load(path)
 
 
 def split_text(text: str) -> list[str]:
