@@ -146,7 +146,9 @@ def query_latencies(settings: Settings, embedder: Embedder, baseline: Callable[[
     from crossbrief.rag.service import build
 
     service = build(settings, embedder)
-    # the first question after an ingest builds the BM25 index and embeds its vocabulary (rag/word_neighbours.py)
+    # the first question on a version of the index no ingest here prepared (the chunks are grown in directly, as
+    # another machine's ingest would add them) builds the BM25 index and embeds its vocabulary
+    # (rag/word_neighbours.py); `crossbrief ingest` does that itself (rag/sources.py)
     first = timed(partial(service.answer, QUESTIONS[0]), 1)[0]
     for q in QUESTIONS:  # warm-up: caches
         service.answer(q)

@@ -9,7 +9,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -92,6 +92,19 @@ def fuse(dense: list[str], bm25: list[str], rrf_k: float, dense_weight: float,
                                                    bm25_rank.get(item[0], absent), item[0]))
 
 
+def keyword_index(store: ChunkStore, catalog_url: str, bm25_dir: Path,
+                  embed: Callable[[Sequence[str]], np.ndarray] | None) -> tuple[BM25Index, Stamp]:
+    """The BM25 index of the catalog's current version of the index (with its vocabulary's word vectors when `embed`
+    is given), loaded from `bm25_dir`, else built from the store and saved there; and that version's stamp."""
+    manifest = Manifest.open(catalog_url)
+    wanted = manifest.all_chunk_ids()
+    # only what this version lists: chunks of an ingest still running, or stale ones it has yet to delete, would
+    # otherwise become ids that retrieval cannot fetch
+    index = BM25Index.load_or_build(bm25_dir, manifest.stamp.key,
+                                    lambda: [c for c in store.get_all() if c.id in wanted], embed)
+    return index, manifest.stamp
+
+
 @dataclass
 class HybridRetriever:
     store: ChunkStore
@@ -132,14 +145,8 @@ class HybridRetriever:
                 self._checked = (now, saves)
                 return self._bm25
             if self._bm25 is None or stamp != self._stamp:
-                manifest = Manifest.open(self.catalog_url)
-                wanted = manifest.all_chunk_ids()
-                # only what this version lists: chunks of an ingest still running, or stale ones it has yet to
-                # delete, would otherwise become ids that retrieval cannot fetch
-                self._bm25 = BM25Index.load_or_build(
-                    self.bm25_dir, manifest.stamp.key, lambda: [c for c in self.store.get_all() if c.id in wanted],
-                    self.embedder.embed)
-                self._stamp = manifest.stamp
+                self._bm25, self._stamp = keyword_index(self.store, self.catalog_url, self.bm25_dir,
+                                                        self.embedder.embed)
                 self._chunks = {}
             self._checked = (now, saves)
             return self._bm25

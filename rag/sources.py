@@ -4,17 +4,20 @@ raises crossbrief errors with a message the user can act on."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Sequence
 
 from crossbrief.config import Settings
-from crossbrief.errors import IndexNotFound
+from crossbrief.errors import CrossbriefError, IndexNotFound
 from crossbrief.index.embedding import Embedder
 from crossbrief.index.factory import build_ingester
-from crossbrief.index.ingest import IngestReport, Progress, ingest_lock
+from crossbrief.index.ingest import Ingester, IngestReport, Progress, ingest_lock
 from crossbrief.index.loaders import SUPPORTED_SUFFIXES
 from crossbrief.index.manifest import Manifest, SourceRecord
+from crossbrief.rag.retrieval import keyword_index
 
+log = logging.getLogger(__name__)
 __all__ = ["SUPPORTED_SUFFIXES", "IngestReport", "Progress", "SourceRecord", "ingest_sources", "list_sources",
            "remove_source", "require_index"]
 
@@ -39,7 +42,19 @@ def ingest_sources(settings: Settings, paths: Sequence[Path], prune: bool = Fals
     with ingest_lock(settings):
         ingester = build_ingester(settings, embedder)
         report = ingester.ingest(list(paths), prune=prune, progress=progress, provenance=provenance)
+        if report.chunks_added or report.chunks_removed:
+            _prepare_keyword_index(settings, ingester)
         return report, ingester.store.count()
+
+
+def _prepare_keyword_index(settings: Settings, ingester: Ingester) -> None:
+    """Builds the new version's BM25 index and embeds its vocabulary now, so that the first question after an
+    ingest does not wait for them (seconds on a large corpus). Derived data: a failure here costs that wait only,
+    never the ingest (the first question builds it)."""
+    try:
+        keyword_index(ingester.store, settings.catalog_url, settings.bm25_dir, ingester.embedder.embed)
+    except (OSError, CrossbriefError) as exc:
+        log.warning("the keyword index was not prepared (%s); the first question builds it", exc)
 
 
 def remove_source(settings: Settings, name: str, embedder: Embedder | None = None) -> tuple[str, int]:

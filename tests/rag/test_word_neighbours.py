@@ -112,3 +112,23 @@ def test_damaged_word_vector_files_are_rebuilt_not_fatal(tmp_path: Path) -> None
     rebuilt = BM25Index.load_or_build(tmp_path, "v000000000001-test", lambda: [], _fake_embed)
     assert rebuilt.neighbours is not None and "seized" in rebuilt.neighbours.words
 
+
+
+def test_an_ingest_prepares_the_new_versions_keyword_index(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from crossbrief.config import load_settings
+    from crossbrief.index.manifest import Manifest
+    from crossbrief.rag.sources import ingest_sources
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.md").write_text("# Harbour\n\nOfficers seized 40 kilograms of cocaine at the harbour.\n")
+    settings = load_settings()
+    ingest_sources(settings, [corpus], embedder=embedder)
+    version = Manifest.load(settings).stamp.key
+    # built at ingest, with its vocabulary's vectors: the first question reads them instead of embedding them
+    loaded = BM25Index.load(settings.bm25_dir / version)
+    assert loaded is not None and loaded.neighbours is not None and "seized" in loaded.neighbours.words
+    saved = (settings.bm25_dir / version / "meta.json").stat().st_mtime_ns
+    ingest_sources(settings, [corpus], embedder=embedder)  # nothing changed: no new version, nothing rebuilt
+    assert Manifest.load(settings).stamp.key == version
+    assert (settings.bm25_dir / version / "meta.json").stat().st_mtime_ns == saved
