@@ -116,6 +116,10 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             # ("Most Canadian imports face 25%" for Chinese imports), even when it meets the question's other names
             # (the agency that acts in both); a sentence naming no country may lean on its passage for one
             spoken_of = countries_in(sentence)
+            if not spoken_of and not any(constraints.name_met((context, passage_text), n) for n in of_country):
+                # a sentence naming no country leans on its passage: one that speaks of countries, never the asked
+                # one by any name, gives theirs ("the committee" of three countries for a fourth)
+                spoken_of = countries_in(f"{context} {passage_text}")
             if spoken_of and not spoken_of & constraints.countries:
                 asked = next((n for n in constraints.names if countries_named(n) & constraints.countries),
                              constraints.names[0])

@@ -182,15 +182,19 @@ class OfflineAnswerer:
         """A refusal that says what the nearest evidence holds when it contradicts what the question pins."""
         nearest = next((s for s in scored if not s.eligible), None)
         best_eligible = eligible[0].probability if eligible else 0.0
-        if nearest is not None and nearest.probability >= best_eligible:
-            reason = near_miss_reason(constraints, nearest.check.contradiction)
-            return Draft(REFUSAL_TEXT, refused=True, notes=(f"near_miss: {nearest.check.contradiction}",),
-                         reason=reason)
         frequencies, _ = self.rarity() if self.rarity and constraints.names else ({}, 0)
         read = {s.unit.passage.chunk_id: s.unit.passage for s in scored}
         unknown = self._unknown_names(constraints, frequencies, list(read.values()))
-        reason = (f"The sources never mention {without_possessive(unknown[0])}; the closest passages are shown." if unknown
-                  else "No passage answers this closely enough; the closest passages are shown.")
+        never = f"The sources never mention {without_possessive(unknown[0])}; the closest passages are shown." \
+            if unknown else ""
+        if nearest is not None and nearest.probability >= best_eligible:
+            what, _, name = nearest.check.contradiction.partition(" ")
+            # another country's passage for a country the sources never name: saying so tells more
+            unmentioned = what == "name" and bool(unknown) and without_possessive(name) == without_possessive(unknown[0])
+            reason = never if unmentioned else near_miss_reason(constraints, nearest.check.contradiction)
+            return Draft(REFUSAL_TEXT, refused=True, notes=(f"near_miss: {nearest.check.contradiction}",),
+                         reason=reason)
+        reason = never or "No passage answers this closely enough; the closest passages are shown."
         return Draft(REFUSAL_TEXT, refused=True, notes=("below_support_threshold",), reason=reason)
 
     def _dated_conflict(self, best: Scored, eligible: list[Scored],

@@ -180,6 +180,13 @@ def test_a_sentence_about_another_country_cannot_answer_for_the_one_asked() -> N
                   ).contradiction == "name Peru"
     assert _check("How many labs has the ZTA accredited in Peru?", "The ZTA accredited 25 labs in Peru and Chile."
                   ).contradiction == ""
+    # a sentence naming no country leans on its passage: one about other countries only answers for them
+    committee = "The Zorvan Forum was set up in 2024 to coordinate action on borders."
+    passage = f"Chile, Bolivia and Ecuador meet each spring. {committee}"
+    asked = "What did Peru pledge to the Zorvan Forum?"
+    assert check(parse(asked), committee, (), "", passage, None).contradiction == "name Peru"
+    assert check(parse(asked), committee, (), "", f"{passage} Peru joined later.", None).contradiction == ""
+    assert check(parse(asked), committee, (), "", committee, None).contradiction == ""  # a passage naming none
     # a country pinned by no name ("the US delegation") leaves the question's names to decide, as before
     assert _check("Who led the US delegation to the Zorvan Forum?", "Chile hosted the Zorvan Forum in May."
                   ).contradiction == ""
