@@ -105,6 +105,10 @@ class MemoryStore:
         with self._lock:
             return [self._vectors[i].copy() for i in ids if i in self._vectors]
 
+    def vectors_by_id(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        with self._lock:
+            return {i: self._vectors[i].copy() for i in ids if i in self._vectors}
+
     def query(self, vector: np.ndarray, n: int, where: Where | None = None) -> list[tuple[str, float]]:
         with self._lock:
             ids = [i for i, chunk in self._chunks.items() if matches(chunk.metadata, where)]

@@ -141,6 +141,20 @@ class SentenceIndex:
         except Exception as exc:  # noqa: BLE001 - chroma raises many kinds for a damaged segment
             raise _unavailable(exc) from exc
 
+    def stored_vectors(self, chunks: Sequence[tuple[str, str, str]]) -> dict[str, np.ndarray]:
+        """The vectors stored for the sentences and rows of `chunks` ((chunk id, text, kind) each), by their text:
+        what the offline answerer would otherwise embed again for each retrieved passage. Empty when they cannot be
+        read (a damaged collection costs the time saved, never the answer)."""
+        wanted = {f"{chunk_id}{SEPARATOR}{n}": sentence for chunk_id, text, kind in chunks
+                  for n, sentence in enumerate(sentences_of(text, kind))}
+        if not wanted:
+            return {}
+        try:
+            found = self.store.vectors_by_id(list(wanted))
+        except Exception:  # noqa: BLE001 - chroma raises many kinds for a damaged segment; the caller embeds instead
+            return {}
+        return {wanted[i]: vector for i, vector in found.items()}
+
     def query(self, vector: np.ndarray, n: int, where: Where | None = None) -> list[tuple[str, float]]:
         """(chunk id, its best sentence's cosine similarity) of the chunks of the nearest sentences, best first,
         at most `n` chunks."""

@@ -67,7 +67,11 @@ class ChunkStore(Protocol):
     def pages(self, size: int = _PAGE) -> Iterator[tuple[list[StoredChunk], np.ndarray]]:
         """Every chunk with its vectors, `size` at a time (to copy one store into another)."""
 
-    def vectors(self, ids: Sequence[str]) -> list[np.ndarray]: ...
+    def vectors(self, ids: Sequence[str]) -> list[np.ndarray]:
+        """The stored vectors of those of `ids` the store holds, in their order (a missing id is left out)."""
+
+    def vectors_by_id(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """id -> stored vector, for those of `ids` the store holds."""
 
     def query(self, vector: np.ndarray, n: int, where: Where | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the n nearest chunks that match `where`, best first."""
@@ -217,11 +221,15 @@ class ChromaStore:
         return [found[i] for i in ids if i in found]
 
     def vectors(self, ids: Sequence[str]) -> list[np.ndarray]:
-        found: dict[str, Any] = {}
+        found = self.vectors_by_id(ids)
+        return [found[i] for i in ids if i in found]
+
+    def vectors_by_id(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
         for i in range(0, len(ids), _BATCH):
             page = self._chroma.get(ids=list(ids[i:i + _BATCH]), include=["embeddings"])
-            found.update(zip(page["ids"], page["embeddings"]))
-        return [np.asarray(found[i], dtype=np.float32) for i in ids if i in found]
+            found.update((c, np.asarray(v, dtype=np.float32)) for c, v in zip(page["ids"], page["embeddings"]))
+        return found
 
     def query(self, vector: np.ndarray, n: int, where: Where | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the n nearest chunks, best first; texts are fetched by the caller

@@ -56,6 +56,9 @@ class OfflineAnswerer:
     # retrieval's relevance floor: passages whose best dense similarity is below it are not close enough to answer
     # from (answer() checks it before drafting; the answerer checks it too when it is handed passages directly)
     min_similarity: float | None = None
+    # the vectors stored at ingest for the sentences and rows of passages, by text (index/sentence_index.py): read
+    # instead of embedded again (None: every unit is embedded)
+    stored_vectors: Callable[[Sequence[Passage]], dict[str, np.ndarray]] | None = None
     # the model's vectors of sentences and headings, kept between questions (shared with the table linker)
     vectors: VectorCache = field(init=False, repr=False)
 
@@ -68,6 +71,11 @@ class OfflineAnswerer:
         asks about in other words. Summing vectors instead of embedding the joined text costs one short text per
         passage (the sentence before is mostly another unit) where the joined texts were one long text per unit;
         all are embedded in one call, so that the embedder batches them together."""
+        if self.stored_vectors is not None:
+            unseen = set(self.vectors.missing([u.text for u in found]))
+            if unseen:  # passages read for the first time: most of their sentences have vectors from the ingest
+                self.vectors.seed(self.stored_vectors(
+                    list({u.passage.chunk_id: u.passage for u in found if u.text in unseen}.values())))
         headings = [" ".join(part for part in (u.passage.title, u.passage.heading) if part) for u in found]
         previous = [u.previous for u in found]
         extra = [(i, text) for texts in (headings, previous) for i, text in enumerate(texts) if text]

@@ -256,8 +256,7 @@ class HybridRetriever:
         # a BM25-only hit has no dense score yet: compute it so the relevance floor sees every passage
         missing = [cid for cid, _ in ranked if cid not in dense_score and cid in chunks]
         if missing:
-            vectors = self.store.vectors(missing)
-            for cid, vec in zip(missing, vectors):
+            for cid, vec in self.store.vectors_by_id(missing).items():  # by id: one deleted meanwhile is left out
                 dense_score[cid] = float(np.dot(vec, vector))
         passages = [
             to_passage(n, chunks[cid], dense_score.get(cid), bm25_score.get(cid), score)

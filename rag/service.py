@@ -4,9 +4,12 @@ the Slack bot and the evals all call `Crossbrief.answer`."""
 from __future__ import annotations
 
 import time
+from functools import partial
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
+
+import numpy as np
 
 from crossbrief.index.embedding import Embedder
 from crossbrief.index.factory import build_embedder, open_sentences, open_store
@@ -195,6 +198,11 @@ def embedding_similarity(embedder: Embedder) -> Callable[[str, Sequence[str]], l
     return similarity
 
 
+def _stored_vectors(sentences: SentenceIndex, passages: Sequence[Passage]) -> dict[str, np.ndarray]:
+    """The vectors the ingest stored for the sentences and rows of `passages`, by text."""
+    return sentences.stored_vectors([(p.chunk_id, p.text, p.kind) for p in passages])
+
+
 def one_blas_thread() -> None:
     """Caps numpy's OpenBLAS at one thread for this process. A question's matrix products (the question's words against
     the indexed vocabulary, sentences against the question) are small, and OpenBLAS's idle threads keep spinning
@@ -231,7 +239,8 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
                               generation.support_weights, generation.support_bias)
     offline = OfflineAnswerer(embedder, calibration, rarity=retriever.word_rarity, word_vectors=retriever.word_vectors,
                               embed_words=retriever.word_cache,
-                              min_similarity=settings.retrieval.min_similarity)
+                              min_similarity=settings.retrieval.min_similarity,
+                              stored_vectors=None if sentences is None else partial(_stored_vectors, sentences))
     tables = TableAnswerer(TableStore.open(settings.catalog_url), min_coverage=generation.table_min_coverage,
                            top_sources=generation.table_top_sources, min_row_margin=generation.table_row_margin,
                            min_row_coverage=generation.table_row_min_coverage,

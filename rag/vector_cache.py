@@ -37,6 +37,21 @@ class VectorCache:
                     found[text] = vector
         return np.stack([found[t] for t in texts])
 
+    def missing(self, texts: Sequence[str]) -> list[str]:
+        """Those of `texts` the cache does not hold."""
+        with self._lock:
+            return [t for t in dict.fromkeys(texts) if t not in self._cache]
+
+    def seed(self, known: dict[str, np.ndarray]) -> None:
+        """Adds vectors computed elsewhere (stored at ingest) for texts the cache does not hold yet."""
+        with self._lock:
+            for text, vector in known.items():
+                if text in self._cache:
+                    continue
+                if len(self._cache) >= self.size:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[text] = vector
+
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()

@@ -123,3 +123,41 @@ def test_turning_sentence_vectors_on_ingests_the_files_again(tmp_path: Path) -> 
 
 def _entry(entry_id: str) -> StoredChunk:
     return StoredChunk(entry_id, entry_id, {"chunk_id": chunk_of(entry_id)})
+
+
+def test_the_vectors_stored_for_a_chunks_sentences_are_read_back_by_their_text() -> None:
+    index = SentenceIndex(MemoryStore())
+    prose = _chunk("p1", "Widget exports rose to 4,000 units in 2024. Short line. Imports fell by a third over the year.")
+    table = _chunk("t1", "Table: Widgets\nRow 1: Year: 2023; Value: 3,000", kind="table")
+    entries = SentenceIndex.entries([prose, table])
+    index.put(entries, np.eye(len(entries), 8, dtype=np.float32))
+    found = index.stored_vectors([("p1", prose.text, "text"), ("t1", table.text, "table"), ("gone", "A chunk no "
+                                  "longer stored has no vectors to read.", "text")])
+    assert set(found) == {"Widget exports rose to 4,000 units in 2024.", "Imports fell by a third over the year.",
+                          "Row 1: Year: 2023; Value: 3,000"}
+    assert found["Imports fell by a third over the year."].tolist() == np.eye(len(entries), 8)[1].tolist()
+
+
+def test_the_answerer_embeds_only_the_sentences_the_ingest_did_not_store(tmp_path: Path) -> None:
+    """A question on passages read for the first time takes their sentences' vectors from the sentence index; the
+    answer is the one the answerer gives when it embeds every sentence itself."""
+    embedder = ToyEmbedder()
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "widgets.md").write_text("# Widgets\n\nWidget exports rose to 4,000 units in 2024. Imports of widgets "
+                                       "fell by a third over the year. Gadget exports held steady at 900 units.\n")
+    settings = Settings(home=tmp_path / "home")
+    build_ingester(settings, embedder).ingest([folder])
+    service = build(settings, embedder)
+    embedded: list[str] = []
+    own = service.offline.vectors.vectors
+    service.offline.vectors.vectors = lambda texts: (embedded.extend(texts), own(texts))[1]  # type: ignore[method-assign]
+    question = "How many widget units were exported in 2024?"
+    answer = service.answer(question)
+    assert "4,000" in answer.answer
+    assert embedded and "Widget exports rose to 4,000 units in 2024." not in embedded  # read, not embedded
+    service.offline.stored_vectors = None
+    service.offline.forget_vectors()
+    embedded.clear()
+    assert service.answer(question).answer == answer.answer
+    assert "Widget exports rose to 4,000 units in 2024." in embedded
