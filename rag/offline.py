@@ -63,7 +63,7 @@ class OfflineAnswerer:
     vectors: VectorCache = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.vectors = VectorCache(self.embedder.embed)
+        self.vectors = VectorCache(self.embedder.embed, alone=True)
 
     def _unit_vectors(self, found: list[Unit]) -> tuple[np.ndarray, np.ndarray]:
         """Each unit's vector, and its vector in context: read with its passage's title and heading and the

@@ -19,6 +19,10 @@ class VectorCache:
 
     vectors: Callable[[Sequence[str]], np.ndarray]
     size: int = 50_000
+    # embed each text alone: the int8 model quantizes a batch's activations together, so a text's vector depends
+    # on what it is batched with (cosine as low as 0.98 between two batchings), and a cached vector, on which
+    # question first asked for it. Alone, a text always gets the same vector; for short texts it costs no more
+    alone: bool = False
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -28,7 +32,8 @@ class VectorCache:
             found = {t: self._cache[t] for t in wanted if t in self._cache}
         missing = [t for t in wanted if t not in found]
         if missing:
-            vectors = self.vectors(missing)  # outside the lock: other questions keep going
+            # outside the lock: other questions keep going
+            vectors = np.stack([self.vectors([t])[0] for t in missing]) if self.alone else self.vectors(missing)
             with self._lock:
                 for text, vector in zip(missing, vectors):
                     if len(self._cache) >= self.size:
