@@ -203,6 +203,15 @@ def _stored_vectors(sentences: SentenceIndex, passages: Sequence[Passage]) -> di
     return sentences.stored_vectors([(p.chunk_id, p.text, p.kind) for p in passages])
 
 
+def _values_under(store: TableStore, table: str, pinned: dict[int, list[str]], column: int,
+                  most_rows: int = 2000) -> set[str] | None:
+    """The values `column` holds in the rows of `table` that `pinned` keeps; None past `most_rows` rows."""
+    numbers = store.row_numbers(table, pinned)
+    if len(numbers) > most_rows:
+        return None
+    return {cells[column] for _, cells in store.rows(table, numbers) if column < len(cells)}
+
+
 def one_blas_thread() -> None:
     """Caps numpy's OpenBLAS at one thread for this process. A question's matrix products (the question's words against
     the indexed vocabulary, sentences against the question) are small, and OpenBLAS's idle threads keep spinning
@@ -241,11 +250,13 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
                               embed_words=retriever.word_cache,
                               min_similarity=settings.retrieval.min_similarity,
                               stored_vectors=None if sentences is None else partial(_stored_vectors, sentences))
-    tables = TableAnswerer(TableStore.open(settings.catalog_url), min_coverage=generation.table_min_coverage,
+    table_store = TableStore.open(settings.catalog_url)
+    tables = TableAnswerer(table_store, min_coverage=generation.table_min_coverage,
                            top_sources=generation.table_top_sources, min_row_margin=generation.table_row_margin,
                            min_row_coverage=generation.table_row_min_coverage,
                            similarity=embedding_similarity(embedder),
                            meaning=MeaningLinker(offline.vectors, generation.table_meaning_margin,
-                                                 generation.table_meaning_floor)
+                                                 generation.table_meaning_floor,
+                                                 values_under=partial(_values_under, table_store))
                            if generation.table_meaning_floor <= 1 else None)
     return Crossbrief(settings, store, embedder, retriever, offline, dict(answerers or {}), tables)

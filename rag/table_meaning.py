@@ -84,6 +84,9 @@ class MeaningLinker:
     margin: float
     floor: float
     max_values: int = 20
+    # (table id, pins, column) -> the values that column holds in the rows the pins keep (None: too many rows to
+    # read); the table store's, built in rag/service.py. None: not looked at
+    values_under: Callable[[str, dict[int, list[str]], int], set[str] | None] | None = None
 
     def extend(self, question: str, found: Link) -> Link:
         """`found` with the columns it leaves open that a phrase of the question names by meaning, and its coverage
@@ -156,6 +159,12 @@ class MeaningLinker:
                 continue
             clearest = max(close, key=lambda c: nearest[c][p][2])
             if clearest not in pinned:
+                if self.values_under is not None and \
+                        self.values_under(table.table_id, pinned, clearest) == {nearest[clearest][p][0]}:
+                    # every row the pins keep holds that value ("aged" and a column whose rows of "20 to 29 years"
+                    # are all of "Age group"): the phrase restates the pins, it asks no breakdown
+                    speaking |= words(phrase)
+                    continue
                 return replace(found, breakdown=phrase)
             if clearest in found.pinned:
                 speaking |= words(phrase)

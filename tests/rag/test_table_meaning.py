@@ -216,3 +216,32 @@ def test_a_column_of_few_names_among_many_dated_values_is_linked_by_meaning(tmp_
     linker = MeaningLinker(vectors, margin=0.1, floor=0.4, max_values=4)  # five values, two of them names
     asked = "How many opioids for women in 2021?"
     assert linker.extend(asked, link(asked, table)).pinned.get(1) == ["Female"]
+
+
+def test_a_phrase_naming_the_value_every_pinned_row_holds_is_no_breakdown(tmp_path: Path) -> None:
+    """"aged" comes close to "Age group" of a column left open (too close to "Sex and age group" as well to link
+    either), but every row of the pinned "20 to 29 years" is of "Age group": the phrase restates the pin, asks no
+    breakdown, and the row answers. A phrase naming a value the pinned rows do not all hold stays a breakdown."""
+    from crossbrief.rag.service import _values_under
+
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    groups = (("Age group", "20 to 29 years"), ("Age group", "30 to 39 years"), ("Sex", "Female"), ("Sex", "Male"),
+              ("Sex and age group", "Female, 20 to 29 years"), ("Overall numbers", "All"))
+    rows = [["Opioids", measure, group, year, str(10 * g + y)] for g, (measure, group) in enumerate(groups)
+            for y, year in enumerate(("2020", "2021"))]
+    _, harms = render_table("harms.csv", ["Substance", "Measure", "Group", "Year", "Value"], rows, "Harms", 0)
+    store.write(SOURCE, "hash1", [harms])
+    table = store.tables([SOURCE])[0]
+    vectors = _fake_vectors({"Age group": [1, 0, 0, 0], "Sex and age group": [0.9, 0.44, 0, 0], "Sex": [0, 1, 0, 0],
+                             "Overall numbers": [0, 0, 1, 0], "aged": [1, 0.1, 0, 0]})
+    asked = "How many opioid deaths were people aged 20 to 29 in 2021?"
+    without = MeaningLinker(vectors, margin=0.1, floor=0.4)
+    assert without.extend(asked, link(asked, table)).breakdown == "aged"  # the rule this test is about, off
+    linker = MeaningLinker(vectors, margin=0.1, floor=0.4, values_under=lambda t, p, c: _values_under(store, t, p, c))
+    assert not linker.extend(asked, link(asked, table)).breakdown
+    found = TableAnswerer(store, meaning=linker).answer(Question(asked), _passages())
+    assert found is not None and "Value: 1" in found.draft.text and "Group: 20 to 29 years" in found.draft.text, found
+    # rows of two measures ("All" and none pinned in Group): "aged" would break them down
+    overall = "How many opioid deaths were people aged in 2021?"
+    assert linker.extend(overall, link(overall, table)).breakdown == "aged"
+    assert _values_under(store, table.table_id, {0: ["Opioids"]}, 1, most_rows=3) is None  # too many rows to read
