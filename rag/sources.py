@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from crossbrief.config import Settings
-from crossbrief.errors import CrossbriefError, IndexNotFound
+from crossbrief.errors import IndexNotFound
 from crossbrief.index.embedding import Embedder
 from crossbrief.index.factory import build_ingester
 from crossbrief.index.ingest import Ingester, IngestReport, Progress, ingest_lock
@@ -53,8 +53,9 @@ def _prepare_keyword_index(settings: Settings, ingester: Ingester) -> None:
     never the ingest (the first question builds it)."""
     try:
         keyword_index(ingester.store, settings.catalog_url, settings.bm25_dir, ingester.embedder.embed)
-    except (OSError, CrossbriefError) as exc:
-        log.warning("the keyword index was not prepared (%s); the first question builds it", exc)
+    except Exception as exc:  # noqa: BLE001 - the store, catalog and model raise many kinds; the ingest is saved
+        log.warning("the keyword index was not prepared (%s: %s); the first question builds it",
+                    exc.__class__.__name__, exc)
 
 
 def remove_source(settings: Settings, name: str, embedder: Embedder | None = None) -> tuple[str, int]:

@@ -38,8 +38,8 @@ class VectorCache:
                 for text, vector in zip(missing, vectors):
                     if len(self._cache) >= self.size:
                         self._cache.pop(next(iter(self._cache)))
-                    self._cache[text] = vector
-                    found[text] = vector
+                    # a vector seeded meanwhile (stored at ingest) stays: every question gets the same one
+                    found[text] = self._cache.setdefault(text, vector)
         return np.stack([found[t] for t in texts])
 
     def missing(self, texts: Sequence[str]) -> list[str]:

@@ -377,6 +377,9 @@ def test_a_sentence_naming_only_another_office_of_the_asked_kind_cannot_answer_f
     assert _check(asked, "It directs the Secretary of Harbours and the Secretary of Tides to map the coast."
                   ).contradiction == ""
     assert _check(asked, "The order directs the Secretary of Tides Ana Ruiz to map the coast.").contradiction == ""
+    # a person named after the office in the question, not in the sentence
+    assert _check("What did the Secretary of Tides Ana Ruiz say?", "The Secretary of Tides Ruiz said the coast "
+                  "was mapped.").contradiction == ""
     assert _check(asked, "The order directs the Secretary to map the coast.").contradiction == ""  # which one: unsaid
     assert _check(asked, "The Department of Harbours maps the coast.").contradiction == ""  # another kind of office
     assert _check("What does the order ask of Tides officials?", "The Secretary of Harbours maps the coast."

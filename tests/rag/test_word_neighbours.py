@@ -132,3 +132,22 @@ def test_an_ingest_prepares_the_new_versions_keyword_index(embedder, tmp_path: P
     ingest_sources(settings, [corpus], embedder=embedder)  # nothing changed: no new version, nothing rebuilt
     assert Manifest.load(settings).stamp.key == version
     assert (settings.bm25_dir / version / "meta.json").stat().st_mtime_ns == saved
+
+
+def test_an_ingest_whose_keyword_index_cannot_be_prepared_is_still_saved(embedder, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                          monkeypatch, caplog) -> None:
+    import crossbrief.rag.sources as sources
+    from crossbrief.config import load_settings
+    from crossbrief.index.manifest import Manifest
+
+    def damaged(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database disk image is malformed")  # as chroma's InternalError says it
+
+    monkeypatch.setattr(sources, "keyword_index", damaged)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.md").write_text("# Harbour\n\nOfficers seized 40 kilograms of cocaine at the harbour.\n")
+    settings = load_settings()
+    report, chunks = sources.ingest_sources(settings, [corpus], embedder=embedder)
+    assert report.chunks_added == chunks == 1 and Manifest.load(settings).indexed
+    assert "keyword index was not prepared" in caplog.text
