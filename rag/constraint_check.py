@@ -34,7 +34,7 @@ class Check:
 def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], context: str, passage_text: str,
           passage_date: str | None) -> Check:
     """Checks one unit (a sentence with `context`: title, heading, the sentence before; and its whole passage)."""
-    contradiction = ""
+    contradiction = _another_source(constraints, passage_date)
     date = 0.5
     if constraints.pins_date:
         published = (int(passage_date[:4]), int(passage_date[5:7])) if passage_date and len(passage_date) >= 7 else None
@@ -168,6 +168,19 @@ def _qualified_by_another(constraints: Constraints, sentence: str, context: str)
     return ""
 
 
+def _another_source(constraints: Constraints, passage_date: str | None) -> str:
+    """"source <date>" when the question names a document by its date and the passage's source is of another: the
+    asked month exactly; a year alone, that year or the next (a year's report is published after it ends); else
+    "". A passage of no date is not contradicted."""
+    if not constraints.source_dates or not passage_date or len(passage_date) < 7:
+        return ""
+    year, month = int(passage_date[:4]), int(passage_date[5:7])
+    if any((m == month and y == year) if m else year in (y, y + 1) for y, m in constraints.source_dates):
+        return ""
+    y, m = min(constraints.source_dates)
+    return f"source {dt.date(y, m, 1):%B %Y}" if m else f"source {y}"
+
+
 def _another_office(constraints: Constraints, sentence: str) -> str:
     """"office <Head> of <Name>" when the sentence names offices of the asked one's head, none of them the asked one,
     nor the asked name's words anywhere ("the Secretary of State" for "the Secretary of Energy"); else ""."""
@@ -200,6 +213,8 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
         return f"The sources give nothing for {asked}; the nearest is the {value}."
     if what == "scope":
         return f"The closest passages say nothing about the {value}."
+    if what == "source":
+        return f"No source dated {value} says this; the closest passages are from sources of other dates."
     if what == "office":
         return f"The closest passages speak of another {value}, not the one asked."
     if what == "name":

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, year_parts
-from crossbrief.rag.figures import extract_figures
+from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.places import countries_in, country_modifiers, names_same_country, without_possessive
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
 from crossbrief.rag.spelling import american
@@ -164,6 +164,10 @@ class Constraints:
     # the titled bodies and offices it names as "<Head> of <Name>": ("secretary", {"energy"}) for "the Secretary of
     # Energy"; a sentence naming only another of that head ("the Secretary of State") speaks of another office
     offices: tuple[tuple[str, frozenset[str]], ...] = ()
+    # the dates of the documents it names by their date ("according to the July 2026 release", "under the March 2,
+    # 2025 amendment"): (year, month; 0 for a year alone). Those dates pin the source, not the figure: a passage of
+    # a source published at another date is not that document
+    source_dates: frozenset[tuple[int, int]] = frozenset()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of."""
@@ -195,7 +199,9 @@ def parse(question: str, context: str = "") -> Constraints:
     # "since August 2025" opens a period: what was set just before it may still hold, so such a date pins its year
     # only, not its month or day
     opening = [f for f in figures if f.kind == "date" and OPENS_PERIOD.search(question[: f.start])]
-    years, months = dates_of([f for f in figures if f not in opening])
+    named = named_source_spans(question)
+    of_source = [f for f in figures if any(start <= f.start < end for start, end in named)]
+    years, months = dates_of([f for f in figures if f not in opening and f not in of_source])
     years |= dates_of(opening)[0] | fiscal_years(question)
     # a follow-up that asks in its own words ("Which of them...?") does not inherit the earlier answer type
     inherit = context if not _WH.search(question) else ""
@@ -221,7 +227,8 @@ def parse(question: str, context: str = "") -> Constraints:
                        tuple((n, a) for n, a in acronyms.items() if n in names), countries_in(named_in),
                        qualified_words(question),
                        frozenset(fiscal_years(question)) if kind == "money" or _PLANS.search(question)
-                       else frozenset(), year_parts(question, FUNCTION_WORDS), offices_in(question))
+                       else frozenset(), year_parts(question, FUNCTION_WORDS), offices_in(question),
+                       source_dates(of_source))
 
 
 def counted_noun(phrase: str) -> str:
@@ -243,6 +250,32 @@ def qualified_words(text: str) -> tuple[tuple[str, str, str], ...]:
     """(country, stemmed content word, name) for each content word that a country's name stands just before."""
     return tuple(sorted((code, stem(word), name) for code, word, name in country_modifiers(text)
                         if word not in FUNCTION_WORDS))
+
+
+# a document named by its date after a word that attributes ("according to the July 2026 release", "per the 2025
+# fact sheet", "under the March 2, 2025 amendment"; "in the March 2025 order", never "in the 2023 ...", a period):
+# the date, then the noun it dates, not a year's ("the 2023 fiscal year")
+_NAMED_SOURCE = re.compile(
+    r"\b(?:(?i:according to|per|as stated in|as set out in|under) the ((?:[A-Z][a-z]+ (?:\d{1,2}, )?)?(?:19|20)\d\d)"
+    r"|(?i:in) the ([A-Z][a-z]+ (?:\d{1,2}, )?(?:19|20)\d\d)) ([a-z][a-z-]+)(?! year)")
+
+
+def named_source_spans(question: str) -> list[tuple[int, int]]:
+    """(start, end) of each date in `question` that names a document (_NAMED_SOURCE)."""
+    spans = []
+    for match in _NAMED_SOURCE.finditer(question):
+        group = 1 if match.group(1) else 2
+        words = match.group(group).split()
+        if (len(words) > 1 and words[0].lower() not in MONTHS) or match.group(3) in FUNCTION_WORDS:
+            continue
+        spans.append((match.start(group), match.end(group)))
+    return spans
+
+
+def source_dates(figures: list[Figure]) -> frozenset[tuple[int, int]]:
+    """(year, month; 0 for a year alone) of the dates that name documents."""
+    years, months = dates_of(figures)
+    return frozenset(months | {(y, 0) for y in years if not any(m[0] == y for m in months)})
 
 
 # "Secretary of Homeland Security", "Department of the Treasury", "Minister of Public Safety": a capitalised head,
