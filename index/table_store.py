@@ -172,16 +172,18 @@ class TableStore:
                                    _profile_from_json(r["profile"], columns), r["n_rows"]))
         return out
 
-    def row_numbers(self, table: str, pinned: Mapping[int, Sequence[str]]) -> set[int]:
-        """Numbers of the rows whose cell, in every pinned (categorical) column, is one of the pinned values."""
+    def row_numbers(self, table: str, pinned: Mapping[int, Sequence[str]], limit: int | None = None) -> set[int]:
+        """Numbers of the rows whose cell, in every pinned (categorical) column, is one of the pinned values (at
+        most `limit` of them)."""
         with self.engine.connect() as conn:
             if not pinned:
-                return {r[0] for r in conn.execute(select(ROWS.c.row_number).where(ROWS.c.table_id == table))}
+                every = select(ROWS.c.row_number).where(ROWS.c.table_id == table)
+                return {r[0] for r in conn.execute(every.limit(limit) if limit is not None else every)}
             selects = [select(CELLS.c.row_number).where(CELLS.c.table_id == table, CELLS.c.column_index == column,
                                                         CELLS.c.value.in_(list(values)))
                        for column, values in pinned.items()]
             query = selects[0] if len(selects) == 1 else intersect(*selects)
-            return {r[0] for r in conn.execute(query)}
+            return {r[0] for r in conn.execute(query.limit(limit) if limit is not None else query)}
 
     def rows(self, table: str, numbers: Iterable[int]) -> list[tuple[int, tuple[str, ...]]]:
         wanted = sorted(numbers)

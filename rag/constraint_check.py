@@ -135,6 +135,9 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     kind = 1.0
     if constraints.kinds:
         kind = 1.0 if any(f.kind in constraints.kinds for f in figures) else 0.0
+        if kind and constraints.asks_day and not any(f.kind == "date" and f.unit in ("day", "month_day")
+                                                     for f in figures):
+            kind = 0.0  # "February 2025" does not say from which day
         if not kind and not contradiction:
             contradiction = f"kind {constraints.answer}"
     counted = 0.0
@@ -170,12 +173,12 @@ def _qualified_by_another(constraints: Constraints, sentence: str, context: str)
 
 def _another_source(constraints: Constraints, passage_date: str | None) -> str:
     """"source <date>" when the question names a document by its date and the passage's source is of another: the
-    asked month exactly; a year alone, that year or the next (a year's report is published after it ends); else
-    "". A passage of no date is not contradicted."""
+    asked month exactly; a year alone, that year or a neighbour (a year's report comes out after it ends, its budget
+    request before it begins); else "". A passage of no date is not contradicted."""
     if not constraints.source_dates or not passage_date or len(passage_date) < 7:
         return ""
     year, month = int(passage_date[:4]), int(passage_date[5:7])
-    if any((m == month and y == year) if m else year in (y, y + 1) for y, m in constraints.source_dates):
+    if any((m == month and y == year) if m else abs(year - y) <= 1 for y, m in constraints.source_dates):
         return ""
     y, m = min(constraints.source_dates)
     return f"source {dt.date(y, m, 1):%B %Y}" if m else f"source {y}"
@@ -188,8 +191,9 @@ def _another_office(constraints: Constraints, sentence: str) -> str:
     said = {stem(w) for w in content_words(sentence)}
     for head, name in constraints.offices:
         same_head = [words for other, words in theirs if other == head]
-        # either name may hold more words: a person after the office ("Secretary of State Marco Rubio")
-        if same_head and not any(name <= words or words <= name for words in same_head) and not name <= said:
+        # another office shares no word of the asked one's name: a sentence may name it shorter, or a person after
+        # it ("Secretary of State Rubio" for "the Secretary of State Marco Rubio")
+        if same_head and not any(name & words for words in same_head) and not name <= said:
             return f"office {head}"
     return ""
 

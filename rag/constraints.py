@@ -168,6 +168,8 @@ class Constraints:
     # 2025 amendment"): (year, month; 0 for a year alone). Those dates pin the source, not the figure: a passage of
     # a source published at another date is not that document
     source_dates: frozenset[tuple[int, int]] = frozenset()
+    # it asks for a day ("on what date", "from which day"): a month or a year alone does not answer it
+    asks_day: bool = False
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of."""
@@ -200,8 +202,11 @@ def parse(question: str, context: str = "") -> Constraints:
     # only, not its month or day
     opening = [f for f in figures if f.kind == "date" and OPENS_PERIOD.search(question[: f.start])]
     named = named_source_spans(question)
-    of_source = [f for f in figures if any(start <= f.start < end for start, end in named)]
-    years, months = dates_of([f for f in figures if f not in opening and f not in of_source])
+    of_source = [f for f in figures if any(start <= f.start < end for start, end, _ in named)]
+    # a month names the document alone; a year alone may be the figures' too ("according to the 2023 figures"), so
+    # it stays a pin of the figure as well
+    by_month = [f for f in of_source if any(start <= f.start < end and month for start, end, month in named)]
+    years, months = dates_of([f for f in figures if f not in opening and f not in by_month])
     years |= dates_of(opening)[0] | fiscal_years(question)
     # a follow-up that asks in its own words ("Which of them...?") does not inherit the earlier answer type
     inherit = context if not _WH.search(question) else ""
@@ -228,7 +233,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        qualified_words(question),
                        frozenset(fiscal_years(question)) if kind == "money" or _PLANS.search(question)
                        else frozenset(), year_parts(question, FUNCTION_WORDS), offices_in(question),
-                       source_dates(of_source))
+                       source_dates(of_source), _ASKS_DAY.search(question) is not None)
 
 
 def counted_noun(phrase: str) -> str:
@@ -252,23 +257,23 @@ def qualified_words(text: str) -> tuple[tuple[str, str, str], ...]:
                         if word not in FUNCTION_WORDS))
 
 
+_ASKS_DAY = re.compile(r"\b(?:what|which) (?:date|day)\b", re.IGNORECASE)
 # a document named by its date after a word that attributes ("according to the July 2026 release", "per the 2025
-# fact sheet", "under the March 2, 2025 amendment"; "in the March 2025 order", never "in the 2023 ...", a period):
-# the date, then the noun it dates, not a year's ("the 2023 fiscal year")
+# fact sheet", "under the March 2, 2025 amendment"; never "in the January 2025 wildfires", an event): the date, then
+# the noun it dates, not a year's own ("the 2023 fiscal year")
 _NAMED_SOURCE = re.compile(
-    r"\b(?:(?i:according to|per|as stated in|as set out in|under) the ((?:[A-Z][a-z]+ (?:\d{1,2}, )?)?(?:19|20)\d\d)"
-    r"|(?i:in) the ([A-Z][a-z]+ (?:\d{1,2}, )?(?:19|20)\d\d)) ([a-z][a-z-]+)(?! year)")
+    r"\b(?i:according to|per|as stated in|as set out in|under) the ((?:[A-Z][a-z]+ (?:\d{1,2}, )?)?(?:19|20)\d\d) "
+    r"([a-z][a-z-]+)\b(?!\s+year)")
 
 
-def named_source_spans(question: str) -> list[tuple[int, int]]:
-    """(start, end) of each date in `question` that names a document (_NAMED_SOURCE)."""
+def named_source_spans(question: str) -> list[tuple[int, int, bool]]:
+    """(start, end, with its month) of each date in `question` that names a document (_NAMED_SOURCE)."""
     spans = []
     for match in _NAMED_SOURCE.finditer(question):
-        group = 1 if match.group(1) else 2
-        words = match.group(group).split()
-        if (len(words) > 1 and words[0].lower() not in MONTHS) or match.group(3) in FUNCTION_WORDS:
+        words = match.group(1).split()
+        if (len(words) > 1 and words[0].lower() not in MONTHS) or match.group(2) in FUNCTION_WORDS:
             continue
-        spans.append((match.start(group), match.end(group)))
+        spans.append((match.start(1), match.end(1), len(words) > 1))
     return spans
 
 

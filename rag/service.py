@@ -205,11 +205,14 @@ def _stored_vectors(sentences: SentenceIndex, passages: Sequence[Passage]) -> di
 
 def _values_under(store: TableStore, table: str, pinned: dict[int, list[str]], column: int,
                   most_rows: int = 2000) -> set[str] | None:
-    """The values `column` holds in the rows of `table` that `pinned` keeps; None past `most_rows` rows."""
-    numbers = store.row_numbers(table, pinned)
+    """The values `column` holds (blanks aside) in the rows of `table` that `pinned` keeps; None without pins or
+    past `most_rows` rows."""
+    if not pinned:
+        return None
+    numbers = store.row_numbers(table, pinned, limit=most_rows + 1)
     if len(numbers) > most_rows:
         return None
-    return {cells[column] for _, cells in store.rows(table, numbers) if column < len(cells)}
+    return {cells[column] for _, cells in store.rows(table, numbers) if column < len(cells) and cells[column]}
 
 
 def one_blas_thread() -> None:

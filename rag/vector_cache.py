@@ -36,10 +36,12 @@ class VectorCache:
             vectors = np.stack([self.vectors([t])[0] for t in missing]) if self.alone else self.vectors(missing)
             with self._lock:
                 for text, vector in zip(missing, vectors):
+                    if text in self._cache:  # seeded meanwhile (stored at ingest): that one, for every question
+                        found[text] = self._cache[text]
+                        continue
                     if len(self._cache) >= self.size:
                         self._cache.pop(next(iter(self._cache)))
-                    # a vector seeded meanwhile (stored at ingest) stays: every question gets the same one
-                    found[text] = self._cache.setdefault(text, vector)
+                    self._cache[text] = found[text] = vector
         return np.stack([found[t] for t in texts])
 
     def missing(self, texts: Sequence[str]) -> list[str]:
