@@ -3,6 +3,7 @@ are kept in step with the chunks, and that retrieval finds a chunk by one senten
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -151,7 +152,12 @@ def test_the_answerer_embeds_only_the_sentences_the_ingest_did_not_store(tmp_pat
     service = build(settings, embedder)
     embedded: list[str] = []
     own = service.offline.vectors.vectors
-    service.offline.vectors.vectors = lambda texts: (embedded.extend(texts), own(texts))[1]  # type: ignore[method-assign]
+
+    def recording(texts: Sequence[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return own(texts)
+
+    service.offline.vectors.vectors = recording
     question = "How many widget units were exported in 2024?"
     answer = service.answer(question)
     assert "4,000" in answer.answer
