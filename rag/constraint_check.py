@@ -185,7 +185,7 @@ def _another_source(constraints: Constraints, passage_date: str | None) -> str:
 
 
 def _another_office(constraints: Constraints, sentence: str) -> str:
-    """"office <Head> of <Name>" when the sentence names offices of the asked one's head, none of them the asked one,
+    """"office <head>" when the sentence names offices of the asked one's head, none of them the asked one,
     nor the asked name's words anywhere ("the Secretary of State" for "the Secretary of Energy"); else ""."""
     theirs = offices_in(sentence)
     said = {stem(w) for w in content_words(sentence)}
