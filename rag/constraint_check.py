@@ -34,7 +34,7 @@ class Check:
 def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], context: str, passage_text: str,
           passage_date: str | None) -> Check:
     """Checks one unit (a sentence with `context`: title, heading, the sentence before; and its whole passage)."""
-    contradiction = _another_source(constraints, passage_date)
+    contradiction = ""
     date = 0.5
     if constraints.pins_date:
         published = (int(passage_date[:4]), int(passage_date[5:7])) if passage_date and len(passage_date) >= 7 else None
@@ -76,6 +76,9 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             elif published:
                 # a source published long after the asked year does not give that year's figure
                 contradiction, date = f"published {published[0]}", 0.0
+    # a passage of another document than the one the question names by its date: that is the reason, whatever its
+    # years say
+    contradiction = _another_source(constraints, passage_date) or contradiction
     if constraints.parts and not contradiction:
         # "the first half of FY 23" for "the second half", "the fourth meeting" for "the fifth": another of the same
         # numbered things
