@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, year_parts
 from crossbrief.rag.figures import Figure, extract_figures
-from crossbrief.rag.places import countries_in, country_modifiers, names_same_country, without_possessive
+from crossbrief.rag.places import (countries_in, country_modifiers, country_words, names_same_country,
+                                   without_possessive)
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
 from crossbrief.rag.spelling import american
 
@@ -170,11 +171,18 @@ class Constraints:
     source_dates: frozenset[tuple[int, int]] = frozenset()
     # it asks for a day ("on what date", "from which day"): a month or a year alone does not answer it
     asks_day: bool = False
+    # each word of a country's name of several words the question uses -> that country ("States" -> US): such a
+    # word is met by any name of the country ("Americans", "the U.S.")
+    country_words: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
-        """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of."""
-        return names_in(parts, name) or any(mentions(part, short) for named, short in self.acronyms if named == name
-                                            for part in parts)
+        """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
+        country's longer name) that country by any of its names."""
+        if names_in(parts, name) or any(mentions(part, short) for named, short in self.acronyms if named == name
+                                        for part in parts):
+            return True
+        codes = next((codes for word, codes in self.country_words if word == without_possessive(name)), None)
+        return codes is not None and any(countries_in(part) & codes for part in parts)
 
     @property
     def pins_date(self) -> bool:
@@ -233,7 +241,8 @@ def parse(question: str, context: str = "") -> Constraints:
                        qualified_words(question),
                        frozenset(fiscal_years(question)) if kind == "money" or _PLANS.search(question)
                        else frozenset(), year_parts(question, FUNCTION_WORDS), offices_in(question),
-                       source_dates(of_source), _ASKS_DAY.search(question) is not None)
+                       source_dates(of_source), _ASKS_DAY.search(question) is not None,
+                       tuple(country_words(named_in).items()))
 
 
 def counted_noun(phrase: str) -> str:

@@ -160,6 +160,18 @@ def _country_names(text: str) -> list[tuple[frozenset[str], int, int]]:
     return named
 
 
+def country_words(text: str) -> dict[str, frozenset[str]]:
+    """Each word of a country's name of two or more words in `text` -> the countries that name names ("United" and
+    "States" of "the United States"): a question's names are single words, met where a text names the country."""
+    found: dict[str, frozenset[str]] = {}
+    for codes, start, end in _country_names(text):
+        words = text[start:end].split()
+        if len(words) > 1:
+            for word in words:
+                found[without_possessive(word)] = found.get(without_possessive(word), frozenset()) | codes
+    return found
+
+
 @functools.lru_cache(maxsize=20_000)
 def countries_in(text: str) -> frozenset[str]:
     """The countries `text` names by any of their names (see `_country_names`)."""

@@ -410,3 +410,13 @@ def test_a_sentence_naming_only_another_office_of_the_asked_kind_cannot_answer_f
     assert _check(asked, "The Department of Harbours maps the coast.").contradiction == ""  # another kind of office
     assert _check("What does the order ask of Tides officials?", "The Secretary of Harbours maps the coast."
                   ).contradiction == ""  # the question names no office
+
+
+def test_a_word_of_a_countrys_longer_name_is_met_by_any_name_of_that_country() -> None:
+    asked = parse("How many people in the United States died of poisonings in 2031?")
+    said = "More than 100 000 Americans died of poisonings in 2031."
+    stands = check(asked, said, tuple(extract_figures(said)), "", said, None)
+    assert stands.names_near == 1.0 and not stands.contradiction
+    assert check(asked, "The U.S. counted 100 000 deaths in 2031.", (), "", "", None).names_near == 1.0
+    other = "More than 100 000 Chileans died of poisonings in 2031."
+    assert check(asked, other, tuple(extract_figures(other)), "", other, None).names_near == 0.0
