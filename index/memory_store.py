@@ -102,8 +102,8 @@ class MemoryStore:
             yield part, np.stack(self.vectors([c.id for c in part]))
 
     def vectors(self, ids: Sequence[str]) -> list[np.ndarray]:
-        with self._lock:
-            return [self._vectors[i].copy() for i in ids if i in self._vectors]
+        found = self.vectors_by_id(ids)
+        return [found[i] for i in ids if i in found]
 
     def vectors_by_id(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         with self._lock:

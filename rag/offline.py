@@ -63,14 +63,15 @@ class OfflineAnswerer:
     vectors: VectorCache = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.vectors = VectorCache(self.embedder.embed, alone=True)
+        self.vectors = VectorCache(self.embedder.embed)
 
     def _unit_vectors(self, found: list[Unit]) -> tuple[np.ndarray, np.ndarray]:
         """Each unit's vector, and its vector in context: read with its passage's title and heading and the
         sentence before it, the normalised sum of their vectors. A title names the topic that a paraphrased question
         asks about in other words. Summing vectors instead of embedding the joined text costs one short text per
-        passage (the sentence before is mostly another unit) where the joined texts were one long text per unit;
-        all are embedded in one call, so that the embedder batches them together."""
+        passage (the sentence before is mostly another unit) where the joined texts were one long text per unit.
+        A sentence's vector is the one the ingest stored with it, read once for a passage seen for the first time;
+        the cache embeds the rest."""
         if self.stored_vectors is not None:
             unseen = set(self.vectors.missing([u.text for u in found]))
             if unseen:  # passages read for the first time: most of their sentences have vectors from the ingest

@@ -125,7 +125,7 @@ class HybridRetriever:
     word_cache: VectorCache = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.word_cache = VectorCache(self.embedder.embed, size=20_000, alone=True)
+        self.word_cache = VectorCache(self.embedder.embed, size=20_000)
 
     def _bm25_index(self) -> BM25Index:
         """The BM25 index for the catalog's current version of the index. The version is read at most every

@@ -190,11 +190,12 @@ class Crossbrief:
         return result
 
 
-def embedding_similarity(embedder: Embedder) -> Callable[[str, Sequence[str]], list[float]]:
-    """Cosine similarity of a short text to each of several, by the embedding model (vectors are normalised)."""
+def embedding_similarity(vectors: Callable[[Sequence[str]], np.ndarray]) -> Callable[[str, Sequence[str]], list[float]]:
+    """Cosine similarity of a short text to each of several, by the embedding model's vectors (normalised), from
+    `vectors`: the answerer's cache, so that a column's name gets the same vector whatever it is compared with."""
     def similarity(text: str, others: Sequence[str]) -> list[float]:
-        vectors = embedder.embed([text, *others])
-        return [float(v @ vectors[0]) for v in vectors[1:]]
+        found = vectors([text, *others])
+        return [float(v @ found[0]) for v in found[1:]]
     return similarity
 
 
@@ -257,7 +258,7 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
     tables = TableAnswerer(table_store, min_coverage=generation.table_min_coverage,
                            top_sources=generation.table_top_sources, min_row_margin=generation.table_row_margin,
                            min_row_coverage=generation.table_row_min_coverage,
-                           similarity=embedding_similarity(embedder),
+                           similarity=embedding_similarity(offline.vectors),
                            meaning=MeaningLinker(offline.vectors, generation.table_meaning_margin,
                                                  generation.table_meaning_floor,
                                                  values_under=partial(_values_under, table_store))

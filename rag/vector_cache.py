@@ -15,14 +15,14 @@ import numpy as np
 class VectorCache:
     """`vectors(texts)` with a bounded cache (the oldest entry goes first). Safe when several threads (UI sessions,
     Slack workers) ask at once: vectors are taken from the cache under a lock into a local dict, so an eviction by
-    another thread cannot remove one a caller still needs; the model runs outside the lock."""
+    another thread cannot remove one a caller still needs; the model runs outside the lock.
+
+    Each text is embedded alone: the int8 model quantizes a batch's activations together, so a text's vector would
+    depend on what it is batched with (cosine as low as 0.98 between two batchings), and a cached vector on which
+    question first asked for it. Alone, a text always gets the same vector; for short texts it costs no more."""
 
     vectors: Callable[[Sequence[str]], np.ndarray]
     size: int = 50_000
-    # embed each text alone: the int8 model quantizes a batch's activations together, so a text's vector depends
-    # on what it is batched with (cosine as low as 0.98 between two batchings), and a cached vector, on which
-    # question first asked for it. Alone, a text always gets the same vector; for short texts it costs no more
-    alone: bool = False
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -32,17 +32,20 @@ class VectorCache:
             found = {t: self._cache[t] for t in wanted if t in self._cache}
         missing = [t for t in wanted if t not in found]
         if missing:
-            # outside the lock: other questions keep going
-            vectors = np.stack([self.vectors([t])[0] for t in missing]) if self.alone else self.vectors(missing)
+            vectors = [self.vectors([t])[0] for t in missing]  # outside the lock: other questions keep going
             with self._lock:
                 for text, vector in zip(missing, vectors):
-                    if text in self._cache:  # seeded meanwhile (stored at ingest): that one, for every question
-                        found[text] = self._cache[text]
-                        continue
-                    if len(self._cache) >= self.size:
-                        self._cache.pop(next(iter(self._cache)))
-                    self._cache[text] = found[text] = vector
+                    # one seeded meanwhile (stored at ingest) is kept: every question gets that one
+                    found[text] = self._put(text, vector)
         return np.stack([found[t] for t in texts])
+
+    def _put(self, text: str, vector: np.ndarray) -> np.ndarray:
+        """The cached vector of `text`, `vector` when there was none (caller holds the lock)."""
+        if text not in self._cache:
+            if len(self._cache) >= self.size:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[text] = vector
+        return self._cache[text]
 
     def missing(self, texts: Sequence[str]) -> list[str]:
         """Those of `texts` the cache does not hold."""
@@ -53,11 +56,7 @@ class VectorCache:
         """Adds vectors computed elsewhere (stored at ingest) for texts the cache does not hold yet."""
         with self._lock:
             for text, vector in known.items():
-                if text in self._cache:
-                    continue
-                if len(self._cache) >= self.size:
-                    self._cache.pop(next(iter(self._cache)))
-                self._cache[text] = vector
+                self._put(text, vector)
 
     def clear(self) -> None:
         with self._lock:

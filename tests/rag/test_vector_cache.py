@@ -17,7 +17,7 @@ def test_alone_each_text_is_embedded_on_its_own_and_kept() -> None:
         calls.append(list(texts))
         return np.array([[float(len(t)), 1.0] for t in texts])
 
-    cache = VectorCache(embed, alone=True)
+    cache = VectorCache(embed)
     out = cache(["aa", "b", "aa"])
     assert calls == [["aa"], ["b"]] and out[:, 0].tolist() == [2.0, 1.0, 2.0]
     cache(["b", "ccc"])
@@ -30,7 +30,7 @@ def test_alone_each_text_is_embedded_on_its_own_and_kept() -> None:
 def test_with_the_packaged_model_a_vector_is_the_same_whatever_it_is_asked_with(embedder) -> None:  # type: ignore[no-untyped-def]
     texts = ["Officers seized 40 kilograms of cocaine at the harbour.",
              "The committee met on Tuesday to discuss the school budget and the long list of repairs it needs."]
-    first, second = VectorCache(embedder.embed, alone=True), VectorCache(embedder.embed, alone=True)
+    first, second = VectorCache(embedder.embed), VectorCache(embedder.embed)
     together = first(texts)[0]
     alone = second(texts[:1])[0]
     assert np.array_equal(together, alone)
