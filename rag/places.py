@@ -91,6 +91,24 @@ _SMALL_WORDS = frozenset("of and the de da du in on at to for from by with as a 
 _SENTENCE_END = re.compile(r"(?:[.!?:;]\s+|\n\s*)$")
 
 
+# words that make a country's name, ending a run, the name of a region ("North America", "New Guinea"), not a body's
+_REGION_WORDS = frozenset("North South East West Northern Southern Eastern Western Central Latin New Upper Lower "
+                          "Greater".split())
+
+
+@functools.cache
+def _own_names() -> frozenset[str]:
+    """Every country's own name of one word ("Canada"; not a capital, a people or a code)."""
+    return frozenset(n for country in all_countries() for n in _strings(country.info().get("name")) if " " not in n)
+
+
+def _names_a_body(words: list[str], at: int) -> bool:
+    """Whether `words[at]`, the last word of a run, is the country of a body the run names ("Public Safety Canada",
+    "Criminal Intelligence Service Canada"): a country's own name after words that are not a region's."""
+    return at == len(words) - 1 and at > 0 and words[at - 1] not in _REGION_WORDS \
+        and without_possessive(words[at]).rstrip(".,") in _own_names()
+
+
 def _lookup(words: list[str]) -> frozenset[str]:
     """The countries the words name together, as written, without a possessive or a final stop, or as initials
     written with dots."""
@@ -149,8 +167,10 @@ def _country_names(text: str) -> list[tuple[frozenset[str], int, int]]:
         opens = run.start() == 0 or _SENTENCE_END.search(text, max(0, run.start() - 8), run.start()) is not None
         first = 0
         while first < len(words):
-            # a name starts a run, follows a small word, or follows a sentence's capitalised first word
-            starts = first == 0 or words[first - 1].lower() in _SMALL_WORDS or (first == 1 and opens)
+            # a name starts a run, follows a small word, or follows a sentence's capitalised first word; or it ends
+            # the run as a body's country ("Public Safety Canada")
+            starts = first == 0 or words[first - 1].lower() in _SMALL_WORDS or (first == 1 and opens) \
+                or _names_a_body(words, first)
             last, found = _name_at(words, first) if starts else (first, frozenset())
             if capitals_only and all(w.isupper() for w in words[first:last]):
                 found = frozenset()

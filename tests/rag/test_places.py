@@ -86,3 +86,9 @@ def test_a_people_named_in_the_plural_names_its_country() -> None:
     assert countries_in("The Thompsons and Swiss met.") <= {"CH"}  # a family name is no people
     assert countries_in("Sales of Jordans and Turkeys rose.") == frozenset()  # only a people's name takes the plural
 
+
+
+def test_a_country_ending_a_bodys_name_names_that_bodys_country_but_not_a_regions() -> None:
+    assert countries_in("Criminal Intelligence Service Canada counts 600 groups in the country") == {"CA"}
+    assert countries_in("Figures from Public Safety Kenya's annual report") == {"KE"}
+    assert countries_in("Across Latin America and Central Mexico, and in New Guinea") == set()
