@@ -13,7 +13,7 @@ from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, conte
 from crossbrief.rag.dates import (baseline_years, names_month, ordinal, period_years, relative_years, unit_dates,
                                   year_parts)
 from crossbrief.rag.figures import Figure
-from crossbrief.rag.places import countries_in, countries_named, without_possessive
+from crossbrief.rag.places import countries_in, countries_located_in, countries_named, is_capital, without_possessive
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,12 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         # "the first half of FY 23" for "the second half", "the fourth meeting" for "the fifth": another of the same
         # numbered things
         asked_parts = {(stem(k), n) for k, n in constraints.parts}
-        of_kind = {(k, n) for k, n in year_parts(sentence, FUNCTION_WORDS) if any(stem(k) == a for a, _ in asked_parts)}
+
+        def parts_of_kind(text: str) -> set[tuple[str, int]]:
+            return {(k, n) for k, n in year_parts(text, FUNCTION_WORDS) if any(stem(k) == a for a, _ in asked_parts)}
+        # the sentence's own parts; for one that names none (nor does what it is read with), its passage's: a passage
+        # that speaks of the fourth meeting only does not say what the fifth did
+        of_kind = parts_of_kind(sentence) or parts_of_kind(context) or parts_of_kind(passage_text)
         if of_kind and not {(stem(k), n) for k, n in of_kind} & asked_parts:
             part, number = min(of_kind)
             contradiction, date = f"part {ordinal(number)} {part}", 0.0
@@ -114,6 +119,15 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             other_names = 1.0
         # the question's names of countries (else all its names: "the US delegation" pins no name)
         of_country = [n for n in constraints.names if countries_named(n) & constraints.countries] or constraints.names
+        located = countries_located_in(sentence)
+        # (a country the question names only by its capital is not pinned so: "Victoria" is a city elsewhere too)
+        by_country_name = constraints.country_words or any(
+            countries_named(n) & constraints.countries and not is_capital(n) for n in constraints.names)
+        if not contradiction and located and by_country_name and not located & constraints.countries and not any(
+                constraints.name_met((sentence,), n) for n in of_country):
+            # a sentence that places its figure in another country ("Last year in Canada, 21 deaths a day") gives
+            # that country's, whatever its title or the sentence before name
+            contradiction = f"name {_asked_country(constraints)}"
         if not contradiction and not set(of_country) & set(met_near) and constraints.countries:
             # a sentence that names countries, none of them one the question pins, gives another country's figure
             # ("Most Canadian imports face 25%" for Chinese imports), even when it meets the question's other names
@@ -128,9 +142,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             # passage names the asked country; a sentence of that agency's work elsewhere, "in 19 Mexican states",
             # reads the same, and answering it is the worse error)
             if spoken_of and not spoken_of & constraints.countries:
-                asked = next((n for n in constraints.names if countries_named(n) & constraints.countries),
-                             constraints.names[0])
-                contradiction = f"name {asked}"
+                contradiction = f"name {_asked_country(constraints)}"
     if not contradiction and constraints.qualified:
         contradiction = _qualified_by_another(constraints, sentence, context)
     if not contradiction and constraints.offices:
@@ -155,6 +167,13 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         title_words = {stem(w) for w in content_words(context)}
         source = len(constraints.source_words & title_words) / len(constraints.source_words)
     return Check(date, names, names_near, other_names, kind, counted, source, contradiction, met_near)
+
+
+def _asked_country(constraints: Constraints) -> str:
+    """The question's name of a country it pins, as written ("Canada's"; "United States" for its words)."""
+    named = next((n for n in constraints.names if countries_named(n) & constraints.countries), None)
+    words = [n for n in constraints.names if any(w == n for w, _ in constraints.country_words)]
+    return named or " ".join(words) or constraints.names[0]
 
 
 def _qualified_by_another(constraints: Constraints, sentence: str, context: str) -> str:

@@ -192,6 +192,16 @@ def country_words(text: str) -> dict[str, frozenset[str]]:
     return found
 
 
+_LOCATING = re.compile(r"\b(?:[Ii]n|[Aa]cross|[Tt]hroughout|[Ww]ithin)\s+(?:the\s+)?$")
+
+
+def countries_located_in(text: str) -> frozenset[str]:
+    """The countries `text` places what it says in ("in Canada", "across the United States"), not those it only
+    names ("the US order", "Canada's plan")."""
+    return frozenset(code for found, start, _ in _country_names(text)
+                     if _LOCATING.search(text, max(0, start - 16), start) for code in found)
+
+
 @functools.lru_cache(maxsize=20_000)
 def countries_in(text: str) -> frozenset[str]:
     """The countries `text` names by any of their names (see `_country_names`)."""

@@ -420,3 +420,30 @@ def test_a_word_of_a_countrys_longer_name_is_met_by_any_name_of_that_country() -
     assert check(asked, "The U.S. counted 100 000 deaths in 2031.", (), "", "", None).names_near == 1.0
     other = "More than 100 000 Chileans died of poisonings in 2031."
     assert check(asked, other, tuple(extract_figures(other)), "", other, None).names_near == 0.0
+    # its words' other forms are other words: "States" is not met by "statistic" nor "United" by "units"
+    plain = "Last month 400 units were sold, an equally worrying statistic."
+    assert check(asked, plain, (), "", plain, None).names_near == 0.0
+
+
+def test_a_sentence_placing_its_figure_in_another_country_cannot_answer_whatever_its_title_names() -> None:
+    asked = "How many deaths a day were attributed to poisonings in Peru last year?"
+    said = "Last year in Chile, 21 deaths a day were attributed to poisonings."
+    assert _check(asked, said, context="Peru and its neighbours").contradiction == "name Peru"
+    asked_long = "How many deaths a day were attributed to poisonings in the United States last year?"
+    assert _check(asked_long, said, context="The United States border").contradiction == "name United States"
+    # named, not placed ("the Chilean order" beside the asked country's plan), or placed in both: may answer
+    assert _check(asked, "Under the Chilean order, 21 deaths a day were counted.", context="Peru").contradiction == ""
+    assert _check(asked, "In Chile and Peru, 21 deaths a day were counted.").contradiction == ""
+    # a capital may be a city elsewhere ("Victoria"): a question naming only a capital is not pinned so
+    assert _check("How much did deaths fall in the province governed from Lima?",
+                  "In Chile, the province of Tarapaca saw deaths fall by 13%.", context="Peru").contradiction == ""
+
+
+def test_a_passage_of_other_numbered_things_does_not_answer_for_the_one_asked() -> None:
+    meeting = "When did the fifth meeting of the harbour board take place?"
+    said = "The board was set up on May 2, 2030."
+    dated = tuple(extract_figures(said))
+    assert check(parse(meeting), said, dated, "", f"{said} Its fourth meeting was in 2031.", None).contradiction == (
+        "part fourth meeting")
+    assert check(parse(meeting), said, dated, "", f"{said} The fifth meeting came later.", None).contradiction == ""
+    assert check(parse(meeting), said, dated, "", said, None).contradiction == ""
