@@ -128,6 +128,14 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             # a sentence that places its figure in another country ("Last year in Canada, 21 deaths a day") gives
             # that country's, whatever its title or the sentence before name
             contradiction = f"name {_asked_country(constraints)}"
+        spoken = countries_in(sentence)
+        if not contradiction and len(constraints.countries) > 1 and constraints.located and spoken \
+                and not spoken & constraints.located:
+            # of several countries, the one the question places its figure in must be the sentence's: "97% of the
+            # fentanyl seized by US authorities is taken at the border with Mexico" does not say what share of that
+            # seized in Canada comes from Mexico
+            placed = next((n for n in constraints.names if countries_named(n) & constraints.located), None)
+            contradiction = f"name {placed or _asked_country(constraints)}"
         if not contradiction and not set(of_country) & set(met_near) and constraints.countries:
             # a sentence that names countries, none of them one the question pins, gives another country's figure
             # ("Most Canadian imports face 25%" for Chinese imports), even when it meets the question's other names

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, year_parts
 from crossbrief.rag.figures import Figure, extract_figures
-from crossbrief.rag.places import (countries_in, country_modifiers, country_words, names_same_country,
-                                   without_possessive)
+from crossbrief.rag.places import (countries_in, countries_located_in, country_modifiers, country_words,
+                                   names_same_country, without_possessive)
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
 from crossbrief.rag.spelling import american
 
@@ -174,6 +174,9 @@ class Constraints:
     # each word of a country's name of several words the question uses -> that country ("States" -> US): such a
     # word is met by any name of the country ("Americans", "the U.S.")
     country_words: tuple[tuple[str, frozenset[str]], ...] = ()
+    # the countries the question places its figure in ("seized in Canada"), among others it names in other roles
+    # ("comes from Mexico")
+    located: frozenset[str] = frozenset()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
@@ -245,7 +248,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        frozenset(fiscal_years(question)) if kind == "money" or _PLANS.search(question)
                        else frozenset(), year_parts(question, FUNCTION_WORDS), offices_in(question),
                        source_dates(of_source), _ASKS_DAY.search(question) is not None,
-                       tuple(country_words(named_in).items()))
+                       tuple(country_words(named_in).items()), countries_located_in(question))
 
 
 def counted_noun(phrase: str) -> str:

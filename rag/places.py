@@ -197,9 +197,10 @@ _LOCATING = re.compile(r"\b(?:[Ii]n|[Aa]cross|[Tt]hroughout|[Ww]ithin)\s+(?:the\
 
 def countries_located_in(text: str) -> frozenset[str]:
     """The countries `text` places what it says in ("in Canada", "across the United States"), not those it only
-    names ("the US order", "Canada's plan")."""
-    return frozenset(code for found, start, _ in _country_names(text)
-                     if _LOCATING.search(text, max(0, start - 16), start) for code in found)
+    names ("the US order", "Canada's plan"), nor a city ("in Ottawa")."""
+    return frozenset(code for found, start, end in _country_names(text)
+                     if _LOCATING.search(text, max(0, start - 16), start) and not is_capital(text[start:end])
+                     for code in found)
 
 
 @functools.lru_cache(maxsize=20_000)

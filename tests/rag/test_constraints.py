@@ -447,3 +447,14 @@ def test_a_passage_of_other_numbered_things_does_not_answer_for_the_one_asked() 
         "part fourth meeting")
     assert check(parse(meeting), said, dated, "", f"{said} The fifth meeting came later.", None).contradiction == ""
     assert check(parse(meeting), said, dated, "", said, None).contradiction == ""
+
+
+def test_of_several_countries_the_one_the_question_places_its_figure_in_must_be_the_sentences() -> None:
+    asked = "What share of the grain seized in Peru comes from Chile?"
+    assert parse(asked).located == frozenset({"PE"})
+    assert _check(asked, "About 97% of the grain seized by Bolivian officers comes from Chile.",
+                  context="Peru").contradiction == "name Peru"
+    assert _check(asked, "About 9% of the grain seized in Peru comes from Chile.").contradiction == ""
+    assert _check(asked, "Peru traced 9% of its seized grain to Chile.").contradiction == ""
+    assert parse("What share of the grain seized by Lima came from Chile?").located == frozenset()
+    assert parse("What did Peru seize in Lima?").located == frozenset()  # a city, not where a country's figure lies
