@@ -39,6 +39,8 @@ _TABLE = r"(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,2}?(?:tables?|spreadshe
 _ASKS_TABLE = re.compile(rf"\b(?:according to|per|in|from|by)\s+{_TABLE}\b|\b{_TABLE}\s+(?:shows?|gives?|records?|"
                          r"lists?|reports?|says?|puts?|has|have|holds?|contains?|states?|registers?)\b", re.IGNORECASE)
 _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+# "What about from Canada?", "And how about 2023?": a follow-up that asks the same again of something else
+_SAME_AGAIN = re.compile(r"^\W*(?:and\s+|but\s+)?(?:(?:what|how)\s+about|what\s+of)\b", re.IGNORECASE)
 MONTHS = frozenset(m.lower() for m in ("January", "February", "March", "April", "May", "June", "July", "August",
                                        "September", "October", "November", "December"))
 _HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z-]*\s?){1,4})", re.IGNORECASE)
@@ -222,8 +224,9 @@ def parse(question: str, context: str = "") -> Constraints:
     by_month = [f for f in of_source if any(start <= f.start < end and month for start, end, month in named)]
     years, months = dates_of([f for f in figures if f not in opening and f not in by_month])
     years |= dates_of(opening)[0] | fiscal_years(question)
-    # a follow-up that asks in its own words ("Which of them...?") does not inherit the earlier answer type
-    inherit = context if not _WH.search(question) else ""
+    # a follow-up that asks in its own words ("Which of them...?") does not inherit the earlier answer type; one that
+    # asks the same of something else ("What about Mexico?") does
+    inherit = context if not _WH.search(_SAME_AGAIN.sub("", question)) else ""
     kinds = expected_kinds(question, inherit)
     kind = answer_type(question, inherit)
     counted = ""

@@ -118,6 +118,9 @@ def test_answer_types_come_from_general_interrogatives(question: str, kind: str)
 def test_a_follow_up_asking_in_its_own_words_does_not_inherit_the_answer_type() -> None:
     assert parse("Which of them was the most common?", context="How many new substances were found?").answer != "count"
     assert parse("And in 2021?", context="How many new substances were found?").answer == "count"
+    # one that asks the same of something else keeps the type
+    assert parse("What about from Chile?", context="What share of the grain comes from Peru?").answer == "percent"
+    assert parse("And how about Chile?", context="How many crates were seized?").answer == "count"
 
 
 def _check(question: str, sentence: str, context: str = "", date: str | None = None):  # type: ignore[no-untyped-def]
