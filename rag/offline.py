@@ -101,7 +101,9 @@ class OfflineAnswerer:
                 and not any(constraints.name_met((p.title, p.heading, p.text), n) for p in passages)]
 
     def constraints(self, asked: Question) -> Constraints:
-        parsed = parse(asked.text, asked.context)
+        # a follow-up read with the question it leans on; a standalone rewrite of one ("And in 2024?" -> "How many
+        # ... in 2024?") as the question it is
+        parsed = parse(asked.text, asked.context) if asked.context else parse(asked.query)
         capitals = [n for n in parsed.names if is_capital(n)]
         frequencies, _ = self.rarity() if self.rarity and (parsed.directed or capitals) else ({}, 0)
         # a capital stands for its country only where the sources speak of that country at all: "Ottawa" for Canada,
@@ -120,7 +122,7 @@ class OfflineAnswerer:
         found = units(passages)
         if not found:
             return constraints, []
-        own, context = asked.text, asked.context
+        own, context = (asked.text, asked.context) if asked.context else (asked.query, "")
         query_vectors = self.embedder.embed([own, asked.query] if context else [own])
         vectors, with_previous = self._unit_vectors(found)
 

@@ -180,6 +180,11 @@ def _country_names(text: str) -> list[tuple[frozenset[str], int, int]]:
     return named
 
 
+def country_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` names a country, as (start, end) of each name."""
+    return [(start, end) for _, start, end in _country_names(text)]
+
+
 def country_words(text: str) -> dict[str, frozenset[str]]:
     """Each word of a country's name of two or more words in `text` -> the countries that name names ("United" and
     "States" of "the United States"): a question's names are single words, met where a text names the country."""

@@ -204,7 +204,29 @@ def test_a_question_asking_whether_there_were_things_is_no_follow_up() -> None:
     first = "How many ferry crossings were there in 2031?"
     assert not looks_like_follow_up(first)
     assert looks_like_follow_up("And in 2032?") and looks_like_follow_up("What about there?")
-    assert condense_offline("And in 2032?", [("user", first), ("assistant", "About 400.")]).context == first
+    assert condense_offline("And the year after?", [("user", first), ("assistant", "About 400.")]).context == first
     chained = [("user", "And that one?"), ("assistant", "...")]
     assert condense_offline("What about it then?", chained).context == "And that one?"
 
+
+
+def test_a_follow_up_asking_the_same_of_something_else_becomes_that_question() -> None:
+    """"And in 2032?" of a question about 2031 is that question about 2032, asked on its own (no context left to
+    lean on); a year replaces a year whatever its preposition, a country the phrase of its own preposition."""
+    from crossbrief.rag.conversation import asked_of_else, condense_offline
+    first = "How many ferry crossings were there in Chile in 2031?"
+    asked = condense_offline("And in 2032?", [("user", first), ("assistant", "About 400.")])
+    assert asked.query == "How many ferry crossings were there in Chile in 2032?" and asked.context == ""
+    assert asked_of_else("And for 2032?", first) == "How many ferry crossings were there in Chile in 2032?"
+    assert asked_of_else("What about in Peru?", first) == "How many ferry crossings were there in Peru in 2031?"
+    assert asked_of_else("What about Peru's?", "What did the Chilean delegation pledge?") == (
+        "What did the Peru delegation pledge?")
+    assert asked_of_else("What about Peru's?", "Who led Chile's delegation?") == "Who led Peru's delegation?"
+    origin = "What share of the grain seized in Chile comes from the northern ports?"
+    assert asked_of_else("What about from Peru?", origin) == "What share of the grain seized in Chile comes from Peru?"
+    assert asked_of_else("And on ferry tickets?", "What levy fell on bridge tolls in 2031?") == (
+        "What levy fell on ferry tickets in 2031?")
+    # a follow-up that asks something of its own, or names nothing to swap, leans on the question as before
+    assert asked_of_else("And how many crew does it need?", first) is None
+    assert asked_of_else("And the year before?", first) is None
+    assert condense_offline("And how many crew?", [("user", first), ("assistant", "About 400.")]).context == first
