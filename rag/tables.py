@@ -88,6 +88,26 @@ def _asking_clause(question: str) -> str:
     return "; ".join(clauses[asking[0]:]) if len(clauses) > 1 and asking and asking[0] > 0 else question
 
 
+# the words that name the arithmetic asked rather than what it is done on: "the percentage change in X", "the
+# average X", "at 2019 year end"
+_OPERATION = re.compile(r"\b(?:percentage|percent|per cent)\b(?=\s+(?:change|increase|decrease|difference))|"
+                        r"\b(?:increase|decrease|change|growth|difference|rise|fall|decline|average|mean)[sd]?\b|"
+                        r"\byear[- ]?end(?:ed|ing)?\b", re.IGNORECASE)
+
+
+def _coverage_of_operands(found: Link, question: str) -> float:
+    """For a change or an average worked out between two years: the link's coverage of the question's words that
+    are not the operation's ("percentage change", "average", "year end"), unless a column the link names holds them;
+    its plain coverage for a table whose column names the change."""
+    if any(ASKS_CHANGE.search(found.table.columns[i]) for i in found.named):
+        return found.coverage  # a column gives the change: read, not worked out
+    asked = asked_words(question)
+    linked = {w for values in found.pinned.values() for v in values for w in words(v)}
+    linked |= {w for i in found.named for w in words(found.table.columns[i])}
+    spare = words(" ".join(m.group(0) for m in _OPERATION.finditer(question))) & asked - linked
+    return found.coverage * len(asked) / (len(asked) - len(spare)) if len(asked) > len(spare) else 0.0
+
+
 def _in_full(found: Link, question: str) -> bool:
     """Whether the link accounts for every content word of the question, the words asking a unit ("share", "per
     100,000") too: those the rows it keeps answer."""
@@ -177,7 +197,9 @@ class TableAnswerer:
             widest = self.min_coverage if wanted else 1.0
             links = [self.meaning.extend(reads[lk.table.table_id], lk) if lk.pinned and lk.coverage < widest else lk
                      for lk in links]
-        links = [lk for lk in links if lk.pinned and lk.score >= self.min_score and lk.coverage >= self.min_coverage
+        links = [lk for lk in links if lk.pinned and lk.score >= self.min_score
+                 and (lk.coverage >= self.min_coverage or arithmetic is not None
+                      and _coverage_of_operands(lk, reads[lk.table.table_id]) >= self.min_coverage)
                  and not lk.breakdown and not _lacks_span(asked, lk.table)
                  and not names_elsewhere(lk, reads[lk.table.table_id], " ".join(
                      p.text for p in [*passages, *further] if p.source == lk.table.source))]

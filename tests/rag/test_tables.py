@@ -253,3 +253,21 @@ def test_a_possessive_names_no_bracketed_inflection(tmp_path: Path) -> None:
     found = link("How many were counted in Lakeside's records in 2021?", store.tables([SOURCE])[0])
     assert 0 not in found.pinned, found.pinned
 
+
+
+def test_the_words_naming_the_arithmetic_are_not_left_for_the_table_to_link(tmp_path: Path) -> None:
+    """"the percentage change in X from 2018 to 2019 year end": "percentage change" and "year end" name what is
+    worked out and when, not a row or a column; the link is judged on the rest."""
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("cash.csv", ["Item", "2019", "2018"],
+                            [["Cash and harbour deposits", "9,472", "7,554"], ["Net stores", "1,200", "900"]],
+                            "Cash", 0)
+    store.write(SOURCE, "hash1", [table])
+    answerer = TableAnswerer(store)
+    asked = "What was the percentage change in cash and harbour deposits from 2018 to 2019 year end?"
+    found = answerer.answer(Question(asked), _passages())
+    assert found is not None and "table_change_computed" in found.draft.notes
+    assert "From 7,554 in 2018 to 9,472 in 2019: an increase of 1,918 (25.39%)." in found.draft.text
+    # a question for one year's figure is judged on all its words, as before
+    assert answerer.answer(Question("What was the percentage of cash and harbour deposits at 2019 year end in the "
+                                    "western ports?"), _passages()) is None
