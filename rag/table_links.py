@@ -60,6 +60,11 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
                     best, best_score = [value], value_score
                 elif value_score == best_score:
                     best.append(value)
+        if len(best) > 1:
+            # values that differ only in function words ("owed by members", "owed to members"): the one the question
+            # writes out
+            written = [v for v in best if re.search(rf"\b{re.escape(v.lower())}\b", question.lower())]
+            best = written or best
         if best:
             pinned[i] = best
             scores[i] = best_score

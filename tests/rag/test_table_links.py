@@ -280,3 +280,17 @@ def test_second_review_mends_of_the_table_links(tmp_path: Path) -> None:
     assert not _in_full(replace(rated, table=replace(table, columns=("Region", "Date", "Rate"))),
                         "What was the death rate in Lakeside in 2031?")
 
+
+
+def test_of_values_differing_only_in_function_words_the_one_written_out_is_pinned(tmp_path: Path) -> None:
+    """"owed by members" and "owed to members" link the same content words; the question writes out one."""
+    rows = [["Amounts owed by members", "0.3", "0.2"], ["Amounts owed to members", "(0.1)", "(0.4)"]]
+    answerer = _answerer(tmp_path, ["Item", "2019", "2018"], rows)
+    from crossbrief.rag.table_links import link
+    table = answerer.store.tables([SOURCE])[0]
+    assert link("What were the amounts owed to members in 2019?", table).pinned[0] == ["Amounts owed to members"]
+    assert link("What were amounts owed by the members in 2019?", table).pinned[0] == [
+        "Amounts owed by members", "Amounts owed to members"]  # neither written out: both, as before
+    found = answerer.answer(Question("What was the change in the amounts owed to members from 2018 to 2019?"),
+                            _passages())
+    assert found is not None and "From (0.4) in 2018 to (0.1) in 2019: an increase of 0.3" in found.draft.text
