@@ -13,7 +13,8 @@ from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, conte
 from crossbrief.rag.dates import (baseline_years, names_month, ordinal, period_years, relative_years, unit_dates,
                                   year_parts)
 from crossbrief.rag.figures import Figure
-from crossbrief.rag.places import countries_in, countries_located_in, countries_named, is_capital, without_possessive
+from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, provinces_located_in,
+                                   without_possessive)
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             # reads the same, and answering it is the worse error)
             if spoken_of and not spoken_of & constraints.countries:
                 contradiction = f"name {_asked_country(constraints)}"
+    if not contradiction and constraints.countries:
+        contradiction = _within_a_province(constraints, sentence)
     if not contradiction and constraints.qualified:
         contradiction = _qualified_by_another(constraints, sentence, context)
     if not contradiction and constraints.offices:
@@ -175,6 +178,16 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         title_words = {stem(w) for w in content_words(context)}
         source = len(constraints.source_words & title_words) / len(constraints.source_words)
     return Check(date, names, names_near, other_names, kind, counted, source, contradiction, met_near)
+
+
+def _within_a_province(constraints: Constraints, sentence: str) -> str:
+    """"within <province>" when the sentence places its figure in a province or state of a country the question asks
+    about as a whole ("In Canada, the province of British Columbia saw deaths fall by 13%" for Canada's deaths);
+    "" when the question names that province, or the sentence places it in none."""
+    for province, codes in provinces_located_in(sentence).items():
+        if codes & constraints.countries and not any(mentions(province, n) for n in constraints.names):
+            return f"within {province}"
+    return ""
 
 
 def _asked_country(constraints: Constraints) -> str:
@@ -253,6 +266,8 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
         return f"The closest passages speak of another {value}, not the one asked."
     if what == "name":
         return f"The closest passages speak of another country, not the one asked ({without_possessive(value)})."
+    if what == "within":
+        return f"The closest passages speak of {value} alone, not of the whole country asked."
     if what == "kind":
         if value == "change":
             return "The closest passages give no figure for that change."

@@ -208,6 +208,41 @@ def countries_located_in(text: str) -> frozenset[str]:
                      for code in found)
 
 
+@functools.cache
+def _provinces_by_country() -> dict[str, frozenset[str]]:
+    """Each country's provinces and states by name -> its code, without those that are also a country's or a
+    capital's name ("Mexico", "Washington", "Georgia")."""
+    found: dict[str, set[str]] = {}
+    for country in all_countries():
+        info = country.info()
+        iso = info.get("ISO")
+        code = iso.get("alpha2") if isinstance(iso, dict) else None
+        for name in _strings(info.get("provinces")) if code else []:
+            if name.isascii() and not _lookup(name.split()) and name not in _capitals():
+                found.setdefault(name, set()).add(str(code))
+    return {name: frozenset(codes) for name, codes in found.items()}
+
+
+# a province a text places what it says in: "in Ontario", "the province of British Columbia", "across Texas"
+_IN_PROVINCE = re.compile(r"\b(?:(?:[Ii]n|[Aa]cross|[Tt]hroughout|[Ww]ithin)\s+|(?:province|state|territory)\s+of\s+)"
+                          r"((?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*){0,3})")
+
+
+def provinces_located_in(text: str) -> dict[str, frozenset[str]]:
+    """The provinces and states `text` places what it says in ("In Ontario, deaths fell", "the province of British
+    Columbia saw"), by name -> their countries; not one only named ("the Sinaloa Cartel", "Texas officials")."""
+    by_name = _provinces_by_country()
+    found: dict[str, frozenset[str]] = {}
+    for match in _IN_PROVINCE.finditer(text):
+        words = match.group(1).split()
+        for end in range(len(words), 0, -1):  # the longest name the words begin with ("British Columbia")
+            name = " ".join(words[:end]).rstrip(".,;:'’s")
+            if name in by_name:
+                found[name] = by_name[name]
+                break
+    return found
+
+
 @functools.lru_cache(maxsize=20_000)
 def countries_in(text: str) -> frozenset[str]:
     """The countries `text` names by any of their names (see `_country_names`)."""

@@ -461,3 +461,18 @@ def test_of_several_countries_the_one_the_question_places_its_figure_in_must_be_
     assert _check(asked, "Peru traced 9% of its seized grain to Chile.").contradiction == ""
     assert parse("What share of the grain seized by Lima came from Chile?").located == frozenset()
     assert parse("What did Peru seize in Lima?").located == frozenset()  # a city, not where a country's figure lies
+
+
+def test_a_sentence_placing_its_figure_in_a_province_does_not_answer_for_the_whole_country() -> None:
+    asked = "What share of Canada's overdose deaths involved fentanyl?"
+    said = "In Canada, the province of Ontario saw 70% of overdose deaths involve fentanyl."
+    stands = _check(asked, said)
+    assert stands.contradiction == "within Ontario"
+    assert near_miss_reason(parse(asked), stands.contradiction) == (
+        "The closest passages speak of Ontario alone, not of the whole country asked.")
+    assert _check("What share of overdose deaths in Ontario involved fentanyl?", said).contradiction == ""
+    assert _check(asked, "Canada saw 70% of overdose deaths involve fentanyl, Ontario most of all.").contradiction == ""
+    # a state's name that names something else ("the Sinaloa Cartel") places nothing; nor does a province elsewhere
+    assert _check("How much fentanyl did Mexico seize?", "In Mexico, the Sinaloa Cartel lost 900 kg of fentanyl."
+                  ).contradiction == ""
+    assert _check(asked, "In Texas, 70% of overdose deaths involved fentanyl.").contradiction != "within Texas"
