@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, content_words, directions, mentions,
-                                        offices_in, qualified_words, sentence_names, stem)
+from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, content_words, directions, leaders_in,
+                                        mentions, offices_in, qualified_words, sentence_names, stem)
 from crossbrief.rag.dates import (baseline_years, names_month, ordinal, period_years, relative_years, unit_dates,
                                   year_parts)
 from crossbrief.rag.figures import Figure
@@ -154,6 +154,13 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
                 contradiction = f"name {_asked_country(constraints)}"
     if not contradiction and constraints.countries:
         contradiction = _within_a_province(constraints, sentence)
+    if not contradiction and constraints.leaders:
+        # a sentence whose subject is another head of government ("President Trump designated eight cartels" for
+        # the Biden administration's) tells of another's time, unless it names the asked one too
+        theirs = leaders_in(sentence, within=_SUBJECT_CHARS)
+        if theirs and not theirs & constraints.leaders and not any(
+                mentions(sentence, leader) for leader in constraints.leaders):
+            contradiction = f"leader {min(theirs)}"
     if not contradiction and constraints.qualified:
         contradiction = _qualified_by_another(constraints, sentence, context)
     if not contradiction and constraints.offices:
@@ -178,6 +185,9 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         title_words = {stem(w) for w in content_words(context)}
         source = len(constraints.source_words & title_words) / len(constraints.source_words)
     return Check(date, names, names_near, other_names, kind, counted, source, contradiction, met_near)
+
+
+_SUBJECT_CHARS = 40  # a sentence's subject: a name that starts within its first few words
 
 
 def _within_a_province(constraints: Constraints, sentence: str) -> str:
@@ -266,6 +276,9 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
         return f"The closest passages speak of another {value}, not the one asked."
     if what == "name":
         return f"The closest passages speak of another country, not the one asked ({without_possessive(value)})."
+    if what == "leader":
+        asked = " or ".join(sorted(constraints.leaders))
+        return f"The closest passages speak of {value}'s time in office, not {asked}'s."
     if what == "within":
         return f"The closest passages speak of {value} alone, not of the whole country asked."
     if what == "kind":

@@ -179,6 +179,8 @@ class Constraints:
     # the countries the question places its figure in ("seized in Canada"), among others it names in other roles
     # ("comes from Mexico")
     located: frozenset[str] = frozenset()
+    # the heads of government whose time it asks of ("the Biden administration", "President Biden"), by surname
+    leaders: frozenset[str] = frozenset()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
@@ -251,7 +253,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        frozenset(fiscal_years(question)) if kind == "money" or _PLANS.search(question)
                        else frozenset(), year_parts(question, FUNCTION_WORDS), offices_in(question),
                        source_dates(of_source), _ASKS_DAY.search(question) is not None,
-                       tuple(country_words(named_in).items()), countries_located_in(question))
+                       tuple(country_words(named_in).items()), countries_located_in(question), leaders_in(named_in))
 
 
 def counted_noun(phrase: str) -> str:
@@ -315,6 +317,25 @@ def offices_in(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
         if head not in FUNCTION_WORDS and words:
             found.append((stem(head), words))
     return tuple(dict.fromkeys(found))
+
+
+# a head of government by title and name ("President Joe Biden", "Prime Minister Trudeau") or by the
+# administration named after them ("the Biden-Harris Administration")
+_LEADER = re.compile(r"(?<![Vv]ice )(?<![Vv]ice-)(?<!Deputy )\b(?:President|Prime Minister|Premier|Chancellor)\s+((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]+)|"
+                     r"\b([A-Z][\w'’]+)(?:[-–][A-Z][\w'’]+)?\s+(?i:administration)\b")
+
+
+def leaders_in(text: str, within: int | None = None) -> frozenset[str]:
+    """The surnames of the heads of government `text` names by title or by their administration; with `within`,
+    only those named in its first `within` characters (the sentence's subject)."""
+    found = set()
+    for match in _LEADER.finditer(text):
+        if within is not None and match.start() > within:
+            break
+        name = without_possessive((match.group(1) or match.group(2)).split()[-1])
+        if name.lower() not in FUNCTION_WORDS:
+            found.add(name)
+    return frozenset(found)
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][a-z]+)+")

@@ -476,3 +476,17 @@ def test_a_sentence_placing_its_figure_in_a_province_does_not_answer_for_the_who
     assert _check("How much fentanyl did Mexico seize?", "In Mexico, the Sinaloa Cartel lost 900 kg of fentanyl."
                   ).contradiction == ""
     assert _check(asked, "In Texas, 70% of overdose deaths involved fentanyl.").contradiction != "within Texas"
+
+
+def test_a_sentence_about_another_leaders_time_does_not_answer_for_the_one_asked() -> None:
+    asked = "How many cartels did the Brandt administration designate as terrorist groups?"
+    assert parse(asked).leaders == frozenset({"Brandt"})
+    stands = _check(asked, "President Kohl designated eight cartels as terrorist groups.")
+    assert stands.contradiction == "leader Kohl"
+    assert near_miss_reason(parse(asked), stands.contradiction) == (
+        "The closest passages speak of Kohl's time in office, not Brandt's.")
+    assert _check(asked, "The Brandt-Scheel Administration designated six cartels.").contradiction == ""
+    assert _check(asked, "President Kohl kept the six cartels President Brandt designated.").contradiction == ""
+    assert _check(asked, "Vice President Scheel said six cartels were designated.").contradiction == ""
+    assert _check(asked, "Six cartels were designated by the interior ministry, a step that President Kohl later "
+                         "widened.").contradiction == ""  # not its subject
