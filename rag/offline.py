@@ -227,6 +227,9 @@ class OfflineAnswerer:
         mine = values(best)
         if not mine or not best.unit.passage.date:
             return None
+        if constraints.answer == "change" and not any(measure(best.unit.text, f).change for f in best.unit.figures
+                                                      if f.kind in kinds):
+            return None  # levels where a change is asked: the sentence that states the change follows, not a rival
         floor = best.probability * 0.6
         rivals = [s for s in eligible[1:12]
                   if s.probability >= floor and s.unit.passage.date and s.unit.passage.source != best.unit.passage.source

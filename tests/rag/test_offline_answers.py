@@ -419,3 +419,16 @@ def test_a_sentence_cut_after_an_initial_or_an_abbreviation_is_quoted_whole() ->
                   "Results are listed in Appendix B. The program served 4,000 clients."):
         assert len(units([_passage(5, apart, "2031-05-02", "Notes")])) == 2, apart
 
+
+
+def test_levels_are_no_dated_conflict_for_a_question_asking_a_change(embedder: Embedder) -> None:
+    """Where a change is asked, the best sentence's levels ("80,000 ... against 100,000") are followed by the
+    sentence stating the change, not set against an older level; a question asking the level still gets both."""
+    from dataclasses import replace as replaced
+    answerer = OfflineAnswerer(embedder, _calibration())
+    passages = [_passage(1, "Norland exported 80,000 widgets in the year.", "2025-08-01", "Widget exports update"),
+                _passage(2, "Norland exported 100,000 widgets in the year.", "2025-02-01", "Widget exports")]
+    constraints, scored = answerer.score(Question("How many widgets did Norland export in the year?"), passages)
+    eligible = [s for s in scored if s.eligible]
+    assert answerer._dated_conflict(eligible[0], eligible, constraints) is not None
+    assert answerer._dated_conflict(eligible[0], eligible, replaced(constraints, answer="change")) is None
