@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, content_words, directions, leaders_in,
-                                        mentions, offices_in, qualified_words, sentence_names, stem)
+from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, change_directions, content_words, directions,
+                                        leaders_in, mentions, offices_in, qualified_words, sentence_names, stem)
 from crossbrief.rag.dates import (baseline_years, names_month, ordinal, period_years, relative_years, unit_dates,
                                   year_parts)
 from crossbrief.rag.figures import Figure
@@ -154,6 +154,11 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
                 contradiction = f"name {_asked_country(constraints)}"
     if not contradiction and constraints.countries:
         contradiction = _within_a_province(constraints, sentence)
+    if not contradiction and constraints.direction:
+        # a change the other way only ("that duty rose to 20%" for the reduced levy) is another change
+        said = change_directions(sentence)
+        if said and constraints.direction not in said:
+            contradiction = f"direction {constraints.direction}"
     if not contradiction and constraints.leaders:
         # a sentence whose subject is another head of government ("President Trump designated eight cartels" for
         # the Biden administration's) tells of another's time, unless it names the asked one too
@@ -276,6 +281,9 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
         return f"The closest passages speak of another {value}, not the one asked."
     if what == "name":
         return f"The closest passages speak of another country, not the one asked ({without_possessive(value)})."
+    if what == "direction":
+        opposite = "a rise" if value == "down" else "a fall"
+        return f"The closest passages speak of {opposite}, not the change asked."
     if what == "leader":
         asked = " or ".join(sorted(constraints.leaders))
         return f"The closest passages speak of {value}'s time in office, not {asked}'s."

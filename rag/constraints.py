@@ -181,6 +181,8 @@ class Constraints:
     located: frozenset[str] = frozenset()
     # the heads of government whose time it asks of ("the Biden administration", "President Biden"), by surname
     leaders: frozenset[str] = frozenset()
+    # the way of the change it asks of ("the reduced levy": "down"), when it names one way only
+    direction: str = ""
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
@@ -253,7 +255,8 @@ def parse(question: str, context: str = "") -> Constraints:
                        frozenset(fiscal_years(question)) if kind == "money" or _PLANS.search(question)
                        else frozenset(), year_parts(question, FUNCTION_WORDS), offices_in(question),
                        source_dates(of_source), _ASKS_DAY.search(question) is not None,
-                       tuple(country_words(named_in).items()), countries_located_in(question), leaders_in(named_in))
+                       tuple(country_words(named_in).items()), countries_located_in(question), leaders_in(named_in),
+                       next(iter(change_directions(question))) if len(change_directions(question)) == 1 else "")
 
 
 def counted_noun(phrase: str) -> str:
@@ -336,6 +339,19 @@ def leaders_in(text: str, within: int | None = None) -> frozenset[str]:
         if name.lower() not in FUNCTION_WORDS:
             found.add(name)
     return frozenset(found)
+
+
+# which way a change goes, in general English: "the reduced levy", "deaths fell" / "the duty rose to 20%"
+_DOWN = re.compile(r"\b(?:fall|falls|fell|fallen|falling|drop|drops|dropped|decline[sd]?|declining|decrease[sd]?|"
+                   r"decreasing|cut|cuts|lower|lowered|lowering|reduce[sd]?|reducing|reduction|eas(?:e|ed|ing)|"
+                   r"shr[ai]nk|shrunk|plunge[sd]?|slump(?:ed)?)\b", re.IGNORECASE)
+_UP = re.compile(r"\b(?:rise|rises|rose|risen|rising|raise[sd]?|raising|increase[sd]?|increasing|hike[sd]?|"
+                 r"lift|lifted|grow|grew|grown|growth|higher|surge[sd]?|jump(?:ed|s)?|doubled|tripled)\b", re.IGNORECASE)
+
+
+def change_directions(text: str) -> frozenset[str]:
+    """"down" and/or "up": the ways of change `text` speaks of."""
+    return frozenset(d for d, words in (("down", _DOWN), ("up", _UP)) if words.search(text))
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][a-z]+)+")

@@ -490,3 +490,17 @@ def test_a_sentence_about_another_leaders_time_does_not_answer_for_the_one_asked
     assert _check(asked, "Vice President Scheel said six cartels were designated.").contradiction == ""
     assert _check(asked, "Six cartels were designated by the interior ministry, a step that President Kohl later "
                          "widened.").contradiction == ""  # not its subject
+
+
+def test_a_change_the_other_way_does_not_answer_for_the_one_asked() -> None:
+    asked = "From which day did the reduced levy on Norland's grain apply?"
+    assert parse(asked).direction == "down"
+    stands = _check(asked, "From March 4, 2031, the levy on Norland's grain rose to 20%.")
+    assert stands.contradiction == "direction down"
+    assert near_miss_reason(parse(asked), stands.contradiction) == (
+        "The closest passages speak of a rise, not the change asked.")
+    assert _check(asked, "The levy on Norland's grain was lowered to 10%, effective May 2, 2031.").contradiction == ""
+    assert _check(asked, "The levy on Norland's grain applies from May 2, 2031.").contradiction == ""  # says no way
+    # a question naming both ways, or none, pins none
+    assert parse("Did the levy rise or fall in 2031?").direction == ""
+    assert parse("What levy applies to Norland's grain?").direction == ""
