@@ -154,6 +154,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
                 contradiction = f"name {_asked_country(constraints)}"
     if not contradiction and constraints.countries:
         contradiction = _within_a_province(constraints, sentence)
+    if not contradiction and constraints.counted:
+        contradiction = _another_named_kind(constraints, sentence, context)
     if not contradiction and constraints.direction:
         # a change the other way only ("that duty rose to 20%" for the reduced levy) is another change
         said = change_directions(sentence)
@@ -193,6 +195,19 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
 
 
 _SUBJECT_CHARS = 40  # a sentence's subject: a name that starts within its first few words
+
+
+def _another_named_kind(constraints: Constraints, sentence: str, context: str) -> str:
+    """"counted <name>" when the question counts things of a kind it calls by a proper name of three or more words
+    ("How many High Intensity Drug Trafficking Areas ...": the counted word is one of them) and the sentence, with
+    what it is read with, names that kind nowhere (its last word, or its acronym); else ""."""
+    for name, acronym in constraints.acronyms:
+        if stem(name.lower()) != constraints.counted:
+            continue
+        run = [n for n, a in constraints.acronyms if a == acronym]  # the name's words, in order
+        if not constraints.name_met((context, sentence), run[-1]):
+            return f"counted {' '.join(run)}"
+    return ""
 
 
 def _within_a_province(constraints: Constraints, sentence: str) -> str:
@@ -281,6 +296,8 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
         return f"The closest passages speak of another {value}, not the one asked."
     if what == "name":
         return f"The closest passages speak of another country, not the one asked ({without_possessive(value)})."
+    if what == "counted":
+        return f"The closest passages count something other than {value}."
     if what == "direction":
         opposite = "a rise" if value == "down" else "a fall"
         return f"The closest passages speak of {opposite}, not the change asked."

@@ -98,7 +98,8 @@ def mentions(text: str, name: str) -> bool:
     as "CBP")."""
     name = without_possessive(name)
     if name.isupper():
-        return re.search(r"\b" + re.escape(name) + r"\b", text) is not None or name in initials(text)
+        # an acronym in the plural too ("33 HIDTAs")
+        return re.search(r"\b" + re.escape(name) + r"(?:s|['’]s)?\b", text) is not None or name in initials(text)
     return re.search(r"\b" + re.escape(name_key(name)), text.lower()) is not None
 
 

@@ -504,3 +504,14 @@ def test_a_change_the_other_way_does_not_answer_for_the_one_asked() -> None:
     # a question naming both ways, or none, pins none
     assert parse("Did the levy rise or fall in 2031?").direction == ""
     assert parse("What levy applies to Norland's grain?").direction == ""
+
+
+def test_a_count_of_a_kind_called_by_a_proper_name_needs_evidence_naming_that_kind() -> None:
+    asked = "How many Harbour Safety Zones operate in Peru?"
+    stands = _check(asked, "More than 600 crime groups operate in Peru.")
+    assert stands.contradiction == "counted Harbour Safety Zones"
+    assert near_miss_reason(parse(asked), stands.contradiction) == (
+        "The closest passages count something other than Harbour Safety Zones.")
+    assert _check(asked, "Peru runs 12 Harbour Safety Zones.").contradiction == ""
+    assert _check(asked, "Peru runs 12 HSZs along its coast.").contradiction == ""  # by its acronym
+    assert _check("How many crime groups operate in Peru?", "Peru has 600 gangs.").contradiction == ""  # no name
