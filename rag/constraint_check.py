@@ -118,40 +118,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         own = sentence_names(sentence)
         if own and not names_near and not any(mentions(" ".join(constraints.names), n) for n in own):
             other_names = 1.0
-        # the question's names of countries (else all its names: "the US delegation" pins no name)
-        of_country = [n for n in constraints.names if countries_named(n) & constraints.countries] or constraints.names
-        located = countries_located_in(sentence)
-        # (a country the question names only by its capital is not pinned so: "Victoria" is a city elsewhere too)
-        by_country_name = constraints.country_words or any(
-            countries_named(n) & constraints.countries and not is_capital(n) for n in constraints.names)
-        if not contradiction and located and by_country_name and not located & constraints.countries and not any(
-                constraints.name_met((sentence,), n) for n in of_country):
-            # a sentence that places its figure in another country ("Last year in Canada, 21 deaths a day") gives
-            # that country's, whatever its title or the sentence before name
-            contradiction = f"name {_asked_country(constraints)}"
-        spoken = countries_in(sentence)
-        if not contradiction and len(constraints.countries) > 1 and constraints.located and spoken \
-                and not spoken & constraints.located:
-            # of several countries, the one the question places its figure in must be the sentence's: "97% of the
-            # fentanyl seized by US authorities is taken at the border with Mexico" does not say what share of that
-            # seized in Canada comes from Mexico
-            placed = next((n for n in constraints.names if countries_named(n) & constraints.located), None)
-            contradiction = f"name {placed or _asked_country(constraints)}"
-        if not contradiction and not set(of_country) & set(met_near) and constraints.countries:
-            # a sentence that names countries, none of them one the question pins, gives another country's figure
-            # ("Most Canadian imports face 25%" for Chinese imports), even when it meets the question's other names
-            # (the agency that acts in both); a sentence naming no country may lean on its passage for one
-            spoken_of = countries_in(sentence)
-            in_passage = any(constraints.name_met((context, passage_text), n) for n in of_country)
-            if not spoken_of and not in_passage:
-                # a sentence naming no country leans on its passage: one that speaks of countries, never the asked
-                # one by any name, gives theirs ("the committee" of three countries for a fourth)
-                spoken_of = countries_in(f"{context} {passage_text}")
-            # (strict: "The agency seized 1,200 firearms, most smuggled from Chile" is read as Chile's, though its
-            # passage names the asked country; a sentence of that agency's work elsewhere, "in 19 Mexican states",
-            # reads the same, and answering it is the worse error)
-            if spoken_of and not spoken_of & constraints.countries:
-                contradiction = f"name {_asked_country(constraints)}"
+        if not contradiction and constraints.countries:
+            contradiction = _another_country(constraints, sentence, context, passage_text, met_near)
     if not contradiction and constraints.countries:
         contradiction = _within_a_province(constraints, sentence)
     if not contradiction and constraints.counted:
@@ -192,6 +160,47 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         title_words = {stem(w) for w in content_words(context)}
         source = len(constraints.source_words & title_words) / len(constraints.source_words)
     return Check(date, names, names_near, other_names, kind, counted, source, contradiction, met_near)
+
+
+def _another_country(constraints: Constraints, sentence: str, context: str, passage_text: str,
+                     met_near: tuple[str, ...]) -> str:
+    """"name <country asked>" when the sentence (or, naming none, its passage) speaks of other countries than the
+    question pins; else "". `met_near`: the question's names the sentence and what it is read with meet."""
+    # the question's names of countries (else all its names: "the US delegation" pins no name)
+    of_country = [n for n in constraints.names if countries_named(n) & constraints.countries] or constraints.names
+    located = countries_located_in(sentence)
+    # (a country the question names only by its capital is not pinned so: "Victoria" is a city elsewhere too)
+    by_country_name = constraints.country_words or any(
+        countries_named(n) & constraints.countries and not is_capital(n) for n in constraints.names)
+    if located and by_country_name and not located & constraints.countries and not any(
+            constraints.name_met((sentence,), n) for n in of_country):
+        # a sentence that places its figure in another country ("Last year in Canada, 21 deaths a day") gives
+        # that country's, whatever its title or the sentence before name
+        return f"name {_asked_country(constraints)}"
+    spoken = countries_in(sentence)
+    if len(constraints.countries) > 1 and constraints.located and spoken \
+            and not spoken & constraints.located:
+        # of several countries, the one the question places its figure in must be the sentence's: "97% of the
+        # fentanyl seized by US authorities is taken at the border with Mexico" does not say what share of that
+        # seized in Canada comes from Mexico
+        placed = next((n for n in constraints.names if countries_named(n) & constraints.located), None)
+        return f"name {placed or _asked_country(constraints)}"
+    if not set(of_country) & set(met_near):
+        # a sentence that names countries, none of them one the question pins, gives another country's figure
+        # ("Most Canadian imports face 25%" for Chinese imports), even when it meets the question's other names
+        # (the agency that acts in both); a sentence naming no country may lean on its passage for one
+        spoken_of = spoken
+        in_passage = any(constraints.name_met((context, passage_text), n) for n in of_country)
+        if not spoken_of and not in_passage:
+            # a sentence naming no country leans on its passage: one that speaks of countries, never the asked
+            # one by any name, gives theirs ("the committee" of three countries for a fourth)
+            spoken_of = countries_in(f"{context} {passage_text}")
+        # (strict: "The agency seized 1,200 firearms, most smuggled from Chile" is read as Chile's, though its
+        # passage names the asked country; a sentence of that agency's work elsewhere, "in 19 Mexican states",
+        # reads the same, and answering it is the worse error)
+        if spoken_of and not spoken_of & constraints.countries:
+            return f"name {_asked_country(constraints)}"
+    return ""
 
 
 _SUBJECT_CHARS = 40  # a sentence's subject: a name that starts within its first few words
