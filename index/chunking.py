@@ -15,8 +15,9 @@ from crossbrief.index.tokens import get_encoding
 
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) before whitespace and a capital,
 # digit or opening quote; a blank line or a list item also ends one, and so does a bullet run into the text
-# ("... were: • Cost of revenue increased ... • Sales ...").
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+\.)\s)|"
+# ("... were: • Cost of revenue increased ... • Sales ..."). A list item's number has at most three digits: a year
+# that opens a hard-wrapped line ("expires on December 31,\n    2024.") is no item.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d{1,3}\.)\s)|"
                            r"\s+•\s+")
 _ABBREVIATIONS = re.compile(r"\b(?:U\.S|U\.K|e\.g|i\.e|Mr|Mrs|Ms|Dr|No|St|vs|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|"
                             r"Sept|Oct|Nov|Dec|Inc|Ltd|Co|Gov|Sen|Rep)\.$")

@@ -90,8 +90,11 @@ def answer_sentences(text: str) -> list[tuple[int, int]]:
 
 def support_text(passage: Passage) -> str:
     """What a passage vouches for: its text, its heading (a table answer names its table by it), and its source's
-    title and date."""
-    return "\n".join(part for part in (passage.title, passage.heading, passage.date or "", passage.text) if part)
+    title and date. Prose is read with its line breaks and indents as single spaces, as an answer quotes it: a figure
+    a hard-wrapped line splits ("to 2025\n    dollars") is the figure quoted ("2025 dollars"); a table's rows keep
+    their lines."""
+    text = passage.text if passage.kind.startswith("table") else " ".join(passage.text.split())
+    return "\n".join(part for part in (passage.title, passage.heading, passage.date or "", text) if part)
 
 
 def _recheck_changes(sentence: str, found: list[Figure], cited: list[str]) -> list[Figure]:

@@ -33,7 +33,7 @@ FEATURES = ("sim_sentence", "sim_context", "dense", "bm25", "overlap", "overlap_
 _POINTS_BACK = re.compile(r"^(?:(?:that|this|these|those)\s+(?:is|was|are|were|has|had|have|will|would|means?|"
                           r"amounts?|represents?)\b|(?:it|they|he|she|then|there|in return|the same)\b)|"
                           r"\b(?:of them|of these|of those)\b", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[-*•]|#{1,6}|\d+[.)])\s+")
+_BULLET = re.compile(r"^\s*(?:[-*•]|#{1,6}|\d{1,3}[.)])\s+")
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def _whole_sentences(text: str, spans: list[Span]) -> list[Span]:
 
 
 _MOST_ITEMS = 12
-_NUMBER_ALONE = re.compile(r"^\s*\d+[.)]\s*$")
+_NUMBER_ALONE = re.compile(r"^\s*\d{1,3}[.)]\s*$")
 
 
 def _items_after(text: str, spans: list[Span]) -> list[str]:

@@ -80,7 +80,7 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _MARKERS = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
-_LIST_NUMBER = re.compile(r"(?m)^\s*\d+[.)]\s")
+_LIST_NUMBER = re.compile(r"(?m)^\s*\d{1,3}[.)]\s")
 # a code of letters and digits ("Q4", "G7", "FY23"): never a figure, and blanked first so that a number after it is
 # read on its own ("Q4 2025" is the year 2025, not "4 2025"); never a currency code before its amount ("USD5 billion")
 # nor letters before a grouped or decimal number ("R2,000", "KES50,000": left to the figure pattern, as before)

@@ -82,3 +82,8 @@ def test_bullets_run_into_the_text_end_sentences() -> None:
     text = "Key changes were: • Costs rose $4.1 billion or 12%, due to growth. • Sales fell 2%. • Staff stayed level"
     assert split_text(text) == ["Key changes were:", "Costs rose $4.1 billion or 12%, due to growth.", "Sales fell 2%.",
                                 "Staff stayed level"]
+
+
+def test_a_year_opening_a_wrapped_line_is_no_list_item() -> None:
+    text = "The rule expires on December 31,\n    2031.  Wardens asked for more.\n1. Renew it.\n2. Fund it."
+    assert split_text(text)[:2] == ["The rule expires on December 31,\n    2031.", "Wardens asked for more."]

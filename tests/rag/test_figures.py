@@ -127,3 +127,17 @@ def test_percent_forms_agree(value: float) -> None:
     forms = [f"{text}%", f"{text} percent", f"{text} per cent"]
     figures = [one(f"a share of {form} overall") for form in forms]
     assert all(f.kind == "percent" and f.value == pytest.approx(value) for f in figures)
+
+
+def test_a_quote_of_hard_wrapped_prose_is_supported_by_its_passage() -> None:
+    """An answer quotes a sentence with its line breaks as spaces: a figure a wrapped line splits ("to 2031\\n
+    dollars") is read from the passage as quoted ("2031 dollars"), and a year opening a line is no list number."""
+    from crossbrief.rag.citations import check_answer
+    from crossbrief.rag.models import Passage
+    text = ("We adjusted the $10.1 million value to 2031\n    dollars ($13.0 million per life). The rule expires on"
+            " December 31,\n    2031.  Wardens asked for more.")
+    passage = Passage(n=1, chunk_id="c1", text=text, source="/notes/a.md", title="Notes", date="2031-05-01",
+                      page=None, heading="", start=0, end=len(text))
+    checked = check_answer("We adjusted the $10.1 million value to 2031 dollars ($13.0 million per life). The rule "
+                           "expires on December 31, 2031. [1]", [passage])
+    assert checked.figures and all(f.supported for f in checked.figures), checked.figures
