@@ -88,12 +88,16 @@ def answer_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# a line break inside a paragraph, with the indents around it; not a blank line, nor the break before a list item
+_WRAPPED = re.compile(r"(?<!\n)[ \t]*\n[ \t]*(?![\n \t]|(?:[-*•]|\d{1,3}[.)])\s)")
+
+
 def support_text(passage: Passage) -> str:
     """What a passage vouches for: its text, its heading (a table answer names its table by it), and its source's
-    title and date. Prose is read with its line breaks and indents as single spaces, as an answer quotes it: a figure
-    a hard-wrapped line splits ("to 2025\n    dollars") is the figure quoted ("2025 dollars"); a table's rows keep
-    their lines."""
-    text = passage.text if passage.kind.startswith("table") else " ".join(passage.text.split())
+    title and date. Prose is read with the line breaks inside its paragraphs as single spaces, as an answer quotes it:
+    a figure a hard-wrapped line splits ("to 2025\n    dollars") is the figure quoted ("2025 dollars"); a list item
+    keeps its line (its number is no figure), and a table its rows."""
+    text = passage.text if passage.kind.startswith("table") else _WRAPPED.sub(" ", passage.text)
     return "\n".join(part for part in (passage.title, passage.heading, passage.date or "", text) if part)
 
 

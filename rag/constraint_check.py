@@ -6,6 +6,7 @@ contradiction that rules it out as the answer; and the reason a refusal gives wh
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, change_directions, content_words, directions,
@@ -178,11 +179,11 @@ def _another_country(constraints: Constraints, sentence: str, context: str, pass
         # that country's, whatever its title or the sentence before name
         return f"name {_asked_country(constraints)}"
     spoken = countries_in(sentence)
-    if len(constraints.countries) > 1 and constraints.located and spoken \
+    if len(constraints.countries) > 1 and constraints.located and spoken - constraints.countries \
             and not spoken & constraints.located:
-        # of several countries, the one the question places its figure in must be the sentence's: "97% of the
-        # fentanyl seized by US authorities is taken at the border with Mexico" does not say what share of that
-        # seized in Canada comes from Mexico
+        # of several countries, the one the question places its figure in must be the sentence's when it names one
+        # not asked: "97% of the fentanyl seized by US authorities is taken at the border with Mexico" does not say
+        # what share of that seized in Canada comes from Mexico (a sentence of one of the countries compared may)
         placed = next((n for n in constraints.names if countries_named(n) & constraints.located), None)
         return f"name {placed or _asked_country(constraints)}"
     if not set(of_country) & set(met_near):
@@ -223,9 +224,15 @@ def _within_a_province(constraints: Constraints, sentence: str) -> str:
     """"within <province>" when the sentence places its figure in a province or state of a country the question asks
     about as a whole ("In Canada, the province of British Columbia saw deaths fall by 13%" for Canada's deaths);
     "" when the question names that province, or the sentence places it in none."""
+    national = countries_located_in(sentence) & constraints.countries
     for province, codes in provinces_located_in(sentence).items():
-        if codes & constraints.countries and not any(mentions(province, n) for n in constraints.names):
-            return f"within {province}"
+        if not codes & constraints.countries or any(mentions(province, n) for n in constraints.names):
+            continue
+        # "In Canada, 7,000 died, 2,500 of them in Ontario" gives the country's figure; "In Canada, the province of
+        # British Columbia saw..." the province's
+        if national and not re.search(rf"\b(?:province|state|territory)\s+of\s+{re.escape(province)}", sentence):
+            continue
+        return f"within {province}"
     return ""
 
 
@@ -233,7 +240,8 @@ def _asked_country(constraints: Constraints) -> str:
     """The question's name of a country it pins, as written ("Canada's"; "United States" for its words)."""
     named = next((n for n in constraints.names if countries_named(n) & constraints.countries), None)
     words = [n for n in constraints.names if any(w == n for w, _ in constraints.country_words)]
-    return named or " ".join(words) or constraints.names[0]
+    return named or " ".join(words) or (constraints.names[0] if constraints.names else
+                                        " ".join(sorted(constraints.countries)))
 
 
 def _qualified_by_another(constraints: Constraints, sentence: str, context: str) -> str:

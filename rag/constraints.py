@@ -182,7 +182,7 @@ class Constraints:
     located: frozenset[str] = frozenset()
     # the heads of government whose time it asks of ("the Biden administration", "President Biden"), by surname
     leaders: frozenset[str] = frozenset()
-    # the way of the change it asks of ("the reduced levy": "down"), when it names one way only
+    # the way of change it gives what it asks of ("the reduced levy": "down"), when it gives one way only
     direction: str = ""
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
@@ -193,7 +193,8 @@ class Constraints:
             # a word of a country's longer name is met by the country, or by the word as written: its other forms
             # are other words ("stat" of "States" begins "statistic", "unit" of "United" is "units")
             word = re.compile(r"\b" + re.escape(without_possessive(name)) + r"\b")
-            return any(countries_in(part) & codes or word.search(part) for part in parts)
+            return any(countries_in(part) & codes or word.search(part) for part in parts) or any(
+                mentions(part, short) for named, short in self.acronyms if named == name for part in parts)
         return names_in(parts, name) or any(mentions(part, short) for named, short in self.acronyms if named == name
                                             for part in parts)
 
@@ -257,7 +258,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        else frozenset(), year_parts(question, FUNCTION_WORDS), offices_in(question),
                        source_dates(of_source), _ASKS_DAY.search(question) is not None,
                        tuple(country_words(named_in).items()), countries_located_in(question), leaders_in(named_in),
-                       next(iter(change_directions(question))) if len(change_directions(question)) == 1 else "")
+                       asked_direction(question))
 
 
 def counted_noun(phrase: str) -> str:
@@ -336,6 +337,10 @@ def leaders_in(text: str, within: int | None = None) -> frozenset[str]:
     for match in _LEADER.finditer(text):
         if within is not None and match.start() > within:
             break
+        # "the Biden administration", not an agency ("the Drug Enforcement Administration", "Food and Drug ...")
+        before = text[:match.start()].split()[-1:] or [""]
+        if match.group(2) and before[0] not in ("", "the", "The", "a", "its") and not before[0].endswith(("'s", "’s")):
+            continue
         name = without_possessive((match.group(1) or match.group(2)).split()[-1])
         if name.lower() not in FUNCTION_WORDS:
             found.add(name)
@@ -353,6 +358,18 @@ _UP = re.compile(r"\b(?:rise|rises|rose|risen|rising|raise[sd]?|raising|increase
 def change_directions(text: str) -> frozenset[str]:
     """"down" and/or "up": the ways of change `text` speaks of."""
     return frozenset(d for d, words in (("down", _DOWN), ("up", _UP)) if words.search(text))
+
+
+# a way of change said of the thing asked, as its attribute: "the reduced levy", "a higher tariff" (not "after the
+# levy was cut", which dates the question, nor "GDP growth", the measure asked)
+_ATTRIBUTE = re.compile(r"\b(?:the|a|an|its|their)\s+(\w+)\b", re.IGNORECASE)
+
+
+def asked_direction(question: str) -> str:
+    """The one way of change a question gives the thing it asks of as its attribute ("the reduced levy": "down");
+    "" when it gives none, or both."""
+    ways = {d for m in _ATTRIBUTE.finditer(question) for d in change_directions(m.group(1))}
+    return next(iter(ways)) if len(ways) == 1 else ""
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][a-z]+)+")

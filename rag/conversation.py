@@ -37,32 +37,55 @@ _LEADING_PREPOSITION = re.compile(rf"^(?P<prep>{_PREPOSITIONS})\s+\S", re.IGNORE
 # a prepositional phrase: the preposition and what follows, up to the next preposition, a comma or the end
 _PHRASE = r"\b{prep}\s+(?:(?!\b(?:" + _PREPOSITIONS + r")\b)[^,?.;])+"
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_YEAR_WORDS = frozenset({"the", "fiscal", "fy", "calendar", "year"})  # "fiscal 2023", "the year 2024"
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 
 
 def _kind(text: str) -> str:
-    """"year" when `text` is a date of a year ("2024", "fiscal 2023"), "country" when it is only a country's name
-    ("the US", "Mexico's"), else ""."""
-    if _YEAR.search(text) and len(text.split()) <= 3:
+    """"year" when `text` is a year alone ("2024", "fiscal 2023"), "country" when it is only a country's name ("the
+    US", "Mexico's"), else ""."""
+    words = text.split()
+    if len(_YEAR.findall(text)) == 1 and words and _YEAR.fullmatch(words[-1]) and all(
+            w.lower() in _YEAR_WORDS for w in words[:-1]):
         return "year"
-    bare = re.sub(r"^the\s+", "", re.sub(r"['’]s$", "", text.strip()), flags=re.IGNORECASE)
-    spans = country_spans(bare)
-    return "country" if len(spans) == 1 and spans[0] == (0, len(bare)) else ""
+    spans = country_spans(text)
+    if len(spans) == 1:
+        start, end = spans[0]
+        if text[:start].strip().lower() in ("", "the") and re.fullmatch(r"(?:['’]s)?", text[end:].strip()):
+            return "country"
+    return ""
 
 
-def _holds(phrase: str, kind: str) -> list[int]:
-    """Where in `phrase` each thing of `kind` ends."""
+def _spans(text: str, kind: str) -> list[tuple[int, int]]:
+    """Where `text` names each thing of `kind` (a year, or a country with the "the" before it)."""
     if kind == "year":
-        return [m.end() for m in _YEAR.finditer(phrase)]
-    return [end for _, end in country_spans(phrase)] if kind == "country" else []
+        return [(m.start(), m.end()) for m in _YEAR.finditer(text)]
+    if kind == "country":
+        return [(start - 4 if text[max(0, start - 4):start].lower() == "the " else start, end)
+                for start, end in country_spans(text)]
+    return []
+
+
+def _swapped(body: str, span: tuple[int, int], kind: str, named: str) -> str:
+    """`body` with the thing at `span` replaced by `named` (a country's name possessive where either writes it so:
+    "Chile's delegation" -> "Peru's delegation")."""
+    start, end = span
+    if kind == "year":
+        named = _YEAR.findall(named)[-1]
+    else:
+        if not re.search(r"['’]s$", named):
+            named = f"{named}'s" if re.search(r"['’]s$", body[start:end]) else named
+    return f"{body[:start]}{named}{body[end:]}?"
 
 
 def asked_of_else(question: str, subject: str) -> str | None:
     """`subject` asked of what the follow-up `question` names instead, when it only names something else ("And in
-    2024?" of "How many deaths were there in the US in 2025?" -> "...in the US in 2024?"): a phrase with the same
-    preposition gives way (one holding the same kind of thing, a year for a year, a country for a country, up to
-    that thing; else the last, but for a year), or else the last year for a year, the first country for a country.
-    None when the follow-up asks more than that, or nothing fits."""
+    2024?" of "How many deaths were there in the US in 2025?" -> "...in the US in 2024?"). A year takes the place of
+    the subject's one year, whatever its preposition; a country that of the country in a phrase of its own
+    preposition ("in Mexico" for "in the US"), else the subject's first country; a phrase of another kind that of the
+    last phrase of its preposition holding no year or country ("from Canada" for "from the southern border"). None
+    when the follow-up asks more than that (its own question, two years, a preposition of its own: "since 2020") or
+    nothing fits."""
     match = _ASKED_OF_ELSE.match(question)
     if not _STARTS_ELSE.match(question) or match is None or _WH_WORD.search(match.group("tail")):
         return None
@@ -71,26 +94,22 @@ def asked_of_else(question: str, subject: str) -> str | None:
     leading = _LEADING_PREPOSITION.match(tail)
     named = tail[leading.end("prep"):].strip() if leading else tail
     kind = _kind(named)
-    if leading:
-        phrases = list(re.finditer(_PHRASE.format(prep=re.escape(leading.group("prep").lower())), body, re.IGNORECASE))
-        alike = next((m for m in reversed(phrases) if _holds(m.group(0), kind)), None)
-        # a year is the question's time whatever its preposition ("And for 2023?" of "...in 2024?"); a country's
-        # role is its preposition's ("from Canada" of "seized in the US comes from the southern border")
-        chosen = alike or (phrases[-1] if phrases and kind != "year" else None)
-        if chosen is not None:
-            phrase = chosen.group(0).rstrip()
-            end = chosen.start() + (max(_holds(phrase, kind)) if alike is not None else len(phrase))
-            return f"{body[:chosen.start()]}{tail}{body[end:]}?"
-    years = list(_YEAR.finditer(body))
-    if kind == "year" and years:
-        return f"{body[:years[-1].start()]}{_YEAR.findall(named)[-1]}{body[years[-1].end():]}?"
-    spans = country_spans(body)
-    if kind == "country" and spans:
-        start, end = spans[0]
-        bare = re.sub(r"['’]s$", "", named)
-        # the name as the question wrote its own: "Chile's delegation" -> "Peru's delegation"
-        kept = f"{bare}'s" if re.search(r"['’]s$", body[start:end]) else bare
-        return f"{body[:start]}{kept}{body[end:]}?"
+    if kind == "year":
+        years = _spans(body, "year")
+        return _swapped(body, years[0], kind, named) if len(years) == 1 else None
+    phrases = list(re.finditer(_PHRASE.format(prep=re.escape(leading.group("prep").lower())), body, re.IGNORECASE)) \
+        if leading else []
+    if kind == "country":
+        held = [(m.start() + s, m.start() + e) for m in reversed(phrases) for s, e in _spans(m.group(0), kind)]
+        held = held or (_spans(body, kind)[:1] if not phrases else [])
+        if held:
+            return _swapped(body, held[0], kind, named)
+    if leading and (kind or not _YEAR.search(named)):
+        plain = [m for m in reversed(phrases) if not _spans(m.group(0), "year")
+                 and _kind(m.group(0).split(None, 1)[-1]) != "country"]
+        if plain:
+            end = plain[0].start() + len(plain[0].group(0).rstrip())
+            return f"{body[:plain[0].start()]}{tail}{body[end:]}?"
     return None
 
 

@@ -104,8 +104,10 @@ def _own_names() -> frozenset[str]:
 
 def _names_a_body(words: list[str], at: int) -> bool:
     """Whether `words[at]`, the last word of a run, is the country of a body the run names ("Public Safety Canada",
-    "Criminal Intelligence Service Canada"): a country's own name after words that are not a region's."""
-    return at == len(words) - 1 and at > 0 and words[at - 1] not in _REGION_WORDS \
+    "Criminal Intelligence Service Canada"): a country's own name after two or more words that are not a region's
+    nor an abbreviated title ("Rep. Jim Jordan" is a person; "Jim Jordan" too, and so "Health Canada" is left out)."""
+    return at == len(words) - 1 and at >= 2 and words[at - 1] not in _REGION_WORDS \
+        and not any(w.endswith(".") for w in words[:at]) \
         and without_possessive(words[at]).rstrip(".,") in _own_names()
 
 
@@ -224,7 +226,7 @@ def _provinces_by_country() -> dict[str, frozenset[str]]:
 
 
 # a province a text places what it says in: "in Ontario", "the province of British Columbia", "across Texas"
-_IN_PROVINCE = re.compile(r"\b(?:(?:[Ii]n|[Aa]cross|[Tt]hroughout|[Ww]ithin)\s+|(?:province|state|territory)\s+of\s+)"
+_IN_PROVINCE = re.compile(r"\b(?:(?:[Ii]n|[Aa]cross|[Tt]hroughout|[Ww]ithin)\s+(?:the\s+)?|(?:province|state|territory)\s+of\s+)"
                           r"((?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*){0,3})")
 
 
@@ -236,7 +238,7 @@ def provinces_located_in(text: str) -> dict[str, frozenset[str]]:
     for match in _IN_PROVINCE.finditer(text):
         words = match.group(1).split()
         for end in range(len(words), 0, -1):  # the longest name the words begin with ("British Columbia")
-            name = " ".join(words[:end]).rstrip(".,;:'’s")
+            name = re.sub(r"['’]s$", "", " ".join(words[:end]).rstrip(".,;:"))
             if name in by_name:
                 found[name] = by_name[name]
                 break

@@ -515,3 +515,29 @@ def test_a_count_of_a_kind_called_by_a_proper_name_needs_evidence_naming_that_ki
     assert _check(asked, "Peru runs 12 Harbour Safety Zones.").contradiction == ""
     assert _check(asked, "Peru runs 12 HSZs along its coast.").contradiction == ""  # by its acronym
     assert _check("How many crime groups operate in Peru?", "Peru has 600 gangs.").contradiction == ""  # no name
+
+
+def test_review_mends_of_the_country_province_leader_and_direction_checks() -> None:
+    # an agency named "... Administration" is no leader's
+    from crossbrief.rag.constraints import leaders_in
+    assert leaders_in("The Widget Enforcement Administration designated six cartels.") == frozenset()
+    assert leaders_in("the Food and Widget Administration") == frozenset()
+    assert _check("How many cartels did the Brandt administration designate?",
+                  "The Widget Enforcement Administration designated 6 cartels in 2031.").contradiction == ""
+    # a country's figure that also names a province's share is the country's
+    asked = "How many overdose deaths were there in Peru in 2031?"
+    assert _check(asked, "In Peru, 7,000 people died of overdoses in 2031, 2,500 of them in Lima Province."
+                  ).contradiction == ""
+    assert _check("How many deaths were there in Canada in 2031?",
+                  "In Canada, 7,000 people died in 2031, 2,500 of them in Ontario.").contradiction == ""
+    assert _check("How many deaths were there in the US in 2031?", "In Texas, 2,500 people died in 2031."
+                  ).contradiction.startswith("within Texas")
+    # a sentence of one of the countries compared may answer
+    assert _check("How many overdose deaths were there in Peru compared with Chile in 2031?",
+                  "Chile recorded 7,000 overdose deaths in 2031.").contradiction == ""
+    # a direction that dates the question is no attribute of what it asks
+    assert parse("How many people were arrested in Peru after the levy was cut in 2031?").direction == ""
+    assert parse("What was Peru's GDP growth in 2031?").direction == ""
+    # a word of a long country name is met by that name's acronym too
+    coast = parse("How much did the United States Coast Guard seize in 2031?")
+    assert check(coast, "The USCG seized 400 kg in 2031.", (), "", "", None).names_near == 1.0

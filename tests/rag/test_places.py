@@ -92,3 +92,11 @@ def test_a_country_ending_a_bodys_name_names_that_bodys_country_but_not_a_region
     assert countries_in("Criminal Intelligence Service Canada counts 600 groups in the country") == {"CA"}
     assert countries_in("Figures from Public Safety Kenya's annual report") == {"KE"}
     assert countries_in("Across Latin America and Central Mexico, and in New Guinea") == set()
+
+
+def test_a_person_whose_name_ends_in_a_country_s_is_no_body_of_that_country() -> None:
+    assert countries_in("Rep. Ann Jordan said 2,000 people died") == set()
+    assert countries_in("Deaths in Texas and across the Northwest Territories rose") == set()  # provinces
+    from crossbrief.rag.places import provinces_located_in
+    assert set(provinces_located_in("Deaths in Texas and across the Northwest Territories rose")) == {
+        "Texas", "Northwest Territories"}

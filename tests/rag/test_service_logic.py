@@ -220,7 +220,9 @@ def test_a_follow_up_asking_the_same_of_something_else_becomes_that_question() -
     assert asked_of_else("And for 2032?", first) == "How many ferry crossings were there in Chile in 2032?"
     assert asked_of_else("What about in Peru?", first) == "How many ferry crossings were there in Peru in 2031?"
     assert asked_of_else("What about Peru's?", "What did the Chilean delegation pledge?") == (
-        "What did the Peru delegation pledge?")
+        "What did Peru's delegation pledge?")
+    assert asked_of_else("And in the UK?", "How many crossings were there in the United States in 2031?") == (
+        "How many crossings were there in the UK in 2031?")  # "the" goes with the name it replaces
     assert asked_of_else("What about Peru's?", "Who led Chile's delegation?") == "Who led Peru's delegation?"
     origin = "What share of the grain seized in Chile comes from the northern ports?"
     assert asked_of_else("What about from Peru?", origin) == "What share of the grain seized in Chile comes from Peru?"
@@ -229,4 +231,9 @@ def test_a_follow_up_asking_the_same_of_something_else_becomes_that_question() -
     # a follow-up that asks something of its own, or names nothing to swap, leans on the question as before
     assert asked_of_else("And how many crew does it need?", first) is None
     assert asked_of_else("And the year before?", first) is None
+    # nothing is overwritten that the follow-up does not replace: a year, a range, a preposition of its own
+    assert asked_of_else("And in total?", first) is None
+    assert asked_of_else("And in 2032?", "How many crossings were there in Chile between 2028 and 2031?") is None
+    assert asked_of_else("And since 2028?", first) is None
+    assert asked_of_else("And from 2028 to 2030?", first) is None
     assert condense_offline("And how many crew?", [("user", first), ("assistant", "About 400.")]).context == first
