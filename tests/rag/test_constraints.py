@@ -127,6 +127,12 @@ def _check(question: str, sentence: str, context: str = "", date: str | None = N
     return check(parse(question), sentence, tuple(extract_figures(sentence)), context, sentence, date)
 
 
+def _reasoned(question: str, sentence: str) -> tuple[str, str]:
+    """The unit's contradiction of `question` and the refusal reason it gives."""
+    contradiction = _check(question, sentence).contradiction
+    return contradiction, near_miss_reason(parse(question), contradiction) if contradiction else ""
+
+
 def test_a_unit_naming_another_year_contradicts_a_pinned_year() -> None:
     stands = _check("How many widgets were exported in 2020?", "Exports reached 4,000 widgets in 2021.")
     assert stands.contradiction == "year 2021" and stands.date == 0
@@ -466,10 +472,8 @@ def test_of_several_countries_the_one_the_question_places_its_figure_in_must_be_
 def test_a_sentence_placing_its_figure_in_a_province_does_not_answer_for_the_whole_country() -> None:
     asked = "What share of Canada's overdose deaths involved fentanyl?"
     said = "In Canada, the province of Ontario saw 70% of overdose deaths involve fentanyl."
-    stands = _check(asked, said)
-    assert stands.contradiction == "within Ontario"
-    assert near_miss_reason(parse(asked), stands.contradiction) == (
-        "The closest passages speak of Ontario alone, not of the whole country asked.")
+    assert _reasoned(asked, said) == (
+        "within Ontario", "The closest passages speak of Ontario alone, not of the whole country asked.")
     assert _check("What share of overdose deaths in Ontario involved fentanyl?", said).contradiction == ""
     assert _check(asked, "Canada saw 70% of overdose deaths involve fentanyl, Ontario most of all.").contradiction == ""
     # a state's name that names something else ("the Sinaloa Cartel") places nothing; nor does a province elsewhere
@@ -481,10 +485,8 @@ def test_a_sentence_placing_its_figure_in_a_province_does_not_answer_for_the_who
 def test_a_sentence_about_another_leaders_time_does_not_answer_for_the_one_asked() -> None:
     asked = "How many cartels did the Brandt administration designate as terrorist groups?"
     assert parse(asked).leaders == frozenset({"Brandt"})
-    stands = _check(asked, "President Kohl designated eight cartels as terrorist groups.")
-    assert stands.contradiction == "leader Kohl"
-    assert near_miss_reason(parse(asked), stands.contradiction) == (
-        "The closest passages speak of Kohl's time in office, not Brandt's.")
+    assert _reasoned(asked, "President Kohl designated eight cartels as terrorist groups.") == (
+        "leader Kohl", "The closest passages speak of Kohl's time in office, not Brandt's.")
     assert _check(asked, "The Brandt-Scheel Administration designated six cartels.").contradiction == ""
     assert _check(asked, "President Kohl kept the six cartels President Brandt designated.").contradiction == ""
     assert _check(asked, "Vice President Scheel said six cartels were designated.").contradiction == ""
@@ -495,10 +497,8 @@ def test_a_sentence_about_another_leaders_time_does_not_answer_for_the_one_asked
 def test_a_change_the_other_way_does_not_answer_for_the_one_asked() -> None:
     asked = "From which day did the reduced levy on Norland's grain apply?"
     assert parse(asked).direction == "down"
-    stands = _check(asked, "From March 4, 2031, the levy on Norland's grain rose to 20%.")
-    assert stands.contradiction == "direction down"
-    assert near_miss_reason(parse(asked), stands.contradiction) == (
-        "The closest passages speak of a rise, not the change asked.")
+    assert _reasoned(asked, "From March 4, 2031, the levy on Norland's grain rose to 20%.") == (
+        "direction down", "The closest passages speak of a rise, not the change asked.")
     assert _check(asked, "The levy on Norland's grain was lowered to 10%, effective May 2, 2031.").contradiction == ""
     assert _check(asked, "The levy on Norland's grain applies from May 2, 2031.").contradiction == ""  # says no way
     # a question naming both ways, or none, pins none
@@ -508,10 +508,8 @@ def test_a_change_the_other_way_does_not_answer_for_the_one_asked() -> None:
 
 def test_a_count_of_a_kind_called_by_a_proper_name_needs_evidence_naming_that_kind() -> None:
     asked = "How many Harbour Safety Zones operate in Peru?"
-    stands = _check(asked, "More than 600 crime groups operate in Peru.")
-    assert stands.contradiction == "counted Harbour Safety Zones"
-    assert near_miss_reason(parse(asked), stands.contradiction) == (
-        "The closest passages count something other than Harbour Safety Zones.")
+    assert _reasoned(asked, "More than 600 crime groups operate in Peru.") == (
+        "counted Harbour Safety Zones", "The closest passages count something other than Harbour Safety Zones.")
     assert _check(asked, "Peru runs 12 Harbour Safety Zones.").contradiction == ""
     assert _check(asked, "Peru runs 12 HSZs along its coast.").contradiction == ""  # by its acronym
     assert _check("How many crime groups operate in Peru?", "Peru has 600 gangs.").contradiction == ""  # no name
