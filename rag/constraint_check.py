@@ -140,7 +140,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     if not contradiction and constraints.qualified:
         contradiction = _qualified_by_another(constraints, sentence, context)
     if not contradiction and constraints.offices:
-        contradiction = _another_office(constraints, sentence)
+        contradiction = _another_office(constraints, sentence, context, passage_text)
     kind = 1.0
     if constraints.kinds:
         kind = 1.0 if any(f.kind in constraints.kinds for f in figures) else 0.0
@@ -274,13 +274,25 @@ def _another_source(constraints: Constraints, passage_date: str | None) -> str:
     return f"source {dt.date(y, m, 1):%B %Y}" if m else f"source {y}"
 
 
-def _another_office(constraints: Constraints, sentence: str) -> str:
+# the heads of "<Head> of <Name>" that are a person's office ("Secretary of Energy"), not a body or an account
+# ("Department of Justice", "Cost of Revenue"): only these are read with the passage
+_TITLES = frozenset(stem(w) for w in """secretary minister director administrator commissioner governor chair chairman
+chairwoman chief ambassador attorney undersecretary""".split())
+
+
+def _another_office(constraints: Constraints, sentence: str, context: str = "", passage_text: str = "") -> str:
     """"office <head>" when the sentence names offices of the asked one's head, none of them the asked one,
-    nor the asked name's words anywhere ("the Secretary of State" for "the Secretary of Energy"); else ""."""
-    theirs = offices_in(sentence)
-    said = {stem(w) for w in content_words(sentence)}
+    nor the asked name's words anywhere ("the Secretary of State" for "the Secretary of Energy"); for a person's
+    office, a sentence that names none is read with what it is read with, then its passage (an order that tasks the
+    Secretaries of State and of War, never of Energy, says nothing of what the Secretary of Energy must do); else
+    ""."""
     for head, name in constraints.offices:
-        same_head = [words for other, words in theirs if other == head]
+        readings = (sentence, f"{context} {sentence}", f"{context} {passage_text}") if head in _TITLES else (sentence,)
+        for text in readings:
+            same_head = [words for other, words in offices_in(text) if other == head]
+            if same_head:
+                break
+        said = {stem(w) for w in content_words(text)}
         # another office shares no word of the asked one's name: a sentence may name it shorter, or a person after
         # it ("Secretary of State Rubio" for "the Secretary of State Marco Rubio")
         if same_head and not any(name & words for words in same_head) and not name <= said:

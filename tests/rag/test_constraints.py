@@ -539,3 +539,16 @@ def test_review_mends_of_the_country_province_leader_and_direction_checks() -> N
     # a word of a long country name is met by that name's acronym too
     coast = parse("How much did the United States Coast Guard seize in 2031?")
     assert check(coast, "The USCG seized 400 kg in 2031.", (), "", "", None).names_near == 1.0
+
+
+def test_a_sentence_naming_no_office_is_read_with_its_passages_offices() -> None:
+    asked = parse("What does the harbour order direct the Secretary of Energy to do?")
+    said = "The harbour order tasks the cabinet with new duties."
+    tasked = f"{said} It directs the Secretary of War and the Secretary of State to act."
+    assert check(asked, said, (), "", tasked, None).contradiction == "office secretary"
+    assert check(asked, said, (), "", f"{tasked} The Secretary of Energy reports in May.", None).contradiction == ""
+    assert check(asked, said, (), "", said, None).contradiction == ""  # a passage naming no office
+    # a body or an account is not read with its passage: "Department of Justice" may be "DOJ" there
+    bodies = parse("What did the Department of Justice announce?")
+    assert check(bodies, "DOJ announced 40 charges.", (), "", "DOJ announced 40 charges. The Department of State "
+                 "agreed.", None).contradiction == ""
