@@ -188,15 +188,15 @@ class Constraints:
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
         country's longer name) that country by any of its names."""
+        if any(mentions(part, short) for named, short in self.acronyms if named == name for part in parts):
+            return True
         codes = next((codes for word, codes in self.country_words if word == without_possessive(name)), None)
-        if codes is not None:
-            # a word of a country's longer name is met by the country, or by the word as written: its other forms
-            # are other words ("stat" of "States" begins "statistic", "unit" of "United" is "units")
-            word = re.compile(r"\b" + re.escape(without_possessive(name)) + r"\b")
-            return any(countries_in(part) & codes or word.search(part) for part in parts) or any(
-                mentions(part, short) for named, short in self.acronyms if named == name for part in parts)
-        return names_in(parts, name) or any(mentions(part, short) for named, short in self.acronyms if named == name
-                                            for part in parts)
+        if codes is None:
+            return names_in(parts, name)
+        # a word of a country's longer name is met by the country, or by the word as written: its other forms are
+        # other words ("stat" of "States" begins "statistic", "unit" of "United" is "units")
+        word = re.compile(r"\b" + re.escape(without_possessive(name)) + r"\b")
+        return any(countries_in(part) & codes or word.search(part) for part in parts)
 
     @property
     def pins_date(self) -> bool:

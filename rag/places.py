@@ -49,6 +49,13 @@ def _names_of(info: Mapping[str, object]) -> tuple[set[str], set[str]]:
     return {n for n in found if usable(n)}, {n for n in derived - found if usable(n) and len(n) > 3}
 
 
+def _code(info: Mapping[str, object]) -> str | None:
+    """A country's ISO alpha-2 code from countryinfo's data."""
+    iso = info.get("ISO")
+    code = iso.get("alpha2") if isinstance(iso, dict) else None
+    return str(code) if code else None
+
+
 @functools.cache
 def _countries_by_name() -> dict[str, frozenset[str]]:
     """Each name, as written -> the ISO codes of the countries it names."""
@@ -57,16 +64,15 @@ def _countries_by_name() -> dict[str, frozenset[str]]:
     own: set[str] = set()  # every country's own name: a short form derived for another is dropped ("China")
     for country in all_countries():
         info = country.info()
-        iso = info.get("ISO")
-        code = iso.get("alpha2") if isinstance(iso, dict) else None
+        code = _code(info)
         if not code:
             continue
         names, short_forms = _names_of(info)
         own.update(_strings(info.get("name")))
         for name in names:
-            by_name.setdefault(name, set()).add(str(code))
+            by_name.setdefault(name, set()).add(code)
         for name in short_forms:
-            derived.setdefault(name, set()).add(str(code))
+            derived.setdefault(name, set()).add(code)
     for name, codes in derived.items():
         if name not in own:
             by_name.setdefault(name, set()).update(codes)
@@ -199,7 +205,9 @@ def country_words(text: str) -> dict[str, frozenset[str]]:
     return found
 
 
-_LOCATING = re.compile(r"\b(?:[Ii]n|[Aa]cross|[Tt]hroughout|[Ww]ithin)\s+(?:the\s+)?$")
+# the words that place what a text says in a country or a province: "in", "across the"
+_PLACING = r"(?:[Ii]n|[Aa]cross|[Tt]hroughout|[Ww]ithin)\s+(?:the\s+)?"
+_LOCATING = re.compile(rf"\b{_PLACING}$")
 
 
 def countries_located_in(text: str) -> frozenset[str]:
@@ -217,16 +225,17 @@ def _provinces_by_country() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for country in all_countries():
         info = country.info()
-        iso = info.get("ISO")
-        code = iso.get("alpha2") if isinstance(iso, dict) else None
-        for name in _strings(info.get("provinces")) if code else []:
+        code = _code(info)
+        if not code:
+            continue
+        for name in _strings(info.get("provinces")):
             if name.isascii() and not _lookup(name.split()) and name not in _capitals():
-                found.setdefault(name, set()).add(str(code))
+                found.setdefault(name, set()).add(code)
     return {name: frozenset(codes) for name, codes in found.items()}
 
 
 # a province a text places what it says in: "in Ontario", "the province of British Columbia", "across Texas"
-_IN_PROVINCE = re.compile(r"\b(?:(?:[Ii]n|[Aa]cross|[Tt]hroughout|[Ww]ithin)\s+(?:the\s+)?|(?:province|state|territory)\s+of\s+)"
+_IN_PROVINCE = re.compile(rf"\b(?:{_PLACING}|(?:province|state|territory)\s+of\s+)"
                           r"((?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*){0,3})")
 
 

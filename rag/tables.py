@@ -29,7 +29,7 @@ from crossbrief.rag.table_meaning import MeaningLinker
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
-from crossbrief.rag.table_statements import StatementReader
+from crossbrief.rag.table_statements import CHANGE_TERMS, StatementReader
 from crossbrief.rag.table_text import (TableAnswer, cited_passage, named_where, rows_in_asked_unit, unit_words,
                                        words, written_answer)
 
@@ -88,11 +88,9 @@ def _asking_clause(question: str) -> str:
     return "; ".join(clauses[asking[0]:]) if len(clauses) > 1 and asking and asking[0] > 0 else question
 
 
-# the words that name the arithmetic asked rather than what it is done on: "the percentage change in X", "the
-# average X", "at 2019 year end"
-_OPERATION = re.compile(r"\b(?:percentage|percent|per cent)\b(?=\s+(?:change|increase|decrease|difference))|"
-                        r"\b(?:increase|decrease|change|growth|difference|rise|fall|decline|average|mean)[sd]?\b|"
-                        r"\byear[- ]?end(?:ed|ing)?\b", re.IGNORECASE)
+# the words that name the arithmetic asked rather than what it is done on (the statement reader's, and the "year
+# end" a year is read at): "the percentage change in X", "the average X", "at 2019 year end"
+_OPERATION_WORDS = CHANGE_TERMS | {"year", "end"}
 
 
 def _coverage_of_operands(found: Link, question: str) -> float:
@@ -104,7 +102,7 @@ def _coverage_of_operands(found: Link, question: str) -> float:
     asked = asked_words(question)
     linked = {w for values in found.pinned.values() for v in values for w in words(v)}
     linked |= {w for i in found.named for w in words(found.table.columns[i])}
-    spare = words(" ".join(m.group(0) for m in _OPERATION.finditer(question))) & asked - linked
+    spare = _OPERATION_WORDS & asked - linked
     return found.coverage * len(asked) / (len(asked) - len(spare)) if len(asked) > len(spare) else 0.0
 
 
