@@ -210,6 +210,7 @@ _PLACING = r"(?:[Ii]n|[Aa]cross|[Tt]hroughout|[Ww]ithin)\s+(?:the\s+)?"
 _LOCATING = re.compile(rf"\b{_PLACING}$")
 
 
+@functools.lru_cache(maxsize=20_000)
 def countries_located_in(text: str) -> frozenset[str]:
     """The countries `text` places what it says in ("in Canada", "across the United States"), not those it only
     names ("the US order", "Canada's plan"), nor a city ("in Ottawa")."""
