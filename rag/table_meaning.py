@@ -159,6 +159,11 @@ class MeaningLinker:
                 continue
             clearest = max(close, key=lambda c: nearest[c][p][2])
             if clearest not in pinned:
+                if nearest[clearest][p][0] == table.profile.columns[clearest].overall:
+                    # the phrase names the value an open column takes anyway ("nationally" and a column of regions
+                    # whose overall value is the country): it restates the default, it asks no breakdown
+                    speaking |= words(phrase)
+                    continue
                 if self.values_under is not None and \
                         self.values_under(table.table_id, pinned, clearest) == {nearest[clearest][p][0]}:
                     # every row the pins keep holds that value ("aged" and a column whose rows of "20 to 29 years"

@@ -245,3 +245,28 @@ def test_a_phrase_naming_the_value_every_pinned_row_holds_is_no_breakdown(tmp_pa
     overall = "How many opioid deaths were people aged in 2021?"
     assert linker.extend(overall, link(overall, table)).breakdown == "aged"
     assert _values_under(store, table.table_id, {0: ["Opioids"]}, 1, most_rows=3) is None  # too many rows to read
+
+
+def test_a_phrase_naming_an_open_column_s_overall_value_is_no_breakdown(tmp_path: Path) -> None:
+    """A phrase nearest the value an open column takes anyway ("nationally" and a column of places whose overall
+    value is the whole country) restates the default: the overall row answers. One nearest another value of that
+    column ("locally" and Lakeshire) still asks a breakdown."""
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    places = (("Whole country", 3), ("Lakeshire", 1), ("Upton", 2))  # the parts add up to the whole country
+    rows = [[substance, place, year, str((100 * (i + 1) + y) * share)]
+            for i, substance in enumerate(("Opioids", "Stimulants")) for place, share in places
+            for y, year in enumerate(("2020", "2021"))]
+    _, harms = render_table("harms.csv", ["Substance", "Place", "Year", "Value"], rows, "Harms", 0)
+    store.write(SOURCE, "hash1", [harms])
+    table = store.tables([SOURCE])[0]
+    assert table.profile.columns[1].overall == "Whole country"
+    # each phrase is close to two places, too close to link either by meaning (the margin), close enough to ask
+    vectors = _fake_vectors({"Whole country": [1, 0, 0], "Lakeshire": [0, 1, 0], "Upton": [0, 0, 1],
+                             "nationally": [1, 0.9, 0], "locally": [0.9, 1, 0]})
+    linker = MeaningLinker(vectors, margin=0.1, floor=0.4)
+    national = "How many opioids were there nationally in 2021?"
+    assert not linker.extend(national, link(national, table)).breakdown
+    local = "How many opioids were there locally in 2021?"
+    assert linker.extend(local, link(local, table)).breakdown == "locally"
+    found = TableAnswerer(store, meaning=linker).answer(Question(national), _passages())
+    assert found is not None and "Value: 303" in found.draft.text, found
