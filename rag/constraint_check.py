@@ -123,6 +123,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             contradiction = _another_country(constraints, sentence, context, passage_text, met_near)
     if not contradiction and constraints.countries:
         contradiction = _within_a_province(constraints, sentence)
+    if not contradiction and constraints.provinces:
+        contradiction = _province_unnamed(constraints, f"{context} {sentence} {passage_text}")
     if not contradiction and constraints.counted:
         contradiction = _another_named_kind(constraints, sentence, context)
     if not contradiction and constraints.direction:
@@ -300,6 +302,23 @@ def _another_office(constraints: Constraints, sentence: str, context: str = "", 
     return ""
 
 
+def _province_unnamed(constraints: Constraints, read: str) -> str:
+    """"province <name>" when the question places its figure in a province or state that the unit, what it is read
+    with and its passage never name, in full, by initials ("BC", "B.C." for British Columbia) or by its people
+    ("Ontarians", "Texans"): a figure given without naming a province is another place's (the country's, as a rule),
+    never that province's."""
+    for province in constraints.provinces:
+        initials = [w[0] for w in province.split() if w[:1].isupper()]
+        forms = [re.escape(province)]
+        if len(initials) >= 2:
+            forms += ["".join(initials), r"\.".join(initials) + r"\."]
+        elif len(province) >= 5:
+            forms.append(re.escape(province[:-1]) + r"[a-z]*(?:ns?|ers?)\b")  # "Ontarians", "Texans", "Quebecers"
+        if not re.search(rf"\b(?:{'|'.join(forms)})", read):
+            return f"province {province}"
+    return ""
+
+
 def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
     """A user-facing sentence for a question whose nearest evidence contradicts what it pins."""
     what, _, value = contradiction.partition(" ")
@@ -335,6 +354,8 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
         return f"The closest passages speak of {value}'s time in office, not {asked}'s."
     if what == "within":
         return f"The closest passages speak of {value} alone, not of the whole country asked."
+    if what == "province":
+        return f"The sources give no figure for {value}; the closest passages speak of other places."
     if what == "kind":
         if value == "change":
             return "The closest passages give no figure for that change."

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, year_parts
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.places import (countries_in, countries_located_in, country_modifiers, country_words,
-                                   names_same_country, without_possessive)
+                                   names_same_country, provinces_located_in, without_possessive)
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
 from crossbrief.rag.spelling import american
 
@@ -184,6 +184,8 @@ class Constraints:
     leaders: frozenset[str] = frozenset()
     # the way of change it gives what it asks of ("the reduced levy": "down"), when it gives one way only
     direction: str = ""
+    # the provinces and states it places its figure in ("in Ontario", "the state of Texas"; places.provinces_located_in)
+    provinces: tuple[str, ...] = ()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
@@ -258,7 +260,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        else frozenset(), year_parts(question, FUNCTION_WORDS), offices_in(question),
                        source_dates(of_source), _ASKS_DAY.search(question) is not None,
                        tuple(country_words(named_in).items()), countries_located_in(question), leaders_in(named_in),
-                       asked_direction(question))
+                       asked_direction(question), tuple(provinces_located_in(named_in)))
 
 
 def counted_noun(phrase: str) -> str:

@@ -482,6 +482,26 @@ def test_a_sentence_placing_its_figure_in_a_province_does_not_answer_for_the_who
     assert _check(asked, "In Texas, 70% of overdose deaths involved fentanyl.").contradiction != "within Texas"
 
 
+def test_a_province_asked_is_a_requirement_its_evidence_must_name() -> None:
+    """A question placing its figure in a province or state is answered only by evidence naming it (in the sentence,
+    what it is read with, or its passage; in full or by initials): the country's figure is no province's."""
+    asked = "How many opioid deaths were there in Ontario in 2023?"
+    assert parse(asked).provinces == ("Ontario",)
+    assert _reasoned(asked, "The national count for 2023 was 8,020 opioid deaths.") == (
+        "province Ontario", "The sources give no figure for Ontario; the closest passages speak of other places.")
+    assert _check(asked, "Ontario recorded 2,642 opioid deaths in 2023.").contradiction == ""
+    assert _check(asked, "There were 2,642 such deaths in 2023.", context="Opioid deaths in Ontario").contradiction == ""
+    assert _check(asked, "Ontarians saw 2,642 opioid deaths in 2023.").contradiction == ""
+    bc = "How many opioid deaths were there in British Columbia in 2023?"
+    assert _check(bc, "B.C. recorded 2,511 opioid deaths in 2023.").contradiction == ""
+    assert _check(bc, "BC recorded 2,511 opioid deaths in 2023.").contradiction == ""
+    assert _check(bc, "Canada recorded 8,020 opioid deaths in 2023.").contradiction == "province British Columbia"
+    # a province only named, not where the figure is ("Texas officials"), pins nothing; nor does a name that is also
+    # a country's or a capital's ("Washington")
+    assert parse("How many seizures did Texas officials report in 2023?").provinces == ()
+    assert parse("How many opioid deaths were there in Washington in 2023?").provinces == ()
+
+
 def test_a_sentence_about_another_leaders_time_does_not_answer_for_the_one_asked() -> None:
     asked = "How many cartels did the Brandt administration designate as terrorist groups?"
     assert parse(asked).leaders == frozenset({"Brandt"})
