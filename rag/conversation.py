@@ -25,7 +25,7 @@ _EXISTENTIAL = re.compile(r"\b(?:is|are|was|were|be|been)\s+there\b|\bthere\s+(?
 
 def looks_like_follow_up(question: str) -> bool:
     words = question.split()
-    return len(words) <= 10 and bool(_FOLLOW_UP.search(_EXISTENTIAL.sub(" ", question)))
+    return len(words) <= 10 and bool(_FOLLOW_UP.search(_EXISTENTIAL.sub(" ", question))) or asks_source(question)
 
 
 # "And in 2024?", "What about from Canada?", "How about Mexico's?": the same question asked of something else
@@ -130,3 +130,15 @@ def condense_offline(question: str, history: Sequence[Turn]) -> Question:
     if rewritten is not None:  # a standalone question in its own right
         return replace(asked, standalone=rewritten)
     return replace(asked, standalone=f"{question.strip()} {subject.strip()}", context=subject.strip())
+
+
+# a follow-up asking where the last answer came from: "Who said that?", "Where is that from?", "What's the source?"
+_ASKS_SOURCE = re.compile(
+    r"^\W*(?:and\s+|so\s+)?(?:who\s+(?:said|says|wrote|writes|stated|states|announced|published|reported)\s+"
+    r"(?:that|this|it)|where\s+(?:is|was|does|did)\s+(?:that|this|it)\s+(?:from|come\s+from)|"
+    r"what(?:\s+is|['’]s)\s+the\s+source(?:\s+(?:of|for)\s+(?:that|this|it))?)\W*$", re.IGNORECASE)
+
+
+def asks_source(question: str) -> bool:
+    """Whether a follow-up asks where the last answer came from ("Who said that?", "What's the source?")."""
+    return _ASKS_SOURCE.match(question) is not None

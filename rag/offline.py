@@ -37,11 +37,6 @@ from crossbrief.rag.word_neighbours import WordNeighbours
 # two sentences this similar (cosine) are taken to speak of the same measure when their figures differ
 _SAME_MEASURE = 0.6
 _MAX_SENTENCES = {"list": 3, "open": 2, "name": 2}
-# a follow-up asking where the last answer came from: "Who said that?", "Where is that from?", "What's the source?"
-_ASKS_SOURCE = re.compile(
-    r"^\W*(?:and\s+|so\s+)?(?:who\s+(?:said|says|wrote|writes|stated|states|announced|published|reported)\s+"
-    r"(?:that|this|it)|where\s+(?:is|was|does|did)\s+(?:that|this|it)\s+(?:from|come\s+from)|"
-    r"what(?:\s+is|['’]s)\s+the\s+source(?:\s+(?:of|for)\s+(?:that|this|it))?)\W*$", re.IGNORECASE)
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 
@@ -154,8 +149,6 @@ class OfflineAnswerer:
         about_table = about_a_retrieved_table(question.query, passages)
         if below_floor and not about_table:
             return self._emit(self._below_floor(), on_token)
-        if question.context and _ASKS_SOURCE.match(question.text):
-            return self._emit(self._source_of(question.context, passages), on_token)
         constraints, scored = self.score(question, passages)
         threshold = self.calibration.threshold
         eligible = [s for s in scored if s.eligible]
@@ -177,18 +170,6 @@ class OfflineAnswerer:
                         f"Earlier ({older.unit.passage.date}): {older.unit.quoted} [{older.unit.passage.n}]")
                 return self._emit(Draft(text, refused=False, notes=("dated_conflict",)), on_token)
         return self._emit(Draft(answer_text(quoted_units(eligible, constraints)), refused=False), on_token)
-
-    def _source_of(self, earlier: str, passages: list[Passage]) -> Draft:
-        """Where the answer to the `earlier` question comes from: the sources its quotes cite, by title and date."""
-        answered = self.draft(Question(earlier), passages)
-        by_n = {p.n: p for p in passages}
-        cited = [by_n[n] for n in dict.fromkeys(markers_in(answered.text)) if n in by_n]
-        if answered.refused or not cited:
-            return Draft(REFUSAL_TEXT, refused=True, notes=("no_source_to_name",),
-                         reason="The earlier answer quotes no source these passages hold.")
-        named = "; ".join(f"{p.title or PurePath(p.source).stem}" + (f" ({p.date})" if p.date else "") + f" [{p.n}]"
-                          for p in cited)
-        return Draft(f"That comes from {named}.", refused=False, notes=("source_named",))
 
     @staticmethod
     def _below_floor() -> Draft:

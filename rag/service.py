@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from functools import partial
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -18,7 +18,7 @@ from crossbrief.index.manifest import Manifest
 from crossbrief.config import Settings
 from crossbrief.index.store import ChunkStore
 from crossbrief.rag.citations import check_answer
-from crossbrief.rag.conversation import condense_offline
+from crossbrief.rag.conversation import asks_source, condense_offline
 from crossbrief.errors import ConfigError, IndexNotFound, InvalidQuestion, RetrievalError
 from crossbrief.rag.answerer import Answerer, Condenser
 from crossbrief.rag.models import REFUSAL_TEXT, Answer, Citation, Draft, Filters, Passage, Question, Turn
@@ -126,6 +126,8 @@ class Crossbrief:
         if filters.sources:
             filters = replace(filters, sources=self.resolve_sources(filters.sources))
         asked = self.condense(text, history or [], chosen)
+        if chosen is self.offline and asked.context and asks_source(text):
+            return self._source_of(text, asked.context, filters, answerer, k, on_token, started)
         k = k or self.settings.retrieval.k
         # the offline answerer reads more passages than are shown: one it quotes from beyond the first k is shown too
         reads = max(k, self.settings.retrieval.answer_k) if chosen is self.offline and k >= 1 else k
@@ -187,6 +189,30 @@ class Crossbrief:
                     result.notes.append("no_citations")
         timings["total"] = time.perf_counter() - started
         result.timings = {key: round(value * 1000, 1) for key, value in timings.items()}  # milliseconds
+        return result
+
+
+    def _source_of(self, question: str, earlier: str, filters: Filters, answerer: str | None, k: int | None,
+                   on_token: Callable[[str], None] | None, started: float) -> Answer:
+        """The offline answer to a follow-up asking where the last answer came from ("Who said that?"): the sources
+        the answer to the `earlier` question cites, prose or a table's row, by title and date, cited."""
+        answered = self.answer(earlier, filters=filters, answerer=answerer, k=k)
+        cited = list({c.source: c for c in reversed(answered.citations)}.values())[::-1]  # each source's first
+        result = Answer(question=question, answer=REFUSAL_TEXT, refused=True, passages=answered.passages,
+                        settings_hash=self.settings.short_hash(), answerer=answered.answerer, standalone_question=earlier)
+        if answered.refused or not cited:
+            result.notes.append("no_source_to_name")
+            result.refusal_reason = "The earlier answer quotes no source these passages hold."
+        else:
+            named = "; ".join(f"{c.title or PurePath(c.source).stem}" + (f" ({c.date})" if c.date else "") + f" [{c.n}]"
+                              for c in cited)
+            checked = check_answer(f"That comes from {named}.", answered.passages)
+            result.answer, result.citations, result.figures = checked.text, checked.citations, checked.figures
+            result.refused = False
+            result.notes.append("source_named")
+        if on_token:
+            on_token(result.answer)
+        result.timings = {"total": round((time.perf_counter() - started) * 1000, 1)}
         return result
 
 

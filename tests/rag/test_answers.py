@@ -8,7 +8,7 @@ import json
 import pytest
 
 from crossbrief.rag.figures import extract_figures
-from crossbrief.rag.models import Filters
+from crossbrief.rag.models import REFUSAL_TEXT, Filters
 from crossbrief.rag.service import Crossbrief
 from tests.conftest import run_cli
 
@@ -121,3 +121,24 @@ def test_cli_chat_holds_a_conversation(sample_home) -> None:  # type: ignore[no-
                             env={**__import__("os").environ, "CROSSBRIEF_HOME": str(sample_home)})
     assert result.returncode == 0, result.stderr
     assert "25%" in result.stdout and "30 days" in result.stdout
+
+
+def test_a_follow_up_asking_who_said_it_names_the_sources_of_the_earlier_answer(sample_service: Crossbrief) -> None:
+    """"Who said that?" names, by title and date and cited, the sources the earlier answer quotes: a table's row
+    too (its table, not a sentence about the same figure); nothing to name when the earlier question was refused."""
+    table_question = "How many opioid deaths were there in Canada in 2023?"
+    earlier = sample_service.answer(table_question)
+    assert "table_answer" in earlier.notes, earlier.answer
+    history = [("user", table_question), ("assistant", earlier.answer)]
+    named = sample_service.answer("Who said that?", history=history)
+    assert not named.refused and "source_named" in named.notes, named.answer
+    assert named.answer.startswith("That comes from ") and "(2025-06-30)" in named.answer, named.answer
+    assert [c.source for c in named.citations] == [c.source for c in earlier.citations]
+    assert all(f.supported for f in named.figures)
+    prose = "What tariff did the US put on most Canadian imports?"
+    quoted = sample_service.answer(prose)
+    named = sample_service.answer("Where is that from?", history=[("user", prose), ("assistant", quoted.answer)])
+    assert {c.source for c in named.citations} == {c.source for c in quoted.citations}, named.answer
+    refused = "How many trains ran to Sudmark in 1990?"
+    missing = sample_service.answer("What's the source?", history=[("user", refused), ("assistant", REFUSAL_TEXT)])
+    assert missing.refused and "no_source_to_name" in missing.notes

@@ -17,7 +17,6 @@ from crossbrief.rag.calibration import Calibration, fit_logistic
 from crossbrief.rag.bm25 import BM25Index
 from crossbrief.rag.models import Passage, Question
 from crossbrief.rag.constraints import mentions, parse
-from crossbrief.rag.citations import check_answer
 from crossbrief.rag.offline import OfflineAnswerer
 from crossbrief.rag.word_neighbours import WordNeighbours
 from crossbrief.rag.service import Crossbrief
@@ -433,20 +432,3 @@ def test_levels_are_no_dated_conflict_for_a_question_asking_a_change(embedder: E
     eligible = [s for s in scored if s.eligible]
     assert answerer._dated_conflict(eligible[0], eligible, constraints) is not None
     assert answerer._dated_conflict(eligible[0], eligible, replaced(constraints, answer="change")) is None
-
-
-def test_a_follow_up_asking_who_said_it_names_the_source_of_the_earlier_answer(embedder: Embedder) -> None:
-    answerer = OfflineAnswerer(embedder, _calibration())
-    passages = [_passage(1, "The import duty on Norland widgets is 25%.", "2031-02-01", "Statement by Minister Vale"),
-                _passage(2, "Norland's harbour handled 400 ships in 2030.", "2031-01-10", "Harbour report")]
-    earlier = "What is the import duty on Norland widgets?"
-    named = answerer.draft(Question("Who said that?", standalone=f"Who said that? {earlier}", context=earlier),
-                           passages)
-    assert not named.refused and "source_named" in named.notes
-    assert named.text == "That comes from Statement by Minister Vale (2031-02-01) [1]."
-    checked = check_answer(named.text, passages)
-    assert checked.citations and all(f.supported for f in checked.figures)
-    # nothing the earlier question asked is in the passages: no source to name
-    missing = answerer.draft(Question("Where is that from?", context="How many trains ran to Sudmark in 1990?"),
-                             passages)
-    assert missing.refused
