@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, change_directions, content_words, directions,
@@ -14,8 +15,8 @@ from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, chang
 from crossbrief.rag.dates import (baseline_years, names_month, ordinal, period_years, relative_years, unit_dates,
                                   year_parts)
 from crossbrief.rag.figures import Figure
-from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, provinces_located_in,
-                                   without_possessive)
+from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, is_province,
+                                   provinces_located_in, without_possessive)
 
 
 @dataclass(frozen=True)
@@ -305,16 +306,22 @@ def _another_office(constraints: Constraints, sentence: str, context: str = "", 
 def _province_unnamed(constraints: Constraints, read: str) -> str:
     """"province <name>" when the question places its figure in a province or state that the unit, what it is read
     with and its passage never name, in full, by initials ("BC", "B.C." for British Columbia) or by its people
-    ("Ontarians", "Texans"): a figure given without naming a province is another place's (the country's, as a rule),
-    never that province's."""
+    ("Ontarians", "Texans"), nor as part of a longer province's name ("West Virginia" is no Virginia): a figure given
+    without naming a province is another place's (the country's, as a rule), never that province's."""
+    plain = unicodedata.normalize("NFKD", read).encode("ascii", "ignore").decode()  # "Québec" -> "Quebec"
     for province in constraints.provinces:
         initials = [w[0] for w in province.split() if w[:1].isupper()]
-        forms = [re.escape(province)]
-        if len(initials) >= 2:
-            forms += ["".join(initials), r"\.".join(initials) + r"\."]
-        elif len(province) >= 5:
-            forms.append(re.escape(province[:-1]) + r"[a-z]*(?:ns?|ers?)\b")  # "Ontarians", "Texans", "Quebecers"
-        if not re.search(rf"\b(?:{'|'.join(forms)})", read):
+        names = [re.escape(province)]
+        if len(initials) == 1 and len(province) >= 5:
+            names.append(re.escape(province[:-1]) + r"[a-z]{0,2}(?:ns?|ers?)")  # "Ontarians", "Texans", "Quebecers"
+        spoken = re.compile(rf"\b(?:{'|'.join(names)})\b", re.IGNORECASE)
+        short = re.compile(rf"\b(?:{''.join(initials)}|{'[.]'.join(initials)}[.])(?![\w.])") if len(initials) >= 2 else None
+
+        def named_at(match: re.Match[str]) -> bool:
+            before = plain[:match.start()].split()
+            return not (before and is_province(f"{before[-1]} {match.group(0)}"))
+
+        if not any(named_at(m) for m in spoken.finditer(plain)) and not (short and short.search(plain)):
             return f"province {province}"
     return ""
 

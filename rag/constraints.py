@@ -260,7 +260,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        else frozenset(), year_parts(question, FUNCTION_WORDS), offices_in(question),
                        source_dates(of_source), _ASKS_DAY.search(question) is not None,
                        tuple(country_words(named_in).items()), countries_located_in(question), leaders_in(named_in),
-                       asked_direction(question), tuple(provinces_located_in(named_in)))
+                       asked_direction(question), tuple(provinces_located_in(question)))
 
 
 def counted_noun(phrase: str) -> str:

@@ -135,8 +135,9 @@ def condense_offline(question: str, history: Sequence[Turn]) -> Question:
 # a follow-up asking where the last answer came from: "Who said that?", "Where is that from?", "What's the source?"
 _ASKS_SOURCE = re.compile(
     r"^\W*(?:and\s+|so\s+)?(?:who\s+(?:said|says|wrote|writes|stated|states|announced|published|reported)\s+"
-    r"(?:that|this|it)|where\s+(?:is|was|does|did)\s+(?:that|this|it)\s+(?:from|come\s+from)|"
-    r"what(?:\s+is|['’]s)\s+the\s+source(?:\s+(?:of|for)\s+(?:that|this|it))?)\W*$", re.IGNORECASE)
+    r"(?:that|this|it)|where(?:\s+(?:is|was|does|did)|['’]?s)\s+(?:that|this|it)\s+(?:from|come\s+from)|"
+    r"(?:what(?:\s+(?:is|are)|['’]?s)\s+)?(?:the\s+)?sources?(?:\s+(?:of|for)\s+(?:that|this|it))?)\W*$",
+    re.IGNORECASE)
 
 
 def asks_source(question: str) -> bool:

@@ -230,9 +230,20 @@ def _provinces_by_country() -> dict[str, frozenset[str]]:
         if not code:
             continue
         for name in _strings(info.get("provinces")):
-            if name.isascii() and not _lookup(name.split()) and name not in _capitals():
+            # not a name of direction or landform words alone ("Central", "Southern", "North Central", "Coast"): a
+            # region of many countries, and the first word of many other names ("Southern California")
+            generic = all(w in _REGION_WORDS or w in _LANDFORMS for w in name.split())
+            if name.isascii() and not generic and not _lookup(name.split()) and name not in _capitals():
                 found.setdefault(name, set()).add(code)
     return {name: frozenset(codes) for name, codes in found.items()}
+
+
+_LANDFORMS = frozenset("Coast Centre Center Delta Mountain Mountains Highlands Lakes Islands Valley Plains".split())
+
+
+def is_province(name: str) -> bool:
+    """Whether `name` is a province's or state's name (`_provinces_by_country`): "West Virginia", not "Virginia West"."""
+    return name in _provinces_by_country()
 
 
 # a province a text places what it says in: "in Ontario", "the province of British Columbia", "across Texas"
@@ -250,7 +261,9 @@ def provinces_located_in(text: str) -> dict[str, frozenset[str]]:
         for end in range(len(words), 0, -1):  # the longest name the words begin with ("British Columbia")
             name = re.sub(r"['’]s$", "", " ".join(words[:end]).rstrip(".,;:"))
             if name in by_name:
-                found[name] = by_name[name]
+                # a name that runs on ("Northern Ontario", a region of it) is another place
+                if end == len(words) or not words[end - 1][-1:].isalpha() or words[end][:1].islower():
+                    found[name] = by_name[name]
                 break
     return found
 

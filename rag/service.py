@@ -127,7 +127,7 @@ class Crossbrief:
             filters = replace(filters, sources=self.resolve_sources(filters.sources))
         asked = self.condense(text, history or [], chosen)
         if chosen is self.offline and asked.context and asks_source(text):
-            return self._source_of(text, asked.context, filters, answerer, k, on_token, started)
+            return self._source_of(text, history or [], filters, answerer, k, on_token, started)
         k = k or self.settings.retrieval.k
         # the offline answerer reads more passages than are shown: one it quotes from beyond the first k is shown too
         reads = max(k, self.settings.retrieval.answer_k) if chosen is self.offline and k >= 1 else k
@@ -192,20 +192,27 @@ class Crossbrief:
         return result
 
 
-    def _source_of(self, question: str, earlier: str, filters: Filters, answerer: str | None, k: int | None,
+    def _source_of(self, question: str, history: History, filters: Filters, answerer: str | None, k: int | None,
                    on_token: Callable[[str], None] | None, started: float) -> Answer:
         """The offline answer to a follow-up asking where the last answer came from ("Who said that?"): the sources
-        the answer to the `earlier` question cites, prose or a table's row, by title and date, cited."""
-        answered = self.answer(earlier, filters=filters, answerer=answerer, k=k)
-        cited = list({c.source: c for c in reversed(answered.citations)}.values())[::-1]  # each source's first
+        the answer to the last question asked before it cites, prose or a table's row, by title and date, cited.
+        That question is answered again with the conversation it was asked in ("And on Mexico?" as it was read)."""
+        asked = [i for i, (role, text) in enumerate(history) if role == "user" and not asks_source(text)]
+        earlier = history[asked[-1]][1] if asked else ""
+        answered = self.answer(earlier, history=history[:asked[-1]], filters=filters, answerer=answerer, k=k) \
+            if asked else Answer(question=earlier, answer=REFUSAL_TEXT, refused=True)
+        cited: dict[str, Citation] = {}
+        for citation in answered.citations:  # each source once, where the answer first cites it
+            cited.setdefault(citation.source, citation)
         result = Answer(question=question, answer=REFUSAL_TEXT, refused=True, passages=answered.passages,
-                        settings_hash=self.settings.short_hash(), answerer=answered.answerer, standalone_question=earlier)
+                        settings_hash=self.settings.short_hash(), answerer=answered.answerer,
+                        standalone_question=answered.standalone_question or earlier)
         if answered.refused or not cited:
             result.notes.append("no_source_to_name")
             result.refusal_reason = "The earlier answer quotes no source these passages hold."
         else:
             named = "; ".join(f"{c.title or PurePath(c.source).stem}" + (f" ({c.date})" if c.date else "") + f" [{c.n}]"
-                              for c in cited)
+                              for c in cited.values())
             checked = check_answer(f"That comes from {named}.", answered.passages)
             result.answer, result.citations, result.figures = checked.text, checked.citations, checked.figures
             result.refused = False

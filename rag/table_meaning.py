@@ -159,9 +159,11 @@ class MeaningLinker:
                 continue
             clearest = max(close, key=lambda c: nearest[c][p][2])
             if clearest not in pinned:
-                if nearest[clearest][p][0] == table.profile.columns[clearest].overall:
+                value, _, lead = nearest[clearest][p]
+                if value == table.profile.columns[clearest].overall and lead >= self.margin / 2:
                     # the phrase names the value an open column takes anyway ("nationally" and a column of regions
-                    # whose overall value is the country): it restates the default, it asks no breakdown
+                    # whose overall value is the country), if less clearly than a link by meaning needs (half the
+                    # margin): it restates the default, it asks no breakdown
                     speaking |= words(phrase)
                     continue
                 if self.values_under is not None and \

@@ -139,6 +139,15 @@ def test_a_follow_up_asking_who_said_it_names_the_sources_of_the_earlier_answer(
     quoted = sample_service.answer(prose)
     named = sample_service.answer("Where is that from?", history=[("user", prose), ("assistant", quoted.answer)])
     assert {c.source for c in named.citations} == {c.source for c in quoted.citations}, named.answer
+    # the last question asked, read in its conversation ("And on Mexico?"), not the first that stood alone; each
+    # source named once, in the order the answer first cites them
+    history = [("user", prose), ("assistant", quoted.answer)]
+    follow_up = sample_service.answer("And on Mexico?", history=history)
+    history += [("user", "And on Mexico?"), ("assistant", follow_up.answer)]
+    named = sample_service.answer("Who said that?", history=history)
+    assert named.standalone_question == follow_up.standalone_question, named.standalone_question
+    sources = list(dict.fromkeys(c.source for c in follow_up.citations))
+    assert [c.source for c in named.citations] == sources, (named.answer, follow_up.answer)
     refused = "How many trains ran to Sudmark in 1990?"
     missing = sample_service.answer("What's the source?", history=[("user", refused), ("assistant", REFUSAL_TEXT)])
     assert missing.refused and "no_source_to_name" in missing.notes

@@ -500,6 +500,21 @@ def test_a_province_asked_is_a_requirement_its_evidence_must_name() -> None:
     # a country's or a capital's ("Washington")
     assert parse("How many seizures did Texas officials report in 2023?").provinces == ()
     assert parse("How many opioid deaths were there in Washington in 2023?").provinces == ()
+    # initials and names are whole words, in any case or accent, never part of a longer province's name
+    assert _check(bc, "BCE records show 2,511 opioid deaths in 2023.").contradiction == "province British Columbia"
+    assert _check("How many deaths were there in Virginia in 2023?", "West Virginia recorded 1,500 deaths in 2023."
+                  ).contradiction == "province Virginia"
+    assert _check("How many deaths were there in Maine in 2023?", "Maintaining care, the US saw 1,500 deaths in 2023."
+                  ).contradiction == "province Maine"
+    assert _check(asked, "ONTARIO recorded 2,642 opioid deaths in 2023.").contradiction == ""
+    assert _check("How many opioid deaths were there in Quebec in 2023?", "Québec recorded 600 opioid deaths in 2023."
+                  ).contradiction == ""
+    # a region's words ("Southern", "Central") are no province, nor is a name that runs on ("Northern Ontario")
+    assert parse("How many deaths were there in Southern California in 2023?").provinces == ()
+    assert parse("How many deaths were there in Central America in 2023?").provinces == ()
+    assert parse("How many deaths were there in Northern Ontario in 2023?").provinces == ()
+    # a follow-up naming no province asks of none, whatever the question it follows placed its figure in
+    assert parse("What about the whole country?", context=asked).provinces == ()
 
 
 def test_a_sentence_about_another_leaders_time_does_not_answer_for_the_one_asked() -> None:
