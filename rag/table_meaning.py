@@ -127,6 +127,10 @@ class MeaningLinker:
                      for p in range(len(candidates))}
         pinned = dict(found.pinned)
         each = list(found.each)
+        # each one-word phrase's column, where it names one of its values by itself (close, by the margin)
+        own_column = {next(iter(words(phrase))): speaks_of[p] for p, phrase in enumerate(candidates)
+                      if len(words(phrase)) == 1 and nearest[speaks_of[p]][p][1] >= self.floor
+                      and nearest[speaks_of[p]][p][2] >= self.margin}
 
         def passing(i: int) -> list[tuple[float, str, int]]:  # (lead, value, phrase) naming a value of column i
             return [(lead, value, p) for p, (value, cosine, lead) in enumerate(nearest[i])
@@ -142,9 +146,11 @@ class MeaningLinker:
             if len(named) > 1:
                 each.append(i)  # "call-outs for ... poisonings": the rows of both, a near miss if one lacks
             # the words of every phrase nearest a named value count as linked ("narcotic painkiller" with
-            # "painkiller"), not only those of the phrases that lead by the margin
+            # "painkiller"), not only those of the phrases that lead by the margin; but not a word that by itself
+            # names a value of another column ("women" of "women died", near Deaths: "women" is Female's)
             covered |= {w for q, (value, cosine, _) in enumerate(nearest[i])
-                        if value in named and cosine >= self.floor for w in words(candidates[q])} & asked
+                        if value in named and cosine >= self.floor for w in words(candidates[q])
+                        if own_column.get(w, i) == i} & asked
         # what the question still says that comes close to values, most clearly those of a column left open ("among
         # women" and a column of sexes, however many values it has), is a breakdown it asks for: the overall rows
         # would not answer it. The columns the question pins count among those it may speak of: a phrase that tells a

@@ -270,3 +270,21 @@ def test_a_phrase_naming_an_open_column_s_overall_value_is_no_breakdown(tmp_path
     assert linker.extend(local, link(local, table)).breakdown == "locally"
     found = TableAnswerer(store, meaning=linker).answer(Question(national), _passages())
     assert found is not None and "Value: 303" in found.draft.text, found
+
+
+def test_a_word_naming_a_value_by_itself_is_not_taken_by_a_longer_phrase_near_another(tmp_path: Path) -> None:
+    """"women died": the phrase is near Deaths, but "women" names Female by itself (close, by the margin), so it links
+    the column of sexes rather than counting as said by the phrase (which left the overall row, both sexes, to answer
+    how many women died). A word that names nothing by itself ("suspected") is still covered by its phrase."""
+    store, table = _store(tmp_path)
+    vectors = _fake_vectors({"Female": [1, 0, 0, 0], "Male": [0, 1, 0, 0], "Both sexes": [0, 0, 0, 1],
+                             "Deaths": [0, 0, 1, 0], "women": [1, 0.1, 0, 0], "died": [0, 0, 1, 0],
+                             "women died": [0.3, 0, 1, 0], "suspected died": [0, 0, 1, 0.1]})
+    linker = MeaningLinker(vectors, margin=0.2, floor=0.5)
+    asked = "How many women died of opioids in 2021?"
+    extended = linker.extend(asked, link(asked, table))
+    assert extended.pinned.get(2) == ["Female"] and extended.pinned.get(1) == ["Deaths"], extended.pinned
+    found = TableAnswerer(store, meaning=linker).answer(Question(asked), _passages())
+    assert found is not None and "Female" in found.draft.text and "Both sexes" not in found.draft.text, found
+    suspected = "How many opioids suspected died in 2021?"
+    assert linker.extend(suspected, link(suspected, table)).coverage == 1.0
