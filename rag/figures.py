@@ -54,7 +54,7 @@ _WORD_NUM = "|".join(sorted((w for w in _WORDS if w not in ("hundred", "dozen"))
 _CURRENCY = r"US\$|USD\s?|C\$|CA\$|CAD\s?|A\$|€|£|\$"
 _SCALE = r"thousand|million|billion|trillion|bn|mn|tn|[kKmMbB](?![a-zA-Z])"
 _DURATION = r"hours?|days?|weeks?|months?|years?|minutes?|seconds?|decades?"
-_MASS = r"pounds?|lbs?|kilograms?|kilos?|kg|tonnes?|tons?|grams?|mg|g(?![a-zA-Z])"
+_MASS = r"pounds?|lbs?|kilograms?|kilos?|kg|tonnes?|tons?|milligrams?|micrograms?|grams?|mg|mcg|g(?![a-zA-Z])"
 _PERCENT = r"%|\s*per\s?cent\b|\s*percent\b|\s*percentage points?\b"
 _MONEY_WORD = r"(?:US |U\.S\. |Canadian |American )?dollars?"
 _RATE = r"(?:deaths?|people|persons|overdoses?|lives|Americans|Canadians)\s+(?:a|per|each)\s+(?:day|week|month|year)"
@@ -170,8 +170,10 @@ def _mass_unit(word: str) -> tuple[str, float]:
         return "kg", 1.0
     if word.startswith(("tonne", "ton")):
         return "tonne", 1.0
-    if word == "mg":
+    if word == "mg" or word.startswith("milligram"):
         return "mg", 1.0
+    if word == "mcg" or word.startswith("microgram"):
+        return "mcg", 1.0
     return "gram", 1.0
 
 

@@ -34,6 +34,9 @@ _BEFORE, _AFTER = 3, 2
 class Measure:
     change: bool  # the figure states how much something changed, not its level
     whole: frozenset[str]  # for a share: the stems of what it is a share of ("of those deaths" -> {"death"})
+    # for a count: the stems of the noun phrase it counts ("442 million potentially lethal doses" -> {"potentially",
+    # "lethal", "dose"}; "21 deaths a day" -> {"death"})
+    counted: frozenset[str] = frozenset()
 
 
 def measure(text: str, figure: Figure) -> Measure:
@@ -48,7 +51,10 @@ def measure(text: str, figure: Figure) -> Measure:
         share = _SHARE_OF.match(text[figure.end:])
         if share:
             whole = frozenset(stem(w) for w in _noun_phrase(share.group(1)))
-    return Measure(change, whole)
+    counted: frozenset[str] = frozenset()
+    if figure.kind == "count":
+        counted = frozenset(stem(w) for w in _noun_phrase(text[figure.end:]))
+    return Measure(change, whole, counted)
 
 
 def _noun_phrase(text: str) -> list[str]:
@@ -67,9 +73,12 @@ def _noun_phrase(text: str) -> list[str]:
 
 
 def same_measure(first: Measure, second: Measure) -> bool:
-    """True unless the words say the two figures measure different things: a change against a level, or shares of
-    wholes with no word in common."""
+    """True unless the words say the two figures measure different things: a change against a level, shares of
+    wholes with no word in common, or counts of things with no word in common ("10-15 grains of table salt" and
+    "442 million potentially lethal doses")."""
     if first.change != second.change:
+        return False
+    if first.counted and second.counted and not first.counted & second.counted:
         return False
     return not (first.whole and second.whole and not first.whole & second.whole)
 

@@ -37,6 +37,8 @@ def one(text: str):  # type: ignore[no-untyped-def]
         ("30 days", "duration", 30, "day", ""),
         ("21 deaths a day", "rate", 21, "per day", ""),
         ("10 kilograms", "quantity", 10, "kg", ""),
+        ("two milligrams", "quantity", 2, "mg", ""),
+        ("5 micrograms", "quantity", 5, "mcg", ""),
     ],
 )
 def test_every_documented_form_is_parsed_and_normalised(text: str, kind: str, value: float, unit: str,

@@ -36,6 +36,19 @@ def test_a_share_names_its_whole_and_shares_of_different_wholes_differ() -> None
     assert not same_measure(_measure("Sales fell 14% in the year.", "14%"), _measure("Sales grew to 40%.", "40%"))
 
 
+def test_counts_of_different_things_differ() -> None:
+    """A count names what it counts: counts of things with no word in common measure different things (no dated
+    conflict between "10-15 grains of table salt" and "442 million potentially lethal doses"); counts of the same
+    thing, however qualified, may conflict."""
+    grains = _measure("Two milligrams, some 10-15 grains of table salt, can kill.", "some 10-15")
+    doses = _measure("Agents seized over 442 million potentially lethal doses.", "over 442 million")
+    assert grains.counted == {"grain"} and not same_measure(grains, doses)
+    deaths = _measure("There were 8,020 opioid deaths in 2023.", "8,020")
+    toxicity = _measure("Some 8,049 apparent opioid toxicity deaths were counted.", "Some 8,049")
+    assert same_measure(deaths, toxicity)
+    assert same_measure(_measure("About 7,000 of those deaths were in 2022.", "About 7,000"), deaths)  # no noun after
+
+
 def test_sentences_naming_different_places_are_different_scopes() -> None:
     # (a sentence's first word is not read as a name: it is capitalised anyway)
     norland = ("The register of Norland counts 420 widget makers.", "")
