@@ -122,6 +122,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             other_names = 1.0
         if not contradiction and constraints.countries:
             contradiction = _another_country(constraints, sentence, context, passage_text, met_near)
+    elif not contradiction and constraints.located:
+        contradiction = _placed_elsewhere(constraints, sentence)
     if not contradiction and constraints.countries:
         contradiction = _within_a_province(constraints, sentence)
     if not contradiction and constraints.provinces:
@@ -236,6 +238,15 @@ def _within_a_province(constraints: Constraints, sentence: str) -> str:
         if national and not re.search(rf"\b(?:province|state|territory)\s+of\s+{re.escape(province)}", sentence):
             continue
         return f"within {province}"
+    return ""
+
+
+def _placed_elsewhere(constraints: Constraints, sentence: str) -> str:
+    """For a question that places its figure in a country by a code alone ("in the US": no name to meet), "name
+    <code>" when the sentence places its figure in another country only ("Last year in Canada, 21 deaths a day")."""
+    located = countries_located_in(sentence)
+    if located and not located & constraints.located and not countries_in(sentence) & constraints.located:
+        return f"name {_asked_country(constraints)}"
     return ""
 
 

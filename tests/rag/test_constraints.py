@@ -482,6 +482,16 @@ def test_a_sentence_placing_its_figure_in_a_province_does_not_answer_for_the_who
     assert _check(asked, "In Texas, 70% of overdose deaths involved fentanyl.").contradiction != "within Texas"
 
 
+def test_a_country_placed_by_its_code_alone_is_not_answered_by_a_figure_placed_in_another() -> None:
+    """"in the US" names no country by a name to meet, but places the figure: a sentence placing its figure in
+    another country only does not answer it; one naming the asked country too, or placing nothing, may."""
+    asked = "How many people die from overdoses each day in the US?"
+    assert parse(asked).located == frozenset({"US"}) and not parse(asked).names
+    assert _check(asked, "Last year in Canada, 21 deaths a day were attributed to opioids.").contradiction == "name US"
+    assert _check(asked, "In Canada and the US, 21 deaths a day were attributed to opioids.").contradiction == ""
+    assert _check(asked, "Some 300 people a day die of overdoses.").contradiction == ""
+
+
 def test_a_province_asked_is_a_requirement_its_evidence_must_name() -> None:
     """A question placing its figure in a province or state is answered only by evidence naming it (in the sentence,
     what it is read with, or its passage; in full or by initials): the country's figure is no province's."""
