@@ -242,8 +242,11 @@ def _within_a_province(constraints: Constraints, sentence: str) -> str:
 
 
 def _placed_elsewhere(constraints: Constraints, sentence: str) -> str:
-    """For a question that places its figure in a country by a code alone ("in the US": no name to meet), "name
-    <code>" when the sentence places its figure in another country only ("Last year in Canada, 21 deaths a day")."""
+    """For a question that places its figure in a country it names by a code alone ("in the US": no name to meet),
+    "name <code>" when the sentence places its figure in another country and names the asked one nowhere ("Last
+    year in Canada, 21 deaths a day"); a sentence naming the asked one too ("In Canada and the US, ...") may answer.
+    A code that only qualifies a word ("US goods", "north of the US border") places nothing: such a question is not
+    asked of that country."""
     located = countries_located_in(sentence)
     if located and not located & constraints.located and not countries_in(sentence) & constraints.located:
         return f"name {_asked_country(constraints)}"

@@ -13,7 +13,7 @@ from crossbrief.index.table_store import StoredTable
 from crossbrief.index.tables import parse_number
 from crossbrief.rag.constraints import question_names
 from crossbrief.rag.models import Draft
-from crossbrief.rag.places import countries_in, countries_named
+from crossbrief.rag.places import countries_in, countries_named, country_spans
 from crossbrief.rag.table_text import YEAR, TableAnswer, words
 from crossbrief.rag.table_words import (QUARTER_CODE, acronyms_in, asked_words, holds_quarter,
                                         number_spans, place_form, quarter_words, range_columns, value_forms,
@@ -163,17 +163,22 @@ def source_words(table: StoredTable) -> set[str]:
 
 
 def names_elsewhere(found: Link, question: str, around: str = "") -> bool:
-    """Whether the question names a place, body or person (a capitalised name) that nothing the link pins, no
-    column it names, not the table's own name and not the text read from its source (`around`: "Under the DSU
-    Plan, ...") accounts for ("How many deaths did Japan record in 2023?" of a table of Canada's regions): the table
-    answers for something else. A capital stands for its country's value ("Ottawa" for "Canada")."""
+    """Whether the question names a place, body or person (a capitalised name, or a country by any of its names or
+    codes) that nothing the link pins, no column it names, not the table's own name and not the text read from its
+    source (`around`: "Under the DSU Plan, ...") accounts for ("How many deaths did Japan record in 2023?", "... did
+    the US record ...?" of a table of Canada's regions): the table answers for something else. A capital stands for
+    its country's value ("Ottawa" for "Canada")."""
     table = found.table
     linked = [v for values in found.pinned.values() for v in values] + [table.columns[i] for i in found.named]
     known = set().union(*(words(v) for v in linked), words(table.source.rsplit("/", 1)[-1]), source_words(table),
                         words(around))
     countries = countries_in(" ; ".join([*linked, table.label, around]))  # "Norwegian" of a table of Norway
-    return any(words(name) and not words(name) <= known and not countries_named(name) & countries
-               for name in question_names(question))
+    # a country named by its code alone ("did the US record"), which is no name, counts as well
+    named_countries = (countries_named(question[start:end]) or countries_named(question[start:end].replace(".", ""))
+                       for start, end in country_spans(question))  # "U.S." as "US"
+    return any(codes and not codes & countries for codes in named_countries) or any(
+        words(name) and not words(name) <= known and not countries_named(name) & countries
+        for name in question_names(question))
 
 
 def alternatives(found: Link, question: str, limit: int = 4) -> list[Link]:
