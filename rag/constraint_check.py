@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, change_directions, content_words, directions,
                                         leaders_in, mentions, offices_in, qualified_words, sentence_names, stem)
-from crossbrief.rag.dates import (baseline_years, names_month, ordinal, period_years, relative_years, unit_dates,
+from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordinal, period_years, relative_years, unit_dates,
                                   year_parts)
 from crossbrief.rag.figures import Figure
 from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, is_province,
@@ -152,6 +152,9 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         if kind and constraints.asks_day and not any(f.kind == "date" and f.unit in ("day", "month_day")
                                                      for f in figures):
             kind = 0.0  # "February 2025" does not say from which day
+        if not kind and "date" in constraints.kinds and not any(f.kind in ("date", "year") for f in figures) \
+                and dated_today(sentence, passage_date):
+            kind = 1.0  # "Today, the President signed ..." in a source dated to the day says when
         if not kind and not contradiction:
             contradiction = f"kind {constraints.answer}"
     counted = 0.0

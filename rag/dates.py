@@ -54,6 +54,21 @@ def relative_years(text: str, published: int | None) -> set[int]:
             if not _BASELINE.search(text[:m.start()]) and not _SPAN_OF.search(text[:m.start()])}
 
 
+_TODAY = re.compile(r"\btoday\b", re.IGNORECASE)
+
+
+def dated_today(text: str, published: str | None) -> str:
+    """The day a text dated `published` (an ISO date) calls "today" ("Today, the President signed ..."), written out
+    ("December 15, 2025"); "" when it says no "today" or its source has no day."""
+    if not published or not _TODAY.search(text):
+        return ""
+    try:
+        day = dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return ""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
 def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:
     """Years and (year, month)s a piece of text mentions, with bare four-digit years counted as years."""
     years, months = dates_of(extract_figures(text))

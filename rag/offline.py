@@ -24,6 +24,7 @@ from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraint_check import near_miss_reason
+from crossbrief.rag.dates import dated_today
 from crossbrief.rag.constraints import Constraints, parse
 from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, features, introduces, is_table, name_known,
                                      near_overlaps, question_words, units)
@@ -169,7 +170,12 @@ class OfflineAnswerer:
                 text = (f"As of {newest.unit.passage.date}: {newest.unit.quoted} [{newest.unit.passage.n}] "
                         f"Earlier ({older.unit.passage.date}): {older.unit.quoted} [{older.unit.passage.n}]")
                 return self._emit(Draft(text, refused=False, notes=("dated_conflict",)), on_token)
-        return self._emit(Draft(answer_text(quoted_units(eligible, constraints)), refused=False), on_token)
+        text = answer_text(quoted_units(eligible, constraints))
+        today = dated_today(best.unit.text, best.unit.passage.date) if "date" in constraints.kinds and not any(
+            f.kind in ("date", "year") for f in best.unit.figures) else ""
+        if today:  # the day the best sentence calls "today" is its source's: said, and cited to it
+            text = f"On {today}, the date of [{best.unit.passage.n}]: {text}"
+        return self._emit(Draft(text, refused=False), on_token)
 
     @staticmethod
     def _below_floor() -> Draft:

@@ -495,6 +495,14 @@ def test_a_country_placed_by_its_code_alone_is_not_answered_by_a_figure_placed_i
     assert _check(border, "Opioids killed 21 people a day in Canada in 2024.").contradiction == ""
 
 
+def test_today_in_a_source_dated_to_the_day_is_a_date() -> None:
+    asked = "When did the Norland cabinet sign the widget accord?"
+    said = "Today, the Norland cabinet signed the widget accord."
+    assert _check(asked, said, date="2031-03-04").contradiction == ""
+    assert _check("On what date did the Norland cabinet sign the accord?", said, date="2031-03-04").contradiction == ""
+    assert _check(asked, said).contradiction == "kind date"  # no source date: no day
+
+
 def test_a_province_asked_is_a_requirement_its_evidence_must_name() -> None:
     """A question placing its figure in a province or state is answered only by evidence naming it (in the sentence,
     what it is read with, or its passage; in full or by initials): the country's figure is no province's."""

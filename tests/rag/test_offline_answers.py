@@ -435,3 +435,18 @@ def test_levels_are_no_dated_conflict_for_a_question_asking_a_change(embedder: E
     eligible = [s for s in scored if s.eligible]
     assert answerer._dated_conflict(eligible[0], eligible, constraints) is not None
     assert answerer._dated_conflict(eligible[0], eligible, replaced(constraints, answer="change")) is None
+
+
+def test_a_sentence_saying_today_answers_when_with_its_source_s_date(embedder: Embedder) -> None:
+    """"Today, the cabinet signed ..." in a source dated to the day says when: the answer gives that day, cited to
+    the source whose date it is, and the figure checker finds it there. A source with no day gives no date."""
+    from crossbrief.rag.citations import check_answer
+    answerer = OfflineAnswerer(embedder, _calibration())
+    passages = [_passage(1, "Today, the Norland cabinet signed the widget accord with Sudmark.", "2031-03-04",
+                         "Norland signs the widget accord")]
+    answered = answerer.draft(Question("When did the Norland cabinet sign the widget accord?"), passages)
+    assert not answered.refused and answered.text.startswith("On March 4, 2031, the date of [1]: Today,"), answered
+    checked = check_answer(answered.text, passages)
+    assert [(f.text, f.supported) for f in checked.figures] == [("March 4, 2031", True)]
+    undated = [replace(passages[0], date=None)]
+    assert answerer.draft(Question("When did the Norland cabinet sign the widget accord?"), undated).refused
