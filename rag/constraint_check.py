@@ -122,7 +122,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             other_names = 1.0
         if not contradiction and constraints.countries:
             contradiction = _another_country(constraints, sentence, context, passage_text, met_near)
-    elif not contradiction and constraints.located:
+    elif not contradiction and (constraints.located or constraints.subjects):
         contradiction = _placed_elsewhere(constraints, sentence)
     if not contradiction and constraints.countries:
         contradiction = _within_a_province(constraints, sentence)
@@ -246,12 +246,14 @@ def _within_a_province(constraints: Constraints, sentence: str) -> str:
 
 def _placed_elsewhere(constraints: Constraints, sentence: str) -> str:
     """For a question that places its figure in a country it names by a code alone ("in the US": no name to meet),
-    "name <code>" when the sentence places its figure in another country and names the asked one nowhere ("Last
-    year in Canada, 21 deaths a day"); a sentence naming the asked one too ("In Canada and the US, ...") may answer.
+    or asks what that country did ("did the US record"), "name <code>" when the sentence places its figure in
+    another country and names the asked one nowhere ("Last year in Canada, 21 deaths a day"); a sentence naming the
+    asked one too ("In Canada and the US, ...") may answer.
     A code that only qualifies a word ("US goods", "north of the US border") places nothing: such a question is not
     asked of that country."""
+    asked = constraints.located | constraints.subjects
     located = countries_located_in(sentence)
-    if located and not located & constraints.located and not countries_in(sentence) & constraints.located:
+    if located and not located & asked and not countries_in(sentence) & asked:
         return f"name {_asked_country(constraints)}"
     return ""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, year_parts
 from crossbrief.rag.figures import Figure, extract_figures
-from crossbrief.rag.places import (countries_in, countries_located_in, country_modifiers, country_words,
+from crossbrief.rag.places import (countries_asked_of, countries_in, countries_located_in, country_modifiers, country_words,
                                    names_same_country, provinces_located_in, without_possessive)
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
 from crossbrief.rag.spelling import american
@@ -186,6 +186,8 @@ class Constraints:
     direction: str = ""
     # the provinces and states it places its figure in ("in Ontario", "the state of Texas"; places.provinces_located_in)
     provinces: tuple[str, ...] = ()
+    # the countries it asks what they did, as its subject ("did the US record": places.countries_asked_of)
+    subjects: frozenset[str] = frozenset()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
@@ -260,7 +262,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        else frozenset(), year_parts(question, FUNCTION_WORDS), offices_in(question),
                        source_dates(of_source), _ASKS_DAY.search(question) is not None,
                        tuple(country_words(named_in).items()), countries_located_in(question), leaders_in(named_in),
-                       asked_direction(question), tuple(provinces_located_in(question)))
+                       asked_direction(question), tuple(provinces_located_in(question)), countries_asked_of(question))
 
 
 def counted_noun(phrase: str) -> str:

@@ -219,6 +219,18 @@ def countries_located_in(text: str) -> frozenset[str]:
                      for code in found)
 
 
+# an auxiliary that a question's subject follows: "did the US record", "has Canada seized", "will Mexico send"
+_ASKING_OF = re.compile(r"\b(?:[Dd]id|[Dd]oes|[Dd]o|[Hh]as|[Hh]ave|[Hh]ad|[Ww]ill|[Ww]ould|[Cc]an|[Cc]ould)\s+(?:the\s+)?$")
+
+
+def countries_asked_of(question: str) -> frozenset[str]:
+    """The countries a question asks what they did, as the subject after its auxiliary ("How many deaths did the US
+    record?", "What has Canada pledged?"), not those it only names ("US goods", "north of the US border")."""
+    return frozenset(code for found, start, end in _country_names(question)
+                     if _ASKING_OF.search(question, max(0, start - 12), start) and not is_capital(question[start:end])
+                     for code in found)
+
+
 @functools.cache
 def _provinces_by_country() -> dict[str, frozenset[str]]:
     """Each country's provinces and states by name -> its code, without those that are also a country's or a

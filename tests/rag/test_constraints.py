@@ -490,6 +490,10 @@ def test_a_country_placed_by_its_code_alone_is_not_answered_by_a_figure_placed_i
     assert _check(asked, "Last year in Canada, 21 deaths a day were attributed to opioids.").contradiction == "name US"
     assert _check(asked, "In Canada and the US, 21 deaths a day were attributed to opioids.").contradiction == ""
     assert _check(asked, "Some 300 people a day die of overdoses.").contradiction == ""
+    # so does a question asking what the country did, its subject after the auxiliary
+    recorded = "How many opioid deaths did the US record in 2024?"
+    assert parse(recorded).subjects == frozenset({"US"})
+    assert _check(recorded, "Opioids killed 21 people a day in Canada in 2024.").contradiction == "name US"
     # a code that only qualifies a word places nothing
     border = "How many lives did opioids claim a day north of the US border?"
     assert _check(border, "Opioids killed 21 people a day in Canada in 2024.").contradiction == ""

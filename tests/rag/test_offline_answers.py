@@ -372,9 +372,10 @@ def test_a_capital_stands_for_its_country_and_an_unmentioned_country_is_named_in
     assert not aliased.refused and ("8,020" in aliased.answer or "Value: 8020" in aliased.answer), aliased.answer
     elsewhere = sample_service.answer("How many opioid deaths did Japan record in 2023?")
     assert elsewhere.refused and "never mention Japan" in elsewhere.refusal_reason, elsewhere.refusal_reason
-    # a country a question names by its code alone is no value of a table of Canada: not its row
+    # a country a question names by its code alone is asked of all the same: not the row of a table of Canada's,
+    # nor a sentence placing its figure in Canada
     coded = sample_service.answer("How many opioid deaths did the US record in 2024?")
-    assert "7313" not in coded.answer, coded.answer
+    assert "7313" not in coded.answer and "in Canada" not in coded.answer, coded.answer
     # a capital of a country the sources never name is no country they could be "about another" of: "Victoria" is
     # the Seychelles' capital and a province's
     answerer = sample_service.offline
