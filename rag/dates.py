@@ -54,13 +54,25 @@ def relative_years(text: str, published: int | None) -> set[int]:
             if not _BASELINE.search(text[:m.start()]) and not _SPAN_OF.search(text[:m.start()])}
 
 
-_TODAY = re.compile(r"\btoday\b", re.IGNORECASE)
+# "Today," opening a sentence, or after an upper-case label ("A CHEMICAL WEAPON: Today, the President signed ...")
+_TODAY = re.compile(r"^(?:[^a-z]*:\s+)?Today,\s+(?P<rest>.+)$", re.DOTALL)
+# a verb that tells a state, not an event, before any past form: "Today, the drugs ... are", "... is encouraging"
+_STATE = frozenset("is are remain remains continue continues will would can may must".split())
 
 
 def dated_today(text: str, published: str | None) -> str:
-    """The day a text dated `published` (an ISO date) calls "today" ("Today, the President signed ..."), written out
-    ("December 15, 2025"); "" when it says no "today" or its source has no day."""
-    if not published or not _TODAY.search(text):
+    """The day a text dated `published` (an ISO date) says something happened "today" ("Today, the President signed
+    ..."), written out ("December 15, 2025"); "" when it says no such thing (not "Today's actions", "as of today",
+    "Today, the drugs most responsible are ...": a state, not an event) or its source has no day."""
+    said = _TODAY.match(text.strip()) if published else None
+    if said is None:
+        return ""
+    for word in re.findall(r"[A-Za-z'’]+", said.group("rest"))[:12]:
+        if word.lower() in _STATE:
+            return ""
+        if len(word) > 3 and word.lower().endswith("ed"):
+            break
+    else:
         return ""
     try:
         day = dt.date.fromisoformat(published[:10])

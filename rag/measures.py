@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from crossbrief.index.documents import row_fields
 from crossbrief.rag.constraints import FUNCTION_WORDS, mentions, sentence_names, stem
+from crossbrief.rag.places import countries_named
 from crossbrief.rag.question_types import CHANGE_WORDS
 from crossbrief.rag.figures import Figure
 
@@ -51,10 +52,26 @@ def measure(text: str, figure: Figure) -> Measure:
         share = _SHARE_OF.match(text[figure.end:])
         if share:
             whole = frozenset(stem(w) for w in _noun_phrase(share.group(1)))
-    counted: frozenset[str] = frozenset()
-    if figure.kind == "count":
-        counted = frozenset(stem(w) for w in _noun_phrase(text[figure.end:]))
+    counted = _counted(_CLAUSE.split(text[figure.end:])[0]) if figure.kind == "count" else frozenset()
     return Measure(change, whole, counted)
+
+
+# nouns that count people, who may be the deaths or cases another source counts ("7,300 people died")
+_PEOPLE = frozenset("people persons person individuals lives residents patients adults children".split())
+
+
+def _counted(clause: str) -> frozenset[str]:
+    """The stems of the noun phrase right after a count, in its clause ("442 million potentially lethal doses"),
+    up to a function word or a verb's past form; none when a function word comes first ("7,300 in 2022") or it
+    counts people ("105,000 Americans", "7,300 people died"), who may be what another source counts as deaths."""
+    found: list[str] = []
+    for word in _WORD.findall(clause.lower())[:4]:
+        if word in FUNCTION_WORDS or (found and word.endswith("ed")):
+            break
+        found.append(word)
+    if any(w in _PEOPLE or countries_named(w.capitalize()) for w in found):
+        return frozenset()
+    return frozenset(stem(w) for w in found)
 
 
 def _noun_phrase(text: str) -> list[str]:

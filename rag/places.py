@@ -223,12 +223,27 @@ def countries_located_in(text: str) -> frozenset[str]:
 _ASKING_OF = re.compile(r"\b(?:[Dd]id|[Dd]oes|[Dd]o|[Hh]as|[Hh]ave|[Hh]ad|[Ww]ill|[Ww]ould|[Cc]an|[Cc]ould)\s+(?:the\s+)?$")
 
 
+_CODE = re.compile(r"^(?:[A-Z]\.?){2,3}$")
+_THE = re.compile(r"\b[Tt]he\s+$")
+
+
+def is_code(name: str) -> bool:
+    """Whether a name is written as a code: two or three capitals, dotted or not ("US", "U.S.", "UAE")."""
+    return _CODE.match(name) is not None
+
+
+def named_as_country(text: str, start: int, end: int) -> bool:
+    """Whether the country name at text[start:end] stands as a country: any name, or a code written as one, after
+    "the" ("the US", "the U.K."); a bare code may be an acronym of anything else ("IT spending", "GP")."""
+    return not is_code(text[start:end]) or _THE.search(text, max(0, start - 4), start) is not None
+
+
 def countries_asked_of(question: str) -> frozenset[str]:
     """The countries a question asks what they did, as the subject after its auxiliary ("How many deaths did the US
     record?", "What has Canada pledged?"), not those it only names ("US goods", "north of the US border")."""
     return frozenset(code for found, start, end in _country_names(question)
                      if _ASKING_OF.search(question, max(0, start - 12), start) and not is_capital(question[start:end])
-                     for code in found)
+                     and named_as_country(question, start, end) for code in found)
 
 
 @functools.cache

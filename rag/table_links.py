@@ -13,7 +13,7 @@ from crossbrief.index.table_store import StoredTable
 from crossbrief.index.tables import parse_number
 from crossbrief.rag.constraints import question_names
 from crossbrief.rag.models import Draft
-from crossbrief.rag.places import countries_in, countries_named, country_spans
+from crossbrief.rag.places import countries_in, countries_named, country_spans, is_code, named_as_country
 from crossbrief.rag.table_text import YEAR, TableAnswer, words
 from crossbrief.rag.table_words import (QUARTER_CODE, acronyms_in, asked_words, holds_quarter,
                                         number_spans, place_form, quarter_words, range_columns, value_forms,
@@ -173,10 +173,10 @@ def names_elsewhere(found: Link, question: str, around: str = "") -> bool:
     known = set().union(*(words(v) for v in linked), words(table.source.rsplit("/", 1)[-1]), source_words(table),
                         words(around))
     countries = countries_in(" ; ".join([*linked, table.label, around]))  # "Norwegian" of a table of Norway
-    # a country named by its code alone ("did the US record"), which is no name, counts as well
-    named_countries = (countries_named(question[start:end]) or countries_named(question[start:end].replace(".", ""))
-                       for start, end in country_spans(question))  # "U.S." as "US"
-    return any(codes and not codes & countries for codes in named_countries) or any(
+    # a country named by its code alone ("did the US record", "the U.S."), which is no name, counts as well
+    codes = (countries_named(question[start:end].replace(".", "")) for start, end in country_spans(question)
+             if is_code(question[start:end]) and named_as_country(question, start, end))
+    return any(found and not found & countries for found in codes) or any(
         words(name) and not words(name) <= known and not countries_named(name) & countries
         for name in question_names(question))
 

@@ -505,6 +505,13 @@ def test_today_in_a_source_dated_to_the_day_is_a_date() -> None:
     assert _check(asked, said, date="2031-03-04").contradiction == ""
     assert _check("On what date did the Norland cabinet sign the accord?", said, date="2031-03-04").contradiction == ""
     assert _check(asked, said).contradiction == "kind date"  # no source date: no day
+    # only an event "today" dates: not a state ("are", "is encouraging"), nor "Today's", "as of today", "USA Today"
+    from crossbrief.rag.dates import dated_today
+    assert dated_today("A NEW ACCORD: Today, the cabinet signed it.", "2031-03-04") == "March 4, 2031"
+    for stated in ("Today, the drugs most responsible are synthetic.", "Today, the cabinet is also urging a vote.",
+                   "Today's actions promote fair trade.", "The rules remain in place as of today.",
+                   "USA Today reported 5 deaths."):
+        assert dated_today(stated, "2031-03-04") == "", stated
 
 
 def test_a_province_asked_is_a_requirement_its_evidence_must_name() -> None:

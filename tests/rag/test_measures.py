@@ -47,6 +47,10 @@ def test_counts_of_different_things_differ() -> None:
     toxicity = _measure("Some 8,049 apparent opioid toxicity deaths were counted.", "Some 8,049")
     assert same_measure(deaths, toxicity)
     assert same_measure(_measure("About 7,000 of those deaths were in 2022.", "About 7,000"), deaths)  # no noun after
+    # a count of people may be another source's count of deaths; a clause's end or a function word ends the phrase
+    assert same_measure(_measure("Some 7,300 people died that year.", "Some 7,300"), deaths)
+    assert same_measure(_measure("It killed 105,000 Americans.", "105,000"), deaths)
+    assert _measure("Canada recorded 7,300 in 2022, the highest yet.", "7,300").counted == frozenset()
 
 
 def test_sentences_naming_different_places_are_different_scopes() -> None:

@@ -100,3 +100,17 @@ def test_a_person_whose_name_ends_in_a_country_s_is_no_body_of_that_country() ->
     from crossbrief.rag.places import provinces_located_in
     assert set(provinces_located_in("Deaths in Texas and across the Northwest Territories rose")) == {
         "Texas", "Northwest Territories"}
+
+
+def test_a_country_asked_of_is_the_subject_after_an_auxiliary_and_a_code_needs_its_article() -> None:
+    """"did the US record" asks of the US; "US goods" and "north of the US border" only name it; a bare code may be
+    an acronym of something else ("IT spending", "GP")."""
+    from crossbrief.rag.places import countries_asked_of, named_as_country
+    assert countries_asked_of("How many opioid deaths did the US record in 2024?") == {"US"}
+    assert countries_asked_of("How many deaths did the U.S. record?") == {"US"}
+    assert countries_asked_of("What has Canada pledged?") == {"CA"}
+    assert countries_asked_of("What tariff applies to US goods?") == frozenset()
+    assert countries_asked_of("How much did IT spending rise in 2024?") == frozenset()
+    text = "What did GP sell, and what did the UK buy?"
+    assert not named_as_country(text, text.index("GP"), text.index("GP") + 2)
+    assert named_as_country(text, text.index("UK"), text.index("UK") + 2)
