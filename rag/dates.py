@@ -64,8 +64,8 @@ def dated_today(text: str, published: str | None) -> str:
     """The day a text dated `published` (an ISO date) says something happened "today" ("Today, the President signed
     ..."), written out ("December 15, 2025"); "" when it says no such thing (not "Today's actions", "as of today",
     "Today, the drugs most responsible are ...": a state, not an event) or its source has no day."""
-    said = _TODAY.match(text.strip()) if published else None
-    if said is None:
+    said = _TODAY.match(text.strip())
+    if said is None or not published:
         return ""
     for word in re.findall(r"[A-Za-z'’]+", said.group("rest"))[:12]:
         if word.lower() in _STATE:
