@@ -191,7 +191,6 @@ class Crossbrief:
         result.timings = {key: round(value * 1000, 1) for key, value in timings.items()}  # milliseconds
         return result
 
-
     def _source_of(self, question: str, history: History, filters: Filters, answerer: str | None, k: int | None,
                    on_token: Callable[[str], None] | None, started: float) -> Answer:
         """The offline answer to a follow-up asking where the last answer came from ("Who said that?"): the sources
