@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, change_directions, content_words, directions,
@@ -15,7 +14,7 @@ from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, chang
 from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordinal, period_years, relative_years, unit_dates,
                                   year_parts)
 from crossbrief.rag.figures import Figure
-from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, is_province,
+from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, province_named,
                                    provinces_located_in, without_possessive)
 
 
@@ -127,7 +126,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     if not contradiction and constraints.countries:
         contradiction = _within_a_province(constraints, sentence)
     if not contradiction and constraints.provinces:
-        contradiction = _province_unnamed(constraints, f"{context} {sentence} {passage_text}")
+        contradiction = _province_unnamed(constraints, context, passage_text)
     if not contradiction and constraints.counted:
         contradiction = _another_named_kind(constraints, sentence, context)
     if not contradiction and constraints.direction:
@@ -322,27 +321,12 @@ def _another_office(constraints: Constraints, sentence: str, context: str = "", 
     return ""
 
 
-def _province_unnamed(constraints: Constraints, read: str) -> str:
-    """"province <name>" when the question places its figure in a province or state that the unit, what it is read
-    with and its passage never name, in full, by initials ("BC", "B.C." for British Columbia) or by its people
-    ("Ontarians", "Texans"), nor as part of a longer province's name ("West Virginia" is no Virginia): a figure given
-    without naming a province is another place's (the country's, as a rule), never that province's."""
-    plain = unicodedata.normalize("NFKD", read).encode("ascii", "ignore").decode()  # "Québec" -> "Quebec"
-    for province in constraints.provinces:
-        initials = [w[0] for w in province.split() if w[:1].isupper()]
-        names = [re.escape(province)]
-        if len(initials) == 1 and len(province) >= 5:
-            names.append(re.escape(province[:-1]) + r"[a-z]{0,2}(?:ns?|ers?)")  # "Ontarians", "Texans", "Quebecers"
-        spoken = re.compile(rf"\b(?:{'|'.join(names)})\b", re.IGNORECASE)
-        short = re.compile(rf"\b(?:{''.join(initials)}|{'[.]'.join(initials)}[.])(?![\w.])") if len(initials) >= 2 else None
-
-        def named_at(match: re.Match[str]) -> bool:
-            before = plain[:match.start()].split()
-            return not (before and is_province(f"{before[-1]} {match.group(0)}"))
-
-        if not any(named_at(m) for m in spoken.finditer(plain)) and not (short and short.search(plain)):
-            return f"province {province}"
-    return ""
+def _province_unnamed(constraints: Constraints, context: str, passage_text: str) -> str:
+    """"province <name>" when the question places its figure in a province or state that the unit's passage (its
+    sentence among it) and what it is read with never name (places.province_named): a figure given without naming a
+    province is another place's (the country's, as a rule), never that province's."""
+    return next((f"province {p}" for p in constraints.provinces
+                 if not (province_named(p, passage_text) or province_named(p, context))), "")
 
 
 def near_miss_reason(constraints: Constraints, contradiction: str) -> str:

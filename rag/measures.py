@@ -64,23 +64,20 @@ def _counted(clause: str) -> frozenset[str]:
     """The stems of the noun phrase right after a count, in its clause ("442 million potentially lethal doses"),
     up to a function word or a verb's past form; none when a function word comes first ("7,300 in 2022") or it
     counts people ("105,000 Americans", "7,300 people died"), who may be what another source counts as deaths."""
-    found: list[str] = []
-    for word in _WORD.findall(clause.lower())[:4]:
-        if word in FUNCTION_WORDS or (found and word.endswith("ed")):
-            break
-        found.append(word)
+    found = _noun_phrase(clause, past_determiners=False)
     if any(w in _PEOPLE or countries_named(w.capitalize()) for w in found):
         return frozenset()
     return frozenset(stem(w) for w in found)
 
 
-def _noun_phrase(text: str) -> list[str]:
-    """The words of the noun phrase `text` opens ("the widgets made in Norland" -> widgets): past its determiners,
-    up to the first function word or a verb's past form ("those passengers carried ..." -> passengers)."""
+def _noun_phrase(text: str, past_determiners: bool = True) -> list[str]:
+    """The words of the noun phrase `text` opens ("the widgets made in Norland" -> widgets): past its determiners
+    (none when `past_determiners` is False: a function word first ends it), up to the first function word or a
+    verb's past form ("those passengers carried ..." -> passengers)."""
     found: list[str] = []
     for word in _WORD.findall(text.lower())[:6]:
         if word in FUNCTION_WORDS or word in ("the", "those", "these", "this", "that", "their"):
-            if found:
+            if found or not past_determiners:
                 break
             continue
         if found and word.endswith("ed"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Mapping
 
 from countryinfo import all_countries
@@ -100,6 +101,8 @@ _SENTENCE_END = re.compile(r"(?:[.!?:;]\s+|\n\s*)$")
 # words that make a country's name, ending a run, the name of a region ("North America", "New Guinea"), not a body's
 _REGION_WORDS = frozenset("North South East West Northern Southern Eastern Western Central Latin New Upper Lower "
                           "Greater".split())
+# words that with region words alone make the name of a part of many countries ("Central Coast", "North Delta")
+_LANDFORMS = frozenset("Coast Centre Center Delta Mountain Mountains Highlands Lakes Islands Valley Plains".split())
 
 
 @functools.cache
@@ -265,12 +268,28 @@ def _provinces_by_country() -> dict[str, frozenset[str]]:
     return {name: frozenset(codes) for name, codes in found.items()}
 
 
-_LANDFORMS = frozenset("Coast Centre Center Delta Mountain Mountains Highlands Lakes Islands Valley Plains".split())
-
-
 def is_province(name: str) -> bool:
     """Whether `name` is a province's or state's name (`_provinces_by_country`): "West Virginia", not "Virginia West"."""
     return name in _provinces_by_country()
+
+
+@functools.lru_cache(maxsize=20_000)
+def province_named(province: str, text: str) -> bool:
+    """Whether `text` names `province`: in full, by initials ("BC", "B.C." for British Columbia) or by its people
+    ("Ontarians", "Texans", "Quebecers"); as whole words, in any case or accent; never as part of a longer province's
+    name ("West Virginia" is no Virginia). Remembered per text: every unit of a passage reads the same one."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()  # "Québec" -> "Quebec"
+    initials = [w[0] for w in province.split() if w[:1].isupper()]
+    names = [re.escape(province)]
+    if len(initials) == 1 and len(province) >= 5:
+        names.append(re.escape(province[:-1]) + r"[a-z]{0,2}(?:ns?|ers?)")
+    if len(initials) >= 2 and re.search(rf"\b(?:{''.join(initials)}|{'[.]'.join(initials)}[.])(?![\w.])", plain):
+        return True
+    for match in re.finditer(rf"\b(?:{'|'.join(names)})\b", plain, re.IGNORECASE):
+        before = plain[:match.start()].split()
+        if not (before and is_province(f"{before[-1]} {match.group(0)}")):
+            return True
+    return False
 
 
 # a province a text places what it says in: "in Ontario", "the province of British Columbia", "across Texas"
