@@ -301,6 +301,11 @@ def test_a_comparison_of_two_years_needs_evidence_of_both() -> None:
     # the years may be named once for the whole passage
     assert not check(parse(question), "It rose by $5 billion.", tuple(extract_figures("It rose by $5 billion.")), "",
                      "Budgets, FY24 against FY21. It rose by $5 billion.", None).contradiction
+    # a sentence that names no year, in a passage that pairs other years or names none: no evidence of the pair
+    plain = "The widget program will get $46 billion."
+    for passage in (f"{plain} The FY24 widget budget is $5 billion above the FY22 budget.", plain):
+        assert check(parse(question), plain, tuple(extract_figures(plain)), "", passage, None).contradiction == \
+            "lacks 2021", passage
     # "by how much" is answered by a share or by an amount
     assert parse(question).answer == "change" and {"percent", "money", "count"} <= set(parse(question).kinds)
     # two years without a comparison: either year's evidence may answer
