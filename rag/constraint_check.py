@@ -95,12 +95,12 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             part, number = min(of_kind)
             contradiction, date = f"part {ordinal(number)} {part}", 0.0
     if constraints.compares and not contradiction:
-        # evidence of another pair of years ("FY24 against FY22" for "FY24 against FY21"); a unit that names no
-        # other year may lean on its passage for the one it leaves out ("Revenue rose $12 million"), and a year that
-        # opens a reference period ("the highest since 2015") is not one of a pair
-        # on its passage: one that pairs other years and never names the one left out gives no such pair ("... $46.1
-        # billion." before "The FY24 request is $5 billion above the FY22 request" for FY24 against FY21), and one that
-        # names no year at all says nothing of the pair asked
+        # evidence of another pair of years ("FY24 against FY22" for "FY24 against FY21"); a unit that names one of
+        # the pair and no other year may lean on its passage for the one it leaves out, and a year that opens a
+        # reference period ("the highest since 2015") is not one of a pair. A unit that names no year is read with
+        # its passage, which may name the pair once for all ("Revenue rose $12 million" under "FY24 against FY21");
+        # a passage that pairs other years ("... $46.1 billion." before "The FY24 request is $5 billion above the
+        # FY22 request"), or names no year at all, gives no evidence of the pair asked
         read = f"{context} {sentence}"
         named = unit_dates(read)[0]
         if not named:
@@ -108,7 +108,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             named = unit_dates(read)[0]
         missing = constraints.years - named
         if missing and (not named or named - constraints.years - period_years(read)):
-            contradiction, date = f"lacks {min(missing)}", 0.0  # nor does a passage that names no year at all
+            contradiction, date = f"lacks {min(missing)}", 0.0
     if constraints.directed and not contradiction:
         # a unit that names no such direction ("Agents seized 400 pounds", "all borders", "the West Coast") gives a
         # figure for another scope than "the northern border"; "southwest" is one of the south's
