@@ -158,8 +158,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         if kind and constraints.asks_day and not any(f.kind == "date" and f.unit in ("day", "month_day")
                                                      for f in figures):
             kind = 0.0  # "February 2025" does not say from which day
-        if not kind and "date" in constraints.kinds and not any(f.kind in ("date", "year") for f in figures) \
-                and dated_today(sentence, passage_date):
+        if not kind and today_of(constraints, sentence, figures, passage_date):
             kind = 1.0  # "Today, the President signed ..." in a source dated to the day says when
         if not kind and not contradiction:
             contradiction = f"kind {constraints.answer}"
@@ -334,6 +333,14 @@ def _province_unnamed(constraints: Constraints, context: str, passage_text: str)
     province is another place's (the country's, as a rule), never that province's."""
     return next((f"province {p}" for p in constraints.provinces
                  if not (province_named(p, passage_text) or province_named(p, context))), "")
+
+
+def today_of(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], passage_date: str | None) -> str:
+    """For a question asking a date, the day a sentence with no date or year of its own calls "today" (its source's:
+    "Today, the President signed ..."), written out; "" otherwise (dates.dated_today)."""
+    if "date" not in constraints.kinds or any(f.kind in ("date", "year") for f in figures):
+        return ""
+    return dated_today(sentence, passage_date)
 
 
 def near_miss_reason(constraints: Constraints, contradiction: str) -> str:

@@ -23,8 +23,7 @@ import numpy as np
 from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
-from crossbrief.rag.constraint_check import near_miss_reason
-from crossbrief.rag.dates import dated_today
+from crossbrief.rag.constraint_check import near_miss_reason, today_of
 from crossbrief.rag.constraints import Constraints, parse
 from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, features, introduces, is_table, name_known,
                                      near_overlaps, question_words, units)
@@ -171,8 +170,7 @@ class OfflineAnswerer:
                         f"Earlier ({older.unit.passage.date}): {older.unit.quoted} [{older.unit.passage.n}]")
                 return self._emit(Draft(text, refused=False, notes=("dated_conflict",)), on_token)
         text = answer_text(quoted_units(eligible, constraints))
-        today = dated_today(best.unit.text, best.unit.passage.date) if "date" in constraints.kinds and not any(
-            f.kind in ("date", "year") for f in best.unit.figures) else ""
+        today = today_of(constraints, best.unit.text, best.unit.figures, best.unit.passage.date)
         if today:  # the day the best sentence calls "today" is its source's: said, and cited to it
             text = f"On {today}, the date of [{best.unit.passage.n}]: {text}"
         return self._emit(Draft(text, refused=False), on_token)
