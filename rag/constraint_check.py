@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, change_directions, content_words, directions,
                                         leaders_in, mentions, offices_in, qualified_words, sentence_names, stem)
-from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordinal, period_years, relative_years, unit_dates,
-                                  year_parts)
+from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordinal, period_years, periods_in,
+                                  relative_years, unit_dates, year_parts)
 from crossbrief.rag.figures import Figure
 from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, province_named,
                                    provinces_located_in, without_possessive)
@@ -136,6 +136,12 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         contradiction = _province_unnamed(constraints, context, passage_text)
     if not contradiction and constraints.counted:
         contradiction = _another_named_kind(constraints, sentence, context)
+    if not contradiction and constraints.periods:
+        # a figure per another period only ("100,000 Americans die each year" for deaths a day) is another measure,
+        # and so is one per no period for a period shorter than a year ("74,702 Americans died in 2023": a year's)
+        given = periods_in(sentence)
+        if not given & constraints.periods and (given or constraints.periods - {"year"}):
+            contradiction = f"period {min(given) if given else ''}".rstrip()
     if not contradiction and constraints.direction:
         # a change the other way only ("that duty rose to 20%" for the reduced levy) is another change
         said = change_directions(sentence)
@@ -378,6 +384,10 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
         return f"The closest passages speak of {value}'s time in office, not {asked}'s."
     if what == "within":
         return f"The closest passages speak of {value} alone, not of the whole country asked."
+    if what == "period":
+        asked = " or ".join(sorted(constraints.periods))
+        return f"The closest passages give a figure per {value}, not per {asked}." if value else \
+            f"The closest passages give no figure per {asked}."
     if what == "province":
         return f"The sources give no figure for {value}; the closest passages speak of other places."
     if what == "kind":

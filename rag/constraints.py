@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, year_parts
+from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, periods_in, year_parts
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.places import (countries_asked_of, countries_in, countries_located_in, country_modifiers, country_words,
                                    names_same_country, provinces_located_in, without_possessive)
@@ -188,6 +188,8 @@ class Constraints:
     provinces: tuple[str, ...] = ()
     # the countries it asks what they did, as its subject ("did the US record": places.countries_asked_of)
     subjects: frozenset[str] = frozenset()
+    # the periods it asks a figure per ("deaths a day", "annually": dates.periods_in)
+    periods: frozenset[str] = frozenset()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
@@ -262,7 +264,8 @@ def parse(question: str, context: str = "") -> Constraints:
                        else frozenset(), year_parts(question, FUNCTION_WORDS), offices_in(question),
                        source_dates(of_source), _ASKS_DAY.search(question) is not None,
                        tuple(country_words(named_in).items()), countries_located_in(question), leaders_in(named_in),
-                       asked_direction(question), tuple(provinces_located_in(question)), countries_asked_of(question))
+                       asked_direction(question), tuple(provinces_located_in(question)), countries_asked_of(question),
+                       periods_in(question))
 
 
 def counted_noun(phrase: str) -> str:

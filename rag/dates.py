@@ -81,6 +81,19 @@ def dated_today(text: str, published: str | None) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
+# the period a figure is given per: "21 deaths a day", "each year", "per month", "annually", "daily" (not "a year ago")
+_PER_PERIOD = re.compile(r"\b(?:a|an|per|each|every)\s+(day|week|month|year)\b(?!\s+(?:ago|earlier|later|before|after))|"
+                         r"\b(daily|weekly|monthly|annually|yearly|annual)\b", re.IGNORECASE)
+_PERIOD_OF = {"daily": "day", "weekly": "week", "monthly": "month", "annually": "year", "yearly": "year",
+              "annual": "year"}
+
+
+def periods_in(text: str) -> frozenset[str]:
+    """The periods `text` gives figures per ("day", "week", "month", "year")."""
+    return frozenset(m.group(1).lower() if m.group(1) else _PERIOD_OF[m.group(2).lower()]
+                     for m in _PER_PERIOD.finditer(text))
+
+
 def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:
     """Years and (year, month)s a piece of text mentions, with bare four-digit years counted as years."""
     years, months = dates_of(extract_figures(text))

@@ -624,3 +624,20 @@ def test_a_sentence_naming_no_office_is_read_with_its_passages_offices() -> None
     bodies = parse("What did the Department of Justice announce?")
     assert check(bodies, "DOJ announced 40 charges.", (), "", "DOJ announced 40 charges. The Department of State "
                  "agreed.", None).contradiction == ""
+
+
+def test_a_figure_per_another_period_does_not_answer_one_asked_per_period() -> None:
+    """"How many ... a day" is answered by a figure per day, not by one per year nor by a year's count; a question per
+    year may be answered by a year's count; "a year ago" is no period."""
+    daily = "How many widgets a day were seized at the harbour in 2031?"
+    assert parse(daily).periods == {"day"}
+    assert _reasoned(daily, "Officers seize 90,000 widgets each year at the harbour.") == (
+        "period year", "The closest passages give a figure per year, not per day.")
+    assert _reasoned(daily, "Officers seized 90,000 widgets at the harbour in 2031.") == (
+        "period", "The closest passages give no figure per day.")
+    assert _check(daily, "Officers seized 250 widgets a day at the harbour in 2031.").contradiction == ""
+    assert _check(daily, "In 2031, the harbour's daily seizures came to 250 widgets.").contradiction == ""
+    yearly = "How many widgets are seized each year at the harbour?"
+    assert _check(yearly, "Officers seized 90,000 widgets at the harbour in 2031.").contradiction == ""
+    assert _check(yearly, "Officers seize 250 widgets a day at the harbour.").contradiction == "period day"
+    assert not parse("How many widgets were seized a year ago at the harbour?").periods
