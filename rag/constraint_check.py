@@ -166,6 +166,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             kind = 0.0  # "February 2025" does not say from which day
         if not kind and today_of(constraints, sentence, figures, passage_date):
             kind = 1.0  # "Today, the President signed ..." in a source dated to the day says when
+        if not kind and "count" in constraints.kinds and _counts_roughly(constraints, sentence):
+            kind = 1.0  # "strikes on dozens of narcotrafficking vessels": as exact as the sources are
         if not kind and not contradiction:
             contradiction = f"kind {constraints.answer}"
     counted = 0.0
@@ -253,6 +255,18 @@ def _within_a_province(constraints: Constraints, sentence: str) -> str:
             continue
         return f"within {province}"
     return ""
+
+
+# a count given only roughly, in general English: "dozens of vessels", "hundreds of thousands of doses"
+_ROUGH_COUNT = re.compile(r"\b(?:dozens|scores|hundreds|thousands|millions|billions)\s+of\s+((?:[\w-]+\s*){1,3})",
+                          re.IGNORECASE)
+
+
+def _counts_roughly(constraints: Constraints, sentence: str) -> bool:
+    """Whether the sentence gives a rough count ("dozens of narcotrafficking vessels") of something the question
+    speaks of: one of the question's words among the three after it."""
+    asked = set(constraints.words)
+    return any(stem(w) in asked for m in _ROUGH_COUNT.finditer(sentence) for w in WORD.findall(m.group(1).lower()))
 
 
 def _placed_elsewhere(constraints: Constraints, sentence: str) -> str:

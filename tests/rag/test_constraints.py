@@ -641,3 +641,14 @@ def test_a_figure_per_another_period_does_not_answer_one_asked_per_period() -> N
     assert _check(yearly, "Officers seized 90,000 widgets at the harbour in 2031.").contradiction == ""
     assert _check(yearly, "Officers seize 250 widgets a day at the harbour.").contradiction == "period day"
     assert not parse("How many widgets were seized a year ago at the harbour?").periods
+
+
+def test_a_rough_count_of_what_is_asked_answers_how_many() -> None:
+    """"dozens of widget boats" is the sources' count of widget boats, as exact as they are; a rough count of something
+    the question does not speak of is no count of it."""
+    asked = "How many widget boats did the navy stop?"
+    assert _check(asked, "The navy stopped dozens of widget boats off the coast.").kind == 1.0
+    assert _check(asked, "The navy stopped hundreds of thousands of widget boats.").kind == 1.0
+    stands = _check(asked, "The navy spent millions of dollars on patrols.")
+    assert stands.kind == 0.0 and stands.contradiction == "kind count"
+    assert _check("When did the navy stop widget boats?", "The navy stopped dozens of widget boats.").kind == 0.0
