@@ -166,7 +166,10 @@ class OfflineAnswerer:
             conflict = self._dated_conflict(best, eligible, constraints)
             if conflict:
                 newest, older = conflict
-                text = (f"As of {newest.unit.passage.date}: {newest.unit.quoted} [{newest.unit.passage.n}] "
+                # the newest source's account as any answer quotes it: with what it says nearly as likely beside it
+                latest = quoted_units([newest, *(s for s in eligible if s is not newest and s is not older)],
+                                      constraints)
+                text = (f"As of {newest.unit.passage.date}: {answer_text(latest)} "
                         f"Earlier ({older.unit.passage.date}): {older.unit.quoted} [{older.unit.passage.n}]")
                 return self._emit(Draft(text, refused=False, notes=("dated_conflict",)), on_token)
         text = answer_text(quoted_units(eligible, constraints))

@@ -101,6 +101,19 @@ def test_dated_figures_conflict_only_when_they_measure_the_same_thing(embedder: 
     assert "dated_conflict" not in answerer.draft(question, other).notes
 
 
+def test_a_dated_conflict_quotes_the_newest_source_as_an_answer_would(embedder: Embedder) -> None:
+    """The newest side of a dated conflict quotes what its source says nearly as likely beside its best sentence (the
+    duty on goods shipped around it), as any answer from one source does; the older side stays one sentence."""
+    answerer = OfflineAnswerer(embedder, _calibration())
+    question = Question("What is the import duty on Norland widgets now?")
+    passages = [_passage(1, "The import duty on Norland widgets is 25%.", "2025-02-01", "Widget duty order"),
+                _passage(2, "The import duty on Norland widgets was raised to 35%. The duty on Norland widgets shipped "
+                            "through third countries to avoid it is 40%.", "2025-08-01", "Widget duty update")]
+    draft = answerer.draft(question, passages)
+    assert "dated_conflict" in draft.notes, draft
+    assert draft.text.index("35%") < draft.text.index("40%") < draft.text.index("Earlier") < draft.text.index("25%")
+
+
 @pytest.mark.parametrize(("question", "older", "newer"), [
     # a change against a level
     ("What share of Norland's widget sales are exports?", "Exports make up 62% of Norland's widget sales.",
