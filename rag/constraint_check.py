@@ -141,7 +141,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         # and so is one per no period for a period shorter than a year ("74,702 Americans died in 2023": a year's)
         given = periods_in(sentence)
         if not given & constraints.periods and (given or constraints.periods - {"year"}):
-            contradiction = f"period {min(given) if given else ''}".rstrip()
+            contradiction = f"period {min(given)}" if given else "period"
     if not contradiction and constraints.direction:
         # a change the other way only ("that duty rose to 20%" for the reduced levy) is another change
         said = change_directions(sentence)
