@@ -14,6 +14,7 @@ from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, chang
 from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordinal, period_years, periods_in,
                                   relative_years, unit_dates, year_parts)
 from crossbrief.rag.figures import Figure
+from crossbrief.rag.levies import levied_on, speaks_of_levy
 from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, province_named,
                                    provinces_located_in, without_possessive)
 
@@ -142,6 +143,12 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         given = periods_in(sentence)
         if not given & constraints.periods and (given or constraints.periods - {"year"}):
             contradiction = f"period {min(given)}" if given else "period"
+    if not contradiction and constraints.levied:
+        # a levy on other countries' goods only ("the current tariff on Canada" for Canada's tariff on US goods); a
+        # sentence that names none is read with what it follows ("The amendment also raised the duty ... to 40%.")
+        given = levied_on(sentence, speaks_of_levy(context)) or levied_on(context)
+        if given and not given & constraints.levied:
+            contradiction = f"levied {min(given)}"
     if not contradiction and constraints.direction:
         # a change the other way only ("that duty rose to 20%" for the reduced levy) is another change
         said = change_directions(sentence)
@@ -398,6 +405,8 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
         return f"The closest passages speak of {value}'s time in office, not {asked}'s."
     if what == "within":
         return f"The closest passages speak of {value} alone, not of the whole country asked."
+    if what == "levied":
+        return "The closest passages speak of a levy on another country's goods, not on those asked."
     if what == "period":
         asked = " or ".join(sorted(constraints.periods))
         return f"The closest passages give a figure per {value}, not per {asked}." if value else \

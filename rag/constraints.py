@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, periods_in, year_parts
 from crossbrief.rag.figures import Figure, extract_figures
+from crossbrief.rag.levies import levied_on
 from crossbrief.rag.places import (countries_asked_of, countries_in, countries_located_in, country_modifiers, country_words,
                                    names_same_country, provinces_located_in, without_possessive)
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
@@ -190,6 +191,8 @@ class Constraints:
     subjects: frozenset[str] = frozenset()
     # the periods it asks a figure per ("deaths a day", "annually": dates.periods_in)
     periods: frozenset[str] = frozenset()
+    # the countries whose goods it asks a levy on ("tariff ... on US goods": levies.levied_on)
+    levied: frozenset[str] = frozenset()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
@@ -265,7 +268,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        source_dates(of_source), _ASKS_DAY.search(question) is not None,
                        tuple(country_words(named_in).items()), countries_located_in(question), leaders_in(named_in),
                        asked_direction(question), tuple(provinces_located_in(question)), countries_asked_of(question),
-                       periods_in(question))
+                       periods_in(question), levied_on(question))
 
 
 def counted_noun(phrase: str) -> str:

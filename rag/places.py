@@ -191,6 +191,11 @@ def _country_names(text: str) -> list[tuple[frozenset[str], int, int]]:
     return named
 
 
+def country_names_at(text: str) -> list[tuple[frozenset[str], int, int]]:
+    """Each name of a country in `text` as (its countries, start, end): `_country_names`."""
+    return _country_names(text)
+
+
 def country_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` names a country, as (start, end) of each name."""
     return [(start, end) for _, start, end in _country_names(text)]

@@ -1,0 +1,43 @@
+"""Whom a levy falls on: the countries a text puts a tariff, duty or levy on ("a 25% tariff on Canada", "the duty on
+Canadian goods", "imports from Mexico", "US goods"). A question about the levy one country puts on another's goods
+("What retaliatory tariff did Canada put on US goods?") is not answered by the levy on the first ("the current tariff
+on Canada is 35%"). General English of trade; nothing here knows a word of any corpus."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from crossbrief.rag.places import country_names_at
+
+_LEVY = re.compile(r"\b(?:tariffs?|dut(?:y|ies)|levy|levies|surcharges?)\b", re.IGNORECASE)
+# what stands before a country a levy falls on: "on", "on imports from", "against", "from" (of goods), "targeted"
+_BEFORE = re.compile(r"\b(?:on|against|from|target(?:s|ed|ing)?)\s+(?:(?:all\s+)?(?:imports?|goods|products|exports?)\s+(?:from|of)\s+)?"
+                     r"(?:the\s+)?$", re.IGNORECASE)
+# what follows a country whose goods a levy falls on: "Canadian goods", "US farm goods", "Mexico's exports"
+_LISTED = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?", re.IGNORECASE)  # "Canada, Mexico and China"
+_AFTER = re.compile(r"(?:['’]s)?(?:\s+[a-z-]+){0,2}?\s+(?:goods|imports|products|exports|merchandise)\b")
+
+
+def speaks_of_levy(text: str) -> bool:
+    """Whether `text` names a tariff, duty or levy."""
+    return _LEVY.search(text) is not None
+
+
+@functools.lru_cache(maxsize=20_000)
+def levied_on(text: str, about_levy: bool = False) -> frozenset[str]:
+    """The countries (codes) `text` puts a levy on; none when it names no tariff, duty or levy, unless it is read
+    with what does (`about_levy`: "Energy products from Canada get a lower rate of 10%." after the tariff order's
+    title)."""
+    if not about_levy and not speaks_of_levy(text):
+        return frozenset()
+    found: set[str] = set()
+    after_levied = -1  # where the last country a levy falls on ends: the next one in its list shares the levy
+    for codes, start, end in country_names_at(text):
+        listed = after_levied >= 0 and _LISTED.fullmatch(text, after_levied, start) is not None
+        if listed or _BEFORE.search(text, max(0, start - 40), start) or _AFTER.match(text, end):
+            found |= codes
+            after_levied = end
+        else:
+            after_levied = -1
+    return frozenset(found)

@@ -1,0 +1,41 @@
+"""Whom a levy falls on (rag/levies.py), and the near miss it makes: a question about the levy on one country's goods
+is not answered by a levy on another's."""
+
+from __future__ import annotations
+
+from crossbrief.rag.constraint_check import check, near_miss_reason
+from crossbrief.rag.constraints import parse
+from crossbrief.rag.figures import extract_figures
+from crossbrief.rag.levies import levied_on
+
+
+def test_the_countries_a_levy_falls_on() -> None:
+    assert levied_on("What retaliatory tariff did Norland put on Canadian goods?") == {"CA"}
+    assert levied_on("The current tariff on Canada is 35%.") == {"CA"}
+    assert levied_on("Most Canadian imports face a 25% tariff.") == {"CA"}
+    assert levied_on("Norland put duties of 10% on some US farm goods.") == {"US"}
+    assert levied_on("A 25% tariff on imports from Canada and Mexico and a 10% tariff on imports from Japan") == {
+        "CA", "MX", "JP"}
+    assert levied_on("Parallel orders targeted Mexico and Japan.", about_levy=True) == {"MX", "JP"}
+    # no levy named (nor read with one), or a country not where a levy falls
+    assert levied_on("Parallel orders targeted Mexico and Japan.") == frozenset()
+    assert levied_on("Canada recorded 8,000 deaths; the tariff debate went on.") == frozenset()
+    assert levied_on("Deaths in Canada rose.", about_levy=True) == frozenset()
+
+
+def _contradiction(question: str, sentence: str, context: str = "") -> str:
+    return check(parse(question), sentence, tuple(extract_figures(sentence)), context, sentence, None).contradiction
+
+
+def test_a_levy_on_another_country_s_goods_does_not_answer() -> None:
+    asked = "What retaliatory tariff did Canada put on US goods?"
+    assert parse(asked).levied == {"US"}
+    assert _contradiction(asked, "The current tariff on Canada is 35%.") == "levied CA"
+    assert near_miss_reason(parse(asked), "levied CA") == \
+        "The closest passages speak of a levy on another country's goods, not on those asked."
+    # a sentence naming no country is read with what it follows
+    assert _contradiction(asked, "The amendment also raised the duty to 40%.", "The current tariff on Canada is 35%.") \
+        == "levied CA"
+    assert _contradiction(asked, "Canada put a 25% tariff on C$30 billion of US goods.") == ""
+    assert _contradiction(asked, "The rate is 25%.") == ""  # no country: nothing to contradict
+    assert _contradiction("What tariff did Canada put on goods?", "The current tariff on Canada is 35%.") == ""
