@@ -8,15 +8,16 @@ from __future__ import annotations
 import functools
 import re
 
-from crossbrief.rag.places import country_names_at
+from crossbrief.rag.places import country_names_at, is_demonym
 
 _LEVY = re.compile(r"\b(?:tariffs?|dut(?:y|ies)|levy|levies|surcharges?)\b", re.IGNORECASE)
 # what stands before a country a levy falls on: "on", "on imports from", "against", "from" (of goods), "targeted"
 _BEFORE = re.compile(r"\b(?:on|against|from|target(?:s|ed|ing)?)\s+(?:(?:all\s+)?(?:imports?|goods|products|exports?)\s+(?:from|of)\s+)?"
                      r"(?:the\s+)?$", re.IGNORECASE)
-# what follows a country whose goods a levy falls on: "Canadian goods", "US farm goods", "Mexico's exports"
+# what follows a country whose goods a levy falls on: "Canadian goods", "US farm goods", "Mexico's exports"; its
+# imports only after its people's name ("Canadian imports" come from Canada; "US imports" come into the US)
 _LISTED = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?", re.IGNORECASE)  # "Canada, Mexico and China"
-_AFTER = re.compile(r"(?:['’]s)?(?:\s+[a-z-]+){0,2}?\s+(?:goods|imports|products|exports|merchandise)\b")
+_AFTER = re.compile(r"(?:['’]s)?(?:\s+[a-z-]+){0,2}?\s+(?:goods|products|exports|merchandise|(?P<imports>imports))\b")
 
 
 def speaks_of_levy(text: str) -> bool:
@@ -35,7 +36,10 @@ def levied_on(text: str, about_levy: bool = False) -> frozenset[str]:
     after_levied = -1  # where the last country a levy falls on ends: the next one in its list shares the levy
     for codes, start, end in country_names_at(text):
         listed = after_levied >= 0 and _LISTED.fullmatch(text, after_levied, start) is not None
-        if listed or _BEFORE.search(text, max(0, start - 40), start) or _AFTER.match(text, end):
+        goods = _AFTER.match(text, end)
+        if goods and goods.group("imports") and not is_demonym(text[start:end]):
+            goods = None
+        if listed or goods or _BEFORE.search(text, max(0, start - 40), start):
             found |= codes
             after_levied = end
         else:

@@ -140,6 +140,11 @@ def _demonyms() -> frozenset[str]:
     return frozenset(d for country in all_countries() for d in _strings(country.info().get("demonym")))
 
 
+def is_demonym(name: str) -> bool:
+    """Whether `name` is a people's name ("Canadian", "Chinese"), not a country's."""
+    return name in _demonyms()
+
+
 def countries_named(name: str) -> frozenset[str]:
     """The countries `name` (a capitalised word or words of a question) is a name of; empty for any other name."""
     bare = without_possessive(name)

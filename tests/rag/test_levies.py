@@ -21,6 +21,9 @@ def test_the_countries_a_levy_falls_on() -> None:
     assert levied_on("Parallel orders targeted Mexico and Japan.") == frozenset()
     assert levied_on("Canada recorded 8,000 deaths; the tariff debate went on.") == frozenset()
     assert levied_on("Deaths in Canada rose.", about_levy=True) == frozenset()
+    # a country's imports come into it; its people's name says where they come from
+    assert levied_on("After the tariffs, US imports of steel fell.") == frozenset()
+    assert levied_on("After the tariffs, Canadian imports fell.") == {"CA"}
 
 
 def _contradiction(question: str, sentence: str, context: str = "") -> str:
