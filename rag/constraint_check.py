@@ -15,6 +15,7 @@ from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordi
                                   relative_years, unit_dates, year_parts)
 from crossbrief.rag.figures import Figure
 from crossbrief.rag.levies import levied_on, speaks_of_levy
+from crossbrief.rag.measures import noun_phrase
 from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, province_named,
                                    provinces_located_in, without_possessive)
 
@@ -103,7 +104,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         # a passage that pairs other years ("... $46.1 billion." before "The FY24 request is $5 billion above the
         # FY22 request"), or names no year at all, gives no evidence of the pair asked
         read = f"{context} {sentence}"
-        named = unit_dates(read)[0]
+        named = unit_dates(read)[0] | relative_years(read, int(passage_date[:4]) if passage_date else None)
         if not named:
             read = passage_text
             named = unit_dates(read)[0]
@@ -141,12 +142,16 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         # a figure per another period only ("100,000 Americans die each year" for deaths a day) is another measure,
         # and so is one per no period for a period shorter than a year ("74,702 Americans died in 2023": a year's)
         given = periods_in(sentence)
+        years, months = unit_dates(sentence)
+        # a year's count is per year, a named month's per month ("In 2022, 107,941 died, nearly 300 a day")
+        given |= ({"year"} if years else set()) | ({"month"} if months else set())
         if not given & constraints.periods and (given or constraints.periods - {"year"}):
             contradiction = f"period {min(given)}" if given else "period"
     if not contradiction and constraints.levied:
         # a levy on other countries' goods only ("the current tariff on Canada" for Canada's tariff on US goods); a
         # sentence that names none is read with what it follows ("The amendment also raised the duty ... to 40%.")
-        given = levied_on(sentence, speaks_of_levy(context)) or levied_on(context)
+        given = levied_on(sentence, speaks_of_levy(context)) or (
+            frozenset() if countries_in(sentence) else levied_on(context))
         if given and not given & constraints.levied:
             contradiction = f"levied {min(given)}"
     if not contradiction and constraints.direction:
@@ -265,15 +270,16 @@ def _within_a_province(constraints: Constraints, sentence: str) -> str:
 
 
 # a count given only roughly, in general English: "dozens of vessels", "hundreds of thousands of doses"
-_ROUGH_COUNT = re.compile(r"\b(?:dozens|scores|hundreds|thousands|millions|billions)\s+of\s+((?:[\w-]+\s*){1,3})",
+_ROUGH_COUNT = re.compile(r"\b(?:(?:dozens|scores|hundreds|thousands|millions|billions)\s+of\s+)+((?:[\w-]+\s*){1,4})",
                           re.IGNORECASE)
 
 
 def _counts_roughly(constraints: Constraints, sentence: str) -> bool:
     """Whether the sentence gives a rough count ("dozens of narcotrafficking vessels") of something the question
-    speaks of: one of the question's words among the three after it."""
+    speaks of: one of the question's words in the noun phrase it counts (not past it: "millions of doses of fentanyl"
+    counts doses)."""
     asked = set(constraints.words)
-    return any(stem(w) in asked for m in _ROUGH_COUNT.finditer(sentence) for w in WORD.findall(m.group(1).lower()))
+    return any(stem(w) in asked for m in _ROUGH_COUNT.finditer(sentence) for w in noun_phrase(m.group(1)))
 
 
 def _placed_elsewhere(constraints: Constraints, sentence: str) -> str:

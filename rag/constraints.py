@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, periods_in, year_parts
 from crossbrief.rag.figures import Figure, extract_figures
-from crossbrief.rag.levies import levied_on
+from crossbrief.rag.levies import asked_levied
 from crossbrief.rag.places import (countries_asked_of, countries_in, countries_located_in, country_modifiers, country_words,
                                    names_same_country, provinces_located_in, without_possessive)
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
@@ -268,7 +268,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        source_dates(of_source), _ASKS_DAY.search(question) is not None,
                        tuple(country_words(named_in).items()), countries_located_in(question), leaders_in(named_in),
                        asked_direction(question), tuple(provinces_located_in(question)), countries_asked_of(question),
-                       periods_in(question), levied_on(question))
+                       periods_in(question), asked_levied(question))
 
 
 def counted_noun(phrase: str) -> str:

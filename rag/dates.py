@@ -81,9 +81,12 @@ def dated_today(text: str, published: str | None) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
-# the period a figure is given per: "21 deaths a day", "each year", "per month", "annually", "daily" (not "a year ago")
-_PER_PERIOD = re.compile(r"\b(?:a|an|per|each|every)\s+(day|week|month|year)\b(?!\s+(?:ago|earlier|later|before|after))|"
-                         r"\b(daily|weekly|monthly|annually|yearly|annual)\b", re.IGNORECASE)
+# the period a figure is given per: "21 deaths a day", "each year", "per month", "per-day", "every single day", "on a
+# typical day", "annually", "daily"; not "a year ago", "a week-long operation", "within a month of the order"
+_PER_PERIOD = re.compile(r"(?:\b(?:a|an|each|every(?:\s+single)?|on\s+an?\s+(?:typical|average|given|normal))\s+|"
+                         r"\bper[\s-]+)(day|week|month|year)(?![\w-])"
+                         r"(?!\s+(?:ago|earlier|later|before|after|of)\b)|"
+                         r"\b(daily|weekly|monthly|annually|yearly|annual)\b(?!-)", re.IGNORECASE)
 _PERIOD_OF = {"daily": "day", "weekly": "week", "monthly": "month", "annually": "year", "yearly": "year",
               "annual": "year"}
 

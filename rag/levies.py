@@ -11,13 +11,28 @@ import re
 from crossbrief.rag.places import country_names_at, is_demonym
 
 _LEVY = re.compile(r"\b(?:tariffs?|dut(?:y|ies)|levy|levies|surcharges?)\b", re.IGNORECASE)
-# what stands before a country a levy falls on: "on", "on imports from", "against", "from" (of goods), "targeted"
-_BEFORE = re.compile(r"\b(?:on|against|from|target(?:s|ed|ing)?)\s+(?:(?:all\s+)?(?:imports?|goods|products|exports?)\s+(?:from|of)\s+)?"
+# what stands before a country a levy falls on: "on", "on imports from", "against", "targeted", or "from" after what
+# is shipped ("goods from", "steel imported from"); a bare "from" is where a levy comes from ("tariffs from China")
+_BEFORE = re.compile(r"\b(?:(?:on|against|target(?:s|ed|ing)?)\s+(?:(?:all\s+)?(?:imports?|goods|products|exports?)\s+"
+                     r"(?:from|of)\s+)?|(?:imports?|imported|goods|products|exports?|shipments?)\s+(?:[a-z-]+\s+)?from\s+)"
                      r"(?:the\s+)?$", re.IGNORECASE)
-# what follows a country whose goods a levy falls on: "Canadian goods", "US farm goods", "Mexico's exports"; its
-# imports only after its people's name ("Canadian imports" come from Canada; "US imports" come into the US)
-_LISTED = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?", re.IGNORECASE)  # "Canada, Mexico and China"
-_AFTER = re.compile(r"(?:['’]s)?(?:\s+[a-z-]+){0,2}?\s+(?:goods|products|exports|merchandise|(?P<imports>imports))\b")
+# "Canada, Mexico and China", "Mexico (also 25%) and China": the next country of a list shares the levy
+_LISTED = re.compile(r"(?:\s*\([^()]{0,40}\))?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?", re.IGNORECASE)
+# what follows a country whose goods a levy falls on: "Canadian goods", "US farm goods", "Mexico's exports" (not across
+# a preposition or a levy: "Canada's tariffs on goods" fall on others); its imports only after its people's name
+# ("Canadian imports" come from Canada; "US imports" come into the US)
+_AFTER = re.compile(r"(?:['’]s)?(?:\s+(?!(?:on|to|from|of|for|in|at|by|with|tariffs?|dut(?:y|ies)|levy|levies)\b)"
+                    r"[a-z-]+){0,2}?\s+(?:goods|products|exports|merchandise|(?P<imports>imports))\b")
+# what a question names as the cause of what it asks ("How did China retaliate for the US tariff on Chinese goods?"):
+# a levy named there is not the one asked
+_CAUSE = re.compile(r"\b(?:in\s+(?:response|retaliation|reply|answer)\s+(?:to|for)|retaliat\w*\s+(?:for|against)|"
+                    r"respond\w*\s+to|react\w*\s+to|after|because\s+of|over)\b", re.IGNORECASE)
+
+
+def asked_levied(question: str) -> frozenset[str]:
+    """The countries whose goods a question asks a levy on, read before any cause it names."""
+    cause = _CAUSE.search(question)
+    return levied_on(question[:cause.start()] if cause else question)
 
 
 def speaks_of_levy(text: str) -> bool:

@@ -51,7 +51,7 @@ def measure(text: str, figure: Figure) -> Measure:
     if figure.kind == "percent":
         share = _SHARE_OF.match(text[figure.end:])
         if share:
-            whole = frozenset(stem(w) for w in _noun_phrase(share.group(1)))
+            whole = frozenset(stem(w) for w in noun_phrase(share.group(1)))
     counted = _counted(_CLAUSE.split(text[figure.end:])[0]) if figure.kind == "count" else frozenset()
     return Measure(change, whole, counted)
 
@@ -64,13 +64,13 @@ def _counted(clause: str) -> frozenset[str]:
     """The stems of the noun phrase right after a count, in its clause ("442 million potentially lethal doses"),
     up to a function word or a verb's past form; none when a function word comes first ("7,300 in 2022") or it
     counts people ("105,000 Americans", "7,300 people died"), who may be what another source counts as deaths."""
-    found = _noun_phrase(clause, past_determiners=False)
+    found = noun_phrase(clause, past_determiners=False)
     if any(w in _PEOPLE or countries_named(w.capitalize()) for w in found):
         return frozenset()
     return frozenset(stem(w) for w in found)
 
 
-def _noun_phrase(text: str, past_determiners: bool = True) -> list[str]:
+def noun_phrase(text: str, past_determiners: bool = True) -> list[str]:
     """The words of the noun phrase `text` opens ("the widgets made in Norland" -> widgets): past its determiners
     (none when `past_determiners` is False: a function word first ends it), up to the first function word or a
     verb's past form ("those passengers carried ..." -> passengers)."""

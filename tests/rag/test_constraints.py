@@ -301,6 +301,10 @@ def test_a_comparison_of_two_years_needs_evidence_of_both() -> None:
     # the years may be named once for the whole passage
     assert not check(parse(question), "It rose by $5 billion.", tuple(extract_figures("It rose by $5 billion.")), "",
                      "Budgets, FY24 against FY21. It rose by $5 billion.", None).contradiction
+    # a year named relative to the source's date counts ("last year" in a 2025 source is 2024)
+    relative = "By how much did widget deaths in 2024 fall compared with 2023?"
+    said = "Widget deaths fell by 27% last year."
+    assert not check(parse(relative), said, tuple(extract_figures(said)), "", said, "2025-05-14").contradiction
     # a sentence that names no year, in a passage that pairs other years or names none: no evidence of the pair
     plain = "The widget program will get $46 billion."
     for passage in (f"{plain} The FY24 widget budget is $5 billion above the FY22 budget.", plain):
@@ -634,7 +638,19 @@ def test_a_figure_per_another_period_does_not_answer_one_asked_per_period() -> N
     assert _reasoned(daily, "Officers seize 90,000 widgets each year at the harbour.") == (
         "period year", "The closest passages give a figure per year, not per day.")
     assert _reasoned(daily, "Officers seized 90,000 widgets at the harbour in 2031.") == (
+        "period year", "The closest passages give a figure per year, not per day.")  # a year's count
+    assert _reasoned(daily, "Officers seized 90,000 widgets at the harbour.") == (
         "period", "The closest passages give no figure per day.")
+    # a year's count with its daily equivalent answers either; a named month's count is one month's
+    both = "In 2031, officers seized 90,000 widgets at the harbour, nearly 250 a day."
+    assert _check(daily, both).contradiction == "" and _check("How many widgets a year were seized at the harbour?",
+                                                              both).contradiction == ""
+    assert _check("How many widgets were seized per month at the harbour in 2031?",
+                  "In March 2031, officers seized 7,000 widgets at the harbour.").contradiction == ""
+    # nor are "a week-long operation", "within a month of" or "on a typical day" misread
+    assert not parse("How many widgets were seized in a week-long operation in 2031?").periods
+    assert not parse("How many widgets were seized within a month of the order?").periods
+    assert _check(daily, "On a typical day in 2031, officers seized 250 widgets at the harbour.").contradiction == ""
     assert _check(daily, "Officers seized 250 widgets a day at the harbour in 2031.").contradiction == ""
     assert _check(daily, "In 2031, the harbour's daily seizures came to 250 widgets.").contradiction == ""
     yearly = "How many widgets are seized each year at the harbour?"
@@ -649,6 +665,8 @@ def test_a_rough_count_of_what_is_asked_answers_how_many() -> None:
     asked = "How many widget boats did the navy stop?"
     assert _check(asked, "The navy stopped dozens of widget boats off the coast.").kind == 1.0
     assert _check(asked, "The navy stopped hundreds of thousands of widget boats.").kind == 1.0
+    # what the rough count counts is its noun phrase, not what follows it ("millions of doses of widgets")
+    assert _check("How many widget labs did police close?", "Police seized millions of doses of widgets.").kind == 0.0
     stands = _check(asked, "The navy spent millions of dollars on patrols.")
     assert stands.kind == 0.0 and stands.contradiction == "kind count"
     assert _check("When did the navy stop widget boats?", "The navy stopped dozens of widget boats.").kind == 0.0

@@ -21,6 +21,12 @@ def test_the_countries_a_levy_falls_on() -> None:
     assert levied_on("Parallel orders targeted Mexico and Japan.") == frozenset()
     assert levied_on("Canada recorded 8,000 deaths; the tariff debate went on.") == frozenset()
     assert levied_on("Deaths in Canada rose.", about_levy=True) == frozenset()
+    # "from" is where a levy comes from unless goods come from there; a list may carry its own remarks; a levy
+    # does not fall on the country whose tariffs they are
+    assert levied_on("US farmers face retaliatory tariffs from China.") == frozenset()
+    assert levied_on("Tariffs hit steel imported from Canada.") == {"CA"}
+    assert levied_on("Parallel orders put tariffs on Mexico (also 25%) and Japan (an extra 10%).") == {"MX", "JP"}
+    assert levied_on("Canada's tariffs on goods worth C$30 billion took effect.") == frozenset()
     # a country's imports come into it; its people's name says where they come from
     assert levied_on("After the tariffs, US imports of steel fell.") == frozenset()
     assert levied_on("After the tariffs, Canadian imports fell.") == {"CA"}
@@ -42,3 +48,10 @@ def test_a_levy_on_another_country_s_goods_does_not_answer() -> None:
     assert _contradiction(asked, "Canada put a 25% tariff on C$30 billion of US goods.") == ""
     assert _contradiction(asked, "The rate is 25%.") == ""  # no country: nothing to contradict
     assert _contradiction("What tariff did Canada put on goods?", "The current tariff on Canada is 35%.") == ""
+    # a sentence naming a country, if not as a levy's, is not read with what it follows
+    assert _contradiction(asked, "Canada responded with a 25% tariff on C$30 billion of goods.",
+                          "On March 4, the US imposed a 25% tariff on Canada.") == ""
+    # a levy the question names as a cause is not the one it asks
+    retaliation = "How did Japan retaliate for the US tariff on Japanese goods?"
+    assert not parse(retaliation).levied
+    assert _contradiction(retaliation, "Tokyo answered with tariffs of 10% on some US farm goods.") == ""
