@@ -13,6 +13,7 @@ from typing import Any, Callable
 import yaml
 
 from crossbrief.index.documents import Document, Section, Table, render_table
+from crossbrief.index.table_headers import with_header_rows
 from crossbrief.index.tables import text_tables
 from crossbrief.errors import IngestError
 
@@ -109,6 +110,12 @@ def _plain_markdown(body: str) -> str:
 _PIPE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
+def _render_table(name: str, columns: list[str], rows: list[list[str]], caption: str,
+                  offset: int) -> tuple[str, Table]:
+    """A loaded table rendered row by row, its column names first completed from any header rows under them."""
+    return render_table(name, *with_header_rows(columns, rows), caption, offset)
+
+
 def _pipe_cells(line: str) -> list[str]:
     line = line.strip()
     if line.startswith("|"):
@@ -145,7 +152,7 @@ def _markdown_tables(body: str, name: str) -> tuple[str, tuple[Table, ...]]:
         while i < len(lines) and "|" in lines[i] and lines[i].strip():
             rows.append(_pipe_cells(lines[i]))
             i += 1
-        text, table = render_table(f"{name} table {len(tables) + 1}", header, rows, heading, offset)
+        text, table = _render_table(f"{name} table {len(tables) + 1}", header, rows, heading, offset)
         tables.append(table)
         out.append(text)
         offset += len(text) + 1
@@ -262,7 +269,7 @@ def load_html(path: Path, data: bytes) -> Document:
             columns, rows, caption = _html_table(block)
             if rows:
                 label = caption or (headings[-1][1] if headings else "")
-                rendered, table = render_table(f"{path.name} table {len(tables) + 1}", columns, rows, label, offset)
+                rendered, table = _render_table(f"{path.name} table {len(tables) + 1}", columns, rows, label, offset)
                 tables.append(table)
                 parts.append(rendered)
                 offset += len(rendered) + 2
@@ -333,7 +340,7 @@ def load_docx(path: Path, data: bytes) -> Document:
             grid = [row for row in grid if any(row)]
             if len(grid) >= 2:
                 label = headings[-1][1] if headings else ""
-                rendered, table = render_table(f"{path.name} table {len(tables) + 1}", grid[0], grid[1:], label,
+                rendered, table = _render_table(f"{path.name} table {len(tables) + 1}", grid[0], grid[1:], label,
                                                offset)
                 tables.append(table)
                 parts.append(rendered)
@@ -368,7 +375,7 @@ def load_csv(path: Path, data: bytes) -> Document:
     if not rows:
         raise IngestError(f"{path}: CSV has a header but no rows")
     title = _title_from_name(path)
-    text, table = render_table(path.name, header, rows, title, 0)
+    text, table = _render_table(path.name, header, rows, title, 0)
     return Document(
         source=str(path), text=text, title=title, kind="csv", date=_date_from_name(path), tables=(table,),
     )

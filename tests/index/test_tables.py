@@ -223,3 +223,41 @@ def test_a_column_of_years_is_categorical_even_when_every_year_differs() -> None
     profile = {c.name: c for c in profile_table(table).columns}
     assert profile["Year"].values == tuple(str(2016 + i) for i in range(9))
     assert not profile["Value"].values
+
+
+def test_header_rows_under_the_first_line_name_the_columns_in_every_loader(tmp_path: Path) -> None:
+    # a line of years under a line naming what the columns hold, as statements lay their tables out
+    csv_doc = load(_write(tmp_path, "fees.csv", '"December 31,",,\n,2019,2018\nBilled fees,"$2,303","$1,780"\n'
+                                                 "Other fees,193,167\n"))
+    (table,) = csv_doc.tables
+    assert table.columns == ("December 31,", "2019", "2018")
+    assert table.rows[0] == ("Billed fees", "$2,303", "$1,780") and len(table.rows) == 2
+    md_doc = load(_write(tmp_path, "q.md", "# Q\n\n| | First | Second |\n|---|---|---|\n| | Quarter | Quarter |\n"
+                                           "| (in thousands) | 2019 | 2019 |\n| Revenues | 94,888 | 96,037 |\n"
+                                           "| Gross profit | 38,091 | 39,821 |\n"))
+    (table,) = md_doc.tables
+    assert table.columns == ("(in thousands)", "First Quarter 2019", "Second Quarter 2019")
+    assert [row[0] for row in table.rows] == ["Revenues", "Gross profit"]
+    page = ("<html><body><h1>Cash</h1><table><thead><tr><th></th><th>Year Ended December 31,</th><th></th></tr>"
+            "</thead><tbody><tr><td></td><td>2019</td><td>2018</td></tr><tr><td>Operating activities</td>"
+            "<td>(612)</td><td>(3,902)</td></tr><tr><td>Financing activities</td><td>1,389</td><td>1,779</td></tr>"
+            "</tbody></table></body></html>")
+    (table,) = load(_write(tmp_path, "cash.html", page)).tables
+    assert table.columns[1:] == ("Year Ended December 31, 2019", "2018") and len(table.rows) == 2
+
+
+def test_a_first_row_of_data_stays_a_row() -> None:
+    from crossbrief.index.table_headers import with_header_rows
+
+    columns = ["Region", "2020", "2021"]
+    # a row whose values are all marks is data when its label recurs beside figures
+    marked = [["North", "Suppr.", "Suppr."], ["South", "4", "5"], ["North", "6", "7"]]
+    assert with_header_rows(columns, marked) == (columns, marked)
+    # a row holding a figure, and a table with no column of figures, keep every row
+    figures = [["North", "2019", "12"], ["South", "4", "5"]]
+    assert with_header_rows(columns, figures) == (columns, figures)
+    words = [["North", "open", "closed"], ["South", "closed", "open"]]
+    assert with_header_rows(columns, words) == (columns, words)
+    # a years column is data, not a header, where the column below it holds years too
+    years = [["North", "2019", "x"], ["South", "2020", "y"]]
+    assert with_header_rows(["Region", "Year", "Note"], years) == (["Region", "Year", "Note"], years)
