@@ -52,6 +52,10 @@ class AskedChange:
     earlier: str
     later: str
     operation: Literal["change", "average"] = "change"
+    percent: bool = False  # "the percentage change", "by how many percent": a change asked as a percentage
+
+
+_ASKS_PERCENT = re.compile(r"\bper\s?cent(?:age)?\b|%", re.IGNORECASE)
 
 
 # "What changed in 2021 compared to 2020?" asks what happened, not by how much
@@ -65,7 +69,7 @@ def asked_change(question: str) -> AskedChange | None:
     if not ASKS_CHANGE.search(question) or _ASKS_WHAT_CHANGED.search(question):
         return None
     years = sorted(set(_YEAR.findall(question)))
-    return AskedChange(years[0], years[1]) if len(years) == 2 else None
+    return AskedChange(years[0], years[1], percent=bool(_ASKS_PERCENT.search(question))) if len(years) == 2 else None
 
 
 def asked_average(question: str) -> AskedChange | None:
@@ -82,6 +86,22 @@ def asked_average(question: str) -> AskedChange | None:
     if _SPANS_YEARS.search(question) and int(years[1]) - int(years[0]) != 1:
         return None
     return AskedChange(years[0], years[1], "average")
+
+
+def states_change(columns: Sequence[str], cells: Sequence[str], asked: AskedChange | None) -> bool:
+    """Whether a table row states the change asked itself, so that it is read, not worked out again: a column named
+    for a change ("Increase (decrease)", "Percent change") holding a figure of the kind asked (a percentage for
+    "the percentage change", an amount for "the difference"). With no two years asked, any column named for one."""
+    named = [i for i in range(min(len(columns), len(cells))) if ASKS_CHANGE.search(columns[i])]
+    if asked is None or asked.operation != "change":
+        return bool(named)
+    for i in named:
+        cell = cells[i].strip()
+        if _number(cell) is None:
+            continue
+        if (cell.rstrip(")").endswith("%") or _ASKS_PERCENT.search(columns[i]) is not None) == asked.percent:
+            return True
+    return False
 
 
 def asked_arithmetic(question: str) -> AskedChange | None:

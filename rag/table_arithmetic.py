@@ -8,9 +8,8 @@ from collections.abc import Sequence
 
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable
-from crossbrief.rag.arithmetic import AskedChange, is_year_cell, state, year_cells
+from crossbrief.rag.arithmetic import AskedChange, is_year_cell, state, states_change, year_cells
 from crossbrief.rag.models import Draft, Passage
-from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_text import TableAnswer, cited_passage, named_where, words
 
 Row = tuple[int, tuple[str, ...]]
@@ -30,11 +29,11 @@ def _answer(table: StoredTable, rows: list[Row], stated: str, change: AskedChang
 
 def row_sentence(columns: Sequence[str], cells: Sequence[str], change: AskedChange) -> str | None:
     """The sentence working out the change (or average) of a row's two asked years' columns; None when the row is one
-    of averages ("the average X" names it: read, not averaged), its table states its own change (read, not worked out
-    again), or its years' cells are not one number each."""
+    of averages ("the average X" names it: read, not averaged), it states the change asked itself (read, not worked
+    out again: `states_change`), or its years' cells are not one number each."""
     if change.operation == "average" and any({"average", "mean"} & words(cell) for cell in cells):
         return None
-    if change.operation == "change" and any(ASKS_CHANGE.search(column) for column in columns):
+    if change.operation == "change" and states_change(columns, cells, change):
         return None
     found = year_cells(columns, cells, change)
     return None if found is None else state(found[0], found[1], change)

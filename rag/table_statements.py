@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable, TableStore
-from crossbrief.rag.arithmetic import asked_arithmetic
+from crossbrief.rag.arithmetic import asked_arithmetic, states_change
 from crossbrief.rag.models import Draft, Passage
 from crossbrief.rag.table_arithmetic import row_sentence
 from crossbrief.rag.table_rows import (ReadRow, RowMatch, SectionMatch, best_row, best_section, is_figure, names_rows,
@@ -74,7 +74,8 @@ class StatementReader:
         found, table = min((m for m in dated if m[0].said >= 0.8 * top),
                            key=lambda m: (order.get(m[1].source, len(order)), -m[0].said))
         row = found.row
-        unnamed_change = ASKS_CHANGE.search(question) is not None and not any(ASKS_CHANGE.search(c) for c in row.columns)
+        unnamed_change = ASKS_CHANGE.search(question) is not None and not states_change(row.columns, row.cells,
+                                                                                        arithmetic)
         # a change no column names, or an average: worked out from the row's two years when it has one figure for
         # each (rag/arithmetic.py); a change that cannot be is left to the prose
         stated = row_sentence(row.columns, row.cells, arithmetic) \

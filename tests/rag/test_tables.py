@@ -165,6 +165,23 @@ def test_a_table_stating_its_own_change_is_not_worked_out_again(tmp_path: Path) 
     assert found is None or "table_change_computed" not in found.draft.notes
 
 
+def test_a_change_of_another_kind_than_the_table_states_is_worked_out(tmp_path: Path) -> None:
+    """A table stating a percentage change does not state the difference asked, nor one stating an amount the
+    percentage: that one is worked out from the row's two years; the kind it states is read."""
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("costs.csv", ["(Dollars in millions)", "2019", "Percent Change", "2018"],
+                            [["Interest expense", "$2,082", "3%", "$2,025"], ["Rent", "$410", "(2)%", "$418"]],
+                            "Costs", 0)
+    store.write(SOURCE, "hash1", [table])
+    answerer = TableAnswerer(store)
+    found = answerer.answer(Question("What was the difference in interest expense in 2019 and 2018?"), _passages())
+    assert found is not None and "table_change_computed" in found.draft.notes
+    assert "From $2,025 in 2018 to $2,082 in 2019: an increase of $57" in found.draft.text
+    read = answerer.answer(Question("What was the percentage change in interest expense from 2018 to 2019?"),
+                           _passages())
+    assert read is None or "table_change_computed" not in read.draft.notes
+
+
 def test_a_rendered_row_reads_back_into_its_columns_and_cells() -> None:
     line = render_row(["Place", "As of Dec. 31: 2019", "Value"], ["Lakeside", "$ (1,200)", "40"], 3)
     assert row_fields(line) == [("Place", "Lakeside"), ("As of Dec. 31: 2019", "$ (1,200)"), ("Value", "40")]
@@ -271,3 +288,4 @@ def test_the_words_naming_the_arithmetic_are_not_left_for_the_table_to_link(tmp_
     # a question for one year's figure is judged on all its words, as before
     assert answerer.answer(Question("What was the percentage of cash and harbour deposits at 2019 year end in the "
                                     "western ports?"), _passages()) is None
+
