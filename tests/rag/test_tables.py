@@ -289,3 +289,12 @@ def test_the_words_naming_the_arithmetic_are_not_left_for_the_table_to_link(tmp_
     assert answerer.answer(Question("What was the percentage of cash and harbour deposits at 2019 year end in the "
                                     "western ports?"), _passages()) is None
 
+
+def test_a_footnote_number_set_against_a_row_label_does_not_hide_the_row(tmp_path: Path) -> None:
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("pay.csv", ["", "2019 €m", "2018 €m"],
+                            [["Salaries and fees", "4", "4"], ["Incentive schemes1", "2", "3"]], "Pay", 0)
+    store.write(SOURCE, "hash1", [table])
+    found = TableAnswerer(store).answer(Question("What is the average incentive schemes between 2018 and 2019?"),
+                                        _passages())
+    assert found is not None and "The average of 3 in 2018 and 2 in 2019 is 2.5." in found.draft.text
