@@ -97,10 +97,17 @@ def periods_in(text: str) -> frozenset[str]:
                      for m in _PER_PERIOD.finditer(text))
 
 
+# a figure for the same date a year before, as reports give it in brackets: "at 31 December 2019 totalled £13.0
+# million (2018: £12.4 million)"
+_COMPARATIVE = re.compile(r"\(\s*((?:19|20)\d\d)\s*:\s*[^()]*\d[^()]*\)")
+
+
 def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:
-    """Years and (year, month)s a piece of text mentions, with bare four-digit years counted as years."""
+    """Years and (year, month)s a piece of text mentions, with bare four-digit years counted as years; a bracketed
+    comparative ("(2018: £12.4 million)") gives its year the months the text names."""
     years, months = dates_of(extract_figures(text))
     years |= {int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", text)} | fiscal_years(text)
+    months |= {(int(year), month) for year in _COMPARATIVE.findall(text) for _, month in list(months)}
     return years, months
 
 

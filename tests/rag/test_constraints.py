@@ -344,6 +344,18 @@ def test_a_sentence_without_dates_is_read_with_the_months_of_its_context() -> No
                                  context="The order of February 1, 2025 set a duty.").contradiction
 
 
+def test_a_bracketed_comparative_gives_the_same_date_a_year_before() -> None:
+    question = "What was the widget guarantee at 31 December 2018?"
+    sentence = "At 31 December 2019 the widget guarantee totalled £13.0 million (2018: £12.4 million)."
+    checked = _check(question, sentence)
+    assert not checked.contradiction and checked.date == 1
+    # without the comparative the sentence is of another December
+    assert _check(question, "At 31 December 2019 the widget guarantee totalled £13.0 million.").contradiction == "year 2019"
+    # a bracketed year with no figure is no comparative
+    assert _check(question, "At 31 December 2019 (2018: unchanged) the guarantee totalled £13.0 million."
+                  ).contradiction == "month December 2019"
+
+
 def test_review_regressions_of_the_new_constraints() -> None:
     # a year that opens a reference period is not another pair of years
     assert not _check("How much did spending increase in 2023 compared with 2022?",
