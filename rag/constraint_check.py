@@ -178,6 +178,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             kind = 0.0  # "February 2025" does not say from which day
         if not kind and today_of(constraints, sentence, figures, passage_date):
             kind = 1.0  # "Today, the President signed ..." in a source dated to the day says when
+        if not kind and constraints.asks_condition and _CONDITION.search(sentence):
+            kind = 1.0  # "duty-free treatment remains available until the Secretary notifies ..."
         if not kind and "count" in constraints.kinds and _counts_roughly(constraints, sentence):
             kind = 1.0  # "strikes on dozens of narcotrafficking vessels": as exact as the sources are
         if not kind and not contradiction:
@@ -270,6 +272,9 @@ def _within_a_province(constraints: Constraints, sentence: str) -> str:
 
 
 # a count given only roughly, in general English: "dozens of vessels", "hundreds of thousands of doses"
+# a clause saying under what condition or until what event something holds
+_CONDITION = re.compile(r"\b(?:until|unless|upon|once|as soon as|whenever|when|if|prior to|provided that)\b",
+                        re.IGNORECASE)
 _ROUGH_COUNT = re.compile(r"\b(?:(?:dozens|scores|hundreds|thousands|millions|billions)\s+of\s+)+((?:[\w-]+\s*){1,4})",
                           re.IGNORECASE)
 

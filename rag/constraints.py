@@ -32,8 +32,9 @@ _LONGEST_ACRONYM = 8
 _NAME = re.compile(r"\b([A-Z][a-zA-Z]{2,}(?:[-'][A-Za-z]+)?)(?:'s)?\b")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*[\"'(]*$")
 # a source named in the question: "according to the February 2025 order", "per the 2023 fact sheet"
+# (a date's comma does not end the phrase: "under the March 2, 2025 amendment")
 _SOURCE_PHRASE = re.compile(r"\b(?:according to|per|as stated in|as set out in|in|under|by) (?:the|its|their|this|that) "
-                            r"([^,?.;]{3,60})", re.IGNORECASE)
+                            r"((?:[^,?.;]|,(?=\s*(?:19|20)\d\d\b)){3,60})", re.IGNORECASE)
 # a question that names a table as its source: "per the data table", "in the spreadsheet", "does the federal table
 # give/show/list..."; not an idiom ("brought to the table", "on the negotiating table")
 _TABLE = r"(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,2}?(?:tables?|spreadsheet|dataset|data set)"
@@ -193,6 +194,9 @@ class Constraints:
     periods: frozenset[str] = frozenset()
     # the countries whose goods it asks a levy on ("tariff ... on US goods": levies.levied_on)
     levied: frozenset[str] = frozenset()
+    # it asks when something holds or happens as a rule ("when does the treatment end?", "when is a loss
+    # recognised?"): a condition ("until the Secretary notifies ...") answers it as a date does
+    asks_condition: bool = False
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
@@ -252,7 +256,7 @@ def parse(question: str, context: str = "") -> Constraints:
     for phrase in _SOURCE_PHRASE.finditer(question):
         words = [w for w in content_words(phrase.group(1)) if not w.isdigit()]
         if figures_in(phrase.group(1)):
-            source_words.update(stem(w) for w in words if not extract_figures(w))
+            source_words.update(stem(w) for w in words if not extract_figures(w) and w.lower() not in MONTHS)
     own = question_names(question)
     named_in = question if own or not context else context  # a follow-up naming nothing asks of what it follows
     names = own or question_names(named_in)
@@ -268,7 +272,8 @@ def parse(question: str, context: str = "") -> Constraints:
                        source_dates(of_source), _ASKS_DAY.search(question) is not None,
                        tuple(country_words(named_in).items()), countries_located_in(question), leaders_in(named_in),
                        asked_direction(question), tuple(provinces_located_in(question)), countries_asked_of(question),
-                       periods_in(question), asked_levied(question))
+                       periods_in(question), asked_levied(question),
+                       asks_condition=_ASKS_CONDITION.search(question) is not None)
 
 
 def counted_noun(phrase: str) -> str:
@@ -293,6 +298,8 @@ def qualified_words(text: str) -> tuple[tuple[str, str, str], ...]:
 
 
 _ASKS_DAY = re.compile(r"\b(?:what|which) (?:date|day)\b", re.IGNORECASE)
+# "when" with a verb of the present or future: what holds as a rule, not when an event was
+_ASKS_CONDITION = re.compile(r"\bwhen (?:does|do|is|are|will|can|should|must|would)\b", re.IGNORECASE)
 # a document named by its date after a word that attributes ("according to the July 2026 release", "per the 2025
 # fact sheet", "under the March 2, 2025 amendment"; never "in the January 2025 wildfires", an event): the date, then
 # the noun it dates, not a year's own ("the 2023 fiscal year")

@@ -28,7 +28,10 @@ def test_a_named_source_is_parsed_with_its_date() -> None:
     assert not parse("How many ports were closed in the north?").source_words
     dated = parse("How many ports were closed in 2021 according to the July 2026 release?")
     assert dated.years == {2021} and dated.source_dates == {(2026, 7)} and not dated.months
-    assert parse("Under the March 2, 2025 amendment, when does the exemption end?").source_dates == {(2025, 3)}
+    amended = parse("Under the March 2, 2025 amendment, when does the exemption end?")
+    assert amended.source_dates == {(2025, 3)}
+    # the document is named by its noun, past its date's comma; the month is its date, not a word of its title
+    assert amended.source_words == {"amendment"} and dated.source_words == {"release"}
     # periods and events, not documents: a year's own noun, the end of a year, what happened "in the" month
     for period in ("How many ports closed in the 2023 season?", "How many ports closed per the 2023 fiscal year "
                    "data?", "How many ports closed by the end of 2023?", "How many died in the January 2023 floods?"):
@@ -354,6 +357,18 @@ def test_a_bracketed_comparative_gives_the_same_date_a_year_before() -> None:
     # a bracketed year with no figure is no comparative
     assert _check(question, "At 31 December 2019 (2018: unchanged) the guarantee totalled £13.0 million."
                   ).contradiction == "month December 2019"
+
+
+def test_when_something_holds_as_a_rule_is_answered_by_its_condition() -> None:
+    question = "When does the widget exemption end?"
+    assert parse(question).asks_condition and not parse("When did the widget exemption end?").asks_condition
+    ruled = _check(question, "The widget exemption remains available until the Secretary notifies the Congress.")
+    assert ruled.kind == 1 and not ruled.contradiction
+    # an event asked in the past wants its date
+    assert _check("When did the widget exemption end?", "The widget exemption remains available until the Secretary "
+                  "notifies the Congress.").contradiction == "kind date"
+    # a sentence with neither a date nor a condition does not say when
+    assert _check(question, "The widget exemption covers small parcels.").contradiction == "kind date"
 
 
 def test_review_regressions_of_the_new_constraints() -> None:
