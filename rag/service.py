@@ -290,6 +290,7 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
     tables = TableAnswerer(table_store, min_coverage=generation.table_min_coverage,
                            top_sources=generation.table_top_sources, min_row_margin=generation.table_row_margin,
                            min_row_coverage=generation.table_row_min_coverage,
+                           far_coverage=generation.table_far_coverage,
                            similarity=embedding_similarity(offline.vectors),
                            meaning=MeaningLinker(offline.vectors, generation.table_meaning_margin,
                                                  generation.table_meaning_floor,

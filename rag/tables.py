@@ -106,14 +106,16 @@ def _coverage_of_operands(found: Link, question: str) -> float:
     return found.coverage * len(asked) / (len(asked) - len(spare)) if len(asked) > len(spare) else 0.0
 
 
-def _in_full(found: Link, question: str) -> bool:
-    """Whether the link accounts for every content word of the question, the words asking a unit ("share", "per
+def _linked_share(found: Link, question: str) -> float:
+    """The share of the question's content words the link accounts for, the words asking a unit ("share", "per
     100,000") too: those the rows it keeps answer."""
     asked = asked_words(question)
+    if not asked:
+        return 0.0
     linked = {w for values in found.pinned.values() for v in values for w in words(v)}
     linked |= {w for i in found.named for w in words(found.table.columns[i])}
     units = len(unit_words(question) & asked - linked)  # a unit word a column name already links counts once
-    return bool(asked) and found.coverage * len(asked) + units >= len(asked) - 1e-9
+    return (found.coverage * len(asked) + units) / len(asked)
 
 
 @dataclass
@@ -128,6 +130,8 @@ class TableAnswerer:
     # share of the question (rag/table_rows.py)
     min_row_margin: float = 0.25
     min_row_coverage: float = 0.7
+    # the share of the question's words a table of a source retrieved after the top ones must link (1: in full)
+    far_coverage: float = 0.8
     # how alike a question's "which ..." words are to a column's name and values (the embedding model's cosine)
     similarity: Similarity | None = None
     # links a question's other words to values by meaning when its words leave the coverage short (rag/table_meaning.py)
@@ -202,7 +206,7 @@ class TableAnswerer:
                  and not names_elsewhere(lk, reads[lk.table.table_id], " ".join(
                      p.text for p in [*passages, *further] if p.source == lk.table.source))]
         near = [lk for lk in links if lk.table.table_id not in far]
-        links = near or [lk for lk in links if _in_full(lk, reads[lk.table.table_id])]
+        links = near or [lk for lk in links if _linked_share(lk, reads[lk.table.table_id]) >= self.far_coverage - 1e-9]
         if not links:
             return None
         found = self._answer_linked(question, links, passages, arithmetic, wanted, order, reads)
