@@ -14,7 +14,7 @@ from crossbrief.index.tables import parse_number
 from crossbrief.rag.constraints import question_names
 from crossbrief.rag.models import Draft
 from crossbrief.rag.places import countries_in, countries_named, country_spans, is_code, named_as_country
-from crossbrief.rag.table_text import YEAR, TableAnswer, words
+from crossbrief.rag.table_text import WORD_PATTERN, YEAR, TableAnswer, words
 from crossbrief.rag.table_words import (QUARTER_CODE, acronyms_in, asked_words, holds_quarter,
                                         number_spans, place_form, quarter_words, range_columns, value_forms,
                                         naming_score, value_span)
@@ -82,6 +82,14 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
     for i in [i for i in pinned if all(any(words(v) < words(u) for j in pinned if j != i for u in pinned[j])
                                        for v in pinned[i])]:
         score -= max(len(words(v) & asked) + 0.5 for v in pinned.pop(i))
+    # in a table the question links by other values, a word left unlinked that is the head of one value of a column
+    # nothing pins, and in no other value of it, names that value ("visits" for "Emergency Department (ED) Visits"
+    # beside "Deaths" and "Hospitalizations"); never a word naming the table itself ("the substance harms data")
+    unlinked = asked - covered - source_words(table) if pinned else set()
+    for i, value in _heads_named(table, unlinked, codes, set(pinned)):
+        pinned[i] = [value]
+        score += _HEAD_SCORE
+        covered |= head_words(value) & asked
     absent: list[tuple[int, str]] = []
     # a range asked of columns of ranges pins the value that is that range; a value named by its numbers that is
     # another range ("0 to 19 years" for "15- to 19-year-olds") is not asked; a range no value is, is missing
@@ -139,6 +147,37 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
     covered |= quarter_words(question, covered)
     covered |= source_words(table) & asked  # "According to the harms data, ..." names this table
     return Link(table, pinned, named, score, len(covered) / len(asked) if asked else 0.0, tuple(absent))
+
+
+# a value named by its head word alone names it less surely than one named in full (1.5 and more)
+_HEAD_SCORE = 0.5
+
+
+def head_words(value: str) -> set[str]:
+    """The head of a value's name, as `words` writes it: its last word, or the last before "of" ("Manner of death":
+    "manner"); brackets left out."""
+    bare = re.sub(r"\([^()]*\)", " ", value)
+    before_of = re.split(r"\bof\b", bare, maxsplit=1, flags=re.IGNORECASE)[0]
+    tokens = WORD_PATTERN.findall(before_of.lower())
+    head = words(tokens[-1]) if tokens else set()
+    return {w for w in head if len(w) >= 4 and not w.isdigit()}
+
+
+def _heads_named(table: StoredTable, unlinked: set[str], codes: frozenset[int],
+                 pinned: set[int]) -> list[tuple[int, str]]:
+    """(column, value) for each unpinned categorical column with exactly one value whose head is an unlinked word of
+    the question and no other value holding that word."""
+    found = []
+    for i, column in enumerate(table.profile.columns):
+        if i in codes or i in pinned or column.numeric or len(column.values) < 2:
+            continue
+        for word in sorted(unlinked):
+            headed = [v for v in column.values if word in head_words(v)]
+            holding = [v for v in column.values if word in words(v)]
+            if len(headed) == 1 and len(holding) == 1:
+                found.append((i, headed[0]))
+                break
+    return found
 
 
 # a phrase that names where figures come from: "according to the Lakeland Office", "per Lakeland", "Lakeland's data"

@@ -301,3 +301,23 @@ def test_of_values_differing_only_in_function_words_the_one_written_out_is_pinne
     found = answerer.answer(Question("What was the change in the amounts owed to members from 2018 to 2019?"),
                             _passages())
     assert found is not None and "From (0.4) in 2018 to (0.1) in 2019: an increase of 0.3" in found.draft.text
+
+
+def test_a_value_is_named_by_its_head_word_when_no_other_value_of_its_column_holds_it(tmp_path: Path) -> None:
+    from crossbrief.rag.table_links import head_words, link
+
+    assert head_words("Emergency Department (ED) Visits") == {"visit"} and head_words("Manner of death") == {"manner"}
+    rows = [[source, measure, year, str(10 * s + m)]
+            for s, source in enumerate(("Deaths", "Emergency Department (ED) Visits", "Hospitalizations"))
+            for m, measure in enumerate(("Overall numbers", "Manner of death")) for year in ("2021",)]
+    answerer = _answerer(tmp_path, ["Source", "Measure", "Year", "Value"], rows)
+    table = answerer.store.tables([SOURCE])[0]
+    visits = link("How many ER visits were there in 2021?", table)
+    assert visits.pinned.get(0) == ["Emergency Department (ED) Visits"] and 1 not in visits.pinned
+    # "deaths" names the value "Deaths" in full; the measure whose name ends in "of death" is not named by it
+    deaths = link("How many deaths were there in 2021?", table)
+    assert deaths.pinned.get(0) == ["Deaths"] and 1 not in deaths.pinned
+    # only a table the question links by another value is read so, and never by a word naming the table itself
+    assert not link("How many ER visits were there?", table).pinned
+    assert 0 not in link("How many were there in 2021, per the visits data?",
+                         replace(table, source="/data/visits.csv")).pinned
