@@ -45,6 +45,14 @@ def is_figure(cell: str) -> bool:
     return bool(text) and (bool(_DASH.match(text)) or (cell_number(cell) is not None and not YEAR.match(text)))
 
 
+def _is_value(cell: str) -> bool:
+    """A cell of digits that is neither a figure nor a year, nor has a word in it: a date ("11/4/2024"), a ratio
+    ("1:1"); a value, never a column's heading."""
+    text = cell.strip()
+    return bool(re.search(r"\d", text)) and not re.search(r"[A-Za-z]", text) and not YEAR.match(text) \
+        and not is_figure(text)
+
+
 @dataclass(frozen=True)
 class ReadRow:
     """A row of figures as it stands in its table: the section above it and its columns as named for it."""
@@ -100,6 +108,8 @@ def read_rows(columns: tuple[str, ...], rows: list[tuple[int, tuple[str, ...]]])
         figures = [c for c in rest if is_figure(c)]
         texts = [c for c in rest if c.strip() and not is_figure(c)]
         marks = bool(cells[0].strip()) and seen_figures and _marks_only(texts)
+        if not figures and any(_is_value(c) for c in texts):
+            continue  # dates, ratios ("30/7/2021", "1:1"): a row of values that are no figures, naming nothing
         if not figures and texts and not marks:  # it names the columns for the rows below
             if seen_figures:  # a new block: its headings replace the ones above, and its sections start anew
                 names, heading_words, first_level, seen_figures = [""] * len(columns), "", True, False

@@ -69,6 +69,14 @@ def test_rows_are_read_with_their_section_total_and_block_of_columns() -> None:
     assert read[13].section == "", "a total closes its section and a new block of columns starts afresh"
 
 
+def test_rows_of_dates_and_ratios_are_values_not_headings() -> None:
+    rows = [["Notional amount", "29,423", "77,630"], ["Maturity date", "30/7/2021~", "28/6/2019~"],
+            ["", "11/4/2024", "8/12/2023"], ["Hedge ratio", "1:1", "1:1"], ["Weighted rate", "2.10%", "1.60%"]]
+    read = {r.number: r for r in read_rows(("", "2019", "2018"), _numbered(rows))}
+    assert read[5].columns[1:] == ("2019", "2018") and read[5].section == ""
+    assert set(read) == {1, 5}
+
+
 def test_a_heading_spanning_two_columns_names_both() -> None:
     rows = [["(In millions)", "Carrying amount", "Fair value", "Carrying amount", "Fair value"],
             ["Term loan", "474.6", "474.6", "222.2", "222.2"]]
