@@ -276,12 +276,14 @@ def is_year_cell(cell: str, year: str) -> bool:
 
 
 def year_cells(columns: Sequence[str], cells: Sequence[str], asked: AskedChange) -> tuple[str, str] | None:
-    """The cells of a table row under the two asked years, earlier first: each year must name exactly one column (its
-    only year: not "2018-2019", not two quarter columns of it) and its cell must be a number. The checker reads the
+    """The cells of a table row under the two asked years, earlier first: each year must name exactly one column of
+    the row's filled cells (its only year: not "2018-2019", not two quarter columns of it; a column the row leaves
+    blank is not the row's, as its rendering leaves it out) and its cell must be a number. The checker reads the
     cited row by the same rule."""
     found = []
     for year in (asked.earlier, asked.later):
-        named = [i for i in range(1, len(columns)) if _years_in(columns[i]) == {year}]
+        named = [i for i in range(1, min(len(columns), len(cells)))
+                 if _years_in(columns[i]) == {year} and cells[i].strip()]
         if len(named) != 1 or _number(cells[named[0]]) is None:
             return None
         found.append(cells[named[0]])

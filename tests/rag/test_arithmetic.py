@@ -175,3 +175,22 @@ def test_a_table_answer_names_its_table_by_a_heading_the_checker_reads() -> None
                       bm25_score=None, fused_score=0.0)
     checked = check_answer("Note 14 (in 2019 dollars), row 1: Column 1: Retail; 2019: 613 [1]", [passage])
     assert all(f.supported for f in checked.figures)
+
+
+def test_a_year_heading_two_column_groups_names_the_one_the_row_fills() -> None:
+    from crossbrief.index.documents import render_row
+    from crossbrief.rag.arithmetic import year_cells
+
+    columns = ("", "Earnings 2018", "2019", "Dividend per share 2018", "2019")
+    asked = AskedChange("2018", "2019")
+    filled = ("Legal reserve", "$707,299", "$963,947", "", "")
+    assert year_cells(columns, filled, asked) == ("$707,299", "$963,947")
+    assert year_cells(columns, ("Cash dividends", "6,916", "9,765", "$0.58", "$0.75"), asked) is None  # two each
+    # the checker reads the cited row, which leaves the blank columns out, by the same rule
+    sentence = state("$707,299", "$963,947", asked)
+    assert sentence is not None
+    row = render_row(columns, filled, 1)
+    passage = Passage(n=1, chunk_id="t", text=f"Table: Reserves\n{row}", source="/r.csv", title="Reserves",
+                      date=None, page=None, heading="", start=0, end=0)
+    checked = check_answer(f"{row} [1] {sentence} [1]", [passage])
+    assert all(f.supported for f in checked.figures) and any(f.computed for f in checked.figures)
