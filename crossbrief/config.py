@@ -163,7 +163,7 @@ class GenerationSettings(_Section):
     # outrank ("How many opioid deaths were there in Canada in 2023?" was refused as a near miss at 2)
     table_top_sources: int = Field(3, ge=1, le=20, description="table answers without a source filter: tables of "
                                    "this many best-retrieved sources are candidates (a table of a source retrieved "
-                                   "after them answers only a question whose words link it in full)")
+                                   "after them answers only a question whose words it links to table_far_coverage)")
     # scripts/fit_tables.py --step far (2026-12-07, all nine development sets and TAT-QA dev): 0.8 scores best (mean
     # utility 0.7240; 1.0, linked in full, 0.7226; 0.6 and 0.7 0.7208): probe_reference 0.718 -> 0.738 and TAT-QA dev
     # 0.559 -> 0.554; at 0.7 and below probe2_reference loses a case

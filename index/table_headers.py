@@ -4,8 +4,8 @@ line as its header and the rest as rows. Those rows are read back into the colum
 named by its year and no row of labels is quoted as data.
 
 A leading row names columns when it holds no measurement (only labels, years and blanks), stands over a column
-whose rows below are measurements, and shares no cell with a row of data below it (a data row's labels recur:
-the same region, the same marker).
+whose rows below are measurements with a label or a year (not a mark for a missing value: "n/a", "Suppr."), and
+shares no cell with a row of data below it (a data row's labels recur: the same region, the same marker).
 """
 
 from __future__ import annotations
@@ -25,6 +25,15 @@ def _is_measurement(cell: str) -> bool:
     return bool(text) and not _YEAR.match(text) and cell_number(text) is not None
 
 
+def _is_mark(cell: str) -> bool:
+    """A mark standing for a missing value ("n/a", "Suppr.", "—", "x", "NA"): no word of three letters, a slash, or a
+    short abbreviation; a heading is words ("Quarter", "Total"), a year or a unit ("($)")."""
+    text = cell.strip()
+    if re.search(r"[$€£¥%]", text):
+        return False  # a unit heads a column: "($)", "US$'000", "%"
+    return not re.search(r"[A-Za-z]{3}", text) or "/" in text or (len(text) <= 8 and text.endswith("."))
+
+
 def _names_columns(row: list[str], below: list[list[str]]) -> bool:
     if not below or any(_is_measurement(cell) for cell in row) or not any(c.strip() for c in row[1:]):
         return False
@@ -39,6 +48,8 @@ def _names_columns(row: list[str], below: list[list[str]]) -> bool:
             return False
         filled = [c for c in column if c]
         if j > 0 and filled and sum(_is_measurement(c) for c in filled) * 2 >= len(filled):
+            if _is_mark(label) and not _YEAR.match(label):
+                return False  # a value missing where figures stand: a row of data
             over_measurements = True
     return over_measurements
 

@@ -55,7 +55,9 @@ class AskedChange:
     percent: bool = False  # "the percentage change", "by how many percent": a change asked as a percentage
 
 
-_ASKS_PERCENT = re.compile(r"\bper\s?cent(?:age)?\b|%", re.IGNORECASE)
+# ("%" alone is no ask: "the 5% senior notes" names a thing; "percentage points" are an amount of percentages)
+_ASKS_PERCENT = re.compile(r"\bper\s?cent(?:age)?\b(?!\s+points?\b)", re.IGNORECASE)
+_POINTS = re.compile(r"\bpoints?\b|\bbps\b|\bbasis\b", re.IGNORECASE)
 
 
 # "What changed in 2021 compared to 2020?" asks what happened, not by how much
@@ -99,7 +101,9 @@ def states_change(columns: Sequence[str], cells: Sequence[str], asked: AskedChan
         cell = cells[i].strip()
         if _number(cell) is None:
             continue
-        if (cell.rstrip(")").endswith("%") or _ASKS_PERCENT.search(columns[i]) is not None) == asked.percent:
+        points = _POINTS.search(columns[i]) is not None  # "Change (percentage points)": an amount
+        percent = not points and (cell.rstrip(")").endswith("%") or _ASKS_PERCENT.search(columns[i]) is not None)
+        if percent == asked.percent:
             return True
     return False
 

@@ -271,10 +271,11 @@ def _within_a_province(constraints: Constraints, sentence: str) -> str:
     return ""
 
 
+# a clause saying under what condition or until what event something holds ("once" as an adverb, "once again",
+# is none)
+_CONDITION = re.compile(r"\b(?:until|unless|upon|once(?!\s+(?:again|more|before)\b)|as soon as|whenever|when|if|"
+                        r"provided that)\b", re.IGNORECASE)
 # a count given only roughly, in general English: "dozens of vessels", "hundreds of thousands of doses"
-# a clause saying under what condition or until what event something holds
-_CONDITION = re.compile(r"\b(?:until|unless|upon|once|as soon as|whenever|when|if|prior to|provided that)\b",
-                        re.IGNORECASE)
 _ROUGH_COUNT = re.compile(r"\b(?:(?:dozens|scores|hundreds|thousands|millions|billions)\s+of\s+)+((?:[\w-]+\s*){1,4})",
                           re.IGNORECASE)
 

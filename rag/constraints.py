@@ -32,9 +32,9 @@ _LONGEST_ACRONYM = 8
 _NAME = re.compile(r"\b([A-Z][a-zA-Z]{2,}(?:[-'][A-Za-z]+)?)(?:'s)?\b")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*[\"'(]*$")
 # a source named in the question: "according to the February 2025 order", "per the 2023 fact sheet"
-# (a date's comma does not end the phrase: "under the March 2, 2025 amendment")
+# (a date's comma, between its day and its year, does not end the phrase: "under the March 2, 2025 amendment")
 _SOURCE_PHRASE = re.compile(r"\b(?:according to|per|as stated in|as set out in|in|under|by) (?:the|its|their|this|that) "
-                            r"((?:[^,?.;]|,(?=\s*(?:19|20)\d\d\b)){3,60})", re.IGNORECASE)
+                            r"((?:[^,?.;]|(?<=\d),(?=\s*(?:19|20)\d\d\b)){3,60})", re.IGNORECASE)
 # a question that names a table as its source: "per the data table", "in the spreadsheet", "does the federal table
 # give/show/list..."; not an idiom ("brought to the table", "on the negotiating table")
 _TABLE = r"(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,2}?(?:tables?|spreadsheet|dataset|data set)"
@@ -298,8 +298,10 @@ def qualified_words(text: str) -> tuple[tuple[str, str, str], ...]:
 
 
 _ASKS_DAY = re.compile(r"\b(?:what|which) (?:date|day)\b", re.IGNORECASE)
-# "when" with a verb of the present or future: what holds as a rule, not when an event was
-_ASKS_CONDITION = re.compile(r"\bwhen (?:does|do|is|are|will|can|should|must|would)\b", re.IGNORECASE)
+# "when" with a verb of the present: what holds as a rule ("when does the exemption end?", "when is goodwill
+# considered impaired?"), not when an event was or will be ("when will the tariffs take effect?", "when is the
+# deadline?")
+_ASKS_CONDITION = re.compile(r"\bwhen (?:does|do)\b|\bwhen (?:is|are)\b[^?]*\b\w{3,}(?:ed|en)\b", re.IGNORECASE)
 # a document named by its date after a word that attributes ("according to the July 2026 release", "per the 2025
 # fact sheet", "under the March 2, 2025 amendment"; never "in the January 2025 wildfires", an event): the date, then
 # the noun it dates, not a year's own ("the 2023 fiscal year")

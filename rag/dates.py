@@ -100,14 +100,23 @@ def periods_in(text: str) -> frozenset[str]:
 # a figure for the same date a year before, as reports give it in brackets: "at 31 December 2019 totalled £13.0
 # million (2018: £12.4 million)"
 _COMPARATIVE = re.compile(r"\(\s*((?:19|20)\d\d)\s*:\s*[^()]*\d[^()]*\)")
+_ENDS_IN_FIGURE = re.compile(r"\d\s*(?:%|per ?cent|million|billion|thousand|bn|m|k)?\s*$", re.IGNORECASE)
 
 
 def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:
     """Years and (year, month)s a piece of text mentions, with bare four-digit years counted as years; a bracketed
-    comparative ("(2018: £12.4 million)") gives its year the months the text names."""
-    years, months = dates_of(extract_figures(text))
+    comparative after a figure ("at 31 December 2019 totalled £13.0 million (2018: £12.4 million)") gives the month
+    of the last date before it in the year before ("December 2018")."""
+    figures = extract_figures(text)
+    years, months = dates_of(figures)
     years |= {int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", text)} | fiscal_years(text)
-    months |= {(int(year), month) for year in _COMPARATIVE.findall(text) for _, month in list(months)}
+    for bracket in _COMPARATIVE.finditer(text):
+        # right after a figure, it gives the figure at the last date named before it, a year earlier
+        dated = [f for f in figures if f.kind == "date" and f.end <= bracket.start()]
+        if not dated or not _ENDS_IN_FIGURE.search(text[:bracket.start()]):
+            continue
+        year = int(bracket.group(1))
+        months |= {(year, month) for at, month in dates_of([max(dated, key=lambda f: f.end)])[1] if at == year + 1}
     return years, months
 
 

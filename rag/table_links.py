@@ -86,7 +86,7 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
     # nothing pins, and in no other value of it, names that value ("visits" for "Emergency Department (ED) Visits"
     # beside "Deaths" and "Hospitalizations"); never a word naming the table itself ("the substance harms data")
     unlinked = asked - covered - source_words(table) if pinned else set()
-    for i, value in _heads_named(table, unlinked, codes, set(pinned)):
+    for i, value in _heads_named(table, unlinked, codes, set(pinned), question, covered):
         pinned[i] = [value]
         score += _HEAD_SCORE
         covered |= head_words(value) & asked
@@ -154,19 +154,38 @@ _HEAD_SCORE = 0.5
 
 
 def head_words(value: str) -> set[str]:
-    """The head of a value's name, as `words` writes it: its last word, or the last before "of" ("Manner of death":
-    "manner"); brackets left out."""
+    """The head of a value's name, as `words` writes it: its last word, brackets left out; none for a name with "of"
+    in it, whose head ("Number of deaths", "Manner of death") is a word for many things."""
     bare = re.sub(r"\([^()]*\)", " ", value)
-    before_of = re.split(r"\bof\b", bare, maxsplit=1, flags=re.IGNORECASE)[0]
-    tokens = WORD_PATTERN.findall(before_of.lower())
+    if re.search(r"\bof\b", bare, re.IGNORECASE):
+        return set()
+    tokens = WORD_PATTERN.findall(bare.lower())
     head = words(tokens[-1]) if tokens else set()
     return {w for w in head if len(w) >= 4 and not w.isdigit()}
 
 
-def _heads_named(table: StoredTable, unlinked: set[str], codes: frozenset[int],
-                 pinned: set[int]) -> list[tuple[int, str]]:
+_TOKEN = re.compile(r"[A-Za-z0-9][\w'’-]*")
+
+
+def _qualified_otherwise(question: str, word: str, value: str, linked: set[str]) -> bool:
+    """Whether the question puts a word of its own before `word` that the value does not have ("national park
+    visits", "home visits"): it names another kind of that thing. A function word, a short name in capitals ("ER
+    visits"), a word the value has ("department visits") or one linked to another value ("stimulant-related visits")
+    does not."""
+    tokens = _TOKEN.findall(question)
+    own = words(value)
+    for before, token in zip(["", *tokens], tokens):
+        if word not in words(token) or not before or before.isupper() or words(before) & linked:
+            continue
+        if words(before) - own:
+            return True
+    return False
+
+
+def _heads_named(table: StoredTable, unlinked: set[str], codes: frozenset[int], pinned: set[int],
+                 question: str, linked: set[str]) -> list[tuple[int, str]]:
     """(column, value) for each unpinned categorical column with exactly one value whose head is an unlinked word of
-    the question and no other value holding that word."""
+    the question, no other value holding that word, and no other qualifier of it in the question."""
     found = []
     for i, column in enumerate(table.profile.columns):
         if i in codes or i in pinned or column.numeric or len(column.values) < 2:
@@ -174,7 +193,7 @@ def _heads_named(table: StoredTable, unlinked: set[str], codes: frozenset[int],
         for word in sorted(unlinked):
             headed = [v for v in column.values if word in head_words(v)]
             holding = [v for v in column.values if word in words(v)]
-            if len(headed) == 1 and len(holding) == 1:
+            if len(headed) == 1 and len(holding) == 1 and not _qualified_otherwise(question, word, headed[0], linked):
                 found.append((i, headed[0]))
                 break
     return found

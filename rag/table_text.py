@@ -37,15 +37,18 @@ def _stem(word: str) -> str:
 
 
 _POSSESSIVE = re.compile(r"['’]s\b")
-# a footnote's number set against a word: "Incentive schemes1", "Revenue2"
+# a footnote's number set against a label's last word: "Incentive schemes1", "Revenue2"
 _FOOTNOTE = re.compile(r"(?<=[a-z]{4})\d$")
 
 
 def words(text: str) -> set[str]:
     """Content words of `text`, lower-cased and singular, without a possessive ("Alberta's" -> "alberta") or a
-    footnote's number ("schemes1" -> "scheme")."""
+    footnote's number after its last word ("Incentive schemes1" -> "incentive", "scheme")."""
     bare = _POSSESSIVE.sub("", text.lower().replace(",", ""))
-    return {_stem(_FOOTNOTE.sub("", w)) for w in WORD_PATTERN.findall(bare) if w not in STOPWORDS}
+    tokens = WORD_PATTERN.findall(bare)
+    if tokens:  # a footnote's number ends a label ("Incentive schemes1"); "Tier1 capital" is a name
+        tokens[-1] = _FOOTNOTE.sub("", tokens[-1])
+    return {_stem(w) for w in tokens if w not in STOPWORDS}
 
 
 # the units a question asks and a table's cells name (English words for units, not corpus words): a share of a whole

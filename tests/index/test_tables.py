@@ -258,6 +258,12 @@ def test_a_first_row_of_data_stays_a_row() -> None:
     assert with_header_rows(columns, figures) == (columns, figures)
     words = [["North", "open", "closed"], ["South", "closed", "open"]]
     assert with_header_rows(columns, words) == (columns, words)
+    # a mark for a missing value where figures stand is data, even in a row whose label does not recur
+    lone = [["Chad", "Pending", "n/a"], ["Mali", "Approved", "7"], ["Niger", "Approved", "5"]]
+    assert with_header_rows(["Country", "Status", "Score"], lone) == (["Country", "Status", "Score"], lone)
+    # a unit heading a column is a heading
+    assert with_header_rows(["", "2019", "2018"], [["", "($)", "($)"], ["Fees", "4", "5"]])[0] == \
+        ["", "2019 ($)", "2018 ($)"]
     # a years column is data, not a header, where the column below it holds years too
     years = [["North", "2019", "x"], ["South", "2020", "y"]]
     assert with_header_rows(["Region", "Year", "Note"], years) == (["Region", "Year", "Note"], years)

@@ -32,6 +32,8 @@ def test_a_named_source_is_parsed_with_its_date() -> None:
     assert amended.source_dates == {(2025, 3)}
     # the document is named by its noun, past its date's comma; the month is its date, not a word of its title
     assert amended.source_words == {"amendment"} and dated.source_words == {"release"}
+    # only a date's comma: a clause after the phrase is not part of its name
+    assert not parse("In the report, 2023 deaths from fentanyl totalled how many?").source_words
     # periods and events, not documents: a year's own noun, the end of a year, what happened "in the" month
     for period in ("How many ports closed in the 2023 season?", "How many ports closed per the 2023 fiscal year "
                    "data?", "How many ports closed by the end of 2023?", "How many died in the January 2023 floods?"):
@@ -354,6 +356,12 @@ def test_a_bracketed_comparative_gives_the_same_date_a_year_before() -> None:
     assert not checked.contradiction and checked.date == 1
     # without the comparative the sentence is of another December
     assert _check(question, "At 31 December 2019 the widget guarantee totalled £13.0 million.").contradiction == "year 2019"
+    # it gives the figure at the date it follows, a year before, not at every month the sentence names; a
+    # citation's bracket ("Smith (2019: 45)") is no comparative
+    assert _check("What were the widget reserves in March 2018?", "Under the plan approved in March 2019, reserves at "
+                  "31 December 2019 were £13.0 million (2018: £12.4 million).").contradiction
+    assert _check("How many widget cases were recorded in March 2019?", "In March 2020, 40 cases were recorded, as "
+                  "Smith (2019: 45) predicted.").contradiction == "month March 2020"
     # a bracketed year with no figure is no comparative
     assert _check(question, "At 31 December 2019 (2018: unchanged) the guarantee totalled £13.0 million."
                   ).contradiction == "month December 2019"
@@ -369,6 +377,11 @@ def test_when_something_holds_as_a_rule_is_answered_by_its_condition() -> None:
                   "notifies the Congress.").contradiction == "kind date"
     # a sentence with neither a date nor a condition does not say when
     assert _check(question, "The widget exemption covers small parcels.").contradiction == "kind date"
+    assert _check(question, "The widget exemption was extended once again.").contradiction == "kind date"
+    # a future event or a deadline asks its date: a condition does not give it
+    for dated in ("When will the widget tariffs take effect?", "When is the widget filing deadline?"):
+        assert not parse(dated).asks_condition, dated
+    assert parse("When is widget goodwill considered impaired?").asks_condition
 
 
 def test_review_regressions_of_the_new_constraints() -> None:

@@ -180,6 +180,14 @@ def test_a_change_of_another_kind_than_the_table_states_is_worked_out(tmp_path: 
     read = answerer.answer(Question("What was the percentage change in interest expense from 2018 to 2019?"),
                            _passages())
     assert read is None or "table_change_computed" not in read.draft.notes
+    # a change in percentage points is an amount; a "%" in a name asks no percentage
+    from crossbrief.rag.arithmetic import asked_change, states_change
+    margin = asked_change("What was the percentage change in gross margin from 2018 to 2019?")
+    assert margin is not None and margin.percent
+    assert not states_change(("", "2019", "2018", "Change (percentage points)"), ("Margin", "42.0%", "40.0%", "2.0"),
+                             margin)
+    notes = asked_change("By how much did the 5% senior notes change from 2018 to 2019?")
+    assert notes is not None and not notes.percent
 
 
 def test_a_rendered_row_reads_back_into_its_columns_and_cells() -> None:
@@ -298,3 +306,5 @@ def test_a_footnote_number_set_against_a_row_label_does_not_hide_the_row(tmp_pat
     found = TableAnswerer(store).answer(Question("What is the average incentive schemes between 2018 and 2019?"),
                                         _passages())
     assert found is not None and "The average of 3 in 2018 and 2 in 2019 is 2.5." in found.draft.text
+    from crossbrief.rag.table_text import words
+    assert words("Tier1 capital") != words("Tier2 capital")  # a number inside a name is no footnote
