@@ -306,7 +306,7 @@ def _one_column_of(row: dict[str, str], year: str) -> str | None:
 
 def worked_from(change: StatedChange, passages: list[str]) -> bool:
     """Whether one passage's rows hold the change's two figures, signed and to their places, each under its own
-    year: in one row with one column for each year, or in two rows alike but for a year cell and the figure (the
+    year: in one row with one column for each year, or in two rows alike but for a year cell and their figures (the
     checker is as strict as the table answerers that write the sentences)."""
     first_year, second_year = change.years
     for text in passages:  # one table per passage: rows of two tables are never paired
@@ -324,6 +324,8 @@ def worked_from(change: StatedChange, passages: list[str]) -> bool:
                          if is_year_cell(earlier[name], first_year) and is_year_cell(later[name], second_year)}
                 measured = {name for name in differing
                             if _equal(earlier[name], change.first) and _equal(later[name], change.second)}
-                if len(dated) >= 1 and len(measured) == 1 and differing == dated | measured:
+                others = differing - dated - measured  # other measures' figures may differ, as the answerer allows
+                if len(dated) >= 1 and len(measured) == 1 and all(
+                        _number(earlier[name]) is not None and _number(later[name]) is not None for name in others):
                     return True
     return False

@@ -308,3 +308,25 @@ def test_a_footnote_number_set_against_a_row_label_does_not_hide_the_row(tmp_pat
     assert found is not None and "The average of 3 in 2018 and 2 in 2019 is 2.5." in found.draft.text
     from crossbrief.rag.table_text import words
     assert words("Tier1 capital") != words("Tier2 capital")  # a number inside a name is no footnote
+
+
+def test_a_change_is_worked_out_from_a_table_with_a_column_per_measure(tmp_path: Path) -> None:
+    """Rows of records with a column per measure ("Year | Deaths | Hospitalizations"): the two years' rows differ in
+    every measure, not only in the one asked; the change of the one asked is worked out and re-checked."""
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("harms.csv", ["Year", "Deaths", "Hospitalizations"],
+                            [["2020", "410", "1,200"], ["2021", "455", "1,310"], ["2022", "470", "1,350"]], "Harms", 0)
+    store.write(SOURCE, "hash1", [table])
+    found = TableAnswerer(store).answer(Question("How much did deaths change from 2020 to 2021?"), _passages())
+    assert found is not None and found.passage is not None
+    assert "From 410 in 2020 to 455 in 2021: an increase of 45 (10.98%)." in found.draft.text
+    checked = check_answer(found.draft.text, [*_passages(), found.passage])
+    assert all(f.supported for f in checked.figures) and any(f.computed for f in checked.figures)
+    # two rows that differ in a label as well are two things, not one measure's two years
+    _, places = render_table("places.csv", ["Year", "Region", "Deaths", "Hospitalizations"],
+                             [["2020", "North", "410", "1,200"], ["2021", "South", "455", "1,310"]], "Places", 0)
+    store.write("/data/places.csv", "hash2", [places])
+    mixed = TableAnswerer(store).answer(Question("How much did deaths change from 2020 to 2021?"),
+                                        [replace(p, source="/data/places.csv") for p in _passages()],
+                                        Filters(sources=("/data/places.csv",)))
+    assert mixed is None or "table_change_computed" not in mixed.draft.notes
