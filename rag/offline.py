@@ -159,6 +159,9 @@ class OfflineAnswerer:
                                         notes=("table_introduced",)), on_token)
             if below_floor:
                 return self._emit(self._below_floor(), on_token)
+            # a row tells a figure, not what its table shows: only sentences may answer
+            scored = [s for s in scored if not is_table(s.unit.passage)]
+            eligible = [s for s in eligible if not is_table(s.unit.passage)]
         if not eligible or self.supported(eligible[0], len(eligible) / len(scored)) < threshold:
             return self._emit(self._refusal(constraints, scored, eligible), on_token)
         best = eligible[0]

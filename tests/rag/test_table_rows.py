@@ -260,3 +260,7 @@ def test_no_introducing_sentence_below_the_floor_is_a_refusal_and_other_sources_
     beside = replace(notes, source="/reports/statement.txt", text="Widget and gadget sales by quarter were as "
                      "follows:")
     assert "table_introduced" in answerer.draft(Question("What does the table show?"), [table, beside]).notes
+    # above the floor, with no sentence introducing the table, a row is no answer to what the table shows
+    above = OfflineAnswerer(ToyEmbedder(), _calibration(), min_similarity=None)
+    rowed = above.draft(Question("What does the table show?"), [replace(table, dense_score=0.9), notes])
+    assert "Row 2" not in rowed.text
