@@ -16,7 +16,7 @@ WORD_PATTERN = re.compile(r"[a-z0-9]+(?:\.\d+)?")
 # function words: they carry no link between a question and a table value
 STOPWORDS = frozenset("""a an the of in on at to for from by with and or as is are was were be been what which who
 how many much did does do has have had its their this that these those than per into over under about there all
-any each tell me give show respectively between""".split())
+any each tell me give show respectively between across during within through among throughout""".split())
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 

@@ -325,3 +325,12 @@ def test_a_value_is_named_by_its_head_word_when_no_other_value_of_its_column_hol
     assert not link("How many ER visits were there?", table).pinned
     assert 0 not in link("How many were there in 2021, per the visits data?",
                          replace(table, source="/data/visits.csv")).pinned
+
+
+def test_prepositions_are_no_words_a_table_must_link(tmp_path: Path) -> None:
+    from crossbrief.rag.table_links import link
+
+    answerer = _answerer(tmp_path, ["Region", "Year", "Deaths"], [["Upland", "2021", "7"], ["Lowland", "2021", "9"]])
+    table = answerer.store.tables([SOURCE])[0]
+    for question in ("How many deaths were there across Upland in 2021?", "How many deaths during 2021 within Upland?"):
+        assert link(question, table).coverage == 1.0, question
