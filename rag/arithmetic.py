@@ -304,6 +304,12 @@ def _one_column_of(row: dict[str, str], year: str) -> str | None:
     return columns[0] if len(columns) == 1 else None
 
 
+def both_figures(first: str, second: str) -> bool:
+    """Two cells that are both numbers: another measure's figures in two rows of records, which differ from year to
+    year as the one asked does (the answerer and the checker pair rows by this one rule)."""
+    return _number(first) is not None and _number(second) is not None
+
+
 def worked_from(change: StatedChange, passages: list[str]) -> bool:
     """Whether one passage's rows hold the change's two figures, signed and to their places, each under its own
     year: in one row with one column for each year, or in two rows alike but for a year cell and their figures (the
@@ -326,6 +332,6 @@ def worked_from(change: StatedChange, passages: list[str]) -> bool:
                             if _equal(earlier[name], change.first) and _equal(later[name], change.second)}
                 others = differing - dated - measured  # other measures' figures may differ, as the answerer allows
                 if len(dated) >= 1 and len(measured) == 1 and all(
-                        _number(earlier[name]) is not None and _number(later[name]) is not None for name in others):
+                        both_figures(earlier[name], later[name]) for name in others):
                     return True
     return False

@@ -8,8 +8,7 @@ from collections.abc import Sequence
 
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable
-from crossbrief.index.tables import cell_number
-from crossbrief.rag.arithmetic import AskedChange, is_year_cell, state, states_change, year_cells
+from crossbrief.rag.arithmetic import AskedChange, both_figures, is_year_cell, state, states_change, year_cells
 from crossbrief.rag.models import Draft, Passage
 from crossbrief.rag.table_text import TableAnswer, cited_passage, named_where, words
 
@@ -46,11 +45,6 @@ def one_row(table: StoredTable, row: Row, change: AskedChange, passages: list[Pa
     return None if stated is None else _answer(table, [row], stated, change, passages)
 
 
-def _both_figures(first: str, second: str) -> bool:
-    """Two cells that are both numbers: another measure's figures, which differ from year to year as the one asked."""
-    return cell_number(first) is not None and cell_number(second) is not None
-
-
 def two_rows(table: StoredTable, rows: list[Row], measure: int, change: AskedChange,
              passages: list[Passage]) -> TableAnswer | None:
     """The two rows of records of the asked years, quoted, with the change (or average) of their `measure` figures;
@@ -63,7 +57,7 @@ def two_rows(table: StoredTable, rows: list[Row], measure: int, change: AskedCha
     (first_number, first), (second_number, second) = dated[change.earlier][0], dated[change.later][0]
     years = [i for i in range(len(first))
              if is_year_cell(first[i], change.earlier) and is_year_cell(second[i], change.later)]
-    if any(first[i] != second[i] and not _both_figures(first[i], second[i])
+    if any(first[i] != second[i] and not both_figures(first[i], second[i])
            for i in range(len(first)) if i != measure and i not in years):
         return None  # the rows differ in more than their year and figures: not one measure's two figures
     stated = state(first[measure], second[measure], change)

@@ -10,7 +10,9 @@ named row, its headings and columns must use) and `generation.table_row_margin` 
 lead the next row's). `--step meaning` fits, with those as configured, the two values of links by meaning
 (rag/table_meaning.py): `generation.table_meaning_floor` (the least cosine between a phrase and the value it names) and
 `generation.table_meaning_margin` (how far that value must lead the column's next), the reworded sets running too;
-ties go to the fewest links (off, then the highest floor and margin). Each value runs the development case sets whose corpora hold tables (sample, reference and their near misses) and
+ties go to the fewest links (off, then the highest floor and margin). `--step far` fits, with those as configured,
+`generation.table_far_coverage` (the share of a question's words a table of a source retrieved after the
+table_top_sources must link), every development set running; ties go to the strictest. Each value runs the development case sets whose corpora hold tables (sample, reference and their near misses) and
 TAT-QA's dev split (40 reports as md / html / csv, each question with and without a filter on its report, as
 `crossbrief eval --tatqa` does). Each set's utility is the share of right outcomes (a case passed) minus the share of
 wrong answers (answered, and not right: a wrong table answer misleads, a refusal says "the sources don't say"; the
