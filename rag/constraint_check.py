@@ -15,7 +15,7 @@ from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordi
                                   relative_years, unit_dates, year_parts)
 from crossbrief.rag.figures import Figure
 from crossbrief.rag.levies import levied_on, speaks_of_levy
-from crossbrief.rag.measures import noun_phrase
+from crossbrief.rag.measures import noun_phrase, states_a_change
 from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, province_named,
                                    provinces_located_in, without_possessive)
 
@@ -182,6 +182,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             kind = 1.0  # "duty-free treatment remains available until the Secretary notifies ..."
         if not kind and "count" in constraints.kinds and _counts_roughly(constraints, sentence):
             kind = 1.0  # "strikes on dozens of narcotrafficking vessels": as exact as the sources are
+        if kind and constraints.answer == "change" and not states_a_change(sentence, figures):
+            kind = 0.0  # "By how much did seizures fall?": a level ("seized 20 tons in 2023") is no change
         if not kind and not contradiction:
             contradiction = f"kind {constraints.answer}"
     counted = 0.0

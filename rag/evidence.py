@@ -10,6 +10,7 @@ turns into a probability of answering the question (rag/calibration.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -189,6 +190,14 @@ class Scored:
     def eligible(self) -> bool:
         """A unit that contradicts nothing the question pins."""
         return not self.check.contradiction
+
+
+def eligible_share(scored: Sequence[Scored]) -> float:
+    """The share of the units that contradict nothing the question pins (the support model reads it: a near miss
+    leaves few). A unit that states no change where a change is asked is left out of the count: most sentences
+    state levels, and that says nothing of whether the asked change is there."""
+    counted = [s for s in scored if s.check.contradiction != "kind change"]
+    return sum(1 for s in counted if s.eligible) / max(len(counted), 1)
 
 
 def passage_words(passage: Passage) -> set[str]:

@@ -44,6 +44,8 @@ def measure(text: str, figure: Figure) -> Measure:
     """What `figure` (found in `text`, its offsets into it) measures."""
     before = _WORD.findall(_CLAUSE.split(text[:figure.start])[-1])[-_BEFORE:]
     after = _WORD.findall(_CLAUSE.split(text[figure.end:])[0])[:_AFTER]
+    if after[:1] == ["to"]:  # "$2 million to cut queues": what it is for, not a change
+        after = []
     near = [w for w in before + after if w.lower() not in ("percent", "cent", "per", "by")]
     reached = bool(before) and before[-1].lower() in _LEVEL_BEFORE
     change = not reached and any(_CHANGE.match(w) for w in near)
@@ -54,6 +56,46 @@ def measure(text: str, figure: Figure) -> Measure:
             whole = frozenset(stem(w) for w in noun_phrase(share.group(1)))
     counted = _counted(_CLAUSE.split(text[figure.end:])[0]) if figure.kind == "count" else frozenset()
     return Measure(change, whole, counted)
+
+
+# a figure set against another right after it ("1.6 times more than in 2017", "$5 billion above the FY21 budget",
+# "38,084, down from 48,913") or a way
+# of change right before it ("up 14%"; not "up to 10%", a cap)
+_SET_AGAINST = re.compile(r"^\s*,?\s*(?:(?:times\s+)?(?:more|less|fewer|higher|lower|greater|smaller)\s+than|above|below|"
+                          r"(?:up|down)\s+(?:from|on|over))\b", re.IGNORECASE)
+_WAY_BEFORE = re.compile(r"\b(?:up|down)\s*$", re.IGNORECASE)
+# "rose to 41", "fell from 48,913 in 2024 to 38,084": the word before the "to" that reaches a level
+_REACHED = re.compile(r"(?:\b([a-z]+)\s+)?to\s+(?:about|around|nearly|roughly|almost|some|over|more than|less than)?\s*$",
+                      re.IGNORECASE)
+_AGAINST = re.compile(r"\b(?:against|compared (?:with|to)|versus|vs\.?|(?:up|down) from)\s+(?:about|around|nearly|roughly|almost|some|"
+                      r"over|more than|less than)?\s*$", re.IGNORECASE)
+_FROM = re.compile(r"\bfrom\s+(?:about|around|nearly|roughly|almost|some|over)?\s*$", re.IGNORECASE)
+
+
+def states_a_change(text: str, figures: tuple[Figure, ...]) -> bool:
+    """Whether `text` tells how much something changed: a figure beside a change word ("fell 14%", "an increase of
+    31 percent"), a figure set against another ("1.6 times more than", "up from", "up 14%"), or two figures of one
+    kind, the later reached from the earlier ("went from 48,913 to 38,084", "21 in 2021, rose to 41 in 2022") or set
+    against it ("80,000, against 110,000"). Levels alone ("cost $2.7 trillion in 2023") do not, nor a change with
+    no figure ("deaths have started to decline")."""
+    for figure in figures:
+        if measure(text, figure).change or _SET_AGAINST.match(text[figure.end:]) or \
+                _WAY_BEFORE.search(text[:figure.start]):
+            return True
+    # two levels of one kind: the later reached by a change ("21 deaths in 2021, rose to 41 in 2022", "went from
+    # 48,913 in 2024 to 38,084"), or set against the earlier ("80,000 in 2024, against roughly 110,000 in 2023", "4,000 tickets, up from 3,000")
+    levels = [f for f in figures if f.kind not in ("year", "date")]
+    for i, later in enumerate(levels):
+        if not any(f.kind == later.kind for f in levels[:i]):
+            continue
+        before = text[:later.start]
+        if _AGAINST.search(before):
+            return True
+        reached = _REACHED.search(before)
+        if reached and (reached.group(1) and _CHANGE.match(reached.group(1)) or any(
+                f.kind == later.kind and _FROM.search(text[:f.start]) for f in levels[:i])):
+            return True
+    return False
 
 
 # nouns that count people, who may be the deaths or cases another source counts ("7,300 people died")

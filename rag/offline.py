@@ -25,7 +25,7 @@ from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraint_check import near_miss_reason, today_of
 from crossbrief.rag.constraints import Constraints, parse
-from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, features, introduces, is_table, name_known,
+from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, eligible_share, features, introduces, is_table, name_known,
                                      near_overlaps, question_words, units)
 from crossbrief.rag.measures import measure, same_measure, same_scope
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
@@ -162,7 +162,7 @@ class OfflineAnswerer:
             # a row tells a figure, not what its table shows: only sentences may answer
             scored = [s for s in scored if not is_table(s.unit.passage)]
             eligible = [s for s in eligible if not is_table(s.unit.passage)]
-        if not eligible or self.supported(eligible[0], len(eligible) / len(scored)) < threshold:
+        if not eligible or self.supported(eligible[0], eligible_share(scored)) < threshold:
             return self._emit(self._refusal(constraints, scored, eligible), on_token)
         best = eligible[0]
         if not constraints.pins_date and not constraints.source_words:

@@ -44,7 +44,7 @@ from crossbrief.index.factory import build_embedder, build_ingester
 from crossbrief.index.ingest import ingest_lock
 from crossbrief.rag.calibration import SUPPORT_FEATURES, fit_logistic, support_row
 from crossbrief.rag.constraints import Constraints
-from crossbrief.rag.evidence import FEATURES, Scored
+from crossbrief.rag.evidence import FEATURES, Scored, eligible_share
 from crossbrief.rag.figures import extract_figures
 from crossbrief.rag.models import Filters
 from crossbrief.rag.offline import quoted_units
@@ -156,7 +156,7 @@ def best_units(collected: list[CaseUnits], weights: np.ndarray, bias: float) -> 
         x = np.stack([item.scored[i].features for i in eligible])
         p = 1.0 / (1.0 + np.exp(-(x @ weights + bias)))
         order = sorted(range(len(eligible)), key=lambda j: -p[j])
-        row = support_row(float(p[order[0]]), x[order[0]], len(eligible) / len(item.scored))
+        row = support_row(float(p[order[0]]), x[order[0]], eligible_share(item.scored))
         ranked = [replace(item.scored[eligible[j]], probability=float(p[j])) for j in order]
         quoted = {id(s) for s in quoted_units(ranked, item.constraints)}
         found.append((row, any(bool(item.labels[eligible[j]]) for j, s in zip(order, ranked) if id(s) in quoted)))

@@ -179,6 +179,23 @@ def test_a_unit_without_a_figure_of_the_asked_kind_cannot_answer() -> None:
     assert _check("Why did exports grow?", "Exports of widgets grew strongly.").contradiction == ""
 
 
+def test_a_question_asking_the_size_of_a_change_needs_a_unit_that_states_one() -> None:
+    """"By how much did exports fall?" is not answered by a level ("exported 4,000 widgets"), whatever its kind of
+    figure; a change beside its figure, a level reached from another, or two levels set against each other are."""
+    asked = "By how much did Norland's widget exports fall?"
+    assert _reasoned(asked, "Norland exported 4,000 widgets in 2031, worth $2 million.") == (
+        "kind change", "The closest passages give no figure for that change.")
+    for states in ("Norland's widget exports fell 14% in 2031.",
+                   "Norland exported 4,000 widgets in 2031, down from 5,000 a year before.",
+                   "Widget exports went from 5,000 in 2030 to 4,000 in 2031.",
+                   "Norland exported 4,000 widgets in 2030, fell to 3,000 in 2031.",
+                   "Norland exported 4,000 widgets in 2031, against 5,000 in 2030."):
+        assert _check(asked, states).contradiction == "", states
+    # a level asked is still answered by a level
+    assert _check("How many widgets did Norland export in 2031?",
+                  "Norland exported 4,000 widgets in 2031.").contradiction == ""
+
+
 def test_names_are_a_signal_not_a_veto() -> None:
     stands = _check("How many crime groups operate in Norland?", "Officials count more than 600 crime groups in Sudmark.")
     assert not stands.contradiction

@@ -51,6 +51,11 @@ def test_every_documented_form_is_parsed_and_normalised(text: str, kind: str, va
 def test_ranges_and_dates() -> None:
     rng = one("between 44 to 66 pounds")
     assert (rng.kind, rng.value, rng.high, rng.unit) == ("quantity", 44, 66, "pound")
+    # a change and the level it reached are two figures, not a range (both were lost, so left unchecked)
+    assert [(f.text, f.kind) for f in extract_figures("Costs rose 5% to $3 million.")] == [
+        ("5%", "percent"), ("$3 million", "money")]
+    assert [(f.text, f.kind) for f in extract_figures("from $5 to 8%")] == [("$5", "money"), ("8%", "percent")]
+    assert one("between $5 to 10 million").high == 10_000_000
     assert one("on February 4, 2025").matches(one("on 4 February 2025"))
     assert one("on 1 February 2025").matches(one("dated 2025-02-01"))
     assert not one("on 1 February 2025").matches(one("on February 4, 2025"))

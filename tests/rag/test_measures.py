@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crossbrief.rag.figures import extract_figures
-from crossbrief.rag.measures import Measure, measure, same_measure, same_scope
+from crossbrief.rag.measures import Measure, measure, same_measure, same_scope, states_a_change
 
 
 def _measure(sentence: str, text: str) -> Measure:
@@ -21,9 +21,28 @@ def _measure(sentence: str, text: str) -> Measure:
     ("The fare was lowered to 10%.", "10%", False),
     ("More than 100,000 visitors came each year.", "More than 100,000", False),
     ("Exports make up 62% of sales.", "62%", False),
+    ("The plan gives $2 million to cut queues.", "$2 million", False),  # what the money is for
 ])
 def test_a_figure_beside_a_change_word_states_a_change(sentence: str, figure: str, change: bool) -> None:
     assert _measure(sentence, figure).change is change
+
+
+@pytest.mark.parametrize(("sentence", "states"), [
+    ("Ticket sales fell 14% in the year.", True),
+    ("Sales were 4,000 tickets, up from 3,000.", True),
+    ("Sales were up 14% on the year.", True),
+    ("Visitors numbered 7,400, 1.6 times more than in 2017.", True),
+    ("Sales went from 3,000 in 2030 to 4,000 in 2031.", True),
+    ("Sales were 3,000 in 2030 and rose to 4,000 in 2031.", True),
+    ("Sales were 4,000 in 2031, against 3,000 in 2030.", True),
+    ("The fare rose 5% to $3 a ride.", True),
+    ("Sales were 4,000 tickets in 2031.", False),
+    ("The plan gives $2 million to cut queues, including $1 million for staff.", False),
+    ("The levy may reach up to 10%.", False),
+    ("Ticket sales have started to fall.", False),
+])
+def test_a_sentence_states_a_change_only_with_a_figure_of_it(sentence: str, states: bool) -> None:
+    assert states_a_change(sentence, tuple(extract_figures(sentence))) is states
 
 
 def test_a_share_names_its_whole_and_shares_of_different_wholes_differ() -> None:
