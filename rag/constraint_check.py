@@ -46,6 +46,9 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         years |= relative_years(sentence, published[0] if published else None)  # "last year" of a 2025 source: 2024
         years -= baseline_years(sentence) if years - baseline_years(sentence) else set()
         near_years, near_months = unit_dates(context)
+        # "74,702 died in 2023, 1.6 times more than in 2017" before "... rose to 5.7 million during the same
+        # period": 2017 is what the period is compared with, not the year of the figures that follow
+        near_years -= baseline_years(context) if near_years - baseline_years(context) else set()
         # the sentence's own dates speak for it; only a sentence that names none is read with its context
         year_ok = bool(constraints.years & (years or near_years)) or bool(
             published and published[0] in constraints.years and not years)

@@ -162,12 +162,14 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-_BASELINE = re.compile(r"\b(?:than|compared (?:with|to)|relative to|versus|vs\.?)\s+(?:in\s+|during\s+)?(?:the\s+)?$",
+_BASELINE = re.compile(r"\b(?:than|compared (?:with|to)|relative to|versus|vs\.?|as (?:many|much|high|low|large|great|"
+                       r"big|small|few|little) as)\s+(?:in\s+|during\s+)?(?:the\s+)?$",
                        re.IGNORECASE)
 
 
 def baseline_years(text: str) -> set[int]:
-    """Years a figure is compared with ("1.6 times more than in 2017"): not the year the figure is of."""
+    """Years a figure is compared with ("1.6 times more than in 2017", "twice as many as in 2020"): not the year the
+    figure is of."""
     return {int(m.group(1)) for m in re.finditer(r"\b(19\d\d|20\d\d)\b", text) if _BASELINE.search(text[:m.start()])}
 
 

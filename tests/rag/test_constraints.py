@@ -174,6 +174,16 @@ def test_the_sentence_own_year_speaks_before_its_context() -> None:
     assert not undated.contradiction and undated.date == 1
 
 
+def test_a_year_the_sentence_before_compares_with_is_not_the_year_of_what_follows() -> None:
+    """"4,000 widgets in 2031, twice as many as in 2020" then "... rose to 9,000 over the same period": the 9,000
+    is 2031's, not 2020's; a sentence before that names the asked year as its own still dates what follows."""
+    asked = "How many widget makers were there in 2020?"
+    before = "Norland exported 4,000 widgets in 2031, twice as many as in 2020."
+    follows = "The number of widget makers rose to 9,000 over the same period."
+    assert _check(asked, follows, context=before).contradiction == "year 2031"
+    assert _check(asked, follows, context="Norland exported 4,000 widgets in 2020.").contradiction == ""
+
+
 def test_a_unit_without_a_figure_of_the_asked_kind_cannot_answer() -> None:
     assert _check("How many widgets were exported?", "Exports of widgets grew strongly.").contradiction == "kind count"
     assert _check("Why did exports grow?", "Exports of widgets grew strongly.").contradiction == ""
