@@ -263,6 +263,14 @@ def countries_asked_of(question: str) -> frozenset[str]:
 def _provinces_by_country() -> dict[str, frozenset[str]]:
     """Each country's provinces and states by name -> its code, without those that are also a country's or a
     capital's name ("Mexico", "Washington", "Georgia")."""
+    return {name: codes for name, codes in _all_provinces().items() if not _lookup(name.split())
+            and name not in _capitals()}
+
+
+@functools.cache
+def _all_provinces() -> dict[str, frozenset[str]]:
+    """Each country's provinces and states by name -> its code, those also named like a country or a capital
+    included: a text that calls one a state or province ("Washington State", "the state of Mexico") names it."""
     found: dict[str, set[str]] = {}
     for country in all_countries():
         info = country.info()
@@ -273,7 +281,7 @@ def _provinces_by_country() -> dict[str, frozenset[str]]:
             # not a name of direction or landform words alone ("Central", "Southern", "North Central", "Coast"): a
             # region of many countries, and the first word of many other names ("Southern California")
             generic = all(w in _REGION_WORDS or w in _LANDFORMS for w in name.split())
-            if name.isascii() and not generic and not _lookup(name.split()) and name not in _capitals():
+            if name.isascii() and not generic:
                 found.setdefault(name, set()).add(code)
     return {name: frozenset(codes) for name, codes in found.items()}
 
@@ -302,25 +310,41 @@ def province_named(province: str, text: str) -> bool:
     return False
 
 
-# a province a text places what it says in: "in Ontario", "the province of British Columbia", "across Texas"
-_IN_PROVINCE = re.compile(rf"\b(?:{_PLACING}|(?:province|state|territory)\s+of\s+)"
-                          r"((?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*){0,3})")
+# a province a text places what it says in: "in Ontario", "the province of British Columbia", "across Texas"; or
+# asks what it did ("How many deaths did Ohio record?")
+_NAME_WORDS = r"((?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*){0,3})"
+_IN_PROVINCE = re.compile(rf"\b(?:{_PLACING}|(?P<called>(?:province|state|territory)\s+of\s+)|"
+                          rf"(?P<asked>(?:[Dd]id|[Dd]oes|[Hh]as|[Hh]ave|[Hh]ad|[Ww]ill|[Ww]ould)\s+)){_NAME_WORDS}")
+# the verb after a province asked of, then a small word or the end ("did Ohio record in 2023?"); not a noun that the
+# name qualifies, with the verb after it ("did Texas officials report")
+_ITS_VERB = re.compile(r"^\s+[a-z]+(?:\s+(?:a|an|the|in|on|at|to|for|from|by|of|with|during|since|between|over|"
+                       r"under|last|this|that|its|their|and|or|than|as|more|less|about)\b|\s*[?.,;:]|\s*$)")
 
 
 def provinces_located_in(text: str) -> dict[str, frozenset[str]]:
     """The provinces and states `text` places what it says in ("In Ontario, deaths fell", "the province of British
-    Columbia saw"), by name -> their countries; not one only named ("the Sinaloa Cartel", "Texas officials")."""
-    by_name = _provinces_by_country()
+    Columbia saw", "Washington State recorded") or asks what they did ("did Ohio record"), by name -> their
+    countries; not one only named ("the Sinaloa Cartel", "Texas officials"). A name also a capital's or a country's
+    is a state only where the text calls it one ("the state of Washington", "Washington State")."""
     found: dict[str, frozenset[str]] = {}
     for match in _IN_PROVINCE.finditer(text):
-        words = match.group(1).split()
+        if match.group("asked") and not _ITS_VERB.match(text[match.end():]):
+            continue
+        words = match.group(len(match.groups())).split()
         for end in range(len(words), 0, -1):  # the longest name the words begin with ("British Columbia")
             name = re.sub(r"['’]s$", "", " ".join(words[:end]).rstrip(".,;:"))
+            called = bool(match.group("called")) or (end < len(words) and words[end] in ("State", "Province"))
+            by_name = _all_provinces() if called else _provinces_by_country()
             if name in by_name:
                 # a name that runs on ("Northern Ontario", a region of it) is another place
-                if end == len(words) or not words[end - 1][-1:].isalpha() or words[end][:1].islower():
+                if end == len(words) or not words[end - 1][-1:].isalpha() or words[end][:1].islower() or called:
                     found[name] = by_name[name]
                 break
+    for match in re.finditer(_NAME_WORDS, text):  # "Washington State" wherever it stands
+        words = match.group(1).split()
+        for end in range(1, len(words)):
+            if words[end] in ("State", "Province") and " ".join(words[:end]) in _all_provinces():
+                found[" ".join(words[:end])] = _all_provinces()[" ".join(words[:end])]
     return found
 
 

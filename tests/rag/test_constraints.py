@@ -236,10 +236,11 @@ def test_a_sentence_about_another_country_cannot_answer_for_the_one_asked() -> N
     assert _check("What share of Peruvian grain enters the US by sea?", "The U.S. took 40% by sea.").contradiction == ""
     assert _check("What share of Peruvian grain enters by sea?", "The U.S. took 40% by sea.").contradiction
     # a province is no country, though its name holds a demonym ("British") or a country's name ("Mexico")
-    assert _check("How many widgets did British Columbia export in 2031?", "Canada exported 40 widgets in 2031."
-                  ).contradiction == ""
-    assert _check("How many widgets did New Mexico export in 2031?", "The United States exported 40 widgets in 2031."
-                  ).contradiction == ""
+    assert _check("How many widgets did British Columbia export in 2031?",
+                  "British Columbia exported 40 widgets in 2031, Canada said.").contradiction == ""
+    assert _check("How many widgets did New Mexico export in 2031?",
+                  "New Mexico exported 40 widgets in 2031, the United States said.").contradiction == ""
+    # (a figure for the whole country does not answer for the state asked of: tests of provinces below)
     # a name that is no country stays a soft signal
     assert _check("How many crime groups operate in Norland?", "Chile counts more than 600 crime groups.").contradiction == ""
     # meeting the question's other names (the agency acting in both countries) does not make up for another country

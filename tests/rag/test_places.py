@@ -102,6 +102,19 @@ def test_a_person_whose_name_ends_in_a_country_s_is_no_body_of_that_country() ->
         "Texas", "Northwest Territories"}
 
 
+def test_a_state_is_placed_by_being_called_one_or_asked_what_it_did() -> None:
+    """"Washington State" and "the state of Washington" are the state (a capital's name otherwise: "What did
+    Washington pledge?" names none); "did Ohio record" asks of Ohio; a region that runs on is not its province."""
+    from crossbrief.rag.places import provinces_located_in
+    assert set(provinces_located_in("How many deaths did Washington State record in 2023?")) == {"Washington"}
+    assert set(provinces_located_in("How many deaths were there in the state of Washington?")) == {"Washington"}
+    assert set(provinces_located_in("How many deaths did New York State record?")) == {"New York"}
+    assert set(provinces_located_in("How many deaths did Ohio record in 2023?")) == {"Ohio"}
+    assert provinces_located_in("What did Washington pledge?") == {}
+    assert provinces_located_in("What did Mexico record?") == {}
+    assert provinces_located_in("How many died in Northern Ontario?") == {}
+
+
 def test_a_country_asked_of_is_the_subject_after_an_auxiliary_and_a_code_needs_its_article() -> None:
     """"did the US record" asks of the US; "US goods" and "north of the US border" only name it; a bare code may be
     an acronym of something else ("IT spending", "GP")."""
