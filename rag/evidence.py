@@ -22,6 +22,7 @@ from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.models import Passage
 from crossbrief.rag.places import aliases_of, countries_named, is_capital, without_possessive
 from crossbrief.rag.spelling import spellings
+from crossbrief.rag.table_text import introduces
 from crossbrief.rag.word_neighbours import Embed, WordNeighbours, expandable
 
 # the features, in the order of the fitted weights
@@ -56,11 +57,6 @@ class Unit:
     @property
     def context(self) -> str:
         return f"{self.passage.title} {self.passage.heading} {self.previous}"
-
-
-def introduces(sentence: str) -> bool:
-    """A sentence that introduces what follows ("Sales by quarter were as follows:"), not a short label."""
-    return sentence.endswith(":") and len(sentence.split()) >= 5
 
 
 def _display(sentence: str) -> str:

@@ -25,12 +25,13 @@ from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraint_check import near_miss_reason, today_of
 from crossbrief.rag.constraints import Constraints, parse
-from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, eligible_share, features, introduces, is_table, name_known,
+from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, eligible_share, features, is_table, name_known,
                                      near_overlaps, question_words, units)
 from crossbrief.rag.measures import measure, same_measure, same_scope
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
 from crossbrief.rag.places import countries_named, is_capital, without_possessive
 from crossbrief.rag.question_types import asks_about_table
+from crossbrief.rag.table_text import introduces
 from crossbrief.rag.vector_cache import VectorCache
 from crossbrief.rag.word_neighbours import WordNeighbours
 

@@ -179,11 +179,16 @@ class RowMatch:
     margin: float  # over the next best row
     coverage: float  # the weighted share of the question's words (years aside) that the row, headings and columns use
     said: float  # the weighted share of the row's label that the question says (comparable across tables)
+    # the coverage without the words that say what the whole table shows: a table whose row and headings account
+    # for the question is named more surely than one that needs its introduction to
+    own_coverage: float = 0.0
 
 
-def best_row(asked: set[str], read: list[ReadRow], words: Callable[[str], set[str]]) -> RowMatch | None:
+def best_row(asked: set[str], read: list[ReadRow], words: Callable[[str], set[str]],
+             about: frozenset[str] = frozenset()) -> RowMatch | None:
     """The row the question's words (`asked`, as `words` splits them) name best, or None when none names any.
-    A row without a label totals its section: it is named by "total" and the section's label."""
+    A row without a label totals its section: it is named by "total" and the section's label. `about`: the words
+    that say what the whole table shows (table_text.introduced_as), which cover the question as its headings do."""
     if not read or not asked:
         return None
     own = [words(r.label) if r.label else {"total"} | words(r.section) for r in read]
@@ -206,10 +211,11 @@ def best_row(asked: set[str], read: list[ReadRow], words: Callable[[str], set[st
     parts = _CELL_WORDS | (_PERIOD_WORDS if any(_YEAR_IN.search(c) for c in read[best].columns[1:]) else set())
     covered = judged & (own[best] | above[best] | columns[best] | parts)
     total = _total(weight, judged)
-    coverage = _total(weight, covered) / total if total > 0 else 0.0
+    own_coverage = _total(weight, covered) / total if total > 0 else 0.0
+    coverage = _total(weight, covered | (judged & about)) / total if total > 0 else 0.0
     label = _total(weight, own[best])
     said = _total(weight, own[best] & asked) / label if label > 0 else 0.0
-    return RowMatch(read[best], scores[best], scores[best] - runner_up, coverage, said)
+    return RowMatch(read[best], scores[best], scores[best] - runner_up, coverage, said, own_coverage)
 
 
 @dataclass(frozen=True)

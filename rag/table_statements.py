@@ -13,7 +13,7 @@ from crossbrief.rag.table_arithmetic import row_sentence
 from crossbrief.rag.table_rows import (ReadRow, RowMatch, SectionMatch, best_row, best_section, is_figure, names_rows,
                                         read_rows)
 from crossbrief.rag.question_types import ASKS_CHANGE, CHANGE_WORDS
-from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, named_where, words
+from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, introduced_as, named_where, words
 
 
 # the words of a question for a change that ask for the arithmetic, not for a row ("percentage change in X")
@@ -59,7 +59,7 @@ class StatementReader:
             asked -= CHANGE_TERMS  # "the percentage change in X", "the average X": words for the arithmetic
         matches: list[tuple[RowMatch, StoredTable]] = []
         for table, rows in statements:
-            found = best_row(asked, rows, words)
+            found = best_row(asked, rows, words, frozenset(introduced_as(table, passages)))
             if found is not None and found.coverage >= self.min_coverage and found.margin >= self.min_margin:
                 matches.append((found, table))
         if not matches:
@@ -69,10 +69,12 @@ class StatementReader:
         if not dated:
             return RowOutcome(None)  # the row is named, the year asked heads none of its columns: the prose may say
         # the best-retrieved source among the tables whose row label the question says (nearly) as fully as the
-        # best one's (scores weigh words within a table, so they do not compare across tables)
+        # best one's (scores weigh words within a table, so they do not compare across tables); one whose row and
+        # headings account for the question before one that needs its introduction to
         top = max(m.said for m, _ in dated)
         found, table = min((m for m in dated if m[0].said >= 0.8 * top),
-                           key=lambda m: (order.get(m[1].source, len(order)), -m[0].said))
+                           key=lambda m: (m[0].own_coverage < self.min_coverage, order.get(m[1].source, len(order)),
+                                          -m[0].said))
         row = found.row
         unnamed_change = ASKS_CHANGE.search(question) is not None and not states_change(row.columns, row.cells,
                                                                                         arithmetic)

@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pathlib import PurePath
+
+from crossbrief.index.chunking import split_sentences
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable
 from crossbrief.index.tables import parse_number
@@ -157,3 +160,22 @@ def written_answer(table: StoredTable, rows: list[tuple[int, tuple[str, ...]]], 
     if missing:
         text += " (suppressed or missing in row " + ", ".join(str(r) for r, _ in missing) + ")"
     return TableAnswer(Draft(text, refused=False, notes=("table_answer", "table_rows")), passage)
+
+
+def introduces(sentence: str) -> bool:
+    """A sentence that introduces what follows ("Sales by quarter were as follows:"), not a short label."""
+    return sentence.endswith(":") and len(sentence.split()) >= 5
+
+
+def introduced_as(table: StoredTable, passages: list[Passage]) -> set[str]:
+    """The words that say what `table` shows: its caption and the sentences introducing a table in the passages of
+    its source or of a file of the same name beside it (a table.csv and its table.txt): "Goodwill activity for each
+    period was as follows:" says that its rows are goodwill, which no cell repeats."""
+    stem = PurePath(table.source).with_suffix("")
+    said = [table.caption]
+    for passage in passages:
+        if PurePath(passage.source).with_suffix("") == stem:
+            said.extend(sentence for span in split_sentences(passage.text)
+                        if introduces(sentence := passage.text[span.start:span.end]))
+    return words(" ".join(said))
+

@@ -227,6 +227,32 @@ def test_a_change_between_two_years_is_worked_out_from_the_row_and_rechecked(tmp
     assert answerer.answer(Question("What was the change in billed fees from 2017 to 2019?"), _passages()) is None
 
 
+def test_the_sentence_introducing_a_table_says_what_its_rows_are(tmp_path: Path) -> None:
+    """"Widget stock for each period was as follows:" says the rows are widget stock, which no cell repeats: the
+    question for the total widget stock is read from the row (it had been left to the prose, its "widget stock"
+    covered by no cell). Another source's introduction says nothing of this table, and a table whose own row names
+    the question is chosen before one that needs its introduction to."""
+    answerer = _store_with(tmp_path, ("Balances", ["", "2019", "2018"], [["North", "10", "9"], ["South", "5", "4"],
+                                                                      ["Total", "15", "13"]]))
+    asked = Question("What was the total widget stock in 2019?")
+    assert answerer.answer(asked, _passages()) is None
+    introduced = [*_passages(), replace(_passages()[0], n=2, chunk_id="c2", kind="text",
+                                        text="Widget stock for each period was as follows:")]
+    found = answerer.answer(asked, introduced)
+    assert found is not None and "row 3" in found.draft.text and "2019: 15" in found.draft.text
+    elsewhere = [*_passages(), replace(introduced[1], source="/reports/other.txt")]
+    assert answerer.answer(asked, elsewhere) is None
+    (tmp_path / "two").mkdir()
+    named = TableStore.open(f"sqlite:///{tmp_path / 'two' / 'catalog.sqlite3'}")
+    named.write(SOURCE, "h", [render_table("balances.csv", ["", "2019", "2018"], [
+        ["North", "10", "9"], ["South", "5", "4"], ["Total", "15", "13"]], "Balances", 0)[1]])
+    named.write("/reports/widgets.csv", "h", [render_table("widgets.csv", ["", "2019", "2018"], [
+        ["Gadgets", "3", "2"], ["Gizmos", "1", "1"], ["Total widget stock", "40", "30"]], "Widgets", 0)[1]])
+    both = [*introduced, replace(_passages()[0], n=3, chunk_id="c3", source="/reports/widgets.csv")]
+    chosen = TableAnswerer(named).answer(asked, both)
+    assert chosen is not None and "table_row_read" in chosen.draft.notes and "2019: 40" in chosen.draft.text, chosen
+
+
 def test_record_tables_keep_the_filter_path(tmp_path: Path) -> None:
     """A table of records (a year or a unit per row) is not read as a statement, whatever its first column holds,
     and neither "items" nor a bare term keeps its questions from the filter."""
