@@ -16,8 +16,9 @@ from crossbrief.rag.question_types import ASKS_CHANGE, CHANGE_WORDS
 from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, introduced_as, named_where, words
 
 
-# the words of a question for a change that ask for the arithmetic, not for a row ("percentage change in X")
-CHANGE_TERMS = words(CHANGE_WORDS.replace("|", " ") + " percentage percent average mean")
+# the words of a question for a change that ask for the arithmetic, not for a row ("percentage change in X", "the
+# nominal difference")
+CHANGE_TERMS = words(CHANGE_WORDS.replace("|", " ") + " percentage percent average mean nominal absolute")
 # a table that names its rows, with its rows as read (rag/table_rows.py)
 Statement = tuple[StoredTable, list[ReadRow]]
 

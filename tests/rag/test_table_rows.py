@@ -225,6 +225,16 @@ def test_a_change_between_two_years_is_worked_out_from_the_row_and_rechecked(tmp
     assert read is not None and "The average of" not in read.draft.text and "4.2%" in read.draft.text
     # a year the row does not have is not worked out
     assert answerer.answer(Question("What was the change in billed fees from 2017 to 2019?"), _passages()) is None
+    # "nominal" and "absolute" ask for the arithmetic, as "percentage" does: no row has to say them (the section's
+    # total had been left unread, "nominal" being the question's rarest word)
+    (tmp_path / "yield").mkdir()
+    sections = _store_with(tmp_path / "yield", ("Yield", ["", "2019", "2018"], [
+        ["Units used in yield (millions)", "", ""], ["Basic widget yield", "1,305.7", "1,300.5"],
+        ["Basic widget yield (cents per unit)", "", ""], ["Continuing lines", "114.3", "123.4"],
+        ["Closed lines", "91.9", "9.2"], ["", "206.2", "132.6"]]))
+    nominal = sections.answer(Question("What is the nominal difference for basic widget yield (cents per unit) between "
+                                       "2018 and 2019?"), _passages())
+    assert nominal is not None and "an increase of 73.6" in nominal.draft.text, nominal
 
 
 def test_the_sentence_introducing_a_table_says_what_its_rows_are(tmp_path: Path) -> None:
