@@ -186,7 +186,9 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         if not kind and "count" in constraints.kinds and _counts_roughly(constraints, sentence):
             kind = 1.0  # "strikes on dozens of narcotrafficking vessels": as exact as the sources are
         if kind and constraints.answer == "change" and not states_a_change(sentence, figures):
-            kind = 0.0  # "By how much did seizures fall?": a level ("seized 20 tons in 2023") is no change
+            # "By how much did seizures fall?": a level ("seized 20 tons in 2023") is no change
+            kind = 0.0
+            contradiction = contradiction or "levels"
         if not kind and not contradiction:
             contradiction = f"kind {constraints.answer}"
     counted = 0.0
@@ -430,6 +432,8 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
             f"The closest passages give no figure per {asked}."
     if what == "province":
         return f"The sources give no figure for {value}; the closest passages speak of other places."
+    if what == "levels":
+        return "The closest passages give levels, not the change asked."
     if what == "kind":
         if value == "change":
             return "The closest passages give no figure for that change."

@@ -208,14 +208,14 @@ def extract_figures(text: str) -> list[Figure]:
 
 
 def _plausible_range(match: re.Match[str]) -> bool:
-    """"44 to 66" is a range; "2024 to 38,084" (a year, then a count), "66 to 44" and "5% to $3 million" (a
-    change, then the level it reached) are not."""
+    """"44 to 66" is a range; "2024 to 38,084" (a year, then a count), "66 to 44", "5% to $3 million" and "27%
+    to 80,391" (a change, then the level it reached) are not."""
     low_raw, high_raw = match.group("num"), match.group("num2")
     if low_raw.isalpha():
         return False
     second_currency = re.search(_CURRENCY, match.string[match.end("num"):match.start("num2")]) is not None
-    if (match.group("pct1") and second_currency) or (match.group("cur") and not second_currency and
-                                                     (match.group("unit") or "").strip().startswith(("%", "per"))):
+    second_percent = (match.group("unit") or "").strip().lower().startswith(("%", "per"))
+    if (match.group("pct1") and not second_percent) or (match.group("cur") and not second_currency and second_percent):
         return False
     low, high = _to_number(low_raw), _to_number(high_raw)
     low_is_year = bool(re.fullmatch(r"\d{4}", low_raw)) and 1900 <= low <= 2100

@@ -18,9 +18,12 @@ from crossbrief.rag.question_types import CHANGE_WORDS
 from crossbrief.rag.figures import Figure
 
 # words that make a figure beside them the size of a change: "fell 14%", "a 13% fall", "an increase of 31 percent"
-# (the question's change words, rag/question_types.py, and their other forms)
-_CHANGE = re.compile(rf"^(?:{CHANGE_WORDS}|increas|decreas|chang|grow|grew|rise|rose|risen|rising|fell|fallen|declin|"
-                     r"drop|jump|cut|reduc|gain|surg|plung|plummet|climb|slid|halv|doubl|tripl)", re.IGNORECASE)
+# (the question's change words, rag/question_types.py, and their other forms; whole words: "surgeons" and "fellows"
+# are none)
+_CHANGE = re.compile(rf"^(?:(?:{CHANGE_WORDS})[sd]?|(?:increas|decreas|chang|declin|reduc|surg|plung|doubl|tripl|halv|"
+                     r"rais)(?:e|es|ed|ing|tion|tions)|rises|rose|risen|rising|falls|fell|fallen|falling|grows?|grew|"
+                     r"grown|growing|differences|(?:climb|jump|gain|plummet)(?:s|ed|ing)?|drops?|dropped|dropping|"
+                     r"cuts?|cutting|slid|slides?|sliding)$", re.IGNORECASE)
 # "from 25% to 35%", "lowered to 10%", "reaching 7,146": the figure after these is a level reached, not the change
 _LEVEL_BEFORE = {"to", "from", "at", "reach", "reaches", "reached", "reaching", "hit", "hitting", "total", "totalled",
                  "totaled", "totalling", "totaling", "stood", "stands"}
@@ -59,43 +62,59 @@ def measure(text: str, figure: Figure) -> Measure:
 
 
 # a figure set against another right after it ("1.6 times more than in 2017", "$5 billion above the FY21 budget",
-# "38,084, down from 48,913") or a way
-# of change right before it ("up 14%"; not "up to 10%", a cap)
-_SET_AGAINST = re.compile(r"^\s*,?\s*(?:(?:times\s+)?(?:more|less|fewer|higher|lower|greater|smaller)\s+than|above|below|"
+# "38,084, down from 48,913"; not "200 metres above sea level") or a way of change right before it, at a clause's
+# start or after "to be" ("up 14%", "was down 3%"; not "up to 10%", a cap, nor "shut down 30 labs")
+_SET_AGAINST = re.compile(r"^\s*,?\s*(?:(?:times\s+)?(?:more|less|fewer|higher|lower|greater|smaller)\s+than|"
+                          r"(?:above|below)\s+(?:the|its|their|that|last|a|an|(?:19|20)\d\d|FY)|"
                           r"(?:up|down)\s+(?:from|on|over))\b", re.IGNORECASE)
-_WAY_BEFORE = re.compile(r"\b(?:up|down)\s*$", re.IGNORECASE)
+_WAY_BEFORE = re.compile(r"(?:^|[,;(—–]|\b(?:is|was|were|are|be|been|being))\s*(?:up|down)\s*$", re.IGNORECASE)
 # "rose to 41", "fell from 48,913 in 2024 to 38,084": the word before the "to" that reaches a level
-_REACHED = re.compile(r"(?:\b([a-z]+)\s+)?to\s+(?:about|around|nearly|roughly|almost|some|over|more than|less than)?\s*$",
-                      re.IGNORECASE)
-_AGAINST = re.compile(r"\b(?:against|compared (?:with|to)|versus|vs\.?|(?:up|down) from)\s+(?:about|around|nearly|roughly|almost|some|"
-                      r"over|more than|less than)?\s*$", re.IGNORECASE)
-_FROM = re.compile(r"\bfrom\s+(?:about|around|nearly|roughly|almost|some|over)?\s*$", re.IGNORECASE)
+_REACHED = re.compile(r"(?:\b([a-z]+)\s+)?to\s*$", re.IGNORECASE)
+_AGAINST = re.compile(r"\b(?:against|compared (?:with|to)|versus|vs\.?|(?:up|down) from)\s*$", re.IGNORECASE)
+_FROM = re.compile(r"\bfrom\s*$", re.IGNORECASE)
+# a year a prose figure is given for ("80,000 in 2023"; a table row's "2023: 80,000" names its column)
+_YEARS = re.compile(r"\b(?:in|during|for|of)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 def states_a_change(text: str, figures: tuple[Figure, ...]) -> bool:
     """Whether `text` tells how much something changed: a figure beside a change word ("fell 14%", "an increase of
     31 percent"), a figure set against another ("1.6 times more than", "up from", "up 14%"), or two figures of one
-    kind, the later reached from the earlier ("went from 48,913 to 38,084", "21 in 2021, rose to 41 in 2022") or set
-    against it ("80,000, against 110,000"). Levels alone ("cost $2.7 trillion in 2023") do not, nor a change with
-    no figure ("deaths have started to decline")."""
+    measure, the one reached from the other ("went from 48,913 to 38,084", "21 in 2021, rose to 41 in 2022", "fell
+    to 80,000 from 110,000"), set against it ("80,000, against 110,000") or given for two years ("110,000 in 2022
+    and 80,000 in 2023"). Levels alone ("cost $2.7 trillion in 2023") do not, nor a change with no figure ("deaths
+    have started to decline"), nor figures of different things ("40 charges against 12 defendants", "from 3 ports
+    to 12 countries")."""
     for figure in figures:
         if measure(text, figure).change or _SET_AGAINST.match(text[figure.end:]) or \
                 _WAY_BEFORE.search(text[:figure.start]):
             return True
-    # two levels of one kind: the later reached by a change ("21 deaths in 2021, rose to 41 in 2022", "went from
-    # 48,913 in 2024 to 38,084"), or set against the earlier ("80,000 in 2024, against roughly 110,000 in 2023", "4,000 tickets, up from 3,000")
     levels = [f for f in figures if f.kind not in ("year", "date")]
+    changed = any(_CHANGE.match(w) for w in _WORD.findall(text))
     for i, later in enumerate(levels):
-        if not any(f.kind == later.kind for f in levels[:i]):
+        earlier = [f for f in levels[:i] if _comparable(text, f, later)]
+        if not earlier:
             continue
         before = text[:later.start]
         if _AGAINST.search(before):
             return True
         reached = _REACHED.search(before)
         if reached and (reached.group(1) and _CHANGE.match(reached.group(1)) or any(
-                f.kind == later.kind and _FROM.search(text[:f.start]) for f in levels[:i])):
+                _FROM.search(text[:f.start]) for f in earlier)):
             return True
+        if _FROM.search(before) and changed and any(_REACHED.search(text[:f.start]) for f in earlier):
+            return True  # "fell to 80,000 in 2023 from 110,000 in 2022"
+        if len(set(_YEARS.findall(text))) >= 2:
+            return True  # "110,000 in 2022 and 80,000 in 2023": the change is there to read
     return False
+
+
+def _comparable(text: str, a: Figure, b: Figure) -> bool:
+    """Two figures of one kind and unit that count the same thing, or one of which counts nothing named ("80,000
+    deaths in 2024, against 110,000 in 2023"); not "40 charges against 12 defendants"."""
+    if a.kind != b.kind or a.unit != b.unit:
+        return False
+    first, second = measure(text, a).counted, measure(text, b).counted
+    return not first or not second or bool(first & second)
 
 
 # nouns that count people, who may be the deaths or cases another source counts ("7,300 people died")

@@ -14,7 +14,6 @@ the question pins a date or a source.
 from __future__ import annotations
 
 import re
-from pathlib import PurePath
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
@@ -31,7 +30,7 @@ from crossbrief.rag.measures import measure, same_measure, same_scope
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
 from crossbrief.rag.places import countries_named, is_capital, without_possessive
 from crossbrief.rag.question_types import asks_about_table
-from crossbrief.rag.table_text import introduces
+from crossbrief.rag.table_text import introduces, source_stem
 from crossbrief.rag.vector_cache import VectorCache
 from crossbrief.rag.word_neighbours import WordNeighbours
 
@@ -192,9 +191,9 @@ class OfflineAnswerer:
         """For a question about what a retrieved table shows: the likeliest sentence that introduces a table (it
         ends with a colon: "... consisted of the following:") in the table's own source or in a file of the same
         name beside it (a table.csv and its table.txt of notes); None when no such sentence is among the passages."""
-        with_table = {_stem_of(p.source) for p in passages if is_table(p)}
+        with_table = {source_stem(p.source) for p in passages if is_table(p)}
         return next((s for s in eligible if not is_table(s.unit.passage) and introduces(s.unit.text)
-                     and _stem_of(s.unit.passage.source) in with_table), None)
+                     and source_stem(s.unit.passage.source) in with_table), None)
 
     def supported(self, best: Scored, eligible_share: float) -> float:
         """P(the passages answer the question), from its best eligible unit (the support model)."""
@@ -277,9 +276,6 @@ def about_a_retrieved_table(question: str, passages: list[Passage]) -> bool:
     return asks_about_table(question) and any(is_table(p) for p in passages)
 
 
-def _stem_of(source: str) -> str:
-    """A source's path without its extension: a table.csv and the table.txt beside it describe one table."""
-    return str(PurePath(source).with_suffix(""))
 
 
 def quoted_units(eligible: list[Scored], constraints: Constraints) -> list[Scored]:

@@ -313,12 +313,17 @@ def province_named(province: str, text: str) -> bool:
 # a province a text places what it says in: "in Ontario", "the province of British Columbia", "across Texas"; or
 # asks what it did ("How many deaths did Ohio record?")
 _NAME_WORDS = r"((?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*){0,3})"
-_IN_PROVINCE = re.compile(rf"\b(?:{_PLACING}|(?P<called>(?:province|state|territory)\s+of\s+)|"
+_IN_PROVINCE = re.compile(rf"\b(?:{_PLACING}|(?P<called>(?:[Pp]rovince|[Ss]tate|[Tt]erritory)\s+of\s+)|"
                           rf"(?P<asked>(?:[Dd]id|[Dd]oes|[Hh]as|[Hh]ave|[Hh]ad|[Ww]ill|[Ww]ould)\s+)){_NAME_WORDS}")
 # the verb after a province asked of, then a small word or the end ("did Ohio record in 2023?"); not a noun that the
-# name qualifies, with the verb after it ("did Texas officials report")
-_ITS_VERB = re.compile(r"^\s+[a-z]+(?:\s+(?:a|an|the|in|on|at|to|for|from|by|of|with|during|since|between|over|"
-                       r"under|last|this|that|its|their|and|or|than|as|more|less|about)\b|\s*[?.,;:]|\s*$)")
+# name qualifies ("did Texas officials report", "did Texas officials in Austin report": a verb after "did" or "has"
+# takes no -s)
+_ITS_VERB = re.compile(r"^\s+(?![a-z]*[^su\s]s\b)[a-z]+(?:\s+(?:a|an|the|in|on|at|to|for|from|by|of|with|during|since|"
+                       r"between|over|under|last|this|that|its|their|and|or|than|as|more|less|about)\b|\s*[?.,;:]|\s*$)")
+# a name called a state or province after it ("Washington State", "New York state's"; not "Washington State
+# University", another body)
+_CALLED_AFTER = re.compile(r"\b((?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){0,3})\s+(?:[Ss]tate|[Pp]rovince)(?:['’]s)?\b"
+                           r"(?!\s+[A-Z])")
 
 
 def provinces_located_in(text: str) -> dict[str, frozenset[str]]:
@@ -340,11 +345,13 @@ def provinces_located_in(text: str) -> dict[str, frozenset[str]]:
                 if end == len(words) or not words[end - 1][-1:].isalpha() or words[end][:1].islower() or called:
                     found[name] = by_name[name]
                 break
-    for match in re.finditer(_NAME_WORDS, text):  # "Washington State" wherever it stands
+    for match in _CALLED_AFTER.finditer(text):  # "Washington State" wherever it stands
         words = match.group(1).split()
-        for end in range(1, len(words)):
-            if words[end] in ("State", "Province") and " ".join(words[:end]) in _all_provinces():
-                found[" ".join(words[:end])] = _all_provinces()[" ".join(words[:end])]
+        for start in range(len(words)):  # the longest name the words end with ("In New York" -> "New York")
+            name = " ".join(words[start:])
+            if name in _all_provinces():
+                found[name] = _all_provinces()[name]
+                break
     return found
 
 

@@ -3,6 +3,7 @@ quoted with its section and its columns as they apply to it, or the rows under a
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from crossbrief.index.documents import render_row
@@ -59,8 +60,9 @@ class StatementReader:
         if arithmetic is not None:
             asked -= CHANGE_TERMS  # "the percentage change in X", "the average X": words for the arithmetic
         matches: list[tuple[RowMatch, StoredTable]] = []
+        counts = Counter(t.source for t in self.store.tables(list({t.source for t, _ in statements})))
         for table, rows in statements:
-            found = best_row(asked, rows, words, frozenset(introduced_as(table, passages)))
+            found = best_row(asked, rows, words, frozenset(introduced_as(table, passages, counts[table.source] == 1)))
             if found is not None and found.coverage >= self.min_coverage and found.margin >= self.min_margin:
                 matches.append((found, table))
         if not matches:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pathlib import PurePath
-
 from crossbrief.index.chunking import split_sentences
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable
@@ -167,15 +165,26 @@ def introduces(sentence: str) -> bool:
     return sentence.endswith(":") and len(sentence.split()) >= 5
 
 
-def introduced_as(table: StoredTable, passages: list[Passage]) -> set[str]:
-    """The words that say what `table` shows: its caption and the sentences introducing a table in the passages of
-    its source or of a file of the same name beside it (a table.csv and its table.txt): "Goodwill activity for each
-    period was as follows:" says that its rows are goodwill, which no cell repeats."""
-    stem = PurePath(table.source).with_suffix("")
-    said = [table.caption]
-    for passage in passages:
-        if PurePath(passage.source).with_suffix("") == stem:
-            said.extend(sentence for span in split_sentences(passage.text)
-                        if introduces(sentence := passage.text[span.start:span.end]))
-    return words(" ".join(said))
+# a document's extension: a table.csv and the table.txt beside it are one table and its notes
+_EXTENSION = re.compile(r"\.(?:csv|tsv|txt|md|markdown|html?|docx|pdf|xlsx?|json)$", re.IGNORECASE)
 
+
+def source_stem(source: str) -> str:
+    """A source's path or address without a document's extension ("/r/table.csv" -> "/r/table")."""
+    return _EXTENSION.sub("", source)
+
+
+def introduced_as(table: StoredTable, passages: list[Passage], alone: bool = True) -> set[str]:
+    """The words that say what `table` shows: its caption and, when it is its source's only table (`alone`), the
+    sentences introducing a table in the passages of its source or of a file of the same name beside it (a
+    table.csv and its table.txt): "Goodwill activity for each period was as follows:" says that its rows are
+    goodwill, which no cell repeats. Of a source with several tables, which one a sentence introduces is not
+    known, so none is read as any's."""
+    said = [table.caption]
+    if alone:
+        stem = source_stem(table.source)
+        for passage in passages:
+            if source_stem(passage.source) == stem:
+                said.extend(sentence for span in split_sentences(passage.text)
+                            if introduces(sentence := passage.text[span.start:span.end]))
+    return words(" ".join(said))

@@ -194,12 +194,16 @@ def test_a_question_asking_the_size_of_a_change_needs_a_unit_that_states_one() -
     figure; a change beside its figure, a level reached from another, or two levels set against each other are."""
     asked = "By how much did Norland's widget exports fall?"
     assert _reasoned(asked, "Norland exported 4,000 widgets in 2031, worth $2 million.") == (
-        "kind change", "The closest passages give no figure for that change.")
+        "levels", "The closest passages give levels, not the change asked.")
+    assert _check(asked, "Norland's widget exports fell sharply.").contradiction == "kind change"  # no figure
     for states in ("Norland's widget exports fell 14% in 2031.",
                    "Norland exported 4,000 widgets in 2031, down from 5,000 a year before.",
                    "Widget exports went from 5,000 in 2030 to 4,000 in 2031.",
                    "Norland exported 4,000 widgets in 2030, fell to 3,000 in 2031.",
-                   "Norland exported 4,000 widgets in 2031, against 5,000 in 2030."):
+                   "Norland exported 4,000 widgets in 2031, against 5,000 in 2030.",
+                   "Norland's widget exports fell to 4,000 in 2031 from 5,000 in 2030.",
+                   "Norland's widget exports fell 20% to 4,000 in 2031.",
+                   "Norland exported 5,000 widgets in 2030 and 4,000 in 2031."):
         assert _check(asked, states).contradiction == "", states
     # a level asked is still answered by a level
     assert _check("How many widgets did Norland export in 2031?",

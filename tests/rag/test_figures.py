@@ -55,6 +55,10 @@ def test_ranges_and_dates() -> None:
     assert [(f.text, f.kind) for f in extract_figures("Costs rose 5% to $3 million.")] == [
         ("5%", "percent"), ("$3 million", "money")]
     assert [(f.text, f.kind) for f in extract_figures("from $5 to 8%")] == [("$5", "money"), ("8%", "percent")]
+    assert [(f.text, f.kind) for f in extract_figures("Deaths fell 27% to 80,391 in 2031.")] == [
+        ("27%", "percent"), ("80,391", "count"), ("2031", "year")]
+    assert [f.text for f in extract_figures("up 5% to 30 tons")] == ["5%", "30 tons"]
+    assert one("between 10% to 15%").high == 15
     assert one("between $5 to 10 million").high == 10_000_000
     assert one("on February 4, 2025").matches(one("on 4 February 2025"))
     assert one("on 1 February 2025").matches(one("dated 2025-02-01"))

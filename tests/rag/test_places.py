@@ -113,6 +113,12 @@ def test_a_state_is_placed_by_being_called_one_or_asked_what_it_did() -> None:
     assert provinces_located_in("What did Washington pledge?") == {}
     assert provinces_located_in("What did Mexico record?") == {}
     assert provinces_located_in("How many died in Northern Ontario?") == {}
+    assert set(provinces_located_in("How many deaths did Washington state record?")) == {"Washington"}
+    assert set(provinces_located_in("What did the State of Washington report?")) == {"Washington"}
+    assert set(provinces_located_in("In New York State, deaths fell.")) == {"New York"}
+    # another body named after a state, and a noun the name qualifies, place nothing
+    assert provinces_located_in("Washington State University researchers counted 107,000 deaths.") == {}
+    assert provinces_located_in("How many deaths did Texas officials in Austin report?") == {}
 
 
 def test_a_country_asked_of_is_the_subject_after_an_auxiliary_and_a_code_needs_its_article() -> None:

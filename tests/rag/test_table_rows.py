@@ -252,6 +252,16 @@ def test_the_sentence_introducing_a_table_says_what_its_rows_are(tmp_path: Path)
     assert found is not None and "row 3" in found.draft.text and "2019: 15" in found.draft.text
     elsewhere = [*_passages(), replace(introduced[1], source="/reports/other.txt")]
     assert answerer.answer(asked, elsewhere) is None
+    # of a source with two tables, which one a sentence introduces is not known: it is read as neither's
+    (tmp_path / "pair").mkdir()
+    pair = _store_with(tmp_path / "pair", ("Balances", ["", "2019", "2018"], [["North", "10", "9"], ["South", "5", "4"],
+                                                                             ["Total", "15", "13"]]),
+                       ("Revenue", ["", "2019", "2018"], [["Products", "300", "280"], ["Services", "100", "90"],
+                                                          ["Total", "400", "370"]]))
+    two = [*introduced, replace(introduced[1], n=3, chunk_id="c3", text="Revenue by product line was as follows:")]
+    revenue = pair.answer(Question("What was the total revenue in 2019?"), two)
+    assert revenue is None or "2019: 15" not in revenue.draft.text, revenue
+    assert pair.answer(asked, two) is None
     (tmp_path / "two").mkdir()
     named = TableStore.open(f"sqlite:///{tmp_path / 'two' / 'catalog.sqlite3'}")
     named.write(SOURCE, "h", [render_table("balances.csv", ["", "2019", "2018"], [
