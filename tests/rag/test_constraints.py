@@ -115,6 +115,8 @@ def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_t
     ("How much was spent on climate change programs in 2031?", "money"),  # a noun, not how it changed
     ("How much did the city invest after the increase in floods?", "money"),
     ("How much did floods increase in 2031?", "change"),
+    ("How small an amount of the toxin can kill a person?", "quantity"),
+    ("How large an increase did ferry crossings see?", "change"),
 ])
 def test_answer_types_come_from_general_interrogatives(question: str, kind: str) -> None:
     assert answer_type(question) == kind
