@@ -14,7 +14,7 @@ from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, chang
 from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordinal, period_years, periods_in,
                                   relative_years, unit_dates, year_parts)
 from crossbrief.rag.figures import Figure
-from crossbrief.rag.levies import levied_on, speaks_of_levy
+from crossbrief.rag.levies import levied_at_rate, levied_on, speaks_of_levy
 from crossbrief.rag.measures import noun_phrase, states_a_change
 from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, province_named,
                                    provinces_located_in, without_possessive)
@@ -154,7 +154,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         # a levy on other countries' goods only ("the current tariff on Canada" for Canada's tariff on US goods); a
         # sentence that names none is read with what it follows ("The amendment also raised the duty ... to 40%.")
         given = levied_on(sentence, speaks_of_levy(context)) or (
-            frozenset() if countries_in(sentence) else levied_on(context))
+            frozenset() if countries_in(sentence) else levied_on(context) or levied_at_rate(sentence, passage_text))
         if given and not given & constraints.levied:
             contradiction = f"levied {min(given)}"
     if not contradiction and constraints.direction:

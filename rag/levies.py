@@ -60,3 +60,25 @@ def levied_on(text: str, about_levy: bool = False) -> frozenset[str]:
         else:
             after_levied = -1
     return frozenset(found)
+
+
+# a levy named by its rate: "the 35% tariff", "the 10 percent duty"
+_RATED = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:%|per\s?cent|percent)\s+(?:(?:additional|new|extra|higher|lower|reciprocal|"
+                    r"retaliatory|blanket|general)\s+)?(?:tariffs?|dut(?:y|ies)|levy|levies|surcharges?)\b",
+                    re.IGNORECASE)
+_RATE_IN = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:%|per\s?cent|percent)", re.IGNORECASE)
+
+
+def levied_at_rate(sentence: str, passage: str) -> frozenset[str]:
+    """For a sentence that names a levy by its rate and no country ("Goods transshipped to evade the 35% tariff
+    ..."), the countries its passage levies that rate on ("raise the tariff on Canada from 25% to 35%"); none when
+    the passage levies it on none, or on the sentence's own terms."""
+    rates = {m.group(1) for m in _RATED.finditer(sentence)}
+    if not rates:
+        return frozenset()
+    found: set[str] = set()
+    for part in re.split(r"(?<=[.;!?])\s+", passage):
+        if part.strip() != sentence.strip() and rates & {m.group(1) for m in _RATE_IN.finditer(part)}:
+            found |= levied_on(part)
+    return frozenset(found)
+

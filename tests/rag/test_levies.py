@@ -55,3 +55,20 @@ def test_a_levy_on_another_country_s_goods_does_not_answer() -> None:
     retaliation = "How did Japan retaliate for the US tariff on Japanese goods?"
     assert not parse(retaliation).levied
     assert _contradiction(retaliation, "Tokyo answered with tariffs of 10% on some US farm goods.") == ""
+
+
+def test_a_levy_named_by_its_rate_is_the_one_its_passage_levies_at_that_rate() -> None:
+    """"Goods routed to evade the 35% tariff ..." names no country: its passage says whose goods bear the 35% tariff,
+    and a question about another country's levy is not answered by it."""
+    from crossbrief.rag.levies import levied_at_rate
+    sentence = "Goods routed to evade the 35% tariff will pay a transit tariff of 40% instead."
+    passage = f"Chile and Peru trade under one pact. The order raises the tariff on Peru from 25% to 35%. {sentence}"
+    assert levied_at_rate(sentence, passage) == {"PE"}
+    figures = tuple(extract_figures(sentence))
+    asked = "What transit tariff applies to goods routed to evade the tariff on Chile?"
+    assert check(parse(asked), sentence, figures, "", passage, None).contradiction == "levied PE"
+    own = "What transit tariff applies to goods routed to evade the tariff on Peru?"
+    assert check(parse(own), sentence, figures, "", passage, None).contradiction == ""
+    # a passage that levies the rate on no country, or a sentence naming no rate, says nothing
+    assert levied_at_rate(sentence, sentence) == frozenset()
+    assert levied_at_rate("Goods routed around it pay 40%.", passage) == frozenset()
