@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, change_directions, content_words, directions,
                                         leaders_in, mentions, offices_in, qualified_words, sentence_names, stem)
@@ -36,8 +37,9 @@ class Check:
 
 
 def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], context: str, passage_text: str,
-          passage_date: str | None) -> Check:
-    """Checks one unit (a sentence with `context`: title, heading, the sentence before; and its whole passage)."""
+          passage_date: str | None, publisher: frozenset[str] = frozenset()) -> Check:
+    """Checks one unit (a sentence with `context`: title, heading, the sentence before; and its whole passage;
+    `publisher`: the labels of its source's address, publisher_labels)."""
     contradiction = ""
     date = 0.5
     if constraints.pins_date:
@@ -125,9 +127,11 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     other_names = 0.0
     met_near: tuple[str, ...] = ()
     if constraints.names:  # soft signals: "Washington" may stand for a country its sources call by name
-        names = sum(1 for n in constraints.names if constraints.name_met((context, passage_text), n)) / len(constraints.names)
+        by_publisher = _published_by(constraints, publisher)
+        names = sum(1 for n in constraints.names
+                    if n in by_publisher or constraints.name_met((context, passage_text), n)) / len(constraints.names)
         met_near = tuple(n for n in constraints.names if constraints.name_met((context, sentence), n))
-        names_near = len(met_near) / len(constraints.names)
+        names_near = len(set(met_near) | by_publisher) / len(constraints.names)
         own = sentence_names(sentence)
         if own and not names_near and not any(mentions(" ".join(constraints.names), n) for n in own):
             other_names = 1.0
@@ -247,6 +251,29 @@ def _another_country(constraints: Constraints, sentence: str, context: str, pass
 
 
 _SUBJECT_CHARS = 40  # a sentence's subject: a name that starts within its first few words
+
+
+def publisher_labels(url: str | None) -> frozenset[str]:
+    """The labels of a source's address that may name who publishes it: "www.whitehouse.gov" -> {"whitehouse"},
+    "www.dea.gov" -> {"dea"} (not "www", nor the last label)."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    return frozenset(label for label in host.lower().split(".")[:-1] if label and label != "www")
+
+
+def _published_by(constraints: Constraints, publisher: frozenset[str]) -> set[str]:
+    """The question's names that the source's publisher is: a run of them whose words, joined, are a label of its
+    address ("White House": whitehouse.gov), or a long name whose acronym is ("Drug Enforcement Administration":
+    dea.gov). A page speaks for who publishes it."""
+    if not publisher:
+        return set()
+    words = [without_possessive(n).lower() for n in constraints.names]
+    met: set[str] = set()
+    for start in range(len(words)):
+        for end in range(start + 1, min(len(words), start + 4) + 1):
+            if "".join(words[start:end]) in publisher:
+                met.update(constraints.names[start:end])
+    met.update(name for name, acronym in constraints.acronyms if acronym.lower() in publisher)
+    return met
 
 
 def _another_named_kind(constraints: Constraints, sentence: str, context: str) -> str:

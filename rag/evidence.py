@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crossbrief.index.chunking import Span, split_sentences
-from crossbrief.rag.constraint_check import Check, check
+from crossbrief.rag.constraint_check import Check, check, publisher_labels
 from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS, Constraints, content_words, stem
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.models import Passage
@@ -293,7 +293,8 @@ def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarr
             in_passage[unit.passage.chunk_id] = passage_words(unit.passage)
         overlap_passage = len(words & in_passage[unit.passage.chunk_id]) / len(words) if words else 0.0
         figures = tuple(extract_figures(unit.quoted)) if unit.leans_back else unit.figures
-        stands = check(constraints, unit.quoted, figures, unit.context, unit.passage.text, unit.passage.date)
+        stands = check(constraints, unit.quoted, figures, unit.context, unit.passage.text, unit.passage.date,
+                       publisher_labels(unit.passage.source_url))
         aliased = {word for word, name in of_country.items() if name in stands.met_near}  # met by its country
         missing_known, missing_unknown = missing_shares(asked, own | around | aliased)
         row = np.array([

@@ -219,6 +219,25 @@ def test_names_are_a_signal_not_a_veto() -> None:
     assert _check("How many crime groups operate in Norland?", "Norland counts more than 600 crime groups.").names_near == 1
 
 
+def test_a_page_speaks_for_who_publishes_it() -> None:
+    """"When did the Harbour Board approve the levy?" is met by a page the Harbour Board publishes (its address,
+    harbourboard.example.org), though the sentence says "the board's members"; a long name by its acronym's
+    address; another publisher meets nothing."""
+    from crossbrief.rag.constraint_check import publisher_labels
+    assert publisher_labels("https://www.harbourboard.example.org/news/1") == {"harbourboard", "example"}
+    assert publisher_labels(None) == frozenset() and publisher_labels("not a url") == frozenset()
+    asked = parse("When did the Harbour Board approve the levy on Norland's grain?")
+    sentence = "The members approved the levy on March 4, 2031."
+    figures = tuple(extract_figures(sentence))
+    alone = check(asked, sentence, figures, "", sentence, None)
+    own = check(asked, sentence, figures, "", sentence, None, publisher_labels("https://harbourboard.example.org/a"))
+    other = check(asked, sentence, figures, "", sentence, None, publisher_labels("https://www.ferries.example.org/a"))
+    assert alone.names_near == other.names_near < own.names_near and own.names > alone.names
+    agency = parse("What did the Norland Widget Safety Agency report in 2031?")
+    assert check(agency, "It reported 40 recalls in 2031.", (), "", "", None,
+                 publisher_labels("https://www.nwsa.gov/r")).names_near > 0
+
+
 def test_a_long_name_is_met_by_its_acronym() -> None:
     """Users write "Norland Harbour Safety Board", the sources "NHSB" (the reverse, an acronym asked and spelt out in
     the sources, is matched too); two capitalised words make no acronym ("Harbour Board" is no "HB")."""

@@ -464,3 +464,15 @@ def test_a_sentence_saying_today_answers_when_with_its_source_s_date(embedder: E
     assert [(f.text, f.supported) for f in checked.figures] == [("March 4, 2031", True)]
     undated = [replace(passages[0], date=None)]
     assert answerer.draft(Question("When did the Norland cabinet sign the widget accord?"), undated).refused
+
+
+def test_a_sentence_of_a_page_meets_the_names_of_who_publishes_it(embedder: Embedder) -> None:
+    """The source's address reaches the features: a sentence on the Harbour Board's own page meets "Harbour Board"."""
+    from crossbrief.rag.evidence import FEATURES
+    answerer = OfflineAnswerer(embedder, _calibration())
+    page = _passage(1, "The members approved the levy on March 4, 2031.", "2031-03-05", "Levy approved")
+    asked = Question("When did the Harbour Board approve the levy?")
+    near = FEATURES.index("names_near")
+    _, plain = answerer.score(asked, [page])
+    _, published = answerer.score(asked, [replace(page, source_url="https://www.harbourboard.example.org/levy")])
+    assert plain[0].features[near] == 0 and published[0].features[near] == 1
