@@ -197,6 +197,9 @@ class Constraints:
     # it asks when something holds or happens as a rule ("when does the treatment end?", "when is a loss
     # recognised?"): a condition ("until the Secretary notifies ...") answers it as a date does
     asks_condition: bool = False
+    # the runs of two or more capitalised words it names something by, as written ("White House", "Drug Enforcement
+    # Administration"): a source's address may spell one out (constraint_check.publisher_labels)
+    name_runs: tuple[tuple[str, ...], ...] = ()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
@@ -273,7 +276,8 @@ def parse(question: str, context: str = "") -> Constraints:
                        tuple(country_words(named_in).items()), countries_located_in(question), leaders_in(named_in),
                        asked_direction(question), tuple(provinces_located_in(question)), countries_asked_of(question),
                        periods_in(question), asked_levied(question),
-                       asks_condition=_ASKS_CONDITION.search(question) is not None)
+                       asks_condition=_ASKS_CONDITION.search(question) is not None,
+                       name_runs=name_runs(named_in))
 
 
 def counted_noun(phrase: str) -> str:
@@ -392,6 +396,22 @@ def asked_direction(question: str) -> str:
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][a-z]+)+")
+
+
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
+
+
+def name_runs(question: str) -> tuple[tuple[str, ...], ...]:
+    """The runs of two or more capitalised words (possessives dropped) that do not open the question: "When did the
+    White House issue ...?" -> (("White", "House"),)."""
+    runs = []
+    for match in _CAPITALISED_RUN.finditer(question):
+        words = [without_possessive(w) for w in match.group(0).split()]
+        if match.start() == len(question) - len(question.lstrip()):
+            words = words[1:]  # the question's first word is capitalised as any first word is
+        if len(words) >= 2:
+            runs.append(tuple(words))
+    return tuple(runs)
 
 
 def name_acronyms(question: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 
+from crossbrief.index.chunking import split_sentences
 from crossbrief.rag.places import country_names_at, is_demonym
 
 _LEVY = re.compile(r"\b(?:tariffs?|dut(?:y|ies)|levy|levies|surcharges?)\b", re.IGNORECASE)
@@ -62,23 +63,29 @@ def levied_on(text: str, about_levy: bool = False) -> frozenset[str]:
     return frozenset(found)
 
 
-# a levy named by its rate: "the 35% tariff", "the 10 percent duty"
-_RATED = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:%|per\s?cent|percent)\s+(?:(?:additional|new|extra|higher|lower|reciprocal|"
-                    r"retaliatory|blanket|general)\s+)?(?:tariffs?|dut(?:y|ies)|levy|levies|surcharges?)\b",
-                    re.IGNORECASE)
-_RATE_IN = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:%|per\s?cent|percent)", re.IGNORECASE)
+# a levy named by its rate: "the 35% tariff", "the 10 percent duty", "a 35-percent levy"
+_RATE = r"(\d+(?:\.\d+)?)(?:\s*|-)(?:%|per\s?cent|percent)"
+_LEVY_WORD = r"(?:tariffs?|dut(?:y|ies)|levy|levies|surcharges?)"
+_RATED = re.compile(rf"\b{_RATE}\s+(?:(?:additional|new|extra|higher|lower|reciprocal|retaliatory|blanket|general)\s+)?"
+                    rf"{_LEVY_WORD}\b", re.IGNORECASE)
+# a rate a sentence gives a levy: "a 35% tariff", "the tariff on Canada ... to 35%", "a duty of 25%"
+_RATE_OF_LEVY = re.compile(rf"{_RATED.pattern}|\b{_LEVY_WORD}\b[^;]{{0,60}}?\b(?:to|of|at)\s+{_RATE}", re.IGNORECASE)
+
+
+def _rates(pattern: re.Pattern[str], text: str) -> set[float]:
+    return {float(next(g for g in m.groups() if g)) for m in pattern.finditer(text)}
 
 
 def levied_at_rate(sentence: str, passage: str) -> frozenset[str]:
     """For a sentence that names a levy by its rate and no country ("Goods transshipped to evade the 35% tariff
-    ..."), the countries its passage levies that rate on ("raise the tariff on Canada from 25% to 35%"); none when
-    the passage levies it on none, or on the sentence's own terms."""
-    rates = {m.group(1) for m in _RATED.finditer(sentence)}
+    ..."), the countries its passage's other sentences levy that rate on ("raise the tariff on Canada from 25% to
+    35%"); none when no other sentence gives a levy that rate (a "35% cut in shipments" is no levy)."""
+    rates = _rates(_RATED, sentence)
     if not rates:
         return frozenset()
     found: set[str] = set()
-    for part in re.split(r"(?<=[.;!?])\s+", passage):
-        if part.strip() != sentence.strip() and rates & {m.group(1) for m in _RATE_IN.finditer(part)}:
+    for span in split_sentences(passage):
+        part = passage[span.start:span.end]
+        if part.strip() != sentence.strip() and rates & _rates(_RATE_OF_LEVY, part):
             found |= levied_on(part)
     return frozenset(found)
-

@@ -14,7 +14,8 @@ ASKS_CHANGE = re.compile(rf"\b(?:{CHANGE_WORDS})[sd]?\b", re.IGNORECASE)
 _RULES: list[tuple[str, str, tuple[str, ...]]] = [
     # "how much weight", "how small an amount / a dose" (of a substance; not "how large an increase", a change)
     (r"\bhow (?:many|much) (?:tonnes|tons|kilograms|kilos|kg|pounds|lbs|grams)\b|\bhow much (?:weight|mass)\b|"
-     r"\bhow (?:small|little|tiny) (?:an? )?(?:amount|quantity|dose)\b",
+     r"\bhow (?:small|little|tiny) (?:of )?(?:an? )?(?:amount|quantity|dose)\b"
+     r"(?! of (?:money|funds?|funding|cash|time|aid|\w+ dollars)\b)",
      "quantity", ("quantity",)),
     (r"\bhow long\b|\bhow many (?:hours|days|weeks|months|years|minutes)\b|\bfor how long\b|\bhow (?:quickly|soon)\b|"
      r"\b(?:within|in) what (?:timeframe|deadline)\b|\bwhat (?:\w+ )?deadline\b", "duration", ("duration",)),

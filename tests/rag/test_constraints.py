@@ -116,6 +116,7 @@ def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_t
     ("How much did the city invest after the increase in floods?", "money"),
     ("How much did floods increase in 2031?", "change"),
     ("How small an amount of the toxin can kill a person?", "quantity"),
+    ("How small an amount of money did the city set aside?", "open"),  # not a mass
     ("How large an increase did ferry crossings see?", "change"),
 ])
 def test_answer_types_come_from_general_interrogatives(question: str, kind: str) -> None:
@@ -236,6 +237,15 @@ def test_a_page_speaks_for_who_publishes_it() -> None:
     agency = parse("What did the Norland Widget Safety Agency report in 2031?")
     assert check(agency, "It reported 40 recalls in 2031.", (), "", "", None,
                  publisher_labels("https://www.nwsa.gov/r")).names_near > 0
+    # an address that cannot be read names no one; one word alone, or words apart in the question, meet nothing
+    assert publisher_labels("https://[harbourboard.example.org/x") == frozenset()
+    assert publisher_labels("https://www.harbourboard.example.org./x") == {"harbourboard", "example"}
+    one = parse("How many widgets did Norland export in 2031?")
+    assert check(one, "Sudmark recorded 40 widgets.", (), "", "", None, publisher_labels("https://norland.example")
+                 ).names_near == 0
+    apart = parse("When did the Harbour pass the rule the Board backed?")
+    assert check(apart, sentence, figures, "", sentence, None, publisher_labels("https://harbourboard.example.org")
+                 ).names_near == 0
 
 
 def test_a_long_name_is_met_by_its_acronym() -> None:

@@ -69,6 +69,8 @@ def test_a_levy_named_by_its_rate_is_the_one_its_passage_levies_at_that_rate() -
     assert check(parse(asked), sentence, figures, "", passage, None).contradiction == "levied PE"
     own = "What transit tariff applies to goods routed to evade the tariff on Peru?"
     assert check(parse(own), sentence, figures, "", passage, None).contradiction == ""
-    # a passage that levies the rate on no country, or a sentence naming no rate, says nothing
-    assert levied_at_rate(sentence, sentence) == frozenset()
-    assert levied_at_rate("Goods routed around it pay 40%.", passage) == frozenset()
+    # a rate given to something else than a levy says nothing of whose levy it is; "U.S." does not end a sentence
+    assert levied_at_rate(sentence, f"Tariffs on Peru cut its shipments by 35% in a year. {sentence}") == frozenset()
+    assert levied_at_rate(sentence, f"The tariff on U.S. goods rises to 35%. {sentence}") == {"US"}
+    assert levied_at_rate(sentence, f"The duty on Peru rose to 35.0%. {sentence}") == {"PE"}
+    assert levied_at_rate("Goods routed around the tariff pay more.", passage) == frozenset()  # no rate named
