@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, change_directions, content_words, directions,
                                         leaders_in, mentions, offices_in, qualified_words, sentence_names, stem)
 from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordinal, period_years, periods_in,
                                   relative_years, unit_dates, year_parts)
 from crossbrief.rag.figures import Figure
+from crossbrief.rag.publishers import published_by
 from crossbrief.rag.levies import levied_at_rate, levied_on, speaks_of_levy
 from crossbrief.rag.measures import noun_phrase, states_a_change
 from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, province_named,
@@ -39,7 +39,7 @@ class Check:
 def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], context: str, passage_text: str,
           passage_date: str | None, publisher: frozenset[str] = frozenset()) -> Check:
     """Checks one unit (a sentence with `context`: title, heading, the sentence before; and its whole passage;
-    `publisher`: the labels of its source's address, publisher_labels)."""
+    `publisher`: the labels of its source's address, publishers.publisher_labels)."""
     contradiction = ""
     date = 0.5
     if constraints.pins_date:
@@ -127,7 +127,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     other_names = 0.0
     met_near: tuple[str, ...] = ()
     if constraints.names:  # soft signals: "Washington" may stand for a country its sources call by name
-        by_publisher = _published_by(constraints, publisher)
+        by_publisher = published_by(constraints, publisher)
         names = sum(1 for n in constraints.names
                     if n in by_publisher or constraints.name_met((context, passage_text), n)) / len(constraints.names)
         met_near = tuple(n for n in constraints.names if constraints.name_met((context, sentence), n))
@@ -251,33 +251,6 @@ def _another_country(constraints: Constraints, sentence: str, context: str, pass
 
 
 _SUBJECT_CHARS = 40  # a sentence's subject: a name that starts within its first few words
-
-
-def publisher_labels(url: str | None) -> frozenset[str]:
-    """The labels of a source's address that may name who publishes it: "www.whitehouse.gov" -> {"whitehouse"},
-    "www.dea.gov" -> {"dea"} (not "www", nor the last label); none for an address that cannot be read."""
-    try:
-        host = (urlsplit(url.strip()).hostname or "") if url else ""
-    except ValueError:  # "https://[abc/x": front matter is not checked
-        return frozenset()
-    return frozenset(label for label in host.lower().rstrip(".").split(".")[:-1] if label and label != "www")
-
-
-def _published_by(constraints: Constraints, publisher: frozenset[str]) -> set[str]:
-    """The question's names that the source's publisher is: two or more adjacent capitalised words of the question
-    whose letters, joined, are a label of its address ("White House": whitehouse.gov), or a long name whose acronym
-    is ("Drug Enforcement Administration": dea.gov). A page speaks for who publishes it. One word alone is not
-    enough ("Canada" on canada.ca may be what a levy falls on, not who speaks)."""
-    if not publisher:
-        return set()
-    met: set[str] = set()
-    for run in constraints.name_runs:
-        for start in range(len(run)):
-            for end in range(start + 2, len(run) + 1):
-                if "".join(run[start:end]).lower() in publisher:
-                    met.update(n for n in constraints.names if without_possessive(n) in run[start:end])
-    met.update(name for name, acronym in constraints.acronyms if acronym.lower() in publisher)
-    return met
 
 
 def _another_named_kind(constraints: Constraints, sentence: str, context: str) -> str:
@@ -418,57 +391,3 @@ def today_of(constraints: Constraints, sentence: str, figures: tuple[Figure, ...
     if "date" not in constraints.kinds or any(f.kind in ("date", "year") for f in figures):
         return ""
     return dated_today(sentence, passage_date)
-
-
-def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
-    """A user-facing sentence for a question whose nearest evidence contradicts what it pins."""
-    what, _, value = contradiction.partition(" ")
-    if what == "year":
-        asked = ", ".join(str(y) for y in sorted(constraints.years))
-        return f"The sources give no figure for {asked}; the nearest is {value}."
-    if what == "month":
-        asked = ", ".join(f"{dt.date(y, m, 1):%B %Y}" for y, m in sorted(constraints.months))
-        return f"The sources give nothing for {asked}; the nearest is {value}."
-    if what == "published":
-        asked = ", ".join(str(y) for y in sorted(constraints.years))
-        return f"The sources give no figure for {asked}; the closest passages speak of {value}."
-    if what == "lacks":
-        return f"The sources give no figure for {value} to compare with."
-    if what == "part":
-        asked = " or ".join(f"the {ordinal(n)} {kind}" for kind, n in sorted(constraints.parts))
-        return f"The sources give nothing for {asked}; the nearest is the {value}."
-    if what == "scope":
-        return f"The closest passages say nothing about the {value}."
-    if what == "source":
-        return f"No source dated {value} says this; the closest passages are from sources of other dates."
-    if what == "office":
-        return f"The closest passages speak of another {value}, not the one asked."
-    if what == "name":
-        return f"The closest passages speak of another country, not the one asked ({without_possessive(value)})."
-    if what == "counted":
-        return f"The closest passages count something other than {value}."
-    if what == "direction":
-        opposite = "a rise" if value == "down" else "a fall"
-        return f"The closest passages speak of {opposite}, not the change asked."
-    if what == "leader":
-        asked = " or ".join(sorted(constraints.leaders))
-        return f"The closest passages speak of {value}'s time in office, not {asked}'s."
-    if what == "within":
-        return f"The closest passages speak of {value} alone, not of the whole country asked."
-    if what == "levied":
-        return "The closest passages speak of a levy on another country's goods, not on those asked."
-    if what == "period":
-        asked = " or ".join(sorted(constraints.periods))
-        return f"The closest passages give a figure per {value}, not per {asked}." if value else \
-            f"The closest passages give no figure per {asked}."
-    if what == "province":
-        return f"The sources give no figure for {value}; the closest passages speak of other places."
-    if what == "levels":
-        return "The closest passages give levels, not the change asked."
-    if what == "kind":
-        if value == "change":
-            return "The closest passages give no figure for that change."
-        article = "an" if value[:1] in "aeiou" else "a"
-        return f"The closest passages hold no {value} that answers this." if value != "open" else \
-            f"The closest passages hold {article} different kind of figure."
-    return "The sources do not say."

@@ -198,7 +198,7 @@ class Constraints:
     # recognised?"): a condition ("until the Secretary notifies ...") answers it as a date does
     asks_condition: bool = False
     # the runs of two or more capitalised words it names something by, as written ("White House", "Drug Enforcement
-    # Administration"): a source's address may spell one out (constraint_check.publisher_labels)
+    # Administration"): a source's address may spell one out (publishers.publisher_labels)
     name_runs: tuple[tuple[str, ...], ...] = ()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:

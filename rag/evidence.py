@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from crossbrief.index.chunking import Span, split_sentences
-from crossbrief.rag.constraint_check import Check, check, publisher_labels
+from crossbrief.rag.constraint_check import Check, check
+from crossbrief.rag.publishers import publisher_labels
 from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS, Constraints, content_words, stem
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.models import Passage

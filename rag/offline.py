@@ -22,7 +22,8 @@ import numpy as np
 from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.citations import markers_in
-from crossbrief.rag.constraint_check import near_miss_reason, today_of
+from crossbrief.rag.constraint_check import today_of
+from crossbrief.rag.refusal_reasons import near_miss_reason
 from crossbrief.rag.constraints import Constraints, parse
 from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, eligible_share, features, is_table, name_known,
                                      near_overlaps, question_words, units)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crossbrief.rag.constraint_check import check, near_miss_reason
+from crossbrief.rag.constraint_check import check
+from crossbrief.rag.refusal_reasons import near_miss_reason
 from crossbrief.rag.constraints import directed_nouns, mentions, parse
 from crossbrief.rag.figures import extract_figures
 from crossbrief.rag.question_types import answer_type
@@ -224,7 +225,7 @@ def test_a_page_speaks_for_who_publishes_it() -> None:
     """"When did the Harbour Board approve the levy?" is met by a page the Harbour Board publishes (its address,
     harbourboard.example.org), though the sentence says "the board's members"; a long name by its acronym's
     address; another publisher meets nothing."""
-    from crossbrief.rag.constraint_check import publisher_labels
+    from crossbrief.rag.publishers import publisher_labels
     assert publisher_labels("https://www.harbourboard.example.org/news/1") == {"harbourboard", "example"}
     assert publisher_labels(None) == frozenset() and publisher_labels("not a url") == frozenset()
     asked = parse("When did the Harbour Board approve the levy on Norland's grain?")

@@ -3,7 +3,8 @@ is not answered by a levy on another's."""
 
 from __future__ import annotations
 
-from crossbrief.rag.constraint_check import check, near_miss_reason
+from crossbrief.rag.constraint_check import check
+from crossbrief.rag.refusal_reasons import near_miss_reason
 from crossbrief.rag.constraints import parse
 from crossbrief.rag.figures import extract_figures
 from crossbrief.rag.levies import levied_on
