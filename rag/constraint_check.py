@@ -34,6 +34,7 @@ class Check:
     source: float  # share of a named source's words in the unit's title (1 when none named)
     contradiction: str = ""  # "year 2021", "name India", "kind count" ...
     met_near: tuple[str, ...] = ()  # the pinned names the unit itself mentions, in any form or by their country
+    published: tuple[str, ...] = ()  # the pinned names its source's publisher is (rag/publishers.py)
 
 
 def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], context: str, passage_text: str,
@@ -126,6 +127,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     names = names_near = 1.0
     other_names = 0.0
     met_near: tuple[str, ...] = ()
+    by_publisher: set[str] = set()
     if constraints.names:  # soft signals: "Washington" may stand for a country its sources call by name
         by_publisher = published_by(constraints, publisher)
         names = sum(1 for n in constraints.names
@@ -206,7 +208,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     if constraints.source_words:
         title_words = {stem(w) for w in content_words(context)}
         source = len(constraints.source_words & title_words) / len(constraints.source_words)
-    return Check(date, names, names_near, other_names, kind, counted, source, contradiction, met_near)
+    return Check(date, names, names_near, other_names, kind, counted, source, contradiction, met_near,
+                 tuple(sorted(by_publisher)))
 
 
 def _another_country(constraints: Constraints, sentence: str, context: str, passage_text: str,

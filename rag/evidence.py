@@ -297,6 +297,7 @@ def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarr
         stands = check(constraints, unit.quoted, figures, unit.context, unit.passage.text, unit.passage.date,
                        publisher_labels(unit.passage.source_url))
         aliased = {word for word, name in of_country.items() if name in stands.met_near}  # met by its country
+        aliased |= {stem(without_possessive(name).lower()) for name in stands.published}  # its publisher's name
         missing_known, missing_unknown = missing_shares(asked, own | around | aliased)
         row = np.array([
             float(s_sim), float(c_sim), float(unit.passage.dense_score or 0.0),

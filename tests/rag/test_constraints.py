@@ -235,6 +235,7 @@ def test_a_page_speaks_for_who_publishes_it() -> None:
     own = check(asked, sentence, figures, "", sentence, None, publisher_labels("https://harbourboard.example.org/a"))
     other = check(asked, sentence, figures, "", sentence, None, publisher_labels("https://www.ferries.example.org/a"))
     assert alone.names_near == other.names_near < own.names_near and own.names > alone.names
+    assert own.published == ("Board", "Harbour") and not other.published  # not missing words either (evidence.py)
     agency = parse("What did the Norland Widget Safety Agency report in 2031?")
     assert check(agency, "It reported 40 recalls in 2031.", (), "", "", None,
                  publisher_labels("https://www.nwsa.gov/r")).names_near > 0
