@@ -52,7 +52,7 @@ class StatementReader:
                 for table in tables if names_rows(table.profile, table.n_rows)]
 
     def read_row(self, question: str, statements: list[Statement], order: dict[str, int],
-                 passages: list[Passage]) -> RowOutcome | None:
+                 passages: list[Passage], tables_of: Counter[str] | None = None) -> RowOutcome | None:
         """The row a question names in a table whose first column names its rows, read with its section and its
         columns' headings (rag/table_rows.py); None when no such table has a row named clearly enough."""
         asked = words(question)
@@ -60,7 +60,8 @@ class StatementReader:
         if arithmetic is not None:
             asked -= CHANGE_TERMS  # "the percentage change in X", "the average X": words for the arithmetic
         matches: list[tuple[RowMatch, StoredTable]] = []
-        counts = Counter(t.source for t in self.store.tables(list({t.source for t, _ in statements})))
+        # how many tables each source holds (`tables_of`, as the caller read them; else those that name their rows)
+        counts = tables_of if tables_of is not None else Counter(t.source for t, _ in statements)
         for table, rows in statements:
             found = best_row(asked, rows, words, frozenset(introduced_as(table, passages, counts[table.source] == 1)))
             if found is not None and found.coverage >= self.min_coverage and found.margin >= self.min_margin:

@@ -11,6 +11,8 @@ read first (rag/table_statements.py), and "which ... most" questions are ranked 
 
 from __future__ import annotations
 
+from collections import Counter
+
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -184,7 +186,8 @@ class TableAnswerer:
             # a bare term asked is a definition: not the figures of a statement's row named by it
             tables = [t for t in tables if not names_rows(t.profile, t.n_rows)]
         elif wanted is None:
-            read = reader.read_row(question.query, statements, order, passages)
+            read = reader.read_row(question.query, statements, order, passages,
+                                   Counter(t.source for t in tables))
             if read is not None:
                 return read.answer  # None: the row is named but not the year asked, which the prose may have
         asked = _asking_clause(without_superlative(question.query) if wanted else question.query)
