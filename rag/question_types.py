@@ -36,6 +36,11 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
      rf"\bwhat (?:[\w'-]+ ){{0,3}}?(?:cost|budget|price|price tag|worth|salary|salaries|wages?|fees?)\b(?!\s+(?:{CHANGE_WORDS})s?\b)|"
      r"\bhow much (?:\w+ )?(?:revenue|profits?|income|sales|funding|money)\b",
      "money", ("money",)),
+    # "how much fentanyl did the surge stop", "how much cash was used": an amount of what the noun names, said as a
+    # mass, a sum or a number, never a share or a date (not "how much of", "how much more", "how much time")
+    (r"\bhow much (?!(?:of|more|less|longer|shorter|higher|lower|larger|smaller|bigger|further|time)\b)"
+     r"(?:[\w'-]+ ){1,3}?(?:did|does|do|was|were|has|have|had|is|are|will|would|can|could)\b",
+     "amount", ("quantity", "money", "count")),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "count", ("count", "rate")),
     (r"\bwhat (?:year|date|month|day)\b|\bwhen\b|\bsince when\b|\bwhich year\b|\bin what year\b|"
      r"\b(?:on|from|by) (?:what|which) (?:date|day)\b|\bwhich (?:date|day|month)\b", "date", ("year", "date")),
@@ -72,7 +77,7 @@ def expected_kinds(question: str, context: str = "") -> tuple[str, ...]:
 
 
 def answer_type(question: str, context: str = "") -> str:
-    """count, percent, money, date, duration, quantity, change, name, list or open."""
+    """count, percent, money, date, duration, quantity, amount, change, name, list or open."""
     return _match(question, context)[0]
 
 

@@ -119,6 +119,12 @@ def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_t
     ("How small an amount of the toxin can kill a person?", "quantity"),
     ("How small an amount of money did the city set aside?", "open"),  # not a mass
     ("How large an increase did ferry crossings see?", "change"),
+    ("How much grain did the patrol stop in its first week?", "amount"),  # a mass, a sum or a number: no share
+    ("How much cash was raised from the bond sale?", "amount"),
+    ("How much of the grain came by sea?", "percent"),
+    ("How much more grain did the patrol stop?", "open"),
+    ("How much time did the council give the ferry line?", "open"),
+    ("How much was the harbour's revenue in 2031?", "open"),
 ])
 def test_answer_types_come_from_general_interrogatives(question: str, kind: str) -> None:
     assert answer_type(question) == kind

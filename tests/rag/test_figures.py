@@ -152,3 +152,17 @@ def test_a_quote_of_hard_wrapped_prose_is_supported_by_its_passage() -> None:
     checked = check_answer("We adjusted the $10.1 million value to 2031 dollars ($13.0 million per life). The rule "
                            "expires on December 31, 2031. [1]", [passage])
     assert checked.figures and all(f.supported for f in checked.figures), checked.figures
+
+
+@pytest.mark.parametrize("text, figures", [
+    ("(2) the routes by which grain reaches 3 ports", ["3"]),
+    ("as section 2(a) and section 2(b) of the order set out", []),
+    ("under section 1702(a)(1)(B) of the Harbour Act", []),
+    ("goods of title 19, part 102 of the Code, at 25%", ["25%"]),
+    ("subsection (a)(i) names 40 wardens", ["40"]),
+    ("§ 12 applies to 10 ferries", ["10"]),
+    ("a 25% (5 points) rise in 2031", ["25%", "5", "2031"]),
+])
+def test_labels_of_items_and_sections_are_no_figures(text: str, figures: list[str]) -> None:
+    """A numbered item or a section of a law is a label: read as a count, "(2) the routes ..." answered "how many"."""
+    assert [f.text for f in extract_figures(text)] == figures
