@@ -104,6 +104,9 @@ class RetrievalSettings(_Section):
                                     "times its similarity (0: no expansion)")
     expansion_words: int = Field(4, ge=0, le=20, description="BM25 query expansion: nearest indexed words added for "
                                  "each of the question's words")
+    summaries_per_source: int = Field(1, ge=0, description="at most this many of a source's table summaries (the "
+                                      "chunks that describe a big table's rows, index/tables.py) among the passages "
+                                      "retrieved; the table answerer reads the table itself. 0: no limit")
 
 
 # the offline answerer's model, fitted on the development case sets by scripts/fit_answerer.py

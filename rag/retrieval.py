@@ -4,6 +4,8 @@ date apply to all three."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import logging
 import threading
 import time
@@ -247,12 +249,26 @@ class HybridRetriever:
                        self.settings.sentence_weight)
         ranked: list[tuple[str, float]] = []
         chunks: dict[str, StoredChunk] = {}
+        summaries: Counter[str] = Counter()  # table summaries taken, per source
+        limit = self.settings.summaries_per_source
         while len(ranked) < k and ordered:
-            # an id the store no longer holds (deleted since this BM25 version was read) gives way to the next
+            # an id the store no longer holds (deleted since this BM25 version was read) gives way to the next, and
+            # so does a big table's summary beyond the source's first few: the summaries describe the table's rows
+            # (the table answerer reads the table itself), and a dozen of them near a question about the table's
+            # topic would leave no room for the prose that answers it
             batch, ordered = ordered[:k - len(ranked)], ordered[k - len(ranked):]
             found = self._chunk_meta([cid for cid, _ in batch])
             chunks.update(found)
-            ranked.extend(item for item in batch if item[0] in found)
+            for cid, score in batch:
+                chunk = found.get(cid)
+                if chunk is None:
+                    continue
+                if limit and chunk.metadata.get("kind") == "table-summary":
+                    source = str(chunk.metadata.get("source", ""))
+                    if summaries[source] >= limit:
+                        continue
+                    summaries[source] += 1
+                ranked.append((cid, score))
         # a BM25-only hit has no dense score yet: compute it so the relevance floor sees every passage
         missing = [cid for cid, _ in ranked if cid not in dense_score and cid in chunks]
         if missing:
