@@ -310,3 +310,25 @@ def test_no_introducing_sentence_below_the_floor_is_a_refusal_and_other_sources_
     above = OfflineAnswerer(ToyEmbedder(), _calibration(), min_similarity=None)
     rowed = above.draft(Question("What does the table show?"), [replace(table, dense_score=0.9), notes])
     assert "Row 2" not in rowed.text
+
+
+def test_a_better_retrieved_source_naming_rows_alike_is_not_passed_over_for_another_s_clearer_row(
+        tmp_path: Path) -> None:
+    """Without a filter, the best-retrieved report names "Prepaid expenses" and "Total prepaid expenses and other"
+    alike (no row leads by the margin); a report retrieved after it names one such row clearly. The question is the
+    first report's: its table is read by its links, not passed over for the other report's row."""
+    store = TableStore.open(f"sqlite:///{tmp_path / 'two.sqlite3'}")
+    first = render_table("first", ["December 31,", "2019", "2018"],
+                         [["Prepaid expenses", "$2,303", "$1,780"], ["Other current assets", "193", "167"],
+                          ["Total prepaid expenses and other", "$2,496", "$1,947"]], "First", 0)[1]
+    second = render_table("second", ["", "2019", "2018"],
+                          [["Receivables", "18,581", "12,327"], ["Prepaid expenses", "3,276", "1,078"],
+                           ["Inventories", "12,542", "9,317"], ["Accounts payable", "(18,668)", "(9,166)"]],
+                          "Second", 0)[1]
+    store.write("/reports/first.csv", "h1", [first])
+    store.write("/reports/second.csv", "h2", [second])
+    answerer = TableAnswerer(store)
+    passages = [replace(_passages()[0], n=n, chunk_id=f"c{n}", source=source)
+                for n, source in ((1, "/reports/first.csv"), (2, "/reports/second.csv"))]
+    found = answerer.answer(Question("What is the prepaid expenses for 2019 and 2018 respectively?"), passages)
+    assert found is not None and "2,303" in found.draft.text and "3,276" not in found.draft.text, found
