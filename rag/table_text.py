@@ -40,12 +40,16 @@ def _stem(word: str) -> str:
 _POSSESSIVE = re.compile(r"['’]s\b")
 # a footnote's number set against a label's last word: "Incentive schemes1", "Revenue2"
 _FOOTNOTE = re.compile(r"(?<=[a-z]{4})\d$")
+# a month's name run into its day ("December31, 2019", as a heading may be typed): two words
+_GLUED_DAY = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+                        r"july|august|september|october|november|december)(\d{1,2})\b")
 
 
 def words(text: str) -> set[str]:
     """Content words of `text`, lower-cased and singular, without a possessive ("Alberta's" -> "alberta") or a
-    footnote's number after its last word ("Incentive schemes1" -> "incentive", "scheme")."""
-    bare = _POSSESSIVE.sub("", text.lower().replace(",", ""))
+    footnote's number after its last word ("Incentive schemes1" -> "incentive", "scheme"); a month run into its day is
+    two words ("December31" -> "december", "31")."""
+    bare = _GLUED_DAY.sub(r"\1 \2", _POSSESSIVE.sub("", text.lower().replace(",", "")))
     tokens = WORD_PATTERN.findall(bare)
     if tokens:  # a footnote's number ends a label ("Incentive schemes1"); "Tier1 capital" is a name
         tokens[-1] = _FOOTNOTE.sub("", tokens[-1])

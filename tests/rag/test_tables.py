@@ -330,3 +330,18 @@ def test_a_change_is_worked_out_from_a_table_with_a_column_per_measure(tmp_path:
                                         [replace(p, source="/data/places.csv") for p in _passages()],
                                         Filters(sources=("/data/places.csv",)))
     assert mixed is None or "table_change_computed" not in mixed.draft.notes
+
+
+def test_a_month_run_into_its_day_in_a_heading_still_names_the_date(tmp_path: Path) -> None:
+    """"December31, 2019" heads a column as typed: the question's "December 31, 2019" names it, and the row is read."""
+    from crossbrief.rag.table_text import words
+    assert words("December31, 2019") == {"december", "31", "2019"}
+    assert words("covid19 cases") == {"covid19", "case"}  # digits run into another word stay part of it
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table("accrued.csv", ["", "December31, 2019", "2018"],
+                            [["Accrued payroll", "$116.9", "$105.9"], ["Harbour liabilities", "93.8", "120.5"],
+                             ["Tax-related accruals", "30.8", "38.4"], ["Accrued other", "33.3", "44.8"]], "Accrued", 0)
+    store.write(SOURCE, "hash1", [table])
+    found = TableAnswerer(store).answer(Question("How much was the harbour liabilities as at December 31, 2019?"),
+                                        _passages())
+    assert found is not None and "93.8" in found.draft.text and "row 2" in found.draft.text, found
