@@ -118,10 +118,14 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
             absent.append((min(ranges, key=lambda i: specificity(table.profile.columns[i].values)),
                            f"{low:g} or more" if high == float("inf") else f"{low:g} to {high:g}"))
     named = []
+    # a column is named without the unit or note its name gives in brackets ("Operating Leases (Dollars in
+    # millions)" by "operating leases"), where no other column's name is the same without its brackets
+    bare_names = [words(_BRACKETED.sub(" ", name)) for name in table.columns]
     for i, name in enumerate(table.columns):
         tokens = words(name)
         years = {w for w in tokens if len(w) == 4 and w.isdigit()}
-        if i not in pinned and tokens and (tokens <= asked or (years and years <= asked)):
+        bare = bare_names[i] if bare_names[i] != tokens and bare_names.count(bare_names[i]) == 1 else set()
+        if i not in pinned and tokens and (tokens <= asked or (years and years <= asked) or (bare and bare <= asked)):
             named.append(i)
             score += len(tokens & asked)
             covered |= tokens & asked
@@ -149,6 +153,7 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
     return Link(table, pinned, named, score, len(covered) / len(asked) if asked else 0.0, tuple(absent))
 
 
+_BRACKETED = re.compile(r"\([^()]*\)")
 # a value named by its head word alone names it less surely than one named in full (1.5 and more)
 _HEAD_SCORE = 0.5
 

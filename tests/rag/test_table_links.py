@@ -334,3 +334,21 @@ def test_prepositions_are_no_words_a_table_must_link(tmp_path: Path) -> None:
     table = answerer.store.tables([SOURCE])[0]
     for question in ("How many deaths were there across Upland in 2021?", "How many deaths during 2021 within Upland?"):
         assert link(question, table).coverage == 1.0, question
+
+
+def test_a_column_is_named_without_the_unit_its_name_gives_in_brackets(tmp_path: Path) -> None:
+    """"Ferry Leases (Dollars in millions)" is named by "ferry leases": a change between two years' rows of that
+    column is worked out; two columns alike but for their brackets are named by neither."""
+    rows = [["2030", "$460", "47"], ["2031", "361", "28"], ["2032", "308", "22"], ["Thereafter", "686", "170"],
+            ["Total lease payments", "1,815", "267"], ["Less: interest", "(516)", "(90)"], ["Total", "$1,299", "177"]]
+    answerer = _answerer(tmp_path, ["", "Ferry Leases (Dollars in millions)", "Barge Leases"], rows)
+    found = answerer.answer(Question("What is the percentage change in ferry leases between 2030 and 2031?"),
+                            _passages())
+    assert found is not None and "a decrease of $99 (21.52%)" in found.draft.text, found
+    from crossbrief.rag.table_links import link
+    from crossbrief.index.documents import render_table as render
+    _, twin = render("twin.csv", ["", "Sales (home)", "Sales (abroad)"], [["2030", "5", "6"], ["2031", "7", "8"]],
+                     "Twin", 0)
+    store = TableStore.open(f"sqlite:///{tmp_path / 'twin.sqlite3'}")
+    store.write("/data/twin.csv", "hash2", [twin])
+    assert link("What were sales in 2031?", store.tables(["/data/twin.csv"])[0]).named == []
