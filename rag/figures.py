@@ -83,10 +83,11 @@ _MARKERS = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
 _LIST_NUMBER = re.compile(r"(?m)^\s*\d{1,3}[.)]\s")
 # a label, not a figure: an item's number in parentheses ("(2) the mechanisms ..."), a number a lettered part
 # follows ("section 2(a)", "1702(a)(1)(B)") and the number of a named part of a text ("section 3", "title 19")
-_LABEL = re.compile(r"(?m)^\s*(\(\d{1,3}\))\s|(\b\d{1,5}(?:\([a-zA-Z\d]{1,4}\))+|(?:\([a-zA-Z\d]{1,4}\)){2,})|"
+_LABEL = re.compile(r"(?m)^[ \t]*(\(\d{1,2}\))[ \t]+(?=[A-Za-z])|"
+                    r"((?<![\d.,$€£¥])\b\d{1,5}(?:\([a-zA-Z\d]{1,4}\)){2,}|(?:\([a-zA-Z\d]{1,4}\)){2,})|"
                     r"\b(?:[Ss]ub)?(?:[Ss]ections?|[Pp]aragraphs?|[Cc]lauses?|[Aa]rticles?|[Cc]hapters?|[Tt]itles?|"
-                    r"[Pp]arts?)\s+"
-                    r"(\d{1,5})\b(?![.,]\d)|§+\s*(\d{1,5})\b")
+                    r"[Pp]arts?)\s+(\d{1,5}(?:\([a-zA-Z\d]{1,4}\))*)\b(?![.,]\d)"
+                    r"(?!\s*(?:%|(?:percent|per cent|thousand|million|billion|trillion)\b))|§+\s*(\d{1,5})\b")
 # a code of letters and digits ("Q4", "G7", "FY23"): never a figure, and blanked first so that a number after it is
 # read on its own ("Q4 2025" is the year 2025, not "4 2025"); never a currency code before its amount ("USD5 billion")
 # nor letters before a grouped or decimal number ("R2,000", "KES50,000": left to the figure pattern, as before)

@@ -38,7 +38,12 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
      "money", ("money",)),
     # "how much fentanyl did the surge stop", "how much cash was used": an amount of what the noun names, said as a
     # mass, a sum or a number, never a share or a date (not "how much of", "how much more", "how much time")
-    (r"\bhow much (?!(?:of|more|less|longer|shorter|higher|lower|larger|smaller|bigger|further|time)\b)"
+    # (not a comparison, "how much greater / worse / in fines / per kilogram", nor a rate, a share or something no
+    # figure measures: "how much inflation / influence / progress")
+    (r"\bhow much (?!(?:of|more|less|worse|better|further|time|in|per|above|below|over|under|\w+er)\b)"
+     r"(?!(?:[\w'-]+ ){0,2}(?:tariffs?|dut(?:y|ies)|levy|levies|taxe?s?|inflation|share|rates?|growth|interest|"
+     r"progress|influence|impact|support|damage|attention|risk|coordination|cooperation|pressure|power|control|"
+     r"effort|emphasis|trust|confidence|help|say|room|space|leeway|weight|mass)\b)"
      r"(?:[\w'-]+ ){1,3}?(?:did|does|do|was|were|has|have|had|is|are|will|would|can|could)\b",
      "amount", ("quantity", "money", "count")),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "count", ("count", "rate")),

@@ -251,12 +251,14 @@ class HybridRetriever:
         chunks: dict[str, StoredChunk] = {}
         summaries: Counter[str] = Counter()  # table summaries taken, per source
         limit = self.settings.summaries_per_source
+        skipped: list[tuple[str, float]] = []  # summaries beyond a source's limit: taken only to fill up to k
         while len(ranked) < k and ordered:
             # an id the store no longer holds (deleted since this BM25 version was read) gives way to the next, and
             # so does a big table's summary beyond the source's first few: the summaries describe the table's rows
             # (the table answerer reads the table itself), and a dozen of them near a question about the table's
             # topic would leave no room for the prose that answers it
-            batch, ordered = ordered[:k - len(ranked)], ordered[k - len(ranked):]
+            size = max(k - len(ranked), min(k, 16))  # a few more than needed: skipped summaries make room
+            batch, ordered = ordered[:size], ordered[size:]
             found = self._chunk_meta([cid for cid, _ in batch])
             chunks.update(found)
             for cid, score in batch:
@@ -266,9 +268,13 @@ class HybridRetriever:
                 if limit and chunk.metadata.get("kind") == "table-summary":
                     source = str(chunk.metadata.get("source", ""))
                     if summaries[source] >= limit:
+                        skipped.append((cid, score))
                         continue
                     summaries[source] += 1
-                ranked.append((cid, score))
+                if len(ranked) < k:
+                    ranked.append((cid, score))
+        # a question filtered to one big table has nothing but its summaries: they fill the rest, best first
+        ranked.extend(skipped[:k - len(ranked)])
         # a BM25-only hit has no dense score yet: compute it so the relevance floor sees every passage
         missing = [cid for cid, _ in ranked if cid not in dense_score and cid in chunks]
         if missing:

@@ -119,12 +119,16 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
                            f"{low:g} or more" if high == float("inf") else f"{low:g} to {high:g}"))
     named = []
     # a column is named without the unit or note its name gives in brackets ("Operating Leases (Dollars in
-    # millions)" by "operating leases"), where no other column's name is the same without its brackets
-    bare_names = [words(_BRACKETED.sub(" ", name)) for name in table.columns]
+    # millions)" by "operating leases"), where no other column's name holds those words ("Deaths (per 100,000)" is a
+    # rate beside "Number of deaths": a bracket that gives a rate or a share is part of the name)
+    column_words = [words(name) for name in table.columns]
+    bare_names = [words(_BRACKETED.sub(lambda m: m.group(0) if _RATE_NOTE.search(m.group(0)) else " ", name))
+                  for name in table.columns]
     for i, name in enumerate(table.columns):
         tokens = words(name)
         years = {w for w in tokens if len(w) == 4 and w.isdigit()}
-        bare = bare_names[i] if bare_names[i] != tokens and bare_names.count(bare_names[i]) == 1 else set()
+        bare = bare_names[i] if bare_names[i] != tokens and not any(
+            bare_names[i] <= other for j, other in enumerate(column_words) if j != i) else set()
         if i not in pinned and tokens and (tokens <= asked or (years and years <= asked) or (bare and bare <= asked)):
             named.append(i)
             score += len(tokens & asked)
@@ -154,6 +158,7 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
 
 
 _BRACKETED = re.compile(r"\([^()]*\)")
+_RATE_NOTE = re.compile(r"\bper\b|%|\bpercent|\brates?\b|\bratios?\b|\bshare\b", re.IGNORECASE)
 # a value named by its head word alone names it less surely than one named in full (1.5 and more)
 _HEAD_SCORE = 0.5
 

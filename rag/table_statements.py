@@ -62,13 +62,15 @@ class StatementReader:
         matches: list[tuple[RowMatch, StoredTable]] = []
         # how many tables each source holds (`tables_of`, as the caller read them; else those that name their rows)
         counts = tables_of if tables_of is not None else Counter(t.source for t, _ in statements)
-        unclear = len(order)  # the best retrieval rank of a source with rows the question names, none clearly
+        years = {w for w in asked if YEAR.match(w)}
+        # the best retrieval rank of a source with rows the question names, none clearly, under the year asked
+        unclear = len(order)
         for table, rows in statements:
             found = best_row(asked, rows, words, frozenset(introduced_as(table, passages, counts[table.source] == 1)))
             if found is not None and found.coverage >= self.min_coverage:
                 if found.margin >= self.min_margin:
                     matches.append((found, table))
-                else:
+                elif not years or _holds_year(found.row, years):
                     unclear = min(unclear, order.get(table.source, len(order)))
         if not matches:
             return None
@@ -76,7 +78,6 @@ class StatementReader:
             # the best-retrieved source names rows "prepaid expenses" and "total prepaid expenses" alike: that is
             # the table asked of, to be read by its links (rag/tables.py), not another source's clearer row
             return None
-        years = {w for w in asked if YEAR.match(w)}
         dated = [m for m in matches if not years or _holds_year(m[0].row, years)]
         if not dated:
             return RowOutcome(None)  # the row is named, the year asked heads none of its columns: the prose may say

@@ -42,7 +42,7 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 _FOOTNOTE = re.compile(r"(?<=[a-z]{4})\d$")
 # a month's name run into its day ("December31, 2019", as a heading may be typed): two words
 _GLUED_DAY = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
-                        r"july|august|september|october|november|december)(\d{1,2})\b")
+                        r"july|august|september|october|november|december)(\d{1,2})(?:st|nd|rd|th)?\b")
 
 
 def words(text: str) -> set[str]:

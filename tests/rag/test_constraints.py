@@ -125,6 +125,11 @@ def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_t
     ("How much more grain did the patrol stop?", "open"),
     ("How much time did the council give the ferry line?", "open"),
     ("How much was the harbour's revenue in 2031?", "open"),
+    ("How much greater was the grain haul in 2031?", "open"),  # a comparison
+    ("How much tariff did the council put on grain?", "open"),  # a rate
+    ("How much inflation was there in 2031?", "open"),
+    ("How much influence do the guilds have?", "open"),  # nothing a figure measures
+    ("How much in fines did the court levy?", "open"),
 ])
 def test_answer_types_come_from_general_interrogatives(question: str, kind: str) -> None:
     assert answer_type(question) == kind

@@ -162,6 +162,11 @@ def test_a_quote_of_hard_wrapped_prose_is_supported_by_its_passage() -> None:
     ("subsection (a)(i) names 40 wardens", ["40"]),
     ("§ 12 applies to 10 ferries", ["10"]),
     ("a 25% (5 points) rise in 2031", ["25%", "5", "2031"]),
+    # a footnote's mark after a figure, a negative amount in brackets and a share of parts stay figures
+    ("Harbour revenue was $1,234.5(1) million and 2,000(a) berths in 2031(2)", ["$1,234.5", "1", "2,000", "2031",
+                                                                               "2"]),
+    ("(516)\n(90)\n", ["516", "90"]),
+    ("Parts 12% of the total", ["12%"]),
 ])
 def test_labels_of_items_and_sections_are_no_figures(text: str, figures: list[str]) -> None:
     """A numbered item or a section of a law is a label: read as a count, "(2) the routes ..." answered "how many"."""

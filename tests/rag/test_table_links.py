@@ -352,3 +352,10 @@ def test_a_column_is_named_without_the_unit_its_name_gives_in_brackets(tmp_path:
     store = TableStore.open(f"sqlite:///{tmp_path / 'twin.sqlite3'}")
     store.write("/data/twin.csv", "hash2", [twin])
     assert link("What were sales in 2031?", store.tables(["/data/twin.csv"])[0]).named == []
+    # a bracket that gives a rate is part of the name, and a bare name another column's name holds names neither
+    _, rates = render("rates.csv", ["Port", "Year", "Number of wrecks", "Wrecks (per 100 berths)"],
+                      [["Alder", "2030", "1,600", "36.0"], ["Alder", "2031", "1,700", "38.0"],
+                       ["Birch", "2030", "2,400", "16.0"], ["Birch", "2031", "2,500", "16.5"]], "Rates", 0)
+    store.write("/data/rates.csv", "hash3", [rates])
+    table = store.tables(["/data/rates.csv"])[0]
+    assert 3 not in link("What was the change in wrecks at Alder between 2030 and 2031?", table).named

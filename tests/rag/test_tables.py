@@ -337,6 +337,7 @@ def test_a_month_run_into_its_day_in_a_heading_still_names_the_date(tmp_path: Pa
     from crossbrief.rag.table_text import words
     assert words("December31, 2019") == {"december", "31", "2019"}
     assert words("covid19 cases") == {"covid19", "case"}  # digits run into another word stay part of it
+    assert words("December31st, 2019") == {"december", "31", "2019"}
     store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
     _, table = render_table("accrued.csv", ["", "December31, 2019", "2018"],
                             [["Accrued payroll", "$116.9", "$105.9"], ["Harbour liabilities", "93.8", "120.5"],
