@@ -16,6 +16,7 @@ from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordi
 from crossbrief.rag.figures import Figure
 from crossbrief.rag.publishers import published_by
 from crossbrief.rag.levies import levied_at_rate, levied_on, speaks_of_levy
+from crossbrief.rag.named_bodies import another_of_its_kind
 from crossbrief.rag.measures import noun_phrase, states_a_change
 from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, province_named,
                                    provinces_located_in, without_possessive)
@@ -141,6 +142,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             contradiction = _another_country(constraints, sentence, context, passage_text, met_near)
     elif not contradiction and (constraints.located or constraints.subjects):
         contradiction = _placed_elsewhere(constraints, sentence)
+    if not contradiction and constraints.name_runs:  # "South Florida HIDTA" for the Northwest HIDTA asked
+        contradiction = another_of_its_kind(constraints.name_runs, sentence, context)
     if not contradiction and constraints.countries:
         contradiction = _within_a_province(constraints, sentence)
     if not contradiction and constraints.provinces:

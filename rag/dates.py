@@ -132,14 +132,26 @@ _NUMBERED = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth
                        r"[\s-]+([a-z]+)\b|\b([HQ])([1-4])\b", re.IGNORECASE)
 
 
+# a name of capitalised words and the lower-case noun it qualifies: the thing an ordinal before the name numbers
+_NAMED_HEAD = re.compile(r"(?:[A-Z][\w'’-]*\s+){1,5}([a-z]{3,})\b")
+# verbs that may follow such a name ("the second Harbour Board met"): not a noun it qualifies
+_PAST_FORMS = frozenset("""held met took began made came went said set led ran won found gave got sent built brought saw
+told cut put hit paid spent sold kept left stood shut struck rose fell grew""".split())
+
+
 def year_parts(text: str, skip: frozenset[str] = frozenset()) -> frozenset[tuple[str, int]]:
     """The numbered things `text` names, by ordinal: ("half", 2) for "the second half of FY23", ("quarter", 1) for
-    "Q1" or "the first quarter", ("meeting", 5) for "the fifth meeting"; never a word of `skip` ("the first of")."""
+    "Q1" or "the first quarter", ("meeting", 5) for "the fifth meeting" or "the fifth Trilateral Committee meeting"
+    (the noun the name qualifies); never a word of `skip` ("the first of")."""
     found = set()
     for m in _NUMBERED.finditer(text):
         if m.group(1):
             number = ordinal_value(m.group(1)) or 0
             noun = m.group(3).lower()
+            # "the fifth Trilateral Fentanyl Committee meeting": the noun the name qualifies is what is numbered
+            named = _NAMED_HEAD.match(text, m.start(3)) if m.group(3)[:1].isupper() else None
+            if named and named.group(1) not in skip | _PAST_FORMS and not named.group(1).endswith("ed"):
+                noun = named.group(1)
             if noun not in skip and number:
                 found.add((noun, number))
         elif m.group(4) == "Q" or m.group(4) == "H" and m.group(5) in "12":  # codes in capitals only

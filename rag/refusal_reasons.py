@@ -39,6 +39,9 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
     if what == "part":
         asked = " or ".join(f"the {ordinal(n)} {kind}" for kind, n in sorted(constraints.parts))
         return f"The sources give nothing for {asked}; the nearest is the {value}."
+    if what == "body":
+        asked, _, other = value.partition("|")
+        return f"The closest passages speak of {other}, not {asked}."
     if what == "name":
         return f"The closest passages speak of another country, not the one asked ({without_possessive(value)})."
     if what == "direction":

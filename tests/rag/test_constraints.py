@@ -518,6 +518,12 @@ def test_a_half_or_quarter_of_a_year_is_pinned() -> None:
         "part fourth meeting")
     assert _check(meeting, "The board's 5th meeting was held on June 2, 2031.").contradiction == ""
     assert _check(meeting, "The board first met on May 2, 2030.").contradiction == ""  # no numbered meeting
+    # a name between the ordinal and the noun it numbers: the meeting is numbered, not the name
+    named = "When did the fifth Harbour Board Trust meeting take place?"
+    assert parse(named).parts == frozenset({("meeting", 5)})
+    assert _check(named, "The fourth meeting of the Harbour Board Trust was held on May 2, 2031.").contradiction == (
+        "part fourth meeting")
+    assert parse("When was the second Harbour Board Trust held?").parts == frozenset({("harbour", 2)})
     from crossbrief.rag.dates import ordinal
     assert [ordinal(n) for n in (5, 11, 21, 22, 23, 112)] == ["fifth", "11th", "21st", "22nd", "23rd", "112th"]
 
