@@ -39,6 +39,7 @@ from crossbrief.rag.word_neighbours import WordNeighbours
 _SAME_MEASURE = 0.6
 _MAX_SENTENCES = {"list": 3, "open": 2, "name": 2}
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 
 
 @dataclass
@@ -100,6 +101,15 @@ class OfflineAnswerer:
             return []
         return [n for n in constraints.names if not name_known(n, frequencies)
                 and not any(constraints.name_met((p.title, p.heading, p.text), n) for p in passages)]
+
+    def _unknown_acronyms(self, constraints: Constraints, passages: list[Passage]) -> list[str]:
+        """The question's acronyms ("RCMP") that no indexed chunk uses and no passage spells out: a body the sources
+        never mention, whose deeds no passage about another body tells (a capitalised name may be a paraphrase,
+        "Ottawa" for Canada; an acronym names one body)."""
+        if not self.rarity or not any(_ACRONYM.fullmatch(n) for n in constraints.names):
+            return []
+        frequencies, _ = self.rarity()
+        return [n for n in self._unknown_names(constraints, frequencies, passages) if _ACRONYM.fullmatch(n)]
 
     def constraints(self, asked: Question) -> Constraints:
         # a follow-up read with the question it leans on; a standalone rewrite of one ("And in 2024?" -> "How many
@@ -163,6 +173,11 @@ class OfflineAnswerer:
             # a row tells a figure, not what its table shows: only sentences may answer
             scored = [s for s in scored if not is_table(s.unit.passage)]
             eligible = [s for s in eligible if not is_table(s.unit.passage)]
+        unknown = self._unknown_acronyms(constraints, passages)
+        if unknown:
+            return self._emit(Draft(REFUSAL_TEXT, refused=True, notes=("unknown_name",), reason=(
+                f"The sources never mention {without_possessive(unknown[0])}; the closest passages are shown.")),
+                on_token)
         if not eligible or self.supported(eligible[0], eligible_share(scored)) < threshold:
             return self._emit(self._refusal(constraints, scored, eligible), on_token)
         best = eligible[0]

@@ -476,3 +476,16 @@ def test_a_sentence_of_a_page_meets_the_names_of_who_publishes_it(embedder: Embe
     _, plain = answerer.score(asked, [page])
     _, published = answerer.score(asked, [replace(page, source_url="https://www.harbourboard.example.org/levy")])
     assert plain[0].features[near] == 0 and published[0].features[near] == 1
+
+
+def test_an_acronym_the_sources_never_use_nor_spell_out_is_refused_by_name(embedder: Embedder) -> None:
+    """"How many ferries did the KSBX inspect?" is not answered by what the Norland Harbour Safety Board did: an
+    acronym names one body, and one the index never uses, nor any passage read spells out, is never mentioned. A
+    capitalised name may be a paraphrase ("Ottawa" for a country), so only acronyms are refused this way."""
+    vocabulary = {"ferries": 2, "harbour": 1, "norland": 3, "nhsb": 0, "inspected": 2}
+    answerer = OfflineAnswerer(embedder, _calibration(), rarity=lambda: (vocabulary, 10))
+    read = [_passage(1, "The Norland Harbour Safety Board inspected 12 ferries in 2031.", "2031-01-01", "Ferries")]
+    unknown = answerer.draft(Question("How many ferries did the KSBX inspect in 2031?"), read)
+    assert unknown.refused and "unknown_name" in unknown.notes and "never mention KSBX" in unknown.reason, unknown
+    spelt_out = answerer.draft(Question("How many ferries did the NHSB inspect in 2031?"), read)
+    assert "unknown_name" not in spelt_out.notes, spelt_out
