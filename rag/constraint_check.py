@@ -143,7 +143,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     elif not contradiction and (constraints.located or constraints.subjects):
         contradiction = _placed_elsewhere(constraints, sentence)
     if not contradiction and constraints.name_runs:  # "South Florida HIDTA" for the Northwest HIDTA asked
-        contradiction = another_of_its_kind(constraints.name_runs, sentence, context)
+        contradiction = another_of_its_kind(constraints.name_runs, sentence)
     if not contradiction and constraints.countries:
         contradiction = _within_a_province(constraints, sentence)
     if not contradiction and constraints.provinces:

@@ -1,60 +1,74 @@
 """Another body of the kind a question names: "How many DTOs did the Northwest HIDTA dismantle?" is not answered by
 "South Florida HIDTA initiatives dismantled 54 DTOs". A name of two or more capitalised words ("Northwest HIDTA",
-"Biden Administration", "Border Plan") is a head word (its last) qualified by the words before it; a sentence that
-gives the same head other qualifiers, and never the question's, speaks of another body of that kind. The words are
-the question's own, as written: nothing here knows a word of a corpus."""
+"Eastport Harbour Patrol") is a kind (the words it ends with) qualified by the words before them; a sentence that
+gives the same kind other qualifiers, and never the question's, speaks of another body of that kind.
+
+Only where the qualifiers name nothing else: not a person ("Prime Minister Trudeau" and "Justin Trudeau" are one
+man; a title or an honorific on either side leaves the names alone), not a country ("Canadian GDP", "Canada's
+GDP": places.py reads countries), not an acronym (which may stand for the question's own name), and never the
+capitalised word that opens a sentence. The words are the question's own, as written: nothing here knows a word of
+a corpus."""
 
 from __future__ import annotations
 
 import re
 
-from crossbrief.rag.constraints import FUNCTION_WORDS
+from crossbrief.rag.constraints import FUNCTION_WORDS, name_key
+from crossbrief.rag.places import countries_named
 
 # up to four capitalised words before a head word: the qualifiers of a name as a sentence writes it
 _QUALIFIERS = r"((?:[A-Z][\w'’&.-]*\s+){1,4})"
 _PARTS = re.compile(r"[-–/]")
-
-
 _POSSESSIVE = re.compile(r"['’]s\b")
+_OPENS = re.compile(r"(?:^|[.?!:;]\s+|\n)[\"'(\s]*$")
+# titles and honorifics: a name they stand in is a person's, whom other words may name too (English words)
+_TITLES = frozenset("""mr mrs ms miss dr sir dame president vice prime minister premier secretary commissioner
+senator governor mayor chief director attorney general deputy associate assistant sergeant officer agent judge
+justice chair chairman chairwoman ambassador king queen prince princess lord lady rep representative congressman
+congresswoman speaker leader head advisor adviser administrator special clerk""".split())
 
 
-def _words(names: list[str]) -> set[str]:
-    """The lower-cased words of capitalised names, split at hyphens, possessives dropped ("Biden-Harris" -> biden,
-    harris; "Treasury’s" -> treasury)."""
-    return {w.lower() for name in names for w in _PARTS.split(_POSSESSIVE.sub("", name)) if w}
+def _words(names: list[str]) -> list[str]:
+    """The words of capitalised names, split at hyphens, possessives dropped ("Treasury’s" -> Treasury)."""
+    return [w for name in names for w in _PARTS.split(_POSSESSIVE.sub("", name)) if w]
+
+
+def _plain(words: list[str]) -> bool:
+    """Qualifiers that name only a body's kind or place: no title, country, demonym or acronym among them."""
+    return bool(words) and not any(w.lower().strip(".") in _TITLES or countries_named(w) or
+                                   (w.isupper() and len(w) > 1) for w in words)
 
 
 def _others(run: tuple[str, ...], text: str) -> str:
-    """The first name in `text` with the run's head word and qualifiers none of which the run has ("South Florida
-    HIDTA" for "Northwest HIDTA"), "" when `text` names none; None-like "" too when it names the run itself."""
+    """The first name in `text` ending as the run ends, with qualifiers none of which the run has ("South Florida
+    HIDTA" for "Northwest HIDTA"); "" when `text` names none."""
     head = run[-1]
     for match in re.finditer(_QUALIFIERS + re.escape(head) + r"\b", text):
-        named = [*(w for w in match.group(1).split() if w.lower() not in FUNCTION_WORDS), head]
+        before = match.group(1).split()
+        if _OPENS.search(text[:match.start()]):
+            before = before[1:]  # a sentence's first word is capitalised as any first word is
+        named = [*(w for w in before if w.lower() not in FUNCTION_WORDS), head]
         # the words both names end with name the kind ("Harbour Patrol"); what comes before them qualifies it
         shared = 0
         while shared < min(len(run), len(named)) and run[-1 - shared].lower() == named[-1 - shared].lower():
             shared += 1
         asked, other = _words(list(run[:len(run) - shared])), _words(named[:len(named) - shared])
-        if asked and other and not asked & other:
+        if _plain(asked) and _plain(other) and not {name_key(w) for w in asked} & {name_key(w) for w in other}:
             return " ".join(named)
     return ""
 
 
-def another_of_its_kind(runs: tuple[tuple[str, ...], ...], sentence: str, context: str = "") -> str:
-    """"body <asked>|<other>" when the sentence (or, naming no body of that kind, the sentence before it: `context`)
-    names a body with the head word of one the question names by a run of capitalised words, qualified otherwise,
-    and does not name the question's; else ""."""
+def another_of_its_kind(runs: tuple[tuple[str, ...], ...], sentence: str) -> str:
+    """"body <asked>|<other>" when the sentence names a body of the kind of one the question names by a run of
+    capitalised words, qualified otherwise, and does not name the question's; else ""."""
+    text = _POSSESSIVE.sub("", sentence)
     for run in runs:
-        if len(run) < 2:
+        if len(run) < 2 or countries_named(run[-1]) or run[-1].lower().strip(".") in _TITLES:
             continue
         asked = " ".join(run)
-        head = re.compile(rf"\b{re.escape(run[-1])}\b")
-        for text in (_POSSESSIVE.sub("", sentence), _POSSESSIVE.sub("", context)):
-            if asked.lower() in text.lower():
-                break  # the body asked is named
-            other = _others(run, text)
-            if other:
-                return f"body {asked}|{other}"
-            if head.search(text):
-                break  # the head is named, qualified as asked or not at all: no other body of that kind
+        if asked.lower() in text.lower():
+            continue  # the body asked is named
+        other = _others(run, text)
+        if other:
+            return f"body {asked}|{other}"
     return ""

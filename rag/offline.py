@@ -102,14 +102,18 @@ class OfflineAnswerer:
         return [n for n in constraints.names if not name_known(n, frequencies)
                 and not any(constraints.name_met((p.title, p.heading, p.text), n) for p in passages)]
 
-    def _unknown_acronyms(self, constraints: Constraints, passages: list[Passage]) -> list[str]:
-        """The question's acronyms ("RCMP") that no indexed chunk uses and no passage spells out: a body the sources
-        never mention, whose deeds no passage about another body tells (a capitalised name may be a paraphrase,
-        "Ottawa" for Canada; an acronym names one body)."""
-        if not self.rarity or not any(_ACRONYM.fullmatch(n) for n in constraints.names):
+    def _unknown_acronyms(self, question: str, constraints: Constraints, passages: list[Passage]) -> list[str]:
+        """The acronyms the question names a body by ("the RCMP", "RCMP's") that no indexed chunk uses and no
+        passage spells out: a body the sources never mention, whose deeds no passage about another body tells (a
+        capitalised name may be a paraphrase, "Ottawa" for Canada; an acronym names one body). Not a word in capitals
+        for emphasis or a unit ("TODAY", "in USD"), nor one inside a longer name ("the White House ONDCP")."""
+        bodies = [n for n in constraints.names if _ACRONYM.fullmatch(without_possessive(n)) and re.search(
+            rf"\bthe\s+{re.escape(without_possessive(n))}\b|\b{re.escape(without_possessive(n))}['’]s\b",
+            question)]
+        if not self.rarity or not bodies:
             return []
         frequencies, _ = self.rarity()
-        return [n for n in self._unknown_names(constraints, frequencies, passages) if _ACRONYM.fullmatch(n)]
+        return [n for n in self._unknown_names(constraints, frequencies, passages) if n in bodies]
 
     def constraints(self, asked: Question) -> Constraints:
         # a follow-up read with the question it leans on; a standalone rewrite of one ("And in 2024?" -> "How many
@@ -173,7 +177,7 @@ class OfflineAnswerer:
             # a row tells a figure, not what its table shows: only sentences may answer
             scored = [s for s in scored if not is_table(s.unit.passage)]
             eligible = [s for s in eligible if not is_table(s.unit.passage)]
-        unknown = self._unknown_acronyms(constraints, passages)
+        unknown = self._unknown_acronyms(question.query, constraints, passages)
         if unknown:
             return self._emit(Draft(REFUSAL_TEXT, refused=True, notes=("unknown_name",), reason=(
                 f"The sources never mention {without_possessive(unknown[0])}; the closest passages are shown.")),

@@ -1,6 +1,9 @@
-"""Another body of the kind a question names ("South Florida HIDTA" for the Northwest HIDTA asked) is a near miss."""
+"""Another body of the kind a question names ("South Florida HIDTA" for the Northwest HIDTA asked) is a near miss;
+a person, a country or an acronym named otherwise is not another body."""
 
 from __future__ import annotations
+
+import pytest
 
 from crossbrief.rag.constraints import parse
 from crossbrief.rag.named_bodies import another_of_its_kind
@@ -18,22 +21,24 @@ def test_a_sentence_naming_the_same_kind_of_body_qualified_otherwise_speaks_of_a
     assert found == "body Eastport Harbour Patrol|Westport Harbour Patrol"
     assert near_miss_reason(parse(question), found) == (
         "The closest passages speak of Westport Harbour Patrol, not Eastport Harbour Patrol.")
-    # the body asked, named as asked or with a possessive, or the kind named without qualifiers: no other body
+    # the body asked, named as asked, or the kind named without qualifiers: no other body
     assert another_of_its_kind(runs, "The Eastport Harbour Patrol disbanded 54 gangs in 2031.") == ""
     assert another_of_its_kind(runs, "The Patrol disbanded 54 gangs in 2031.") == ""
-    # a sentence that names no such body leans on the sentence before it
-    assert another_of_its_kind(runs, "Its officers disbanded 54 gangs.",
-                               "Among its results, the Westport Harbour Patrol grew.").startswith("body")
-    assert another_of_its_kind(runs, "Its officers disbanded 54 gangs.",
-                               "Among its results, the Eastport Harbour Patrol grew.") == ""
 
 
-def test_shared_qualifiers_possessives_and_hyphens_name_the_same_body() -> None:
-    assert another_of_its_kind(_runs("What did the Biden Administration announce?"),
-                               "The Biden-Harris Administration announced new rules.") == ""
-    assert another_of_its_kind(_runs("What share of Sudmark's GDP does trade make up?"),
-                               "Trade makes up 67% of Sudmark’s GDP.") == ""
-    assert another_of_its_kind(_runs("Which guilds did the Treasury's Office of Ports name?"),
-                               "The Department of the Treasury’s Office of Ports named 12 guilds.") == ""
-    assert another_of_its_kind(_runs("What share of Sudmark's GDP does trade make up?"),
-                               "Trade makes up 73% of Nordland’s GDP.") == "body Sudmark GDP|Nordland GDP"
+@pytest.mark.parametrize("question, sentence", [
+    ("What did the Biden Administration announce?", "The Biden-Harris Administration announced new rules."),
+    ("What share of Sudmark's GDP does trade make up?", "Trade makes up 67% of Sudmark’s GDP."),
+    ("Which guilds did the Treasury's Office of Ports name?", "The Department of the Treasury’s Office of Ports named 12."),
+    # a sentence's first word is no qualifier
+    ("How many deaths did the Norland CDC count?", "Provisional CDC figures count 80,000 deaths in Norland."),
+    # a person: titles, honorifics and given names name one man
+    ("What did Mr Trudeau announce?", "Prime Minister Justin Trudeau set out a border plan."),
+    ("What did Justin Trudeau announce?", "Prime Minister Trudeau set out a border plan."),
+    ("What did President Trump sign?", "Donald J. Trump signed the order."),
+    # a country named otherwise is the places' to read; an acronym may stand for the question's name
+    ("What share of Canada's GDP is trade?", "Trade is 67% of Canadian GDP."),
+    ("What does the National Drug Control Strategy fund?", "The ONDCP Strategy funds 33 areas."),
+])
+def test_names_of_one_person_country_or_body_in_other_words_are_no_other_body(question: str, sentence: str) -> None:
+    assert another_of_its_kind(_runs(question), sentence) == ""

@@ -489,3 +489,14 @@ def test_an_acronym_the_sources_never_use_nor_spell_out_is_refused_by_name(embed
     assert unknown.refused and "unknown_name" in unknown.notes and "never mention KSBX" in unknown.reason, unknown
     spelt_out = answerer.draft(Question("How many ferries did the NHSB inspect in 2031?"), read)
     assert "unknown_name" not in spelt_out.notes, spelt_out
+
+
+def test_an_acronym_in_capitals_for_emphasis_a_unit_or_inside_a_longer_name_is_not_a_body_never_mentioned(
+        embedder: Embedder) -> None:
+    vocabulary = {"ferries": 2, "harbour": 1, "norland": 3, "inspected": 2, "board": 1}
+    answerer = OfflineAnswerer(embedder, _calibration(), rarity=lambda: (vocabulary, 10))
+    read = [_passage(1, "The Norland Harbour Board inspected 12 ferries in 2031.", "2031-01-01", "Ferries")]
+    for question in ("How many ferries did the Norland Harbour Board inspect TODAY?",
+                     "What was the ferry budget in NRD?", "How many ferries did the Norland Harbour Board KSBX inspect?"):
+        assert "unknown_name" not in answerer.draft(Question(question), read).notes, question
+    assert "unknown_name" in answerer.draft(Question("How many ferries did KSBX's wardens inspect?"), read).notes
