@@ -39,9 +39,10 @@ class Check:
 
 
 def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], context: str, passage_text: str,
-          passage_date: str | None, publisher: frozenset[str] = frozenset()) -> Check:
+          passage_date: str | None, publisher: frozenset[str] = frozenset(), previous: str = "") -> Check:
     """Checks one unit (a sentence with `context`: title, heading, the sentence before; and its whole passage;
-    `publisher`: the labels of its source's address, publishers.publisher_labels)."""
+    `publisher`: the labels of its source's address, publishers.publisher_labels; `previous`: the sentence before
+    alone)."""
     contradiction = ""
     date = 0.5
     if constraints.pins_date:
@@ -143,7 +144,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     elif not contradiction and (constraints.located or constraints.subjects):
         contradiction = _placed_elsewhere(constraints, sentence)
     if not contradiction and constraints.name_runs:  # "South Florida HIDTA" for the Northwest HIDTA asked
-        contradiction = another_of_its_kind(constraints.name_runs, sentence)
+        contradiction = another_of_its_kind(constraints.name_runs, sentence, previous)
     if not contradiction and constraints.countries:
         contradiction = _within_a_province(constraints, sentence)
     if not contradiction and constraints.provinces:

@@ -295,7 +295,7 @@ def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarr
         overlap_passage = len(words & in_passage[unit.passage.chunk_id]) / len(words) if words else 0.0
         figures = tuple(extract_figures(unit.quoted)) if unit.leans_back else unit.figures
         stands = check(constraints, unit.quoted, figures, unit.context, unit.passage.text, unit.passage.date,
-                       publisher_labels(unit.passage.source_url))
+                       publisher_labels(unit.passage.source_url), unit.previous)
         aliased = {word for word, name in of_country.items() if name in stands.met_near}  # met by its country
         aliased |= {stem(without_possessive(name).lower()) for name in stands.published}  # its publisher's name
         missing_known, missing_unknown = missing_shares(asked, own | around | aliased)

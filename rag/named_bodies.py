@@ -58,17 +58,21 @@ def _others(run: tuple[str, ...], text: str) -> str:
     return ""
 
 
-def another_of_its_kind(runs: tuple[tuple[str, ...], ...], sentence: str) -> str:
-    """"body <asked>|<other>" when the sentence names a body of the kind of one the question names by a run of
-    capitalised words, qualified otherwise, and does not name the question's; else ""."""
-    text = _POSSESSIVE.sub("", sentence)
+def another_of_its_kind(runs: tuple[tuple[str, ...], ...], sentence: str, previous: str = "") -> str:
+    """"body <asked>|<other>" when the sentence (or, naming nothing of that kind, the sentence before it) names a
+    body of the kind of one the question names by a run of capitalised words, qualified otherwise, and does not
+    name the question's; else ""."""
     for run in runs:
         if len(run) < 2 or countries_named(run[-1]) or run[-1].lower().strip(".") in _TITLES:
             continue
         asked = " ".join(run)
-        if asked.lower() in text.lower():
-            continue  # the body asked is named
-        other = _others(run, text)
-        if other:
-            return f"body {asked}|{other}"
+        head = re.compile(rf"\b{re.escape(run[-1])}\b")
+        for text in (_POSSESSIVE.sub("", sentence), _POSSESSIVE.sub("", previous)):
+            if asked.lower() in text.lower():
+                break  # the body asked is named
+            other = _others(run, text)
+            if other:
+                return f"body {asked}|{other}"
+            if head.search(text):
+                break  # the kind is named, unqualified: the sentence before does not speak for it
     return ""

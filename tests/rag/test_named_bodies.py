@@ -24,6 +24,12 @@ def test_a_sentence_naming_the_same_kind_of_body_qualified_otherwise_speaks_of_a
     # the body asked, named as asked, or the kind named without qualifiers: no other body
     assert another_of_its_kind(runs, "The Eastport Harbour Patrol disbanded 54 gangs in 2031.") == ""
     assert another_of_its_kind(runs, "The Patrol disbanded 54 gangs in 2031.") == ""
+    # a sentence that names nothing of that kind is read with the sentence before it
+    assert another_of_its_kind(runs, "Its officers disbanded 54 gangs.",
+                               "In 2031 the Westport Harbour Patrol grew.").startswith("body")
+    assert another_of_its_kind(runs, "Its officers disbanded 54 gangs.",
+                               "In 2031 the Eastport Harbour Patrol grew.") == ""
+    assert another_of_its_kind(runs, "The Patrol disbanded 54 gangs.", "The Westport Harbour Patrol grew.") == ""
 
 
 @pytest.mark.parametrize("question, sentence", [
