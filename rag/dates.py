@@ -135,7 +135,7 @@ _NUMBERED = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth
 # a name of capitalised words and the lower-case noun it qualifies: the thing an ordinal before the name numbers
 _NAMED_HEAD = re.compile(r"(?:[A-Z][\w'’-]*\s+){1,5}([a-z]{3,})\b")
 # verbs that may follow such a name ("the second Harbour Board met", "... take place"): not a noun it qualifies
-_PAST_FORMS = frozenset("""held met took began made came went said set led ran won found gave got sent built brought saw
+_VERBS = frozenset("""held met took began made came went said set led ran won found gave got sent built brought saw
 told cut put hit paid spent sold kept left stood shut struck rose fell grew take takes meet meets hold holds begin
 begins start starts end ends open opens run runs make makes come comes say says see sees give gives convene
 convenes""".split())
@@ -152,7 +152,7 @@ def year_parts(text: str, skip: frozenset[str] = frozenset()) -> frozenset[tuple
             noun = m.group(3).lower()
             # "the fifth Trilateral Fentanyl Committee meeting": the noun the name qualifies is what is numbered
             named = _NAMED_HEAD.match(text, m.start(3)) if m.group(3)[:1].isupper() else None
-            if named and named.group(1) not in skip | _PAST_FORMS and not named.group(1).endswith("ed"):
+            if named and named.group(1) not in skip | _VERBS and not named.group(1).endswith("ed"):
                 noun = named.group(1)
             if noun not in skip and number:
                 found.add((noun, number))

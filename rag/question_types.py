@@ -37,9 +37,9 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
      r"\bhow much (?:\w+ )?(?:revenue|profits?|income|sales|funding|money)\b",
      "money", ("money",)),
     # "how much fentanyl did the surge stop", "how much cash was used": an amount of what the noun names, said as a
-    # mass, a sum or a number, never a share or a date (not "how much of", "how much more", "how much time")
-    # (not a comparison, "how much greater / worse / in fines / per kilogram", nor a rate, a share or something no
-    # figure measures: "how much inflation / influence / progress")
+    # mass, a sum or a number, never a share or a date; not "how much of / more / time", not a comparison ("how much
+    # greater / worse / in fines / per kilogram"), nor a rate, a share or something no figure measures ("how much
+    # tariff / inflation / influence / progress")
     (r"\bhow much (?!(?:of|more|less|worse|better|further|time|in|per|above|below|over|under|\w+er)\b)"
      r"(?!(?:[\w'-]+ ){0,2}(?:tariffs?|dut(?:y|ies)|levy|levies|taxe?s?|inflation|share|rates?|growth|interest|"
      r"progress|influence|impact|support|damage|attention|risk|coordination|cooperation|pressure|power|control|"

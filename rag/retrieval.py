@@ -4,11 +4,10 @@ date apply to all three."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 import logging
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
