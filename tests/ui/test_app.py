@@ -59,6 +59,7 @@ def test_a_figure_worked_out_from_a_table_is_said_to_be(monkeypatch, sample_home
 def test_refusal_says_the_sources_dont_say_and_shows_closest_passages(monkeypatch, sample_home) -> None:  # type: ignore[no-untyped-def]
     app = ask(start(monkeypatch, sample_home), "What is the GDP of Brazil?")
     assert any("The sources don't say" in i.value for i in app.info)
+    assert any("No indexed passage is close" in i.value for i in app.info), [i.value for i in app.info]  # and why
     assert len(app.expander) >= 1
 
 

@@ -31,7 +31,8 @@ def _refusal_page() -> None:
     title = "[click me](http://evil.example/x) ![pixel](http://evil.example/p.png) **loud**"
     passage = Passage(n=1, chunk_id="c1", text="Seizures rose.", source="/data/a.md", title=title,
                       date="2025-01-10", page=None, heading="", start=0, end=14)
-    show_answer(Answer(question="q", answer="The sources do not say.", refused=True, passages=[passage]))
+    show_answer(Answer(question="q", answer="The sources do not say.", refused=True, passages=[passage],
+                       refusal_reason="The closest passages speak of [Westport](http://evil.example/w), not *Eastport*."))
 
 
 def test_the_refusals_closest_passages_show_a_markdown_title_as_text() -> None:
@@ -41,6 +42,9 @@ def test_the_refusals_closest_passages_show_a_markdown_title_as_text() -> None:
     [expander] = app.expander
     assert "](" not in expander.label.replace("\\]\\(", "") and "\\[click me\\]" in expander.label
     assert "\\!\\[pixel\\]" in expander.label and "\\*\\*loud\\*\\*" in expander.label
+    # the refusal says why, as text: a reason naming something from a source links nothing
+    [info] = app.info
+    assert "The closest passages speak of" in info.value and "](" not in info.value.replace("\\]\\(", ""), info.value
 
 
 def test_escaped_markdown_keeps_every_character_but_links_nothing() -> None:
@@ -54,10 +58,14 @@ def test_escape_and_control_sequences_never_reach_the_terminal() -> None:
                         f"https://example.org/{ESCAPES}")
     answer = Answer(question="q", answer=f"Seizures rose 25 percent [1].{ESCAPES}", refused=False,
                     citations=[citation], passages=[passage])
-    refusal = Answer(question="q", answer="The sources do not say.", refused=True, passages=[passage])
+    refusal = Answer(question="q", answer="The sources do not say.", refused=True, passages=[passage],
+                     refusal_reason=f"The sources give no figure for 2020; the nearest is 2021.{ESCAPES}")
     for text in (render_answer(answer), render_answer(refusal)):
         assert not any(ch in text for ch in "\x1b\x07\x08\x9b"), repr(text)
         assert "Seizures rose 25 percent" in text
+    assert "The sources give no figure for 2020; the nearest is 2021." in render_answer(refusal)  # says why
+    _, blocks = answer_blocks(refusal)
+    assert "The sources give no figure for 2020; the nearest is 2021." in blocks[0]["text"]["text"], blocks
     assert terminal_safe("a\tb\nc") == "a\tb\nc"
 
 

@@ -35,6 +35,8 @@ def render_answer(answer: Answer, show_answer: bool = True) -> str:
     lines: list[str] = []
     if show_answer:
         lines.append(terminal_safe(answer.answer))
+        if answer.refused and answer.refusal_reason:  # why: "The sources give no figure for 2020; the nearest is 2021."
+            lines.append(terminal_safe(answer.refusal_reason))
     if answer.unsupported_figures:
         flagged = ", ".join(clean(f.text) for f in answer.unsupported_figures)
         lines.append(f"! Unsupported figures (not found in the cited sources): {flagged}")

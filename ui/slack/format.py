@@ -39,7 +39,9 @@ def answer_blocks(answer: Answer) -> tuple[str, list[dict[str, Any]]]:
     blocks: list[dict[str, Any]] = []
     if answer.refused:
         text = f":shrug: {REFUSAL}"
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{REFUSAL}*"}})
+        # why, as the answerer found it ("The sources give no figure for 2020; the nearest is 2021.")
+        reason = f" {escape(_short(answer.refusal_reason, 600))}" if answer.refusal_reason else ""
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{REFUSAL}*{reason}"}})
         closest = [f"[{p.n}] {escape(_short(p.title, 80))} ({p.date or 'undated'})" for p in answer.passages[:3]]
         if closest:
             blocks.append({"type": "context", "elements": [

@@ -75,7 +75,9 @@ def citation_cards(answer: Answer) -> None:
 
 def show_answer(answer: Answer) -> None:
     if answer.refused:
-        st.info("The sources don't say. " + ("Closest passages:" if answer.passages else ""))
+        # why, as the answerer found it ("The sources give no figure for 2020; the nearest is 2021.")
+        reason = f"{escape(answer.refusal_reason)} " if answer.refusal_reason else ""
+        st.info("The sources don't say. " + reason + ("Closest passages:" if answer.passages else ""))
         for passage in answer.passages[:3]:
             # an expander's label renders Markdown: a title from a source must not become a link or an image
             with st.expander(escape(f"[{passage.n}] {passage.title} ({passage.date or 'undated'})")):
