@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from crossbrief.rag.constraints import (FUNCTION_WORDS, WORD, Constraints, change_directions, content_words, directions,
+from crossbrief.rag.constraints import (FUNCTION_WORDS, OFFICE_TITLES, WORD, Constraints, change_directions, content_words, directions,
                                         leaders_in, mentions, offices_in, qualified_words, sentence_names, stem)
 from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordinal, period_years, periods_in,
                                   relative_years, unit_dates, year_parts)
@@ -360,8 +360,7 @@ def _another_source(constraints: Constraints, passage_date: str | None) -> str:
 
 # the heads of "<Head> of <Name>" that are a person's office ("Secretary of Energy"), not a body or an account
 # ("Department of Justice", "Cost of Revenue"): only these are read with the passage
-_TITLES = frozenset(stem(w) for w in """secretary minister director administrator commissioner governor chair chairman
-chairwoman chief ambassador attorney undersecretary""".split())
+_TITLES = frozenset(stem(w) for w in OFFICE_TITLES)
 
 
 def _another_office(constraints: Constraints, sentence: str, context: str = "", passage_text: str = "") -> str:

@@ -43,6 +43,13 @@ _ASKS_TABLE = re.compile(rf"\b(?:according to|per|in|from|by)\s+{_TABLE}\b|\b{_T
 _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 # "What about from Canada?", "And how about 2023?": a follow-up that asks the same again of something else
 _SAME_AGAIN = re.compile(r"^\W*(?:and\s+|but\s+)?(?:(?:what|how)\s+about|what\s+of)\b", re.IGNORECASE)
+# the titles of a person's office ("Secretary of Energy", "Commissioner Miller"), and with the honorifics and other
+# titles a person is named by ("Mr Trudeau", "Prime Minister Trudeau"): English words, no corpus's
+OFFICE_TITLES = frozenset("""secretary minister director administrator commissioner governor chair chairman chairwoman
+chief ambassador attorney undersecretary""".split())
+PERSON_TITLES = OFFICE_TITLES | frozenset("""mr mrs ms miss dr sir dame president vice prime premier senator mayor
+general deputy associate assistant sergeant officer agent judge justice king queen prince princess lord lady rep
+representative congressman congresswoman speaker leader head advisor adviser special clerk""".split())
 MONTHS = frozenset(m.lower() for m in ("January", "February", "March", "April", "May", "June", "July", "August",
                                        "September", "October", "November", "December"))
 _HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z-]*\s?){1,4})", re.IGNORECASE)

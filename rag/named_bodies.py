@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from crossbrief.rag.constraints import FUNCTION_WORDS, name_key
+from crossbrief.rag.constraints import FUNCTION_WORDS, PERSON_TITLES, name_key
 from crossbrief.rag.places import countries_named
 
 # up to four capitalised words before a head word: the qualifiers of a name as a sentence writes it
@@ -21,11 +21,7 @@ _QUALIFIERS = r"((?:[A-Z][\w'’&.-]*\s+){1,4})"
 _PARTS = re.compile(r"[-–/]")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _OPENS = re.compile(r"(?:^|[.?!:;]\s+|\n)[\"'(\s]*$")
-# titles and honorifics: a name they stand in is a person's, whom other words may name too (English words)
-_TITLES = frozenset("""mr mrs ms miss dr sir dame president vice prime minister premier secretary commissioner
-senator governor mayor chief director attorney general deputy associate assistant sergeant officer agent judge
-justice chair chairman chairwoman ambassador king queen prince princess lord lady rep representative congressman
-congresswoman speaker leader head advisor adviser administrator special clerk""".split())
+
 
 
 def _words(names: list[str]) -> list[str]:
@@ -35,7 +31,7 @@ def _words(names: list[str]) -> list[str]:
 
 def _plain(words: list[str]) -> bool:
     """Qualifiers that name only a body's kind or place: no title, country, demonym or acronym among them."""
-    return bool(words) and not any(w.lower().strip(".") in _TITLES or countries_named(w) or
+    return bool(words) and not any(w.lower().strip(".") in PERSON_TITLES or countries_named(w) or
                                    (w.isupper() and len(w) > 1) for w in words)
 
 
@@ -63,7 +59,7 @@ def another_of_its_kind(runs: tuple[tuple[str, ...], ...], sentence: str, previo
     body of the kind of one the question names by a run of capitalised words, qualified otherwise, and does not
     name the question's; else ""."""
     for run in runs:
-        if len(run) < 2 or countries_named(run[-1]) or run[-1].lower().strip(".") in _TITLES:
+        if len(run) < 2 or countries_named(run[-1]) or run[-1].lower().strip(".") in PERSON_TITLES:
             continue
         asked = " ".join(run)
         head = re.compile(rf"\b{re.escape(run[-1])}\b")

@@ -14,7 +14,7 @@ from crossbrief.index.tables import parse_number
 from crossbrief.rag.constraints import question_names
 from crossbrief.rag.models import Draft
 from crossbrief.rag.places import countries_in, countries_named, country_spans, is_code, named_as_country
-from crossbrief.rag.table_text import WORD_PATTERN, YEAR, TableAnswer, words
+from crossbrief.rag.table_text import WORD_PATTERN, YEAR, TableAnswer, units_named, words
 from crossbrief.rag.table_words import (QUARTER_CODE, acronyms_in, asked_words, holds_quarter,
                                         number_spans, place_form, quarter_words, range_columns, value_forms,
                                         naming_score, value_span)
@@ -122,7 +122,7 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
     # millions)" by "operating leases"), where no other column's name holds those words ("Deaths (per 100,000)" is a
     # rate beside "Number of deaths": a bracket that gives a rate or a share is part of the name)
     column_words = [words(name) for name in table.columns]
-    bare_names = [words(_BRACKETED.sub(lambda m: m.group(0) if _RATE_NOTE.search(m.group(0)) else " ", name))
+    bare_names = [words(_BRACKETED.sub(lambda m: m.group(0) if units_named(m.group(0)) else " ", name))
                   for name in table.columns]
     for i, name in enumerate(table.columns):
         tokens = words(name)
@@ -158,7 +158,6 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
 
 
 _BRACKETED = re.compile(r"\([^()]*\)")
-_RATE_NOTE = re.compile(r"\bper\b|%|\bpercent|\brates?\b|\bratios?\b|\bshare\b", re.IGNORECASE)
 # a value named by its head word alone names it less surely than one named in full (1.5 and more)
 _HEAD_SCORE = 0.5
 

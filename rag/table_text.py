@@ -11,6 +11,7 @@ from crossbrief.index.chunking import split_sentences
 from crossbrief.index.documents import render_row
 from crossbrief.index.table_store import StoredTable
 from crossbrief.index.tables import parse_number
+from crossbrief.rag.figures import MONTH_PATTERN
 from crossbrief.rag.models import Draft, Passage
 
 WORD_PATTERN = re.compile(r"[a-z0-9]+(?:\.\d+)?")
@@ -41,8 +42,7 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 # a footnote's number set against a label's last word: "Incentive schemes1", "Revenue2"
 _FOOTNOTE = re.compile(r"(?<=[a-z]{4})\d$")
 # a month's name run into its day ("December31, 2019", as a heading may be typed): two words
-_GLUED_DAY = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
-                        r"july|august|september|october|november|december)(\d{1,2})(?:st|nd|rd|th)?\b")
+_GLUED_DAY = re.compile(rf"\b({MONTH_PATTERN})(\d{{1,2}})(?:st|nd|rd|th)?\b", re.IGNORECASE)
 
 
 def words(text: str) -> set[str]:
