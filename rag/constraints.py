@@ -146,7 +146,8 @@ class Constraints:
     months: frozenset[tuple[int, int]] = frozenset()  # (year, month)
     names: tuple[str, ...] = ()  # capitalised names of places, bodies, people
     kinds: tuple[str, ...] = ()  # figure kinds that answer it (count, percent, money, date, year, duration...)
-    answer: str = "open"  # count | percent | money | date | duration | rate | quantity | amount | name | list | open
+    answer: str = "open"  # count | percent | money | date | duration | rate | quantity | amount | change | multiple |
+    # name | list | open
     counted: str = ""  # the stemmed noun a "how many" question counts
     source_words: frozenset[str] = frozenset()  # content words of a named source ("fact sheet", "order")
     compares: bool = False  # it compares the years it pins: evidence must speak of each

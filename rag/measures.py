@@ -76,6 +76,21 @@ _FROM = re.compile(r"\bfrom\s*$", re.IGNORECASE)
 _YEARS = re.compile(r"\b(?:in|during|for|of)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
+# "50 times more potent", "1.6 times the 2017 figure", "a 10-fold rise": a figure of how many times another is; "twice as
+# many", "tripled", "a threefold increase" say one in words
+_TIMES_AFTER = re.compile(r"^\s*-?\s*(?:times|fold)\b", re.IGNORECASE)
+_MULTIPLE_WORD = re.compile(r"\b(?:twice|doubl(?:e|es|ed|ing)|tripl(?:e|es|ed|ing)|quadrupl(?:e|es|ed|ing)|"
+                            r"(?:two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|thousand)-?fold)\b",
+                            re.IGNORECASE)
+
+
+def states_a_multiple(text: str, figures: tuple[Figure, ...]) -> bool:
+    """Whether `text` says how many times another something is ("50 times more potent", "a 10-fold rise", "twice as
+    many"); a count or a rate alone ("21 deaths a day") does not."""
+    return any(f.kind == "count" and _TIMES_AFTER.match(text[f.end:]) for f in figures) or \
+        _MULTIPLE_WORD.search(text) is not None
+
+
 def states_a_change(text: str, figures: tuple[Figure, ...]) -> bool:
     """Whether `text` tells how much something changed: a figure beside a change word ("fell 14%", "an increase of
     31 percent"), a figure set against another ("1.6 times more than", "up from", "up 14%"), or two figures of one

@@ -46,6 +46,11 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
      r"effort|emphasis|trust|confidence|help|say|room|space|leeway|weight|mass)\b)"
      r"(?:[\w'-]+ ){1,3}?(?:did|does|do|was|were|has|have|had|is|are|will|would|can|could)\b",
      "amount", ("quantity", "money", "count")),
+    # "by what multiple / factor", "how many times more / as / stronger than": how many times another a figure is
+    # ("50 times more potent", "a 10-fold rise", "twice as many"), not a count ("how many times did it meet", "how many
+    # times per year")
+    (r"\bby what (?:multiple|factor)\b|\bhow many(?: times|-fold)\s+(?:more|less|fewer|as|"
+     r"(?!(?:per|ever|never|other|after|under|over|later|earlier)\b)\w+er)\b", "multiple", ("count",)),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "count", ("count", "rate")),
     (r"\bwhat (?:year|date|month|day)\b|\bwhen\b|\bsince when\b|\bwhich year\b|\bin what year\b|"
      r"\b(?:on|from|by) (?:what|which) (?:date|day)\b|\bwhich (?:date|day|month)\b", "date", ("year", "date")),
@@ -57,11 +62,9 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"^\s*who\b|\bwhich (?:country|countries|agency|agencies|organi[sz]ations?|person|people|body|bodies)\b",
      "name", ()),
     # "what was the annual tally", "what is the death toll", "what was the city's visitor count": a count named by its
-    # noun after a word that qualifies it (not "the count against him"); "by what multiple" a ratio, read as a plain
-    # number ("how many times" is a count above)
+    # noun after a word that qualifies it (not "the count against him")
     (r"^\s*what\b(?:\s+[\w'-]+){0,6}?\s+(?:death toll|(?<!\bthe )(?<!\ba )(?<!\bthis )(?<!\bthat )"
-     r"(?:tally|count|headcount))\b(?!\s+(?:as|on|for|towards?|against)\b)|"
-     r"\bby what (?:multiple|factor)\b", "count", ("count", "rate")),
+     r"(?:tally|count|headcount))\b(?!\s+(?:as|on|for|towards?|against)\b)", "count", ("count", "rate")),
     (r"\blist\b|\bwhat (?:are|were) the\b|\bwhich\b.*\b(?:are|were)\b|\binclude[ds]?\b|\bmeasures\b", "list", ()),
 ]
 
@@ -82,7 +85,7 @@ def expected_kinds(question: str, context: str = "") -> tuple[str, ...]:
 
 
 def answer_type(question: str, context: str = "") -> str:
-    """count, percent, money, date, duration, quantity, amount, change, name, list or open."""
+    """count, percent, money, date, duration, quantity, amount, change, multiple, name, list or open."""
     return _match(question, context)[0]
 
 

@@ -103,7 +103,13 @@ def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_t
     ("What did the 2031 plan allocate to ferries?", "money"),
     ("What is the annual tally of burglaries in the city?", "count"),
     ("What was the death toll of the storm?", "count"),
-    ("By what multiple did the fare rise?", "count"),
+    ("By what multiple did the fare rise?", "multiple"),
+    ("How many times more potent is the toxin than salt?", "multiple"),
+    ("How many times stronger is the new drug?", "multiple"),
+    ("How many times as many ferries crossed in 2031?", "multiple"),
+    ("How many times did the council meet?", "count"),  # occurrences, not a multiple
+    ("How many times per year does the ferry sail?", "count"),
+    ("How many times after the flood did the council meet?", "count"),
     ("What did the mayor count on?", "open"),
     ("What was the count against the defendant?", "open"),
     ("What bill banned the sale?", "open"),
@@ -223,6 +229,18 @@ def test_a_question_asking_the_size_of_a_change_needs_a_unit_that_states_one() -
     # a level asked is still answered by a level
     assert _check("How many widgets did Norland export in 2031?",
                   "Norland exported 4,000 widgets in 2031.").contradiction == ""
+
+
+def test_a_question_asking_a_multiple_needs_a_unit_that_states_one() -> None:
+    """"By what multiple ...?" is not answered by a count, which a plain "how many"
+    reading would take ("21,000 widgets"); "50 times", "a threefold rise" or "twice as many" are."""
+    asked = "By what multiple is the new widget stronger than the old one?"
+    assert _reasoned(asked, "Last year, Norland made 21,000 widgets.") == (
+        "kind multiple", "The closest passages hold no multiple that answers this.")
+    for states in ("The new widget is 50 times stronger than the old one.",
+                   "Norland saw a threefold rise in widget strength.",
+                   "The new widget is twice as strong as the old one."):
+        assert _check(asked, states).contradiction == "", states
 
 
 def test_names_are_a_signal_not_a_veto() -> None:

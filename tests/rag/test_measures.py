@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crossbrief.rag.figures import extract_figures
-from crossbrief.rag.measures import Measure, measure, same_measure, same_scope, states_a_change
+from crossbrief.rag.measures import Measure, measure, same_measure, same_scope, states_a_change, states_a_multiple
 
 
 def _measure(sentence: str, text: str) -> Measure:
@@ -105,3 +105,19 @@ def test_table_rows_are_scoped_by_their_cells_not_their_column_names() -> None:
     lakeside = ("Row 3: Place: Lakeside; Year: 2020; Value: 40", "")
     assert not same_scope(lakeside, ("Row 7: Place: Hillside; Year: 2020; Value: 60", ""))
     assert same_scope(lakeside, ("Row 9: Place: Lakeside; Year: 2021; Value: 30", ""))
+
+
+@pytest.mark.parametrize("sentence, states", [
+    ("The toxin is 50 times more potent than salt.", True),
+    ("Crossings rose 1.6 times over the decade.", True),
+    ("A 10-fold rise in ferry crossings.", True),
+    ("The city saw a threefold increase in floods.", True),
+    ("Twice as many ferries crossed in 2031.", True),
+    ("Crossings doubled in 2031.", True),
+    ("Last year, 21 crossings a day were recorded.", False),  # a rate alone
+    ("The council met 12 times in 2031.", True),  # a figure of times: the answerer's probability tells it apart
+    ("The scaffold held 30 workers.", False),
+    ("The council counted 4,000 ferries.", False),
+])
+def test_a_sentence_states_a_multiple_only_with_times_or_a_multiplying_word(sentence: str, states: bool) -> None:
+    assert states_a_multiple(sentence, tuple(extract_figures(sentence))) is states
