@@ -62,7 +62,8 @@ class IndexSettings(_Section):
         description="onnx-int8 (the packaged model exported to ONNX and quantised: ~2.5x ingest, ~10x query speed, "
                     "same eval scores) or torch (sentence-transformers)",
     )
-    embed_batch_size: int = Field(32, ge=1, le=1024, description="chunks embedded per batch")
+    embed_batch_size: int = Field(32, ge=1, le=1024, description="chunks embedded per batch by the torch backend "
+                                  "(onnx-int8 embeds each text alone: its vector then never depends on the others)")
     onnx_threads: int = Field(
         0, ge=0, le=256, description="threads of one onnx-int8 session (0: onnxruntime's default, one per core); 1 "
                                      "when several processes share few cores (their spinning threads otherwise "

@@ -88,11 +88,12 @@ class SentenceTransformerEmbedder:
 def load_embedder(backend: str = "torch", batch_size: int = 32, cache_dir: Path | None = None,
                   threads: int = 0) -> Embedder:
     """Builds the embedder for `backend` from the packaged model (raises EmbeddingError if it cannot).
-    `cache_dir` holds derived model files (the int8 ONNX export); `threads` sizes the onnx session (0: default)."""
+    `cache_dir` holds derived model files (the int8 ONNX export); `threads` sizes the onnx session (0: default);
+    `batch_size` is torch's (onnx-int8 embeds each text alone)."""
     if backend == "torch":
         return SentenceTransformerEmbedder(packaged_model_dir(), batch_size=batch_size)
     if backend == "onnx-int8":
         from crossbrief.index.onnx_embedding import load_onnx_int8
 
-        return load_onnx_int8(cache_dir or Path(".crossbrief") / "models", batch_size, threads)
+        return load_onnx_int8(cache_dir or Path(".crossbrief") / "models", threads)
     raise EmbeddingError(f"Unknown embedding backend {backend!r}; use one of {', '.join(BACKENDS)}")

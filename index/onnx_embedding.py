@@ -118,7 +118,6 @@ class OnnxInt8Embedder:
 
     model_path: Path
     tokenizer_path: Path
-    batch_size: int = 32
     threads: int = 0  # onnxruntime intra-op threads; 0: its default
     backend: str = "onnx-int8"
     dim: int = field(default_factory=vector_width)
@@ -142,36 +141,33 @@ class OnnxInt8Embedder:
         self._counter.no_truncation()
         self._counter.no_padding()
         self._tokenizer.enable_truncation(MAX_WORD_PIECES)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tokenizer.no_padding()  # tokenizer.json may pad to a fixed length; a text alone needs none
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        # batches of similar length waste little on padding; the order is restored at the end
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = []
-        for start in range(0, len(texts), self.batch_size):
-            encodings = self._tokenizer.encode_batch([texts[i] for i in order[start:start + self.batch_size]])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                              "token_type_ids": np.zeros_like(ids)})[0]
-            summed = (hidden * mask[..., None]).sum(axis=1)
-            pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
-            out.append(pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None))
+        # one text per run: dynamic int8 quantisation scales a run's activations by their range over the whole
+        # run, so a text batched with others got a vector that depended on them (cosine 0.99 to its own); alone,
+        # a text has one vector whatever it is ingested or asked with, the question's included. On CPU this is no
+        # slower than padded batches (no padding is computed)
         vectors = np.empty((len(texts), self.dim), dtype=np.float32)
-        vectors[order] = np.concatenate(out)
+        for i, encoding in enumerate(self._tokenizer.encode_batch(list(texts))):
+            ids = np.array([encoding.ids], dtype=np.int64)
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                                              "token_type_ids": np.zeros_like(ids)})[0]
+            pooled = hidden[0].mean(axis=0)
+            vectors[i] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
         return vectors
 
     def count_word_pieces(self, text: str) -> int:
         return len(self._counter.encode(text).ids)
 
 
-def load_onnx_int8(cache_dir: Path, batch_size: int = 32, threads: int = 0) -> OnnxInt8Embedder:
+def load_onnx_int8(cache_dir: Path, threads: int = 0) -> OnnxInt8Embedder:
     model_dir = packaged_model_dir()
     try:
         path = export_int8(model_dir, int8_model_path(cache_dir))
     except (OSError, RuntimeError, ValueError) as exc:
         raise EmbeddingError(f"Could not build the int8 ONNX model in {cache_dir} ({exc.__class__.__name__}: "
                              f"{str(exc)[:100]}); use CROSSBRIEF_INDEX__EMBEDDING_BACKEND=torch") from exc
-    return OnnxInt8Embedder(path, model_dir / "tokenizer.json", batch_size, threads, dim=vector_width(model_dir))
+    return OnnxInt8Embedder(path, model_dir / "tokenizer.json", threads, dim=vector_width(model_dir))

@@ -17,9 +17,9 @@ class VectorCache:
     Slack workers) ask at once: vectors are taken from the cache under a lock into a local dict, so an eviction by
     another thread cannot remove one a caller still needs; the model runs outside the lock.
 
-    Each text is embedded alone: the int8 model quantizes a batch's activations together, so a text's vector would
-    depend on what it is batched with (cosine as low as 0.98 between two batchings), and a cached vector on which
-    question first asked for it. Alone, a text always gets the same vector; for short texts it costs no more."""
+    A text's vector never depends on the texts embedded with it (the int8 embedder runs each alone:
+    index/onnx_embedding.py), so a cached vector does not depend on which question first asked for it, and one
+    seeded from the index is the one the model gives now."""
 
     vectors: Callable[[Sequence[str]], np.ndarray]
     size: int = 50_000
@@ -32,7 +32,7 @@ class VectorCache:
             found = {t: self._cache[t] for t in wanted if t in self._cache}
         missing = [t for t in wanted if t not in found]
         if missing:
-            vectors = [self.vectors([t])[0] for t in missing]  # outside the lock: other questions keep going
+            vectors = list(self.vectors(missing))  # outside the lock: other questions keep going
             with self._lock:
                 for text, vector in zip(missing, vectors):
                     # one seeded meanwhile (stored at ingest) is kept: every question gets that one

@@ -26,6 +26,18 @@ def onnx_embedder(embedder):  # type: ignore[no-untyped-def]
     return embedder
 
 
+def test_a_texts_int8_vector_does_not_depend_on_the_texts_embedded_with_it(onnx_embedder) -> None:  # type: ignore[no-untyped-def]
+    """Dynamic int8 quantisation scales a run's activations over the whole run: batched, a sentence's vector moved
+    with its neighbours (cosine 0.988 to its own). Alone or with any others, it is now one vector (so a question
+    and the sentence it rewords meet as the same model sees them, and an index does not depend on ingest order)."""
+    sentence = "Criminal Intelligence Service Canada counts more than 600 organized crime groups."
+    others = [(CORPUS / "2025-02-07-canada-border-plan.md").read_text()[:1500], "short", "x " * 300]
+    alone = onnx_embedder.embed([sentence])[0]
+    for batch in ([sentence, *others], [*others, sentence]):
+        vectors = onnx_embedder.embed(batch)
+        assert float(vectors[batch.index(sentence)] @ alone) > 0.99999
+
+
 def test_int8_vectors_stay_close_to_torch(onnx_embedder, torch_embedder) -> None:  # type: ignore[no-untyped-def]
     texts = ["The tariff on Canadian goods rose from 25% to 35% on August 1, 2025.",
              "Criminal Intelligence Service Canada counts more than 600 organized crime groups.", "short",
