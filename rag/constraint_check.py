@@ -14,6 +14,7 @@ from crossbrief.rag.constraints import (FUNCTION_WORDS, OFFICE_TITLES, WORD, Con
 from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordinal, period_years, periods_in,
                                   relative_years, unit_dates, year_parts)
 from crossbrief.rag.figures import Figure
+from crossbrief.index.documents import row_fields
 from crossbrief.rag.publishers import published_by
 from crossbrief.rag.levies import levied_at_rate, levied_on, speaks_of_levy
 from crossbrief.rag.named_bodies import another_of_its_kind
@@ -314,9 +315,12 @@ def _placed_elsewhere(constraints: Constraints, sentence: str) -> str:
     another country and names the asked one nowhere ("Last year in Canada, 21 deaths a day"); a sentence naming the
     asked one too ("In Canada and the US, ...") may answer.
     A code that only qualifies a word ("US goods", "north of the US border") places nothing: such a question is not
-    asked of that country."""
+    asked of that country. A table row places its figure in the country a cell names ("Region: Canada")."""
     asked = constraints.located | constraints.subjects
-    located = countries_located_in(sentence)
+    # a table row's figure is placed by its cells: a cell that is a country's name ("Region: Canada")
+    fields = row_fields(sentence)
+    located = countries_located_in(sentence) if fields is None else \
+        set().union(*(countries_named(cell) for _, cell in fields))
     if located and not located & asked and not countries_in(sentence) & asked:
         return f"name {_asked_country(constraints)}"
     return ""

@@ -208,6 +208,9 @@ class Constraints:
     # the runs of two or more capitalised words it names something by, as written ("White House", "Drug Enforcement
     # Administration"): a source's address may spell one out (publishers.publisher_labels)
     name_runs: tuple[tuple[str, ...], ...] = ()
+    # it asks for the newest figure ("in the most recent year", "the latest count", "the current rate"): a newer
+    # source's figure of the same measure is the answer, not only a rival to show beside a likelier older one
+    asks_latest: bool = False
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
@@ -239,6 +242,9 @@ def question_names(question: str) -> tuple[str, ...]:
             continue
         names.append(word)
     return tuple(dict.fromkeys(names))
+
+
+_ASKS_LATEST = re.compile(r"\b(?:most recent|latest|newest|current|currently|up-to-date)\b", re.IGNORECASE)
 
 
 def parse(question: str, context: str = "") -> Constraints:
@@ -285,7 +291,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        asked_direction(question), tuple(provinces_located_in(question)), countries_asked_of(question),
                        periods_in(question), asked_levied(question),
                        asks_condition=_ASKS_CONDITION.search(question) is not None,
-                       name_runs=name_runs(named_in))
+                       name_runs=name_runs(named_in), asks_latest=_ASKS_LATEST.search(question) is not None)
 
 
 def counted_noun(phrase: str) -> str:

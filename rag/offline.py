@@ -25,6 +25,7 @@ from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraint_check import today_of
 from crossbrief.rag.refusal_reasons import near_miss_reason
 from crossbrief.rag.constraints import Constraints, parse
+from crossbrief.rag.dates import unit_dates
 from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, eligible_share, features, is_table, name_known,
                                      near_overlaps, question_words, units)
 from crossbrief.rag.measures import measure, same_measure, same_scope
@@ -261,9 +262,22 @@ class OfflineAnswerer:
                                                       if f.kind in kinds):
             return None  # levels where a change is asked: the sentence that states the change follows, not a rival
         floor = best.probability * 0.6
+        if constraints.asks_latest:  # "in the most recent year": a newer figure more likely than not to answer is it
+            floor = min(floor, 0.5)
+        best_years = unit_dates(best.unit.text)[0]
+
+        def in_date_order(s: Scored) -> bool:
+            """A newer source's unit speaks of no earlier year than the best's (a table row of 2016 in a 2025 file
+            is no newer figure than a 2023 one), an older source's of no later one."""
+            years = unit_dates(s.unit.text)[0]
+            if not years or not best_years:
+                return True
+            newer = (s.unit.passage.date or "") > (best.unit.passage.date or "")
+            return max(years) >= max(best_years) if newer else max(years) <= max(best_years)
+
         rivals = [s for s in eligible[1:12]
                   if s.probability >= floor and s.unit.passage.date and s.unit.passage.source != best.unit.passage.source
-                  and s.unit.passage.date != best.unit.passage.date
+                  and s.unit.passage.date != best.unit.passage.date and in_date_order(s)
                   and not values(s) & mine and comparable(s)
                   and s.check.names >= best.check.names  # its passage names no less of what the question names
                   and same_scope((best.unit.text, best.unit.previous), (s.unit.text, s.unit.previous))

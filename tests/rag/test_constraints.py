@@ -643,6 +643,12 @@ def test_a_country_placed_by_its_code_alone_is_not_answered_by_a_figure_placed_i
     recorded = "How many opioid deaths did the US record in 2024?"
     assert parse(recorded).subjects == frozenset({"US"})
     assert _check(recorded, "Opioids killed 21 people a day in Canada in 2024.").contradiction == "name US"
+    # a table row is placed by a cell naming a country; one naming no country places nothing
+    assert _check(recorded, "Row 9: Substance: Opioids; Region: Canada; Year: 2024; Value: 7313").contradiction == \
+        "name US"
+    assert _check(recorded, "Row 9: Substance: Opioids; Region: United States; Year: 2024; Value: 81313"
+                  ).contradiction == ""
+    assert _check(recorded, "Row 9: Substance: Opioids; Year: 2024; Value: 81313").contradiction == ""
     # a code that only qualifies a word places nothing
     border = "How many lives did opioids claim a day north of the US border?"
     assert _check(border, "Opioids killed 21 people a day in Canada in 2024.").contradiction == ""

@@ -451,6 +451,30 @@ def test_levels_are_no_dated_conflict_for_a_question_asking_a_change(embedder: E
     assert answerer._dated_conflict(eligible[0], eligible, replaced(constraints, answer="change")) is None
 
 
+def test_a_question_asking_the_latest_figure_takes_a_newer_one_far_less_likely_than_the_best(embedder: Embedder) -> None:
+    """A newer source's figure of the same measure is shown as the newest when it is at least 0.6 as likely as the
+    best unit; a question asking for "the most recent" figure takes it whenever it is more likely than not."""
+    answerer = OfflineAnswerer(embedder, _calibration())
+    passages = [_passage(1, "Norland exported 100,000 widgets in the year.", "2025-02-01", "Widget exports"),
+                _passage(2, "Norland exported 80,000 widgets in the year.", "2025-08-01", "Widget exports update")]
+    for asked, latest in (("How many widgets did Norland export in the year?", False),
+                          ("How many widgets did Norland export in the most recent year?", True)):
+        constraints, scored = answerer.score(Question(asked), passages)
+        assert constraints.asks_latest is latest
+        eligible = sorted((replace(s, probability=0.99 if s.unit.passage.n == 1 else 0.55) for s in scored
+                           if s.eligible), key=lambda s: -s.probability)
+        conflict = answerer._dated_conflict(eligible[0], eligible, constraints)
+        assert (conflict is not None and conflict[0].unit.passage.n == 2) is latest, asked
+    # a newer source's figure of an earlier year (a table row of 2016 in this year's file) is no newer figure
+    older_year = [_passage(1, "Norland exported 100,000 widgets in 2030.", "2031-02-01", "Widget exports"),
+                  _passage(2, "Norland exported 80,000 widgets in 2016.", "2031-08-01", "Widget exports update")]
+    constraints, scored = answerer.score(Question("How many widgets did Norland export in the latest year?"),
+                                         older_year)
+    eligible = sorted((replace(s, probability=0.99 if s.unit.passage.n == 1 else 0.9) for s in scored if s.eligible),
+                      key=lambda s: -s.probability)
+    assert len(eligible) == 2 and answerer._dated_conflict(eligible[0], eligible, constraints) is None
+
+
 def test_a_sentence_saying_today_answers_when_with_its_source_s_date(embedder: Embedder) -> None:
     """"Today, the cabinet signed ..." in a source dated to the day says when: the answer gives that day, cited to
     the source whose date it is, and the figure checker finds it there. A source with no day gives no date."""
