@@ -298,7 +298,7 @@ def _run_bench(settings: Settings, embedder: Embedder, corpus: list[Path], sizes
     from crossbrief.index.packaged_model import packaged_model_dir
 
     result = BenchResult()
-    files = discover(corpus)
+    files = discover(corpus, settings.index.skip_files)
     progress(f"ingest: {len(files)} files")
     home = work / "ingest"
     ingest = bench_ingest(settings, files, embedder, home)

@@ -64,4 +64,5 @@ def build_ingester(settings: Settings, embedder: Embedder | None = None, store: 
         tables=TableStore.open(settings.catalog_url),
         loader=shared_loader(LoadLimits.from_settings(settings.index)),
         sentences=sentences,
+        skip_files=settings.index.skip_files,
     )

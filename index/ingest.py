@@ -10,6 +10,7 @@ entry whose chunks went missing, so that file is ingested again.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import hashlib
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -63,6 +64,8 @@ class IngestReport:
     files_unchanged: int = 0
     files_failed: list[dict[str, str]] = field(default_factory=list)
     files_removed: int = 0
+    # files in the folders given that settings.index.skip_files names (a README describing the folder): not ingested
+    files_skipped: list[str] = field(default_factory=list)
     chunks_added: int = 0
     chunks_removed: int = 0
     repaired_chunks: int = 0
@@ -77,9 +80,16 @@ def source_key(path: Path) -> str:
     return str(path.resolve())
 
 
-def discover(paths: Sequence[Path]) -> list[Path]:
-    """Supported files under `paths` (folders recursively, hidden entries skipped), sorted, no repeats."""
+def discover(paths: Sequence[Path], skip: Sequence[str] = ()) -> list[Path]:
+    """Supported files under `paths` (folders recursively, hidden entries and files whose name matches a `skip`
+    pattern in any case skipped), sorted, no repeats. A path that is a file is taken whatever its name."""
+    return discover_with_skipped(paths, skip)[0]
+
+
+def discover_with_skipped(paths: Sequence[Path], skip: Sequence[str] = ()) -> tuple[list[Path], list[Path]]:
+    """`discover`'s files, and the supported files in folders it skipped by name."""
     found: dict[str, Path] = {}
+    passed_over: dict[str, Path] = {}
     for path in paths:
         if not path.exists():
             raise IngestError(f"{path}: no such file or folder")
@@ -91,8 +101,16 @@ def discover(paths: Sequence[Path]) -> list[Path]:
                 continue
             if path.is_dir() and candidate.suffix.lower() not in SUPPORTED_SUFFIXES:
                 continue
+            if path.is_dir() and skipped(candidate, skip):
+                passed_over.setdefault(source_key(candidate), candidate)
+                continue
             found.setdefault(source_key(candidate), candidate)
-    return [found[key] for key in sorted(found)]
+    return [found[key] for key in sorted(found)], [passed_over[k] for k in sorted(passed_over) if k not in found]
+
+
+def skipped(path: Path, skip: Sequence[str]) -> bool:
+    """Whether a file found in a folder is one `skip` names (a README or LICENCE describing the folder)."""
+    return any(fnmatch.fnmatch(path.name.lower(), pattern.lower()) for pattern in skip)
 
 
 @contextmanager
@@ -130,6 +148,8 @@ class Ingester:
     loader: "LoaderProcess | None" = None
     # each prose chunk's sentences and small table's rows, embedded one by one for retrieval (None: chunks only)
     sentences: SentenceIndex | None = None
+    # names of files skipped inside folders (settings.index.skip_files)
+    skip_files: tuple[str, ...] = ()
 
     def pipeline(self, path: Path) -> str:
         """What a file's chunks depend on besides its bytes: code version, chunking settings, embedding backend."""
@@ -159,7 +179,8 @@ class Ingester:
         self._check_backend()
         self._reconcile_tables()
         report.repaired_chunks = reconcile(self.manifest, self.store, self.sentences)
-        files = discover(paths)
+        files, passed_over = discover_with_skipped(paths, self.skip_files)
+        report.files_skipped = [str(p) for p in passed_over]
         group: list[Prepared] = []
         # one thread reads, loads and chunks the next files while this one embeds and stores (the model runs
         # outside the GIL); results are taken in order, so the writes happen exactly as without it

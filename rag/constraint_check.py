@@ -76,6 +76,13 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             year, month = max(months or near_months)
             contradiction = f"month {dt.date(year, month, 1):%B %Y}"
             date = 0.0
+        elif constraints.months and not months and not near_months and published and \
+                published < min(constraints.months) and not names_month(sentence, constraints.months):
+            # a sentence naming no month of its own, in a source published before the asked month: written before
+            # it, it does not say what that month brought ("promised in November to charge 25%" of February for the
+            # July amendment)
+            contradiction = f"month {dt.date(published[0], published[1], 1):%B %Y}"
+            date = 0.0
         elif not year_ok and constraints.years:  # the sentence names no year (or only the asked month's)
             # it speaks of its own time ("recently"), and its source is of the asked year or the next; or of a
             # fiscal year's budget, published the calendar year before it

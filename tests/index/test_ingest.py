@@ -110,6 +110,26 @@ def test_cli_reports_bad_files_and_still_ingests_the_rest(tmp_path: Path) -> Non
     assert "Traceback" not in result.stderr
 
 
+def test_a_folders_readme_and_licence_are_skipped_unless_named(tmp_path: Path) -> None:
+    """A README or LICENCE in a folder describes the folder, not a source to cite: skipped (and said so), unless the
+    file is named itself or index.skip_files says otherwise."""
+    corpus = _copy_corpus(tmp_path, "*.html")
+    (corpus / "README.md").write_text("# About this folder\n\nThe tariff on widgets is 99% in these notes.\n")
+    (corpus / "nested").mkdir()
+    (corpus / "nested" / "LICENSE.txt").write_text("Licensed to all who read the widget notes.\n")
+    result = run_cli("ingest", str(corpus), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["files_new"] == 1
+    assert sorted(Path(p).name for p in summary["files_skipped"]) == ["LICENSE.txt", "README.md"]
+    plain = run_cli("ingest", str(corpus))
+    assert "skipped README.md, LICENSE.txt:" in plain.stderr and "index.skip_files" in plain.stderr
+    named = json.loads(run_cli("ingest", str(corpus / "README.md"), "--json").stdout)
+    assert named["files_new"] == 1 and named["files_skipped"] == []
+    every = run_cli("ingest", str(corpus), "--json", env={"CROSSBRIEF_INDEX__SKIP_FILES": "[]"})
+    assert json.loads(every.stdout)["files_new"] == 1  # the licence; the README is in already
+
+
 def test_cli_missing_path_and_unknown_option_exit_2_with_one_line(tmp_path: Path) -> None:
     missing = run_cli("ingest", str(tmp_path / "nope"))
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "nope" in missing.stderr

@@ -382,6 +382,17 @@ def test_a_date_that_opens_a_period_pins_its_year_not_its_month() -> None:
     assert point.years == {2031} and point.months == {(2031, 3)}
 
 
+def test_a_source_published_before_the_asked_month_does_not_say_what_it_brought() -> None:
+    """A sentence naming no month of its own, in a source published before the month asked, was written before it:
+    it is no answer for that month; one published in it, or one naming the month ("the levy will rise in July"),
+    may be."""
+    asked = "What levy did the July 2031 amendment set on grain from Norland?"
+    promised = "The council promised in its manifesto to charge Norland a 25% levy on all grain."
+    assert _check(asked, promised, date="2031-02-07").contradiction == "month February 2031"
+    assert _check(asked, promised, date="2031-07-31").contradiction == ""
+    assert _check(asked, "The levy on Norland grain will rise to 35% in July.", date="2031-02-07").contradiction == ""
+
+
 def test_a_fiscal_year_code_is_a_year() -> None:
     asked = parse("How many widgets did the agency inspect in FY22?")
     assert asked.years == {2022}

@@ -58,6 +58,11 @@ def ingest(paths: tuple[Path, ...], prune: bool, as_json: bool) -> None:
     else:
         for failure in report.files_failed:
             click.echo(f"failed: {clean(failure['error'])}", err=True)
+        if report.files_skipped:
+            names = ", ".join(clean(Path(p).name) for p in report.files_skipped[:5])
+            more = f" and {len(report.files_skipped) - 5} more" if len(report.files_skipped) > 5 else ""
+            click.echo(f"skipped {names}{more}: notes describing a folder, not sources (name a file to ingest it, or "
+                       "set index.skip_files)", err=True)
         click.echo(
             f"Ingested {report.files_new} new, {report.files_changed} changed, {report.files_unchanged} unchanged, "
             f"{len(report.files_failed)} failed files; +{report.chunks_added} / -{report.chunks_removed} chunks "
