@@ -18,7 +18,7 @@ from crossbrief.index.documents import row_fields
 from crossbrief.rag.publishers import published_by
 from crossbrief.rag.levies import levied_at_rate, levied_on, speaks_of_levy
 from crossbrief.rag.named_bodies import another_of_its_kind
-from crossbrief.rag.measures import noun_phrase, states_a_change, states_a_multiple
+from crossbrief.rag.measures import measure, noun_phrase, states_a_change, states_a_multiple
 from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, province_named,
                                    provinces_located_in, without_possessive)
 
@@ -207,6 +207,11 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             # "By how much did seizures fall?": a level ("seized 20 tons in 2023") is no change
             kind = 0.0
             contradiction = contradiction or "levels"
+        shares = [f for f in figures if f.kind == "percent"]
+        if kind and constraints.asks_share and shares and all(measure(sentence, f).change for f in shares):
+            # "What proportion of the drug seized ...?": "recorded a 13% fall in deaths" is a change, not a share
+            kind = 0.0
+            contradiction = contradiction or "changes"
         if constraints.answer == "multiple":  # "by what multiple ...?": "21 deaths a day" is no multiple
             kind = 1.0 if states_a_multiple(sentence, figures) else 0.0
         if not kind and not contradiction:

@@ -17,7 +17,7 @@ from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.levies import asked_levied
 from crossbrief.rag.places import (countries_asked_of, countries_in, countries_located_in, country_modifiers, country_words,
                                    names_same_country, provinces_located_in, without_possessive)
-from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, expected_kinds
+from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, asks_share, expected_kinds
 from crossbrief.rag.spelling import american
 
 WORD = re.compile(r"[a-z0-9]+")
@@ -211,6 +211,9 @@ class Constraints:
     # it asks for the newest figure ("in the most recent year", "the latest count", "the current rate"): a newer
     # source's figure of the same measure is the answer, not only a rival to show beside a likelier older one
     asks_latest: bool = False
+    # it asks what part of a whole something is ("what proportion of the drug seized ..."): a figure that states a
+    # change ("a 13% fall") is no share
+    asks_share: bool = False
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
@@ -291,7 +294,8 @@ def parse(question: str, context: str = "") -> Constraints:
                        asked_direction(question), tuple(provinces_located_in(question)), countries_asked_of(question),
                        periods_in(question), asked_levied(question),
                        asks_condition=_ASKS_CONDITION.search(question) is not None,
-                       name_runs=name_runs(named_in), asks_latest=_ASKS_LATEST.search(question) is not None)
+                       name_runs=name_runs(named_in), asks_latest=_ASKS_LATEST.search(question) is not None,
+                       asks_share=kind == "percent" and asks_share(question))
 
 
 def counted_noun(phrase: str) -> str:

@@ -89,6 +89,17 @@ def answer_type(question: str, context: str = "") -> str:
     return _match(question, context)[0]
 
 
+# "what share / proportion / percentage of X ...": a part of a whole, which a change ("fell 13%") is not; a question
+# naming a change ("what percentage of the fall ...", "the share of X rose by") asks of one
+_ASKS_SHARE = re.compile(r"\b(?:share|proportion|fraction|portion|percentage|percent|per cent)\s+of\b", re.IGNORECASE)
+
+
+def asks_share(question: str) -> bool:
+    """True for a question asking what part of a whole something is ("What proportion of the drug seized is caught at
+    the border?"), not how much something changed."""
+    return _ASKS_SHARE.search(question) is not None and ASKS_CHANGE.search(question) is None
+
+
 # "What does the table show?", "What financial information does the table present?", "What is the table about?": a
 # question about a table itself, nothing after its verb (not "what rate does the federal table show for 2023?")
 _ABOUT_TABLE = re.compile(r"^\s*what\b(?:\s+[\w-]+){0,3}?\s+(?:does|do|did|is|are)\s+(?:the|this)\s+table\s+"

@@ -21,6 +21,7 @@ _SAID = {
     "levied": "The closest passages speak of a levy on another country's goods, not on those asked.",
     "province": "The sources give no figure for {value}; the closest passages speak of other places.",
     "levels": "The closest passages give levels, not the change asked.",
+    "changes": "The closest passages give changes, not the share asked.",
 }
 
 

@@ -231,6 +231,19 @@ def test_a_question_asking_the_size_of_a_change_needs_a_unit_that_states_one() -
                   "Norland exported 4,000 widgets in 2031.").contradiction == ""
 
 
+def test_a_question_asking_a_share_is_not_answered_by_a_change() -> None:
+    """"What proportion of X ...?" asks a part of a whole: "recorded a 13% fall" states a change, no share; a share
+    beside a change ("97% of the widgets, up 3%") still answers, and a question naming a change asks of one."""
+    asked = "What proportion of the widgets made in Norland are sold abroad?"
+    assert parse(asked).asks_share
+    assert _reasoned(asked, "Norland recorded a 13% fall in widget exports in 2031.") == (
+        "changes", "The closest passages give changes, not the share asked.")
+    assert _check(asked, "About 97% of Norland's widgets are sold abroad.").contradiction == ""
+    assert _check(asked, "About 97% of Norland's widgets are sold abroad, up 3%.").contradiction == ""
+    assert not parse("What percentage of the fall in exports came from Norland?").asks_share
+    assert not parse("What tariff rate did Norland set?").asks_share
+
+
 def test_a_question_asking_a_multiple_needs_a_unit_that_states_one() -> None:
     """"By what multiple ...?" is not answered by a count, which a plain "how many"
     reading would take ("21,000 widgets"); "50 times", "a threefold rise" or "twice as many" are."""
