@@ -1,5 +1,6 @@
-"""The answerer's cache of the embedding model's vectors: a text's vector does not depend on which texts it was
-asked for with, nor on which question asked first (the int8 model quantizes a batch's activations together)."""
+"""The answerer's cache of the embedding model's vectors: each text embedded once and kept, and a text's vector does
+not depend on which texts it was asked for with, nor on which question asked first (the int8 embedder runs each text
+alone: index/onnx_embedding.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 from crossbrief.rag.vector_cache import VectorCache
 
 
-def test_alone_each_text_is_embedded_on_its_own_and_kept() -> None:
+def test_each_missing_text_is_embedded_once_and_kept() -> None:
     calls: list[list[str]] = []
 
     def embed(texts: Sequence[str]) -> np.ndarray:
@@ -19,7 +20,7 @@ def test_alone_each_text_is_embedded_on_its_own_and_kept() -> None:
 
     cache = VectorCache(embed)
     out = cache(["aa", "b", "aa"])
-    assert calls == [["aa"], ["b"]] and out[:, 0].tolist() == [2.0, 1.0, 2.0]
+    assert calls == [["aa", "b"]] and out[:, 0].tolist() == [2.0, 1.0, 2.0]
     cache(["b", "ccc"])
     assert calls[-1] == ["ccc"]  # "b" from the cache
     cache.seed({"dddd": np.array([9.0, 9.0]), "b": np.array([0.0, 0.0])})  # a held text keeps its vector
