@@ -6,6 +6,9 @@ sentence in a fixed form; "what is the average X for 2018 and 2019?" another:
 
     From 56.7 in 2018 to 44.1 in 2019: a decrease of 12.6 (22.22%).
     The average of 56.7 in 2018 and 44.1 in 2019 is 50.4.
+    From 2,832 in 2016 to 8,020 in 2023: 2.83 times the 2016 figure.
+
+(the last for "how many times more ... in 2023 than in 2016?", a multiple: rag/question_types.py)
 
 The two figures come from the cited source; the difference and the percentage are computed. `stated_changes` reads
 that sentence back: rag/citations.py marks its results supported (and `computed`) only when the arithmetic holds and
@@ -23,7 +26,7 @@ from typing import Literal
 
 from crossbrief.index.documents import row_fields
 from crossbrief.index.tables import cell_number as _number
-from crossbrief.rag.question_types import ASKS_CHANGE
+from crossbrief.rag.question_types import ASKS_CHANGE, answer_type
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _CURRENCY = "$€£¥"
@@ -37,6 +40,9 @@ _STATED = re.compile(
 _STATED_AVERAGE = re.compile(
     rf"The average of (?P<first>{_NUMBER}) in (?P<first_year>(?:19|20)\d\d) and (?P<second>{_NUMBER}) in "
     rf"(?P<second_year>(?:19|20)\d\d) is (?P<mean>{_NUMBER})")
+_STATED_RATIO = re.compile(
+    rf"From (?P<first>{_NUMBER}) in (?P<first_year>(?:19|20)\d\d) to (?P<second>{_NUMBER}) in "
+    rf"(?P<second_year>(?:19|20)\d\d): (?P<ratio>{_DIGITS}) times the (?:19|20)\d\d figure")
 _ASKS_AVERAGE = re.compile(r"\b(?:average|mean)\b", re.IGNORECASE)
 # a weighted average is a figure of its own; "respectively" and "compare" ask for each year's
 _NOT_AN_AVERAGE = re.compile(r"\b(?:weighted|respectively|compares?|compared)\b", re.IGNORECASE)
@@ -51,7 +57,7 @@ class AskedChange:
 
     earlier: str
     later: str
-    operation: Literal["change", "average"] = "change"
+    operation: Literal["change", "average", "ratio"] = "change"
     percent: bool = False  # "the percentage change", "by how many percent": a change asked as a percentage
 
 
@@ -90,6 +96,16 @@ def asked_average(question: str) -> AskedChange | None:
     return AskedChange(years[0], years[1], "average")
 
 
+def asked_ratio(question: str) -> AskedChange | None:
+    """The two years a question asks how many times one's figure is the other's ("how many times more deaths were
+    there in 2023 than in 2016?", "by what factor did X grow from 2016 to 2023?"), earlier first; None unless it asks
+    a multiple and names exactly two years."""
+    if answer_type(question) != "multiple":
+        return None
+    years = sorted(set(_YEAR.findall(question)))
+    return AskedChange(years[0], years[1], "ratio") if len(years) == 2 else None
+
+
 def states_change(columns: Sequence[str], cells: Sequence[str], asked: AskedChange | None) -> bool:
     """Whether a table row states the change asked itself, so that it is read, not worked out again: a column named
     for a change ("Increase (decrease)", "Percent change") holding a figure of the kind asked (a percentage for
@@ -109,8 +125,9 @@ def states_change(columns: Sequence[str], cells: Sequence[str], asked: AskedChan
 
 
 def asked_arithmetic(question: str) -> AskedChange | None:
-    """A change or an average between two years, as `asked_change` or `asked_average` read the question."""
-    return asked_change(question) or asked_average(question)
+    """A change, an average or a multiple between two years, as `asked_change`, `asked_average` or `asked_ratio`
+    read the question."""
+    return asked_ratio(question) or asked_change(question) or asked_average(question)
 
 
 def _decimals(cell: str) -> int:
@@ -139,7 +156,19 @@ def _shown(value: float, places: int, cell: str) -> str:
 
 def state(first_cell: str, second_cell: str, asked: AskedChange) -> str | None:
     """The sentence stating what `asked` asks of the two figures (the earlier year's first)."""
-    return (state_average if asked.operation == "average" else state_change)(first_cell, second_cell, asked)
+    stating = {"average": state_average, "ratio": state_ratio}.get(asked.operation, state_change)
+    return stating(first_cell, second_cell, asked)
+
+
+def state_ratio(first_cell: str, second_cell: str, asked: AskedChange) -> str | None:
+    """The sentence stating how many times the earlier year's figure the later one is, to two places; None when
+    either is not a number or the earlier one is zero or of the other sign (no multiple)."""
+    first, second = _number(first_cell), _number(second_cell)
+    if first is None or second is None or first == 0 or (first < 0) != (second < 0):
+        return None
+    return (f"From {_shown(first, _decimals(first_cell), first_cell)} in {asked.earlier} to "
+            f"{_shown(second, _decimals(second_cell), second_cell)} in {asked.later}: "
+            f"{second / first:,.2f} times the {asked.earlier} figure.")
 
 
 def state_average(first_cell: str, second_cell: str, asked: AskedChange) -> str | None:
@@ -192,13 +221,14 @@ class StatedChange:
     years: tuple[str, str] = ("", "")  # the year of each
     year_spans: tuple[tuple[int, int], ...] = ()
     mean: float | None = None  # an average's result (difference and percent are None)
+    ratio: float | None = None  # a multiple's result: the second figure over the first (the others are None)
 
     @property
     def results(self) -> tuple[float, ...]:
         """The signed results it states ("no change" states 0)."""
-        if self.difference is None and self.mean is None:
+        if self.difference is None and self.mean is None and self.ratio is None:
             return (0.0,)
-        return tuple(v for v in (self.difference, self.percent, self.mean) if v is not None)
+        return tuple(v for v in (self.difference, self.percent, self.mean, self.ratio) if v is not None)
 
     @property
     def holds(self) -> bool:
@@ -206,6 +236,8 @@ class StatedChange:
         places shown."""
         if self.mean is not None:
             return abs((self.first + self.second) / 2 - self.mean) <= 0.5 * 10 ** -_places(self.mean) + 1e-9
+        if self.ratio is not None:
+            return bool(self.first) and abs(self.second / self.first - self.ratio) <= 0.0051
         if self.difference is None:
             return self.first == self.second
         if abs((self.second - self.first) - self.difference) > 0.5 * 10 ** -_places(self.difference) + 1e-9:
@@ -229,7 +261,8 @@ def _value(raw: str) -> float:
 
 
 def stated_changes(text: str) -> list[StatedChange]:
-    """Every change and average sentence (in the forms `state_change` and `state_average` write) in `text`."""
+    """Every change, average and multiple sentence (in the forms `state_change`, `state_average` and `state_ratio`
+    write) in `text`."""
     found: list[StatedChange] = []
     for match in _STATED.finditer(text):
         sign = -1.0 if match.group("direction") == "decrease" else 1.0
@@ -250,6 +283,12 @@ def stated_changes(text: str) -> list[StatedChange]:
                                   (match.span("mean"),), (match.span("first"), match.span("second")),
                                   (match.group("first_year"), match.group("second_year")),
                                   (match.span("first_year"), match.span("second_year")), _value(match.group("mean"))))
+    for match in _STATED_RATIO.finditer(text):
+        found.append(StatedChange(_value(match.group("first")), _value(match.group("second")), None, None,
+                                  (match.span("ratio"),), (match.span("first"), match.span("second")),
+                                  (match.group("first_year"), match.group("second_year")),
+                                  (match.span("first_year"), match.span("second_year")),
+                                  ratio=float(match.group("ratio").replace(",", ""))))
     return found
 
 

@@ -1,4 +1,4 @@
-"""Figures a table answer works out: the change (or average) of one measure between two years, from one row with a
+"""Figures a table answer works out: the change (or average, or multiple) of one measure between two years, from one row with a
 column per year or from two rows of records alike but for their year, quoted with the sentence rag/arithmetic.py
 writes (which rag/citations.py re-checks by the same rules: `year_cells`, `is_year_cell`)."""
 
@@ -23,7 +23,8 @@ def _answer(table: StoredTable, rows: list[Row], stated: str, change: AskedChang
                        for i, ((number, _), line) in enumerate(zip(rows, lines)))
     separator = ". " if len(rows) > 1 else " "
     text = f"{named_where(table, passage)}, {quoted}{separator}{stated} [{passage.n}]"
-    notes = ("table_answer", f"table_{change.operation}_computed")  # table_change_computed, table_average_computed
+    # table_change_computed, table_average_computed, table_ratio_computed
+    notes = ("table_answer", f"table_{change.operation}_computed")
     return TableAnswer(Draft(text, refused=False, notes=notes), passage)
 
 

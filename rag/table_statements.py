@@ -19,7 +19,8 @@ from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, introduc
 
 # the words of a question for a change that ask for the arithmetic, not for a row ("percentage change in X", "the
 # nominal difference")
-CHANGE_TERMS = words(CHANGE_WORDS.replace("|", " ") + " percentage percent average mean nominal absolute")
+CHANGE_TERMS = words(CHANGE_WORDS.replace("|", " ") + " percentage percent average mean nominal absolute times multiple "
+                                                     "factor")
 # a table that names its rows, with its rows as read (rag/table_rows.py)
 Statement = tuple[StoredTable, list[ReadRow]]
 
@@ -91,10 +92,10 @@ class StatementReader:
         row = found.row
         unnamed_change = ASKS_CHANGE.search(question) is not None and not states_change(row.columns, row.cells,
                                                                                         arithmetic)
-        # a change no column names, or an average: worked out from the row's two years when it has one figure for
+        # a change no column names, an average or a multiple: worked out from the row's two years when it has one figure for
         # each (rag/arithmetic.py); a change that cannot be is left to the prose
         stated = row_sentence(row.columns, row.cells, arithmetic) \
-            if arithmetic is not None and (unnamed_change or arithmetic.operation == "average") else None
+            if arithmetic is not None and (unnamed_change or arithmetic.operation in ("average", "ratio")) else None
         if unnamed_change and stated is None:
             return RowOutcome(None)
         asked_columns = [i for i in range(1, len(row.columns)) if years & words(row.columns[i])]

@@ -153,7 +153,7 @@ class TableAnswerer:
                further: Sequence[Passage] = ()) -> TableAnswer | None:
         """The answer from the tables of `passages`' sources (those shown; `further`: passages retrieved beyond
         them, whose tables only a ranking or a change between two years reaches), or None."""
-        arithmetic = asked_arithmetic(question.query)  # a change or an average of two years' figures
+        arithmetic = asked_arithmetic(question.query)  # a change, an average or a multiple of two years' figures
         # why, when and how something happened is the prose's to tell; "how did X change from 2019 to 2021?" asks
         # the change between two years' figures ("how was the average calculated?" asks a method)
         asks_change = arithmetic is not None and arithmetic.operation == "change"
@@ -236,7 +236,7 @@ class TableAnswerer:
         if change is not None:  # worked out from the two years' rows of the first table that has them
             worked, by = next(((r, lk) for lk in candidates for a in alternatives(lk, question.query)
                                if (r := self._change_from(a, change, question.query, passages))), (None, None))
-            if worked is not None or change.operation == "change":
+            if worked is not None or change.operation in ("change", "ratio"):
                 # an average no two rows give may be a row of averages: read as any question
                 return _trusted(worked, by)
         best = candidates[0]

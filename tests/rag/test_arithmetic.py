@@ -112,6 +112,28 @@ def test_an_average_is_stated_to_one_more_place_and_rechecked() -> None:
     assert not any(f.supported for f in wrong.figures)
 
 
+@pytest.mark.parametrize(("question", "years"), [
+    ("How many times more deaths were there in 2023 than in 2016?", ("2016", "2023")),
+    ("By what factor did sales grow between 2016 and 2018?", ("2016", "2018")),
+])
+def test_a_multiple_of_two_years_is_read(question: str, years: tuple[str, str]) -> None:
+    asked = asked_arithmetic(question)
+    assert asked is not None and asked.operation == "ratio" and (asked.earlier, asked.later) == years
+
+
+def test_a_multiple_is_stated_to_two_places_and_rechecked() -> None:
+    asked = AskedChange("2018", "2019", "ratio")
+    assert state("44.1", "56.7", asked) == "From 44.1 in 2018 to 56.7 in 2019: 1.29 times the 2018 figure."
+    assert state("0", "56.7", asked) is None and state("-4", "5", asked) is None  # no multiple of zero or across 0
+    assert asked_arithmetic("How many times did sales rise between 2018 and 2019?").operation == "change"
+    right = check_answer("From 56.7 in 2018 to 44.1 in 2019: 0.78 times the 2018 figure. [1]", [_row_passage()])
+    assert all(f.supported for f in right.figures) and [f.text for f in right.figures if f.computed] == ["0.78"]
+    wrong = check_answer("From 56.7 in 2018 to 44.1 in 2019: 0.87 times the 2018 figure. [1]", [_row_passage()])
+    assert [f.supported for f in wrong.figures if f.computed] == [False]
+    uncited = check_answer("From 56.8 in 2018 to 44.1 in 2019: 0.78 times the 2018 figure. [1]", [_row_passage()])
+    assert [f.supported for f in uncited.figures if f.computed] == [False]
+
+
 def _rows(*rows: str) -> Passage:
     return _row_passage("\n".join(rows))
 

@@ -357,6 +357,16 @@ def test_a_direction_narrows_only_a_noun_the_sources_use(embedder: Embedder) -> 
     assert not answerer.constraints(Question("How many widgets come from the northern neighbour?")).directed
 
 
+def test_a_multiple_of_two_years_is_worked_out_from_the_table_and_checked(sample_service: Crossbrief) -> None:
+    """"How many times more ... in 2023 than in 2016?" quotes both rows and states the multiple, which the checker
+    recomputes from them."""
+    answer = sample_service.answer("How many times more opioid deaths were there in Canada in 2023 than in 2016?")
+    assert not answer.refused and "table_ratio_computed" in answer.notes, answer.answer
+    assert "From 2,832 in 2016 to 8,020 in 2023: 2.83 times the 2016 figure." in answer.answer, answer.answer
+    computed = [f for f in answer.figures if f.computed]
+    assert [f.text for f in computed] == ["2.83"] and all(f.supported for f in answer.figures)
+
+
 def test_a_change_between_two_years_is_worked_out_from_the_table_and_checked(sample_service: Crossbrief) -> None:
     answer = sample_service.answer("How much did opioid deaths in Canada change from 2016 to 2023?")
     assert not answer.refused and "table_change_computed" in answer.notes, answer.answer
