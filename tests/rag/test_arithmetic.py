@@ -125,7 +125,8 @@ def test_a_multiple_is_stated_to_two_places_and_rechecked() -> None:
     asked = AskedChange("2018", "2019", "ratio")
     assert state("44.1", "56.7", asked) == "From 44.1 in 2018 to 56.7 in 2019: 1.29 times the 2018 figure."
     assert state("0", "56.7", asked) is None and state("-4", "5", asked) is None  # no multiple of zero or across 0
-    assert asked_arithmetic("How many times did sales rise between 2018 and 2019?").operation == "change"
+    counted = asked_arithmetic("How many times did sales rise between 2018 and 2019?")  # a count, not a multiple
+    assert counted is not None and counted.operation == "change"
     right = check_answer("From 56.7 in 2018 to 44.1 in 2019: 0.78 times the 2018 figure. [1]", [_row_passage()])
     assert all(f.supported for f in right.figures) and [f.text for f in right.figures if f.computed] == ["0.78"]
     wrong = check_answer("From 56.7 in 2018 to 44.1 in 2019: 0.87 times the 2018 figure. [1]", [_row_passage()])
