@@ -44,10 +44,12 @@ class IndexSettings(_Section):
     overlap_tokens: int = Field(30, ge=0, le=120, description="tokens repeated between neighbouring chunks")
     csv_rows_per_chunk: int = Field(8, ge=1, le=200, description="CSV rows grouped into one chunk")
     skip_files: tuple[str, ...] = Field(
-        ("README*", "LICENSE*", "LICENCE*", "CHANGELOG*", "CONTRIBUTING*", "NOTICE*", "CODE_OF_CONDUCT*"),
-        description="names (shell patterns, any case) of files skipped inside a folder being ingested: notes that "
-                    "describe the folder (what it holds, its licence), not sources to cite. A file named itself "
-                    "(`crossbrief ingest README.md`, an upload) is always ingested; () skips none")
+        ("README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG", "CONTRIBUTING", "NOTICE", "CODE_OF_CONDUCT"),
+        description="stems (the name before its first dot; shell patterns, any case) of files skipped inside a "
+                    "folder being ingested: notes that describe the folder (what it holds, its licence), not sources "
+                    "to cite (README.md, LICENSE.txt; not licenses-2024.csv). A file named itself (`crossbrief "
+                    "ingest README.md`, an upload) is always ingested; `ingest --prune` of a folder drops the ones it "
+                    "holds from the index; () skips none")
     max_file_mb: float = Field(50.0, gt=0, description="files larger than this are refused")
     loader_memory_mb: int = Field(
         2048, ge=256, description="address space one file's parsing may use (in a worker process) before it is refused"

@@ -109,8 +109,10 @@ def discover_with_skipped(paths: Sequence[Path], skip: Sequence[str] = ()) -> tu
 
 
 def skipped(path: Path, skip: Sequence[str]) -> bool:
-    """Whether a file found in a folder is one `skip` names (a README or LICENCE describing the folder)."""
-    return any(fnmatch.fnmatch(path.name.lower(), pattern.lower()) for pattern in skip)
+    """Whether a file found in a folder is one whose stem (its name before the first dot) `skip` names, in any case
+    (a README.md or LICENSE.txt describing the folder; not licenses-2024.csv)."""
+    stem = path.name.split(".", 1)[0].lower()
+    return any(fnmatch.fnmatchcase(stem, pattern.lower()) for pattern in skip)
 
 
 @contextmanager
@@ -214,7 +216,11 @@ class Ingester:
             for future in stored:
                 future.result()  # in order; re-raises a store failure here
         if prune:
-            for key in [k for k in self.manifest.sources if not Path(k).exists()]:
+            # sources deleted from disk, and those inside the folders given that are skipped now (a README ingested
+            # before skip_files named it)
+            folders = [p.resolve() for p in paths if p.is_dir()]
+            for key in [k for k in self.manifest.sources if not Path(k).exists() or (
+                    skipped(Path(k), self.skip_files) and any(Path(k).is_relative_to(f) for f in folders))]:
                 report.chunks_removed += self.remove(key)
                 report.files_removed += 1
         self.manifest.save()

@@ -6,9 +6,10 @@ sentence in a fixed form; "what is the average X for 2018 and 2019?" another:
 
     From 56.7 in 2018 to 44.1 in 2019: a decrease of 12.6 (22.22%).
     The average of 56.7 in 2018 and 44.1 in 2019 is 50.4.
-    From 2,832 in 2016 to 8,020 in 2023: 2.83 times the 2016 figure.
+    8,020 in 2023 is 2.83 times 2,832 in 2016.
 
-(the last for "how many times more ... in 2023 than in 2016?", a multiple: rag/question_types.py)
+(the last for "how many times more ... in 2023 than in 2016?", a multiple: rag/question_types.py; the year after
+"than" is the one divided by)
 
 The two figures come from the cited source; the difference and the percentage are computed. `stated_changes` reads
 that sentence back: rag/citations.py marks its results supported (and `computed`) only when the arithmetic holds and
@@ -41,8 +42,11 @@ _STATED_AVERAGE = re.compile(
     rf"The average of (?P<first>{_NUMBER}) in (?P<first_year>(?:19|20)\d\d) and (?P<second>{_NUMBER}) in "
     rf"(?P<second_year>(?:19|20)\d\d) is (?P<mean>{_NUMBER})")
 _STATED_RATIO = re.compile(
-    rf"From (?P<first>{_NUMBER}) in (?P<first_year>(?:19|20)\d\d) to (?P<second>{_NUMBER}) in "
-    rf"(?P<second_year>(?:19|20)\d\d): (?P<ratio>{_DIGITS}) times the (?:19|20)\d\d figure")
+    rf"(?P<first>{_NUMBER}) in (?P<first_year>(?:19|20)\d\d) is (?P<ratio>{_DIGITS}) times (?P<second>{_NUMBER}) in "
+    rf"(?P<second_year>(?:19|20)\d\d)\b")
+# the year a multiple is of: "... in 2023 than in 2016", "as many as in 2016", "from 2016 to 2023" (the start)
+_BASE_YEAR = re.compile(r"\b(?:than|as)\s+(?:(?:in|during|for|of|at)\s+)?(?:(?:the\s+)?(?:fiscal\s+)?(?:year\s+)?)?"
+                        r"((?:19|20)\d\d)\b", re.IGNORECASE)
 _ASKS_AVERAGE = re.compile(r"\b(?:average|mean)\b", re.IGNORECASE)
 # a weighted average is a figure of its own; "respectively" and "compare" ask for each year's
 _NOT_AN_AVERAGE = re.compile(r"\b(?:weighted|respectively|compares?|compared)\b", re.IGNORECASE)
@@ -59,6 +63,7 @@ class AskedChange:
     later: str
     operation: Literal["change", "average", "ratio"] = "change"
     percent: bool = False  # "the percentage change", "by how many percent": a change asked as a percentage
+    base: str = ""  # a multiple's year divided by ("than in 2016"); the earlier year when the question names none
 
 
 # ("%" alone is no ask: "the 5% senior notes" names a thing; "percentage points" are an amount of percentages)
@@ -98,12 +103,16 @@ def asked_average(question: str) -> AskedChange | None:
 
 def asked_ratio(question: str) -> AskedChange | None:
     """The two years a question asks how many times one's figure is the other's ("how many times more deaths were
-    there in 2023 than in 2016?", "by what factor did X grow from 2016 to 2023?"), earlier first; None unless it asks
-    a multiple and names exactly two years."""
-    if answer_type(question) != "multiple":
+    there in 2023 than in 2016?": 2016's is the base; "by what factor did X grow from 2016 to 2023?": the earlier),
+    earlier first; None unless it asks a multiple of exactly two years, not each year's own ("respectively",
+    "compare") nor a range ("2019-2023")."""
+    if answer_type(question) != "multiple" or _YEAR_RANGE.search(question) or _NOT_AN_AVERAGE.search(question):
         return None
     years = sorted(set(_YEAR.findall(question)))
-    return AskedChange(years[0], years[1], "ratio") if len(years) == 2 else None
+    if len(years) != 2:
+        return None
+    named = _BASE_YEAR.search(question)
+    return AskedChange(years[0], years[1], "ratio", base=named.group(1) if named else years[0])
 
 
 def states_change(columns: Sequence[str], cells: Sequence[str], asked: AskedChange | None) -> bool:
@@ -161,14 +170,19 @@ def state(first_cell: str, second_cell: str, asked: AskedChange) -> str | None:
 
 
 def state_ratio(first_cell: str, second_cell: str, asked: AskedChange) -> str | None:
-    """The sentence stating how many times the earlier year's figure the later one is, to two places; None when
-    either is not a number or the earlier one is zero or of the other sign (no multiple)."""
+    """The sentence stating how many times the base year's figure (`asked.base`) the other year's is, to two places
+    ("8,020 in 2023 is 2.83 times 2,832 in 2016."); None when either is not a number, or the base is zero or of the
+    other sign, or the multiple rounds to 0.00 (no multiple to state)."""
     first, second = _number(first_cell), _number(second_cell)
-    if first is None or second is None or first == 0 or (first < 0) != (second < 0):
+    if first is None or second is None:
         return None
-    return (f"From {_shown(first, _decimals(first_cell), first_cell)} in {asked.earlier} to "
-            f"{_shown(second, _decimals(second_cell), second_cell)} in {asked.later}: "
-            f"{second / first:,.2f} times the {asked.earlier} figure.")
+    (base, base_cell, base_year), (other, other_cell, other_year) = sorted(
+        ((first, first_cell, asked.earlier), (second, second_cell, asked.later)),
+        key=lambda item: item[2] != (asked.base or asked.earlier))
+    if base == 0 or (base < 0) != (other < 0) or round(other / base, 2) == 0:
+        return None
+    return (f"{_shown(other, _decimals(other_cell), other_cell)} in {other_year} is {other / base:,.2f} times "
+            f"{_shown(base, _decimals(base_cell), base_cell)} in {base_year}.")
 
 
 def state_average(first_cell: str, second_cell: str, asked: AskedChange) -> str | None:
@@ -221,7 +235,7 @@ class StatedChange:
     years: tuple[str, str] = ("", "")  # the year of each
     year_spans: tuple[tuple[int, int], ...] = ()
     mean: float | None = None  # an average's result (difference and percent are None)
-    ratio: float | None = None  # a multiple's result: the second figure over the first (the others are None)
+    ratio: float | None = None  # a multiple's result: the first figure over the second (the others are None)
 
     @property
     def results(self) -> tuple[float, ...]:
@@ -236,8 +250,8 @@ class StatedChange:
         places shown."""
         if self.mean is not None:
             return abs((self.first + self.second) / 2 - self.mean) <= 0.5 * 10 ** -_places(self.mean) + 1e-9
-        if self.ratio is not None:
-            return bool(self.first) and abs(self.second / self.first - self.ratio) <= 0.0051
+        if self.ratio is not None:  # "A in Y1 is R times B in Y2": R is A over B
+            return bool(self.second) and abs(self.first / self.second - self.ratio) <= 0.0051
         if self.difference is None:
             return self.first == self.second
         if abs((self.second - self.first) - self.difference) > 0.5 * 10 ** -_places(self.difference) + 1e-9:

@@ -77,10 +77,12 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             contradiction = f"month {dt.date(year, month, 1):%B %Y}"
             date = 0.0
         elif constraints.months and not months and not near_months and published and \
-                published < min(constraints.months) and not names_month(sentence, constraints.months):
+                published < min(constraints.months) and not names_month(sentence, constraints.months) and \
+                not _LOOKS_AHEAD.search(sentence):
             # a sentence naming no month of its own, in a source published before the asked month: written before
             # it, it does not say what that month brought ("promised in November to charge 25%" of February for the
-            # July amendment)
+            # July amendment), unless it looks ahead or names a time another way ("will take effect next month",
+            # "remains in force", "on 3/4/2025", "in Q1")
             contradiction = f"month {dt.date(published[0], published[1], 1):%B %Y}"
             date = 0.0
         elif not year_ok and constraints.years:  # the sentence names no year (or only the asked month's)
@@ -208,7 +210,9 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             kind = 0.0
             contradiction = contradiction or "levels"
         shares = [f for f in figures if f.kind == "percent"]
-        if kind and constraints.asks_share and shares and all(measure(sentence, f).change for f in shares):
+        # a percentage "of" something is a share, whatever changes beside it ("a growing 70% of overdose deaths")
+        if kind and constraints.asks_share and shares and all(
+                (m := measure(sentence, f)).change and not m.whole for f in shares):
             # "What proportion of the drug seized ...?": "recorded a 13% fall in deaths" is a change, not a share
             kind = 0.0
             contradiction = contradiction or "changes"
@@ -321,18 +325,35 @@ def _counts_roughly(constraints: Constraints, sentence: str) -> bool:
     return any(stem(w) in asked for m in _ROUGH_COUNT.finditer(sentence) for w in noun_phrase(m.group(1)))
 
 
+# words that look ahead from a sentence's own time, or name a time without a month's name: such a sentence may speak
+# of a month after its source's date
+_LOOKS_AHEAD = re.compile(r"\b(?:will|shall|would|next|coming|upcoming|forthcoming|scheduled|planned|effective|"
+                          r"takes? effect|remains?|until|starting|beginning|from now|within|in \d+ (?:days|weeks|months)|"
+                          r"Q[1-4]|quarter|spring|summer|autumn|fall|winter|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b",
+                          re.IGNORECASE)
+# the columns whose cells place a row's figure ("Region: Canada"); not those naming where something came from or
+# went, or whose it is ("Origin country", "Trading partner", "Nationality")
+_PLACE_COLUMN = re.compile(r"\b(?:region|country|countries|jurisdiction|province|state|territory|location|"
+                           r"geography|geo|area|place|nation)\b", re.IGNORECASE)
+_NOT_PLACING = re.compile(r"\b(?:origin|destination|partner|source|nationality|citizenship|birth|from|to)\b",
+                          re.IGNORECASE)
+
+
 def _placed_elsewhere(constraints: Constraints, sentence: str) -> str:
     """For a question that places its figure in a country it names by a code alone ("in the US": no name to meet),
     or asks what that country did ("did the US record"), "name <code>" when the sentence places its figure in
     another country and names the asked one nowhere ("Last year in Canada, 21 deaths a day"); a sentence naming the
     asked one too ("In Canada and the US, ...") may answer.
     A code that only qualifies a word ("US goods", "north of the US border") places nothing: such a question is not
-    asked of that country. A table row places its figure in the country a cell names ("Region: Canada")."""
+    asked of that country. A table row places its figure in the country a place column's cell names ("Region:
+    Canada"; not "Origin country: Mexico")."""
     asked = constraints.located | constraints.subjects
-    # a table row's figure is placed by its cells: a cell that is a country's name ("Region: Canada")
+    # a table row's figure is placed by its cells: a cell of a place column that is a country's name ("Region:
+    # Canada"), not an origin's or a partner's
     fields = row_fields(sentence)
-    located = countries_located_in(sentence) if fields is None else \
-        set().union(*(countries_named(cell) for _, cell in fields))
+    located = countries_located_in(sentence) if fields is None else set().union(
+        *(countries_named(cell) for column, cell in fields
+          if _PLACE_COLUMN.search(column) and not _NOT_PLACING.search(column)))
     if located and not located & asked and not countries_in(sentence) & asked:
         return f"name {_asked_country(constraints)}"
     return ""

@@ -247,7 +247,10 @@ def question_names(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-_ASKS_LATEST = re.compile(r"\b(?:most recent|latest|newest|current|currently|up-to-date)\b", re.IGNORECASE)
+# "current" of a figure's time, not of a fixed term ("current account", "current assets", "current dollars")
+_ASKS_LATEST = re.compile(r"\b(?:most recent|latest|newest|currently|up-to-date|current(?!\s+(?:accounts?|assets?|"
+                          r"liabilit(?:y|ies)|prices?|dollars?|terms|ratio|portion|expenses?|income|tax|"
+                          r"receivables?|payables?|debt|deposits?)\b))\b", re.IGNORECASE)
 
 
 def parse(question: str, context: str = "") -> Constraints:

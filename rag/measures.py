@@ -76,19 +76,25 @@ _FROM = re.compile(r"\bfrom\s*$", re.IGNORECASE)
 _YEARS = re.compile(r"\b(?:in|during|for|of)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
-# "50 times more potent", "1.6 times the 2017 figure", "a 10-fold rise": a figure of how many times another is; "twice as
-# many", "tripled", "a threefold increase" say one in words
-_TIMES_AFTER = re.compile(r"^\s*-?\s*(?:times|fold)\b", re.IGNORECASE)
-_MULTIPLE_WORD = re.compile(r"\b(?:twice|doubl(?:e|es|ed|ing)|tripl(?:e|es|ed|ing)|quadrupl(?:e|es|ed|ing)|"
-                            r"(?:two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|thousand)-?fold)\b",
+# "50 times more potent", "1.6 times the 2017 figure", "2.7 times as many", "grew by 2.7 times", "a 10-fold rise",
+# "up 10x": a figure of how many times another is; "twice as many", "doubled", "trebled", "a threefold increase" say
+# one in words. Not a count of occurrences ("raided the site 3 times", "inspected twice"), nor "double-check"
+_TIMES_AFTER = re.compile(r"^\s*(?:-\s*fold\b|fold\b|times\s+(?:more|less|fewer|as|the|that|those|its|their|over|"
+                          r"higher|lower|greater|larger|bigger|smaller|stronger|weaker|deadlier|[a-z]+er\s+than)\b)",
+                          re.IGNORECASE)
+_BY_TIMES = re.compile(r"\bby\s+[\d.,]+\s+times\b|\b\d+(?:\.\d+)?x\b", re.IGNORECASE)
+_MULTIPLE_WORD = re.compile(r"\b(?:twice\s+(?:as|the|that|over)|(?:doubl|tripl|trebl|quadrupl)ed|"
+                            r"(?:two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|thousand)-?fold|"
+                            r"(?:a|one)\s+(?:hundred|thousand)\s+times\s+(?:more|less|as|the|over|[a-z]+er))\b",
                             re.IGNORECASE)
 
 
 def states_a_multiple(text: str, figures: tuple[Figure, ...]) -> bool:
-    """Whether `text` says how many times another something is ("50 times more potent", "a 10-fold rise", "twice as
-    many"); a count or a rate alone ("21 deaths a day") does not."""
+    """Whether `text` says how many times another something is ("50 times more potent", "a 10-fold rise", "grew by
+    2.7 times", "twice as many", "doubled"); a count or a rate alone ("21 deaths a day"), or a count of occurrences
+    ("raided 3 times in 2023"), does not."""
     return any(f.kind == "count" and _TIMES_AFTER.match(text[f.end:]) for f in figures) or \
-        _MULTIPLE_WORD.search(text) is not None
+        _BY_TIMES.search(text) is not None or _MULTIPLE_WORD.search(text) is not None
 
 
 def states_a_change(text: str, figures: tuple[Figure, ...]) -> bool:

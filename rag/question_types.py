@@ -10,6 +10,11 @@ import re
 CHANGE_WORDS = "increase|decrease|change|growth|difference|rise|fall|decline"
 ASKS_CHANGE = re.compile(rf"\b(?:{CHANGE_WORDS})[sd]?\b", re.IGNORECASE)
 
+# the comparatives a multiple is asked with ("how many times more / as / stronger"), named: "border", "together"
+# and "either" end in -er too
+_COMPARATIVES = ("more|less|fewer|as|higher|lower|greater|larger|bigger|smaller|stronger|weaker|deadlier|faster|"
+                 "slower|cheaper|costlier|likelier|longer|shorter|heavier|wider|richer|poorer|worse|better|"
+                 "more likely|less likely|over")
 # (pattern, answer type, accepted figure kinds), first match wins
 _RULES: list[tuple[str, str, tuple[str, ...]]] = [
     # "how much weight", "how small an amount / a dose" (of a substance; not "how large an increase", a change)
@@ -46,11 +51,12 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
      r"effort|emphasis|trust|confidence|help|say|room|space|leeway|weight|mass)\b)"
      r"(?:[\w'-]+ ){1,3}?(?:did|does|do|was|were|has|have|had|is|are|will|would|can|could)\b",
      "amount", ("quantity", "money", "count")),
-    # "by what multiple / factor", "how many times more / as / stronger than": how many times another a figure is
-    # ("50 times more potent", "a 10-fold rise", "twice as many"), not a count ("how many times did it meet", "how many
-    # times per year")
-    (r"\bby what (?:multiple|factor)\b|\bhow many(?: times|-fold)\s+(?:more|less|fewer|as|"
-     r"(?!(?:per|ever|never|other|after|under|over|later|earlier)\b)\w+er)\b", "multiple", ("count",)),
+    # "by what multiple / factor did it grow", "it rose by what factor", "how many times more / as / stronger than":
+    # how many times another a figure is ("50 times more potent", "a 10-fold rise", "twice as many"), not a count
+    # ("how many times did it meet", "how many times per year") nor a cause ("driven by what factor?")
+    (rf"(?:^\s*|[,;:]\s*|\b(?:(?:{CHANGE_WORDS})[sd]?|grew|grown|rose|risen|fell|fallen|multiplied|climbed|jumped|"
+     rf"dropped|exceeded|outnumbered)\s+)by what (?:multiple|factor)\b|\bhow many(?: times|-fold)\s+(?:{_COMPARATIVES})\b",
+     "multiple", ("count",)),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "count", ("count", "rate")),
     (r"\bwhat (?:year|date|month|day)\b|\bwhen\b|\bsince when\b|\bwhich year\b|\bin what year\b|"
      r"\b(?:on|from|by) (?:what|which) (?:date|day)\b|\bwhich (?:date|day|month)\b", "date", ("year", "date")),
@@ -94,10 +100,17 @@ def answer_type(question: str, context: str = "") -> str:
 _ASKS_SHARE = re.compile(r"\b(?:share|proportion|fraction|portion|percentage|percent|per cent)\s+of\b", re.IGNORECASE)
 
 
+# the verbs of a change a share question may ask of ("what percentage of its value did the peso lose?")
+_CHANGE_VERB = re.compile(r"\b(?:los[te]s?|losing|gain(?:s|ed)?|grew|grow(?:s|n)?|rose|risen|rises?|fell|fallen|falls?|"
+                          r"drop(?:s|ped)?|shr[ai]nk|shrunk|cut|climb(?:s|ed)?|jump(?:s|ed)?|surg(?:e|es|ed)|"
+                          r"plung(?:e|es|ed)|slid|slides?|sank|sunk)\b", re.IGNORECASE)
+
+
 def asks_share(question: str) -> bool:
     """True for a question asking what part of a whole something is ("What proportion of the drug seized is caught at
-    the border?"), not how much something changed."""
-    return _ASKS_SHARE.search(question) is not None and ASKS_CHANGE.search(question) is None
+    the border?"), not how much something changed ("what percentage of its value did the peso lose?")."""
+    return _ASKS_SHARE.search(question) is not None and ASKS_CHANGE.search(question) is None and \
+        _CHANGE_VERB.search(question) is None
 
 
 # "What does the table show?", "What financial information does the table present?", "What is the table about?": a

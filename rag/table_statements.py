@@ -19,8 +19,10 @@ from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, introduc
 
 # the words of a question for a change that ask for the arithmetic, not for a row ("percentage change in X", "the
 # nominal difference")
-CHANGE_TERMS = words(CHANGE_WORDS.replace("|", " ") + " percentage percent average mean nominal absolute times multiple "
-                                                     "factor")
+CHANGE_TERMS = words(CHANGE_WORDS.replace("|", " ") + " percentage percent average mean nominal absolute")
+# the words of a multiple ("how many times more", "by what factor"), words for the arithmetic only there ("response
+# time" is a row's)
+RATIO_TERMS = words("times multiple factor more many")
 # a table that names its rows, with its rows as read (rag/table_rows.py)
 Statement = tuple[StoredTable, list[ReadRow]]
 
@@ -59,7 +61,8 @@ class StatementReader:
         asked = words(question)
         arithmetic = asked_arithmetic(question)
         if arithmetic is not None:
-            asked -= CHANGE_TERMS  # "the percentage change in X", "the average X": words for the arithmetic
+            # "the percentage change in X", "the average X", "how many times more X": words for the arithmetic
+            asked -= CHANGE_TERMS | (RATIO_TERMS if arithmetic.operation == "ratio" else set())
         matches: list[tuple[RowMatch, StoredTable]] = []
         # how many tables each source holds (`tables_of`, as the caller read them; else those that name their rows)
         counts = tables_of if tables_of is not None else Counter(t.source for t, _ in statements)

@@ -31,7 +31,7 @@ from crossbrief.rag.table_meaning import MeaningLinker
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
-from crossbrief.rag.table_statements import CHANGE_TERMS, StatementReader
+from crossbrief.rag.table_statements import CHANGE_TERMS, RATIO_TERMS, StatementReader
 from crossbrief.rag.table_text import (TableAnswer, cited_passage, named_where, rows_in_asked_unit, unit_words,
                                        words, written_answer)
 
@@ -95,7 +95,7 @@ def _asking_clause(question: str) -> str:
 _OPERATION_WORDS = CHANGE_TERMS | {"year", "end"}
 
 
-def _coverage_of_operands(found: Link, question: str) -> float:
+def _coverage_of_operands(found: Link, question: str, operation: str = "change") -> float:
     """For a change or an average worked out between two years: the link's coverage of the question's words that
     are not the operation's ("percentage change", "average", "year end"), unless a column the link names holds them;
     its plain coverage for a table whose column names the change."""
@@ -104,7 +104,7 @@ def _coverage_of_operands(found: Link, question: str) -> float:
     asked = asked_words(question)
     linked = {w for values in found.pinned.values() for v in values for w in words(v)}
     linked |= {w for i in found.named for w in words(found.table.columns[i])}
-    spare = _OPERATION_WORDS & asked - linked
+    spare = (_OPERATION_WORDS | (RATIO_TERMS if operation == "ratio" else set())) & asked - linked
     return found.coverage * len(asked) / (len(asked) - len(spare)) if len(asked) > len(spare) else 0.0
 
 
@@ -204,7 +204,7 @@ class TableAnswerer:
                      for lk in links]
         links = [lk for lk in links if lk.pinned and lk.score >= self.min_score
                  and (lk.coverage >= self.min_coverage or arithmetic is not None
-                      and _coverage_of_operands(lk, reads[lk.table.table_id]) >= self.min_coverage)
+                      and _coverage_of_operands(lk, reads[lk.table.table_id], arithmetic.operation) >= self.min_coverage)
                  and not lk.breakdown and not _lacks_span(asked, lk.table)
                  and not names_elsewhere(lk, reads[lk.table.table_id], " ".join(
                      p.text for p in [*passages, *further] if p.source == lk.table.source))]

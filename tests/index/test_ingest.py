@@ -128,6 +128,12 @@ def test_a_folders_readme_and_licence_are_skipped_unless_named(tmp_path: Path) -
     assert named["files_new"] == 1 and named["files_skipped"] == []
     every = run_cli("ingest", str(corpus), "--json", env={"CROSSBRIEF_INDEX__SKIP_FILES": "[]"})
     assert json.loads(every.stdout)["files_new"] == 1  # the licence; the README is in already
+    # a data file whose name begins like one is a source; --prune drops the notes ingested before they were skipped
+    (corpus / "licenses-issued-2031.csv").write_text("Year,Licences\n2031,12\n")
+    pruned = json.loads(run_cli("ingest", "--prune", str(corpus), "--json").stdout)
+    assert pruned["files_new"] == 1 and pruned["files_removed"] == 2
+    listed = {Path(r["source"]).name for r in json.loads(run_cli("sources", "--json").stdout)["sources"]}
+    assert "README.md" not in listed and "LICENSE.txt" not in listed and "licenses-issued-2031.csv" in listed
 
 
 def test_cli_missing_path_and_unknown_option_exit_2_with_one_line(tmp_path: Path) -> None:

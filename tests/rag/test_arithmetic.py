@@ -112,27 +112,43 @@ def test_an_average_is_stated_to_one_more_place_and_rechecked() -> None:
     assert not any(f.supported for f in wrong.figures)
 
 
-@pytest.mark.parametrize(("question", "years"), [
-    ("How many times more deaths were there in 2023 than in 2016?", ("2016", "2023")),
-    ("By what factor did sales grow between 2016 and 2018?", ("2016", "2018")),
+@pytest.mark.parametrize(("question", "years", "base"), [
+    ("How many times more deaths were there in 2023 than in 2016?", ("2016", "2023"), "2016"),
+    ("How many times more seizures were there in 2019 than in 2022?", ("2019", "2022"), "2022"),
+    ("How many times as many deaths were there in 2023 as in 2016?", ("2016", "2023"), "2016"),
+    ("By what factor did sales grow between 2016 and 2018?", ("2016", "2018"), "2016"),
 ])
-def test_a_multiple_of_two_years_is_read(question: str, years: tuple[str, str]) -> None:
+def test_a_multiple_of_two_years_is_read_with_the_year_it_is_of(question: str, years: tuple[str, str],
+                                                                 base: str) -> None:
     asked = asked_arithmetic(question)
     assert asked is not None and asked.operation == "ratio" and (asked.earlier, asked.later) == years
+    assert asked.base == base
 
 
-def test_a_multiple_is_stated_to_two_places_and_rechecked() -> None:
-    asked = AskedChange("2018", "2019", "ratio")
-    assert state("44.1", "56.7", asked) == "From 44.1 in 2018 to 56.7 in 2019: 1.29 times the 2018 figure."
+@pytest.mark.parametrize("question", [
+    "How many times more deaths did Norland record than Sudmark in 2022 and 2023, respectively?",
+    "How many times more deaths were there in 2019-2023 than before?",
+])
+def test_no_multiple_of_two_years_is_read_from_each_years_own_or_a_range(question: str) -> None:
+    asked = asked_arithmetic(question)
+    assert asked is None or asked.operation != "ratio"
+
+
+def test_a_multiple_is_stated_of_its_base_year_to_two_places_and_rechecked() -> None:
+    asked = AskedChange("2018", "2019", "ratio", base="2018")
+    assert state("44.1", "56.7", asked) == "56.7 in 2019 is 1.29 times 44.1 in 2018."
+    assert state("300", "100", AskedChange("2018", "2019", "ratio", base="2019")) == "300 in 2018 is 3.00 times 100 in 2019."
     assert state("0", "56.7", asked) is None and state("-4", "5", asked) is None  # no multiple of zero or across 0
+    assert state("1,000", "1", asked) is None  # rounds to nothing
     counted = asked_arithmetic("How many times did sales rise between 2018 and 2019?")  # a count, not a multiple
     assert counted is not None and counted.operation == "change"
-    right = check_answer("From 56.7 in 2018 to 44.1 in 2019: 0.78 times the 2018 figure. [1]", [_row_passage()])
+    right = check_answer("44.1 in 2019 is 0.78 times 56.7 in 2018. [1]", [_row_passage()])
     assert all(f.supported for f in right.figures) and [f.text for f in right.figures if f.computed] == ["0.78"]
-    wrong = check_answer("From 56.7 in 2018 to 44.1 in 2019: 0.87 times the 2018 figure. [1]", [_row_passage()])
-    assert [f.supported for f in wrong.figures if f.computed] == [False]
-    uncited = check_answer("From 56.8 in 2018 to 44.1 in 2019: 0.78 times the 2018 figure. [1]", [_row_passage()])
-    assert [f.supported for f in uncited.figures if f.computed] == [False]
+    for wrong in ("44.1 in 2019 is 0.87 times 56.7 in 2018. [1]",  # the arithmetic is wrong
+                  "44.1 in 2018 is 0.78 times 56.7 in 2019. [1]",  # each under the other's year
+                  "44.1 in 2019 is 0.78 times 56.8 in 2018. [1]"):  # an input not cited
+        checked = check_answer(wrong, [_row_passage()])
+        assert [f.supported for f in checked.figures if f.computed] == [False], wrong
 
 
 def _rows(*rows: str) -> Passage:

@@ -110,6 +110,10 @@ def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_t
     ("How many times did the council meet?", "count"),  # occurrences, not a multiple
     ("How many times per year does the ferry sail?", "count"),
     ("How many times after the flood did the council meet?", "count"),
+    ("How many times border agents stopped a shipment in 2031?", "count"),  # "border" is no comparative
+    ("How many times together did the agencies meet?", "count"),
+    ("The rise in floods was driven by what factor?", "open"),  # a cause
+    ("Ferry crossings rose by what factor between 2030 and 2031?", "multiple"),
     ("What did the mayor count on?", "open"),
     ("What was the count against the defendant?", "open"),
     ("What bill banned the sale?", "open"),
@@ -241,6 +245,8 @@ def test_a_question_asking_a_share_is_not_answered_by_a_change() -> None:
     assert _check(asked, "About 97% of Norland's widgets are sold abroad.").contradiction == ""
     assert _check(asked, "About 97% of Norland's widgets are sold abroad, up 3%.").contradiction == ""
     assert not parse("What percentage of the fall in exports came from Norland?").asks_share
+    assert not parse("What percentage of its value did the Norland crown lose in 2031?").asks_share
+    assert _check(asked, "Norland sold a growing 70% of its widgets abroad.").contradiction == ""  # a share of
     assert not parse("What tariff rate did Norland set?").asks_share
 
 
@@ -404,6 +410,9 @@ def test_a_source_published_before_the_asked_month_does_not_say_what_it_brought(
     assert _check(asked, promised, date="2031-02-07").contradiction == "month February 2031"
     assert _check(asked, promised, date="2031-07-31").contradiction == ""
     assert _check(asked, "The levy on Norland grain will rise to 35% in July.", date="2031-02-07").contradiction == ""
+    for ahead in ("The 25% levy on Norland grain takes effect next month.", "The 25% levy takes effect on 7/4/2031.",
+                  "A 25% levy on Norland grain is scheduled for Q3 2031.", "The 25% levy on grain remains in force."):
+        assert _check(asked, ahead, date="2031-02-07").contradiction == "", ahead
 
 
 def test_a_fiscal_year_code_is_a_year() -> None:
@@ -673,6 +682,9 @@ def test_a_country_placed_by_its_code_alone_is_not_answered_by_a_figure_placed_i
     assert _check(recorded, "Row 9: Substance: Opioids; Region: United States; Year: 2024; Value: 81313"
                   ).contradiction == ""
     assert _check(recorded, "Row 9: Substance: Opioids; Year: 2024; Value: 81313").contradiction == ""
+    # a cell naming where something came from, or whose it is, places nothing
+    assert _check(recorded, "Row 2: Origin country: Canada; Year: 2024; Value: 7313").contradiction == ""
+    assert _check(recorded, "Row 2: Trading partner: Canada; Year: 2024; Value: 7313").contradiction == ""
     # a code that only qualifies a word places nothing
     border = "How many lives did opioids claim a day north of the US border?"
     assert _check(border, "Opioids killed 21 people a day in Canada in 2024.").contradiction == ""

@@ -109,13 +109,19 @@ def test_table_rows_are_scoped_by_their_cells_not_their_column_names() -> None:
 
 @pytest.mark.parametrize("sentence, states", [
     ("The toxin is 50 times more potent than salt.", True),
-    ("Crossings rose 1.6 times over the decade.", True),
+    ("Crossings were 1.6 times the decade's first.", True),
     ("A 10-fold rise in ferry crossings.", True),
     ("The city saw a threefold increase in floods.", True),
     ("Twice as many ferries crossed in 2031.", True),
     ("Crossings doubled in 2031.", True),
     ("Last year, 21 crossings a day were recorded.", False),  # a rate alone
-    ("The council met 12 times in 2031.", True),  # a figure of times: the answerer's probability tells it apart
+    ("The council met 12 times in 2031.", False),  # occurrences, not a multiple
+    ("Trucks were inspected twice.", False),
+    ("Officers were told to double-check manifests.", False),
+    ("Crossings grew by 2.7 times to 5.7 million.", True),
+    ("The new widget is a hundred times stronger.", True),
+    ("Crossings were up 10x.", True),
+    ("Crossings nearly trebled.", True),
     ("The scaffold held 30 workers.", False),
     ("The council counted 4,000 ferries.", False),
 ])
