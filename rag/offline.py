@@ -267,13 +267,13 @@ class OfflineAnswerer:
         best_years = unit_dates(best.unit.text)[0]
 
         def in_date_order(s: Scored) -> bool:
-            """A newer source's unit speaks of no earlier year than the best's (a table row of 2016 in a 2025 file
-            is no newer figure than a 2023 one), an older source's of no later one."""
+            """A newer source's unit speaks of no earlier year than the best's: a table row of 2016 in a 2025 file
+            is no newer figure than a 2023 one. (An older source's unit of a later year stays a rival: both are
+            shown rather than the best alone.)"""
             years = unit_dates(s.unit.text)[0]
-            if not years or not best_years:
+            if not years or not best_years or (s.unit.passage.date or "") <= (best.unit.passage.date or ""):
                 return True
-            newer = (s.unit.passage.date or "") > (best.unit.passage.date or "")
-            return max(years) >= max(best_years) if newer else max(years) <= max(best_years)
+            return max(years) >= max(best_years)
 
         rivals = [s for s in eligible[1:12]
                   if s.probability >= floor and s.unit.passage.date and s.unit.passage.source != best.unit.passage.source

@@ -484,6 +484,10 @@ def test_a_question_asking_the_latest_figure_takes_a_newer_one_far_less_likely_t
     eligible = sorted((replace(s, probability=0.99 if s.unit.passage.n == 1 else 0.9) for s in scored if s.eligible),
                       key=lambda s: -s.probability)
     assert len(eligible) == 2 and answerer._dated_conflict(eligible[0], eligible, constraints) is None
+    # an older source's figure of a later year is still shown beside a newer source's of an earlier one
+    eligible = sorted((replace(s, probability=0.99 if s.unit.passage.n == 2 else 0.9) for s in scored if s.eligible),
+                      key=lambda s: -s.probability)
+    assert answerer._dated_conflict(eligible[0], eligible, constraints) is not None
 
 
 def test_a_sentence_saying_today_answers_when_with_its_source_s_date(embedder: Embedder) -> None:
