@@ -164,6 +164,10 @@ class GenerationSettings(_Section):
     # every margin, reworded_reference 7 -> 8 of 34 and no other set moved (TAT-QA dev neither); at 0.4 the guard
     # against an unlinked breakdown stops that one too. The tie goes to the fewest links, 0.5 / 0.2. A floor above 1
     # turns links by meaning off
+    counted_near_floor: float = Field(0.286, ge=-1, le=1, description="a unit whose count figures all count "
+                                      "something none of whose words is this near (word-vector cosine) the noun a "
+                                      "'how many' question counts, and that names that noun nowhere, counts something "
+                                      "else (rag/counted_near.py); fitted by scripts/fit_counted.py; -1 turns it off")
     table_meaning_margin: float = Field(0.2, ge=0, le=1, description="table answers: how much closer (embedding "
                                         "cosine) a question's phrase must be to one value of a column than to any other "
                                         "for it to name that value by meaning (rag/table_meaning.py)")

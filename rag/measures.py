@@ -142,6 +142,13 @@ def _comparable(text: str, a: Figure, b: Figure) -> bool:
 _PEOPLE = frozenset("people persons person individuals lives residents patients adults children".split())
 
 
+def counted_phrase(text: str, figure: Figure) -> list[str]:
+    """The words (as written, lower case) of what a count figure counts in `text` ("Eleven new synthetic substances"
+    -> new, synthetic, substances); none when it counts people or names nothing (see `_counted`)."""
+    clause = _CLAUSE.split(text[figure.end:])[0]
+    return noun_phrase(clause, past_determiners=False) if _counted(clause) else []
+
+
 def _counted(clause: str) -> frozenset[str]:
     """The stems of the noun phrase right after a count, in its clause ("442 million potentially lethal doses"),
     up to a function word or a verb's past form; none when a function word comes first ("7,300 in 2022") or it

@@ -25,6 +25,7 @@ from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraint_check import today_of
 from crossbrief.rag.refusal_reasons import near_miss_reason
 from crossbrief.rag.constraints import Constraints, parse
+from crossbrief.rag.counted_near import asked_word, counted_nearness
 from crossbrief.rag.dates import unit_dates
 from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, eligible_share, features, is_table, name_known,
                                      near_overlaps, question_words, units)
@@ -62,6 +63,9 @@ class OfflineAnswerer:
     # the vectors stored at ingest for the sentences and rows of passages, by text (index/sentence_index.py): read
     # instead of embedded again (None: every unit is embedded)
     stored_vectors: Callable[[Sequence[Passage]], dict[str, np.ndarray]] | None = None
+    # a unit whose count figures all count something this far from the noun a "how many" question counts is a
+    # count of something else (rag/counted_near.py; generation.counted_near_floor; -1: off)
+    counted_near_floor: float = -1.0
     # the model's vectors of sentences and headings, kept between questions (shared with the table linker)
     vectors: VectorCache = field(init=False, repr=False)
 
@@ -153,10 +157,32 @@ class OfflineAnswerer:
                         len(self._unknown_names(constraints, frequencies, passages)) / max(len(constraints.names), 1),
                         question_words(asked.query, frequencies, chunks, constraints.names),
                         near_overlaps(asked.query, found, neighbours, self.embed_words or self.vectors))
+        if constraints.counted and neighbours is not None and self.counted_near_floor > -1:
+            rows = self._counting_another(asked.query, constraints, rows, neighbours)
         probabilities = self.calibration.probabilities(np.stack([r.features for r in rows]))
         scored = sorted((replace(r, probability=float(p)) for r, p in zip(rows, probabilities)),
                         key=lambda s: -s.probability)
         return constraints, from_asked_source(constraints, scored)
+
+    def _counting_another(self, question: str, constraints: Constraints, rows: list[Scored],
+                          neighbours: WordNeighbours) -> list[Scored]:
+        """`rows` with those that count something else than the question counts marked "counted <word>"."""
+        word = asked_word(question, constraints.counted)
+        embed = self.embed_words or self.vectors
+
+        def near(asked: str, words: Sequence[str]) -> float:
+            vectors = neighbours.vectors_of([asked, *words], embed)
+            return float((vectors[1:] @ vectors[0]).max())
+
+        marked = []
+        for row in rows:
+            if row.eligible:
+                nearness = counted_nearness(word, constraints.counted, row.unit.text, row.unit.context,
+                                            row.unit.figures, near)
+                if nearness is not None and nearness < self.counted_near_floor:
+                    row = replace(row, check=replace(row.check, contradiction=f"counted {word}"))
+            marked.append(row)
+        return marked
 
     def draft(self, question: Question, passages: list[Passage],
               on_token: Callable[[str], None] | None = None) -> Draft:

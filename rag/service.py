@@ -285,6 +285,7 @@ def build(settings: Settings, embedder: Embedder | None = None, store: ChunkStor
     offline = OfflineAnswerer(embedder, calibration, rarity=retriever.word_rarity, word_vectors=retriever.word_vectors,
                               embed_words=retriever.word_cache,
                               min_similarity=settings.retrieval.min_similarity,
+                              counted_near_floor=settings.generation.counted_near_floor,
                               stored_vectors=None if sentences is None else partial(_stored_vectors, sentences))
     table_store = TableStore.open(settings.catalog_url)
     tables = TableAnswerer(table_store, min_coverage=generation.table_min_coverage,

@@ -78,3 +78,13 @@ def test_table_fit_charges_a_wrong_table_answer_and_not_a_refusal() -> None:
     assert fit.utility([(True, False), (False, False)]) == 0.0
     tried = fit.with_values(fit.load_settings(), table_row_min_coverage=0.3, table_row_margin=1.0)
     assert (tried.generation.table_row_min_coverage, tried.generation.table_row_margin) == (0.3, 1.0)
+
+
+def test_the_counted_floor_is_the_middle_of_the_best_run_of_floors() -> None:
+    fit = _script("fit_counted")
+    # (refuse expected, [(nearness of each eligible unit, most probable first; right)])
+    found = [(True, [(0.2, False)]), (True, [(0.25, False)]), (False, [(0.45, True)]), (False, [(0.5, True)])]
+    chosen, best, run, scores = fit.choose_floor(found)
+    assert scores[-1.0] == 0.0 and best == 4.0 and run == [0.35] and chosen == 0.35  # both near misses refused
+    # a right answer counted farther than a near miss's wrong one: no floor gains, the rule stays off
+    assert fit.choose_floor([(False, [(0.2, True)]), (True, [(0.3, False)])])[0] == -1.0
