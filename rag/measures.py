@@ -14,16 +14,9 @@ from dataclasses import dataclass
 from crossbrief.index.documents import row_fields
 from crossbrief.rag.constraints import FUNCTION_WORDS, mentions, sentence_names, stem
 from crossbrief.rag.places import countries_named
-from crossbrief.rag.question_types import CHANGE_WORDS
+from crossbrief.rag.question_types import CHANGE_WORD as _CHANGE, COMPARATIVES
 from crossbrief.rag.figures import Figure
 
-# words that make a figure beside them the size of a change: "fell 14%", "a 13% fall", "an increase of 31 percent"
-# (the question's change words, rag/question_types.py, and their other forms; whole words: "surgeons" and "fellows"
-# are none)
-_CHANGE = re.compile(rf"^(?:(?:{CHANGE_WORDS})[sd]?|(?:increas|decreas|chang|declin|reduc|surg|plung|doubl|tripl|halv|"
-                     r"rais)(?:e|es|ed|ing|tion|tions)|rises|rose|risen|rising|falls|fell|fallen|falling|grows?|grew|"
-                     r"grown|growing|differences|(?:climb|jump|gain|plummet)(?:s|ed|ing)?|drops?|dropped|dropping|"
-                     r"cuts?|cutting|slid|slides?|sliding)$", re.IGNORECASE)
 # "from 25% to 35%", "lowered to 10%", "reaching 7,146": the figure after these is a level reached, not the change
 _LEVEL_BEFORE = {"to", "from", "at", "reach", "reaches", "reached", "reaching", "hit", "hitting", "total", "totalled",
                  "totaled", "totalling", "totaling", "stood", "stands"}
@@ -79,9 +72,8 @@ _YEARS = re.compile(r"\b(?:in|during|for|of)\s+((?:19|20)\d\d)\b", re.IGNORECASE
 # "50 times more potent", "1.6 times the 2017 figure", "2.7 times as many", "grew by 2.7 times", "a 10-fold rise",
 # "up 10x": a figure of how many times another is; "twice as many", "doubled", "trebled", "a threefold increase" say
 # one in words. Not a count of occurrences ("raided the site 3 times", "inspected twice"), nor "double-check"
-_TIMES_AFTER = re.compile(r"^\s*(?:-\s*fold\b|fold\b|times\s+(?:more|less|fewer|as|the|that|those|its|their|over|"
-                          r"higher|lower|greater|larger|bigger|smaller|stronger|weaker|deadlier|[a-z]+er\s+than)\b)",
-                          re.IGNORECASE)
+_TIMES_AFTER = re.compile(rf"^\s*(?:-\s*fold\b|fold\b|times\s+(?:{COMPARATIVES}|the|that|those|its|their|"
+                          r"[a-z]+er\s+than)\b)", re.IGNORECASE)
 _BY_TIMES = re.compile(r"\bby\s+[\d.,]+\s+times\b|\b\d+(?:\.\d+)?x\b", re.IGNORECASE)
 _MULTIPLE_WORD = re.compile(r"\b(?:twice\s+(?:as|the|that|over)|(?:doubl|tripl|trebl|quadrupl)ed|"
                             r"(?:two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|thousand)-?fold|"
