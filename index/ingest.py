@@ -81,8 +81,8 @@ def source_key(path: Path) -> str:
 
 
 def discover(paths: Sequence[Path], skip: Sequence[str] = ()) -> list[Path]:
-    """Supported files under `paths` (folders recursively, hidden entries and files whose name matches a `skip`
-    pattern in any case skipped), sorted, no repeats. A path that is a file is taken whatever its name."""
+    """Supported files under `paths` (folders recursively; hidden entries, and files whose stem a `skip` pattern
+    names, skipped: `skipped`), sorted, no repeats. A path that is a file is taken whatever its name."""
     return discover_with_skipped(paths, skip)[0]
 
 
@@ -150,7 +150,7 @@ class Ingester:
     loader: "LoaderProcess | None" = None
     # each prose chunk's sentences and small table's rows, embedded one by one for retrieval (None: chunks only)
     sentences: SentenceIndex | None = None
-    # names of files skipped inside folders (settings.index.skip_files)
+    # stems of files skipped inside folders (settings.index.skip_files)
     skip_files: tuple[str, ...] = ()
 
     def pipeline(self, path: Path) -> str:

@@ -176,9 +176,9 @@ def state_ratio(first_cell: str, second_cell: str, asked: AskedChange) -> str | 
     first, second = _number(first_cell), _number(second_cell)
     if first is None or second is None:
         return None
-    (base, base_cell, base_year), (other, other_cell, other_year) = sorted(
-        ((first, first_cell, asked.earlier), (second, second_cell, asked.later)),
-        key=lambda item: item[2] != (asked.base or asked.earlier))
+    earlier, later = (first, first_cell, asked.earlier), (second, second_cell, asked.later)
+    (base, base_cell, base_year), (other, other_cell, other_year) = \
+        (later, earlier) if asked.base == asked.later else (earlier, later)
     if base == 0 or (base < 0) != (other < 0) or round(other / base, 2) == 0:
         return None
     return (f"{_shown(other, _decimals(other_cell), other_cell)} in {other_year} is {other / base:,.2f} times "

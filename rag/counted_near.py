@@ -15,9 +15,19 @@ from collections.abc import Callable, Sequence
 from crossbrief.rag.constraints import content_words, stem
 from crossbrief.rag.figures import Figure
 from crossbrief.rag.measures import counted_phrase
+from crossbrief.rag.word_neighbours import Embed, WordNeighbours
 
 # the similarity of a word to the nearest of some words (WordNeighbours' vectors: rag/word_neighbours.py)
 Nearness = Callable[[str, Sequence[str]], float]
+
+
+def nearness_by(neighbours: WordNeighbours, embed: Embed) -> Nearness:
+    """A word's similarity to the nearest of some words, by the indexed words' vectors (others embedded by `embed`)."""
+    def near(word: str, words: Sequence[str]) -> float:
+        vectors = neighbours.vectors_of([word, *words], embed)
+        return float((vectors[1:] @ vectors[0]).max())
+
+    return near
 
 
 def asked_word(question: str, counted: str) -> str:

@@ -25,7 +25,7 @@ from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraint_check import today_of
 from crossbrief.rag.refusal_reasons import near_miss_reason
 from crossbrief.rag.constraints import Constraints, parse
-from crossbrief.rag.counted_near import asked_word, counted_nearness
+from crossbrief.rag.counted_near import asked_word, counted_nearness, nearness_by
 from crossbrief.rag.dates import unit_dates
 from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, eligible_share, features, is_table, name_known,
                                      near_overlaps, question_words, units)
@@ -168,12 +168,7 @@ class OfflineAnswerer:
                           neighbours: WordNeighbours) -> list[Scored]:
         """`rows` with those that count something else than the question counts marked "counted <word>"."""
         word = asked_word(question, constraints.counted)
-        embed = self.embed_words or self.vectors
-
-        def near(asked: str, words: Sequence[str]) -> float:
-            vectors = neighbours.vectors_of([asked, *words], embed)
-            return float((vectors[1:] @ vectors[0]).max())
-
+        near = nearness_by(neighbours, self.embed_words or self.vectors)
         marked = []
         for row in rows:
             if row.eligible:

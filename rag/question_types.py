@@ -12,11 +12,11 @@ ASKS_CHANGE = re.compile(rf"\b(?:{CHANGE_WORDS})[sd]?\b", re.IGNORECASE)
 # a word of change in any of its forms, matched against one word: the change words above, and the verbs and nouns of
 # a change a figure may stand beside ("fell 14%", "a 13% fall", "lost 18% of its value"); whole words: "surgeons"
 # and "fellows" are none (rag/measures.py reads a figure's neighbours with it)
-CHANGE_WORD = re.compile(rf"^(?:(?:{CHANGE_WORDS})[sd]?|(?:increas|decreas|chang|declin|reduc|surg|plung|doubl|tripl|"
-                         r"trebl|halv|rais)(?:e|es|ed|ing|tion|tions)|rises|rose|risen|rising|falls|fell|fallen|falling|"
-                         r"grows?|grew|grown|growing|differences|(?:climb|jump|gain|plummet)(?:s|ed|ing)?|drops?|"
-                         r"dropped|dropping|cuts?|cutting|slid|slides?|sliding|los[te]s?|losing|shr[ai]nk|shrinks|"
-                         r"shrunk|shrinking|sank|sunk|sinks?)$", re.IGNORECASE)
+_CHANGE_FORMS = (rf"(?:{CHANGE_WORDS})[sd]?|(?:increas|decreas|chang|declin|reduc|surg|plung|doubl|tripl|trebl|halv|"
+                 r"rais)(?:e|es|ed|ing|tion|tions)|rises|rose|risen|rising|falls|fell|fallen|falling|grows?|grew|grown|"
+                 r"growing|differences|(?:climb|jump|gain|plummet)(?:s|ed|ing)?|drops?|dropped|dropping|cuts?|cutting|"
+                 r"slid|slides?|sliding|los[te]s?|losing|shr[ai]nk|shrinks|shrunk|shrinking|sank|sunk|sinks?")
+CHANGE_WORD = re.compile(rf"^(?:{_CHANGE_FORMS})$", re.IGNORECASE)
 
 # the comparatives a multiple is asked with and stated by ("how many times more / as / stronger", "50 times more
 # potent"), named: "border", "together" and "either" end in -er too
@@ -62,9 +62,8 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
     # "by what multiple / factor did it grow", "it rose by what factor", "how many times more / as / stronger than":
     # how many times another a figure is ("50 times more potent", "a 10-fold rise", "twice as many"), not a count
     # ("how many times did it meet", "how many times per year") nor a cause ("driven by what factor?")
-    (rf"(?:^\s*|[,;:]\s*|\b(?:(?:{CHANGE_WORDS})[sd]?|grew|grown|rose|risen|fell|fallen|multiplied|climbed|jumped|"
-     rf"dropped|exceeded|outnumbered)\s+)by what (?:multiple|factor)\b|\bhow many(?: times|-fold)\s+(?:{COMPARATIVES})\b",
-     "multiple", ("count",)),
+    (rf"(?:^\s*|[,;:]\s*|\b(?:{_CHANGE_FORMS}|multiplied|exceeded|outnumbered)\s+)by what (?:multiple|factor)\b|"
+     rf"\bhow many(?: times|-fold)\s+(?:{COMPARATIVES})\b", "multiple", ("count",)),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "count", ("count", "rate")),
     (r"\bwhat (?:year|date|month|day)\b|\bwhen\b|\bsince when\b|\bwhich year\b|\bin what year\b|"
      r"\b(?:on|from|by) (?:what|which) (?:date|day)\b|\bwhich (?:date|day|month)\b", "date", ("year", "date")),

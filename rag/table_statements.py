@@ -22,7 +22,13 @@ from crossbrief.rag.table_text import YEAR, TableAnswer, cited_passage, introduc
 CHANGE_TERMS = words(CHANGE_WORDS.replace("|", " ") + " percentage percent average mean nominal absolute")
 # the words of a multiple ("how many times more", "by what factor"), words for the arithmetic only there ("response
 # time" is a row's)
-RATIO_TERMS = words("times multiple factor more many")
+_RATIO_TERMS = words("times multiple factor more many")
+
+
+def operation_words(operation: str) -> set[str]:
+    """The words of a question that ask for its arithmetic, not for a row: a change's or an average's
+    ("percentage change", "the average X"), and for a multiple its own ("how many times more")."""
+    return CHANGE_TERMS | (_RATIO_TERMS if operation == "ratio" else set())
 # a table that names its rows, with its rows as read (rag/table_rows.py)
 Statement = tuple[StoredTable, list[ReadRow]]
 
@@ -62,7 +68,7 @@ class StatementReader:
         arithmetic = asked_arithmetic(question)
         if arithmetic is not None:
             # "the percentage change in X", "the average X", "how many times more X": words for the arithmetic
-            asked -= CHANGE_TERMS | (RATIO_TERMS if arithmetic.operation == "ratio" else set())
+            asked -= operation_words(arithmetic.operation)
         matches: list[tuple[RowMatch, StoredTable]] = []
         # how many tables each source holds (`tables_of`, as the caller read them; else those that name their rows)
         counts = tables_of if tables_of is not None else Counter(t.source for t, _ in statements)

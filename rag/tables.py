@@ -31,7 +31,7 @@ from crossbrief.rag.table_meaning import MeaningLinker
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
                                            without_superlative)
 from crossbrief.rag.table_rows import names_rows
-from crossbrief.rag.table_statements import CHANGE_TERMS, RATIO_TERMS, StatementReader
+from crossbrief.rag.table_statements import StatementReader, operation_words
 from crossbrief.rag.table_text import (TableAnswer, cited_passage, named_where, rows_in_asked_unit, unit_words,
                                        words, written_answer)
 
@@ -92,7 +92,6 @@ def _asking_clause(question: str) -> str:
 
 # the words that name the arithmetic asked rather than what it is done on (the statement reader's, and the "year
 # end" a year is read at): "the percentage change in X", "the average X", "at 2019 year end"
-_OPERATION_WORDS = CHANGE_TERMS | {"year", "end"}
 
 
 def _coverage_of_operands(found: Link, question: str, operation: str = "change") -> float:
@@ -104,7 +103,7 @@ def _coverage_of_operands(found: Link, question: str, operation: str = "change")
     asked = asked_words(question)
     linked = {w for values in found.pinned.values() for v in values for w in words(v)}
     linked |= {w for i in found.named for w in words(found.table.columns[i])}
-    spare = (_OPERATION_WORDS | (RATIO_TERMS if operation == "ratio" else set())) & asked - linked
+    spare = (operation_words(operation) | {"year", "end"}) & asked - linked
     return found.coverage * len(asked) / (len(asked) - len(spare)) if len(asked) > len(spare) else 0.0
 
 

@@ -23,12 +23,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from crossbrief.config import load_settings
 from crossbrief.index.factory import build_embedder
-from crossbrief.rag.counted_near import asked_word, counted_nearness
+from crossbrief.rag.counted_near import asked_word, counted_nearness, nearness_by
 from crossbrief.rag.models import Filters
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -48,11 +47,7 @@ def collect(case_files: list[Path], home: Path | None) -> list[Outcome]:
         neighbours = offline.word_vectors() if offline.word_vectors else None
         if neighbours is None:
             continue
-        embed = offline.embed_words or offline.vectors
-
-        def near(asked: str, words: Sequence[str]) -> float:
-            vectors = neighbours.vectors_of([asked, *words], embed)  # noqa: B023 - used within this loop
-            return float((vectors[1:] @ vectors[0]).max())
+        near = nearness_by(neighbours, offline.embed_words or offline.vectors)
 
         for case in case_set.cases:
             if case.turns[:-1]:
