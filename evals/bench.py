@@ -63,6 +63,23 @@ def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
     return out
 
 
+# each question is timed this many times in a round and counts once, by its median: on a small shared machine one
+# call in a few is slowed by something else (a scheduler tick, a page fault), and over ten questions the p95 is
+# nearly the slowest call, so single timings made the p95 of one commit vary by half between runs
+SAMPLES_PER_QUESTION = 3
+
+
+def typical_ms(fn: Callable[[], Any], samples: int = SAMPLES_PER_QUESTION,
+               before: Callable[[], Any] | None = None) -> float:
+    """The median of `samples` timings of `fn` in milliseconds; `before` runs untimed ahead of each."""
+    times = []
+    for _ in range(samples):
+        if before is not None:
+            before()
+        times += timed(fn, 1)
+    return statistics.median(times)
+
+
 def bench_ingest(base: Settings, files: list[Path], embedder: Embedder, home: Path) -> dict[str, Any]:
     """Raw encode throughput on the pipeline's own chunks, then the full pipeline and a re-ingest into `home`."""
     chunker = Chunker(embedder.count_word_pieces, base.index.chunk_tokens, base.index.overlap_tokens,
@@ -153,16 +170,16 @@ def query_latencies(settings: Settings, embedder: Embedder, baseline: Callable[[
     for q in QUESTIONS:  # warm-up: caches
         service.answer(q)
         baseline(q, settings.retrieval.k)
+    # per round, each question once, by the median of its SAMPLES_PER_QUESTION timings
     retrieval, answer, cold, plain = [], [], [], []
     for _ in range(repeat):
         for q in QUESTIONS:
-            retrieval += timed(partial(service.retriever.retrieve, q), 1)
-            answer += timed(partial(service.answer, q), 1)  # warm: the answerer has seen these passages
-            plain += timed(partial(baseline, q, settings.retrieval.k), 1)
+            retrieval.append(typical_ms(partial(service.retriever.retrieve, q)))
+            answer.append(typical_ms(partial(service.answer, q)))  # warm: the answerer has seen these passages
+            plain.append(typical_ms(partial(baseline, q, settings.retrieval.k)))
     for _ in range(repeat):
         for q in QUESTIONS:  # cold: every sentence embedded anew, as for a question on passages not seen before
-            service.offline.forget_vectors()
-            cold += timed(partial(service.answer, q), 1)
+            cold.append(typical_ms(partial(service.answer, q), before=service.offline.forget_vectors))
     return {
         "chunks": service.store.count(), "first_answer_ms": round(first, 1), "indexed_words": len(vocabulary.words)
         if (vocabulary := service.retriever.word_vectors()) is not None else 0,
@@ -214,8 +231,8 @@ def chroma_server_latency(settings: Settings, embedder: Embedder, repeat: int, f
         server_ms, embedded_ms = [], []
         for _ in range(repeat):
             for q in QUESTIONS:
-                server_ms += timed(partial(service.retriever.retrieve, q), 1)
-                embedded_ms += timed(partial(embedded.retriever.retrieve, q), 1)
+                server_ms.append(typical_ms(partial(service.retriever.retrieve, q)))
+                embedded_ms.append(typical_ms(partial(embedded.retriever.retrieve, q)))
         return {"chunks": local.count(), "server_hybrid_p50_ms": percentile(server_ms, 50),
                 "server_hybrid_p95_ms": percentile(server_ms, 95),
                 "embedded_hybrid_p50_ms": percentile(embedded_ms, 50),
