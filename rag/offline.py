@@ -31,7 +31,7 @@ from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, 
                                      near_overlaps, question_words, units)
 from crossbrief.rag.measures import measure, same_measure, same_scope
 from crossbrief.rag.models import REFUSAL_TEXT, Draft, Passage, Question
-from crossbrief.rag.places import countries_named, is_capital, without_possessive
+from crossbrief.rag.places import countries_in, countries_named, is_capital, names_placed_in, without_possessive
 from crossbrief.rag.question_types import asks_about_table
 from crossbrief.rag.table_text import introduces, source_stem
 from crossbrief.rag.vector_cache import VectorCache
@@ -120,6 +120,19 @@ class OfflineAnswerer:
         frequencies, _ = self.rarity()
         return [n for n in self._unknown_names(constraints, frequencies, passages) if n in bodies]
 
+    def _unknown_places(self, question: str, constraints: Constraints, passages: list[Passage]) -> list[str]:
+        """The places the question puts its figure in ("deaths recorded in Toronto") by a name the index never uses
+        and no passage spells out: the sources give no figure of a place they never mention, and a figure of the
+        country or province around it is another place's. Not a country or a capital (which may stand for its
+        country: "in Ottawa"), nor an acronym (`_unknown_acronyms` reads those)."""
+        placed = [name for name in names_placed_in(question) if not countries_in(name) and not is_capital(name)]
+        if not self.rarity or not placed:
+            return []
+        frequencies, _ = self.rarity()
+        unknown = set(self._unknown_names(constraints, frequencies, passages))
+        return [name for name in placed
+                if any(word in unknown and not _ACRONYM.fullmatch(word) for word in name.split())]
+
     def constraints(self, asked: Question) -> Constraints:
         # a follow-up read with the question it leans on; a standalone rewrite of one ("And in 2024?" -> "How many
         # ... in 2024?") as the question it is
@@ -199,7 +212,8 @@ class OfflineAnswerer:
             # a row tells a figure, not what its table shows: only sentences may answer
             scored = [s for s in scored if not is_table(s.unit.passage)]
             eligible = [s for s in eligible if not is_table(s.unit.passage)]
-        unknown = self._unknown_acronyms(question.query, constraints, passages)
+        unknown = self._unknown_acronyms(question.query, constraints, passages) or \
+            self._unknown_places(question.query, constraints, passages)
         if unknown:
             return self._emit(Draft(REFUSAL_TEXT, refused=True, notes=("unknown_name",), reason=(
                 f"The sources never mention {without_possessive(unknown[0])}; the closest passages are shown.")),
@@ -247,14 +261,20 @@ class OfflineAnswerer:
         best_eligible = eligible[0].probability if eligible else 0.0
         frequencies, _ = self.rarity() if self.rarity and constraints.names else ({}, 0)
         read = {s.unit.passage.chunk_id: s.unit.passage for s in scored}
-        unknown = self._unknown_names(constraints, frequencies, list(read.values()))
+        # a city, body or person first: a country the sources never name may be one asked in other words
+        unknown = sorted(self._unknown_names(constraints, frequencies, list(read.values())),
+                         key=lambda n: bool(countries_in(n)))
         never = f"The sources never mention {without_possessive(unknown[0])}; the closest passages are shown." \
             if unknown else ""
         if nearest is not None and nearest.probability >= best_eligible:
             what, _, name = nearest.check.contradiction.partition(" ")
-            # another country's passage for a country the sources never name: saying so tells more
+            # another country's passage for a country the sources never name: saying so tells more; and so does a
+            # city, body or person they never mention (not a capital, which may stand for its country: "Ottawa"), of
+            # which they give no figure of any year ("no figure for 2023; the nearest is 2024" would say there is
+            # one for 2024)
             unmentioned = what == "name" and bool(unknown) and without_possessive(name) == without_possessive(unknown[0])
-            reason = never if unmentioned else near_miss_reason(constraints, nearest.check.contradiction)
+            reason = never if unmentioned or unknown and not countries_in(unknown[0]) else \
+                near_miss_reason(constraints, nearest.check.contradiction)
             return Draft(REFUSAL_TEXT, refused=True, notes=(f"near_miss: {nearest.check.contradiction}",),
                          reason=reason)
         reason = never or "No passage answers this closely enough; the closest passages are shown."

@@ -326,6 +326,15 @@ _CALLED_AFTER = re.compile(r"\b((?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){0,3})\
                            r"(?!\s+[A-Z])")
 
 
+_PLACED_NAME = re.compile(rf"\b{_PLACING}{_NAME_WORDS}")
+
+
+def names_placed_in(text: str) -> tuple[str, ...]:
+    """The capitalised names `text` places what it says in ("in Toronto", "across Northern Ontario", "within the
+    Yukon"), as written and without a possessive ("in Toronto's east end" -> "Toronto")."""
+    return tuple(dict.fromkeys(without_possessive(m.group(1).rstrip(".,;:?!")) for m in _PLACED_NAME.finditer(text)))
+
+
 def provinces_located_in(text: str) -> dict[str, frozenset[str]]:
     """The provinces and states `text` places what it says in ("In Ontario, deaths fell", "the province of British
     Columbia saw", "Washington State recorded") or asks what they did ("did Ohio record"), by name -> their

@@ -395,6 +395,15 @@ def test_a_capital_stands_for_its_country_and_an_unmentioned_country_is_named_in
     assert not aliased.refused and ("8,020" in aliased.answer or "Value: 8020" in aliased.answer), aliased.answer
     elsewhere = sample_service.answer("How many opioid deaths did Japan record in 2023?")
     assert elsewhere.refused and "never mention Japan" in elsewhere.refusal_reason, elsewhere.refusal_reason
+    # a city the sources never mention, where the question places its figure: no figure of Canada's answers it,
+    # and the refusal names the city rather than a year ("no figure for 2015; the nearest is 2023" would say there
+    # is one for 2023); a capital may stand for its country
+    city = sample_service.answer("How many opioid deaths were recorded in Toronto in 2023?")
+    assert city.refused and "never mention Toronto" in city.refusal_reason, city.answer
+    of_a_year = sample_service.answer("How many opioid deaths did Toronto's coroner count in 2015?")
+    assert of_a_year.refused and "never mention Toronto" in of_a_year.refusal_reason, of_a_year.refusal_reason
+    capital = sample_service.answer("How many opioid deaths were recorded in Ottawa in 2023?")
+    assert not capital.refused and "8020" in capital.answer.replace(",", ""), capital.answer
     # a country a question names by its code alone is asked of all the same: not the row of a table of Canada's,
     # nor a sentence placing its figure in Canada
     coded = sample_service.answer("How many opioid deaths did the US record in 2024?")

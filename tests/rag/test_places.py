@@ -133,3 +133,13 @@ def test_a_country_asked_of_is_the_subject_after_an_auxiliary_and_a_code_needs_i
     text = "What did GP sell, and what did the UK buy?"
     assert not named_as_country(text, text.index("GP"), text.index("GP") + 2)
     assert named_as_country(text, text.index("UK"), text.index("UK") + 2)
+
+
+def test_the_names_a_text_places_its_figure_in_are_read_after_in_across_or_within() -> None:
+    from crossbrief.rag.places import names_placed_in
+    assert names_placed_in("How many opioid deaths were recorded in Toronto in 2023?") == ("Toronto",)
+    assert names_placed_in("What did shelters across Northern Ontario report in Toronto's east end?") == (
+        "Northern Ontario", "Toronto")
+    assert names_placed_in("In New Brunswick, how many died?") == ("New Brunswick",)
+    # a name only named, or a year after "in", places nothing
+    assert names_placed_in("What did Toronto police seize in 2024?") == ()
