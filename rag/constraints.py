@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, periods_in, year_parts
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.levies import asked_levied
-from crossbrief.rag.places import (countries_asked_of, countries_in, countries_located_in, country_modifiers, country_words,
+from crossbrief.rag.places import (countries_asked_of, countries_in, countries_named, countries_located_in, country_modifiers, country_words,
                                    names_same_country, provinces_located_in, without_possessive)
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, asks_share, expected_kinds
 from crossbrief.rag.spelling import american
@@ -211,6 +211,9 @@ class Constraints:
     # it asks for the newest figure ("in the most recent year", "the latest count", "the current rate"): a newer
     # source's figure of the same measure is the answer, not only a rival to show beside a likelier older one
     asks_latest: bool = False
+    # the body it asks what it did, by its acronym, and the verb's key ("did HSI seize": ("HSI", "seiz"));
+    # named_bodies.asked_actor
+    actor: tuple[str, ...] = ()
     # it asks what part of a whole something is ("what proportion of the drug seized ..."): a figure that states a
     # change ("a 13% fall") is no share
     asks_share: bool = False
@@ -251,6 +254,26 @@ def question_names(question: str) -> tuple[str, ...]:
 _ASKS_LATEST = re.compile(r"\b(?:most recent|latest|newest|currently|up-to-date|current(?!\s+(?:accounts?|assets?|"
                           r"liabilit(?:y|ies)|prices?|dollars?|terms|ratio|portion|expenses?|income|tax|"
                           r"receivables?|payables?|debt|deposits?)\b))\b", re.IGNORECASE)
+
+
+# a body asked of by its acronym, as the subject after an auxiliary, and the verb it did: "How many pounds did HSI
+# seize", "What has the DEA seized"
+_ASKED_ACTOR = re.compile(r"\b(?:[Dd]id|[Dd]oes|[Dd]o|[Hh]as|[Hh]ave|[Hh]ad|[Ww]ill|[Ww]ould)\s+(?:the\s+)?"
+                          r"(?P<body>[A-Z]{2,6})(?:['’]s)?\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]{3,})\b")
+
+
+def verb_key(verb: str) -> str:
+    """One key for a verb's forms: "seize", "seized", "seizes" -> "seiz"."""
+    return stem(verb.lower()).removesuffix("e")
+
+
+def asked_actor(question: str) -> tuple[str, ...]:
+    """(acronym, verb key) of the body a question asks what it did ("did HSI seize" -> ("HSI", "seiz")); () when it
+    asks of none by an acronym, or of a country ("did the US record": places.py reads countries)."""
+    match = _ASKED_ACTOR.search(question)
+    if match is None or countries_named(match.group("body")) or match.group("verb") in FUNCTION_WORDS:
+        return ()
+    return match.group("body"), verb_key(match.group("verb"))
 
 
 def parse(question: str, context: str = "") -> Constraints:
@@ -298,7 +321,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        periods_in(question), asked_levied(question),
                        asks_condition=_ASKS_CONDITION.search(question) is not None,
                        name_runs=name_runs(named_in), asks_latest=_ASKS_LATEST.search(question) is not None,
-                       asks_share=kind == "percent" and asks_share(question))
+                       asks_share=kind == "percent" and asks_share(question), actor=asked_actor(question))
 
 
 def counted_noun(phrase: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from crossbrief.rag.constraints import FUNCTION_WORDS, PERSON_TITLES, name_key
+from crossbrief.rag.constraints import FUNCTION_WORDS, PERSON_TITLES, name_key, verb_key
 from crossbrief.rag.places import countries_named
 
 # up to four capitalised words before a head word: the qualifiers of a name as a sentence writes it
@@ -71,4 +71,24 @@ def another_of_its_kind(runs: tuple[tuple[str, ...], ...], sentence: str, previo
                 return f"body {asked}|{other}"
             if head.search(text):
                 break  # the kind is named, unqualified: the sentence before does not speak for it
+    return ""
+
+
+# a sentence's acronym doing a deed: "CBP seized", "CBP has also seized", "(CBP) apprehended"; or having it done by it:
+# "seized by CBP"
+_ACTIVE = re.compile(r"\b(?P<body>[A-Z]{2,6})\)?\s+(?:(?:has|have|had)\s+)?(?:[a-z]+ly\s+|also\s+|alone\s+)?"
+                     r"(?P<verb>[a-z]{3,})\b")
+_PASSIVE = re.compile(r"\b(?P<verb>[a-z]{3,})\s+by\s+(?:the\s+)?(?P<body>[A-Z]{2,6})\b")
+
+
+def another_actor(actor: tuple[str, ...], sentence: str) -> str:
+    """"body <asked>|<other>" when the sentence tells of another body, by its acronym, doing what the question asks
+    the body did (Constraints.actor: "CBP seized 11,201 pounds in FY 2021" for what HSI seized) and names the asked
+    one nowhere; else ""."""
+    if not actor or re.search(rf"\b{re.escape(actor[0])}\b", sentence):
+        return ""
+    for match in (*_ACTIVE.finditer(sentence), *_PASSIVE.finditer(sentence)):
+        body = match.group("body")
+        if body != actor[0] and verb_key(match.group("verb")) == actor[1] and not countries_named(body):
+            return f"body {actor[0]}|{body}"
     return ""

@@ -48,3 +48,29 @@ def test_a_sentence_naming_the_same_kind_of_body_qualified_otherwise_speaks_of_a
 ])
 def test_names_of_one_person_country_or_body_in_other_words_are_no_other_body(question: str, sentence: str) -> None:
     assert another_of_its_kind(_runs(question), sentence) == ""
+
+
+def test_another_body_doing_what_the_question_asks_of_one_by_its_acronym_is_a_near_miss() -> None:
+    """"How many pounds did HSI seize in FY 2031?" is not answered by "KPB seized 11,201 pounds in FY 2031", nor by
+    a figure "seized by KPB"; a sentence naming HSI, or telling of another deed, or of a country, is not another
+    body's."""
+    from crossbrief.rag.constraint_check import check
+    from crossbrief.rag.figures import extract_figures
+    from crossbrief.rag.named_bodies import another_actor
+
+    question = "How many pounds of cocaine did HSI seize in FY 2031?"
+    asked = parse(question)
+    assert asked.actor == ("HSI", "seiz")
+    other = "KPB seized 14,700 pounds of cocaine in FY 2032, up from the amount seized in FY 2031 (11,201 pounds)."
+    assert another_actor(asked.actor, other) == "body HSI|KPB"
+    assert check(asked, other, tuple(extract_figures(other)), "", other, "2032-01-01").contradiction == "body HSI|KPB"
+    assert near_miss_reason(asked, "body HSI|KPB") == "The closest passages speak of KPB, not HSI."
+    assert another_actor(asked.actor, "In FY 2031, 11,201 pounds were seized by KPB.") == "body HSI|KPB"
+    assert another_actor(asked.actor, "KPB has also seized 9 pounds.") == "body HSI|KPB"
+    for same in ("KPB and HSI seized 11,201 pounds in FY 2031.", "HSI seized 11,201 pounds in FY 2031.",
+                 "KPB trained 40 officers; 11,201 pounds were seized in FY 2031.",
+                 "The US seized 11,201 pounds in FY 2031."):
+        assert another_actor(asked.actor, same) == "", same
+    # a country asked of is places.py's; a question asking of no body by an acronym pins none
+    assert parse("How many pounds did the US seize in 2031?").actor == ()
+    assert parse("How many pounds were seized in 2031?").actor == ()
