@@ -100,7 +100,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
                 contradiction, date = f"published {published[0]}", 0.0
     # a passage of another document than the one the question names by its date: that is the reason, whatever its
     # years say
-    contradiction = _another_source(constraints, passage_date) or contradiction
+    contradiction = another_source(constraints, passage_date) or contradiction
     if constraints.parts and not contradiction:
         # "the first half of FY 23" for "the second half", "the fourth meeting" for "the fifth": another of the same
         # numbered things
@@ -386,7 +386,7 @@ def _qualified_by_another(constraints: Constraints, sentence: str, context: str)
     return ""
 
 
-def _another_source(constraints: Constraints, passage_date: str | None) -> str:
+def another_source(constraints: Constraints, passage_date: str | None) -> str:
     """"source <date>" when the question names a document by its date and the passage's source is of another: the
     asked month exactly; a year alone, that year or a neighbour (a year's report comes out after it ends, its budget
     request before it begins); else "". A passage of no date is not contradicted."""

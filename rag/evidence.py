@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crossbrief.index.chunking import Span, split_sentences
-from crossbrief.rag.constraint_check import Check, check
+from crossbrief.rag.constraint_check import Check, another_source, check
 from crossbrief.rag.publishers import publisher_labels
 from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS, Constraints, content_words, stem
 from crossbrief.rag.figures import Figure, extract_figures
@@ -193,7 +193,11 @@ def eligible_share(scored: Sequence[Scored]) -> float:
     """The share of the units that contradict nothing the question pins (the support model reads it: a near miss
     leaves few). A unit that gives levels only where a change is asked ("levels") counts as meeting them: it meets
     every pin but the kind of figure, and the support model was fitted with such units eligible."""
-    return sum(1 for s in scored if s.eligible or s.check.contradiction == "levels") / max(len(scored), 1)
+    # a unit of another document than the one the question names ("according to the February 2025 analysis") is
+    # left out: the question ruled it out itself, and were it counted, every question naming its source would look
+    # like a near miss
+    read = [s for s in scored if not s.check.contradiction.startswith("source ")]
+    return sum(1 for s in read if s.eligible or s.check.contradiction == "levels") / max(len(read), 1)
 
 
 def passage_words(passage: Passage) -> set[str]:
@@ -285,6 +289,11 @@ def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarr
     rows: list[Scored] = []
     in_passage: dict[str, set[str]] = {}
     of_country = _name_stems(constraints.names)
+    # a passage's rank among those of the document the question names by its date, when it names one: the others
+    # are ruled out ("source <date>"), and a named analysis's passage in second place after an order's is its first
+    named = [p.chunk_id for p in sorted({u.passage.chunk_id: u.passage for u in found}.values(), key=lambda p: p.n)
+             if not another_source(constraints, p.date)]
+    rank = {chunk: place for place, chunk in enumerate(named, 1)} if constraints.source_dates else {}
     for unit, s_sim, c_sim, vector, n_overlap in zip(found, sim_sentence, sim_context, vectors, near):
         own = {stem(w) for w in content_words(unit.text)}
         around = {stem(w) for w in content_words(unit.context)}
@@ -302,7 +311,8 @@ def features(constraints: Constraints, found: list[Unit], sim_sentence: np.ndarr
         row = np.array([
             float(s_sim), float(c_sim), float(unit.passage.dense_score or 0.0),
             float(unit.passage.bm25_score or 0.0) / bm25_best, overlap, overlap_context, overlap_passage,
-            stands.date, stands.names, stands.names_near, stands.other_names, stands.kind, stands.counted, stands.source, 1.0 / unit.passage.n,
+            stands.date, stands.names, stands.names_near, stands.other_names, stands.kind, stands.counted, stands.source,
+            1.0 / rank.get(unit.passage.chunk_id, unit.passage.n),
             1.0 if any(f.kind not in ("year", "date") for f in unit.figures) else 0.0,
             1.0 if unit.leans_back else 0.0, unknown, missing_known, missing_unknown, float(n_overlap),
         ], dtype=np.float64)

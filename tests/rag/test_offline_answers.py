@@ -548,3 +548,27 @@ def test_an_acronym_in_capitals_for_emphasis_a_unit_or_inside_a_longer_name_is_n
                      "What was the ferry budget in NRD?", "How many ferries did the Norland Harbour Board KSBX inspect?"):
         assert "unknown_name" not in answerer.draft(Question(question), read).notes, question
     assert "unknown_name" in answerer.draft(Question("How many ferries did KSBX's wardens inspect?"), read).notes
+
+
+def test_a_question_naming_its_source_by_date_ranks_and_counts_only_that_source_s_passages() -> None:
+    """Passages of other documents than the one named ("according to the March 2031 analysis") are ruled out by the
+    question itself: the named one's first passage ranks first though retrieval put an order before it, and the
+    ruled-out units do not make the question look like a near miss (eligible_share)."""
+    from crossbrief.rag.evidence import FEATURES, Scored, eligible_share, features, units
+
+    order = _passage(1, "The order set a levy of 25% on widgets in 2031.", "2031-01-10", "Order")
+    analysis = _passage(2, "The analysis notes the levy on widgets was paused for 30 days.", "2031-03-05", "Analysis")
+    found = units([order, analysis])
+    rank = FEATURES.index("rank")
+
+    def scored(question: str) -> list[Scored]:
+        zeros = np.zeros(len(found))
+        return features(parse(question), found, zeros, zeros, np.zeros((len(found), 4)))
+
+    named = scored("For how long was the levy paused, according to the March 2031 analysis?")
+    of_analysis = [s for s in named if s.unit.passage is analysis]
+    assert of_analysis and all(s.features[rank] == 1.0 for s in of_analysis)
+    assert all(s.check.contradiction.startswith("source ") for s in named if s.unit.passage is order)
+    assert eligible_share(named) == 1.0
+    unnamed = scored("For how long was the levy paused?")
+    assert all(s.features[rank] == 0.5 for s in unnamed if s.unit.passage is analysis)
