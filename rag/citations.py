@@ -43,6 +43,41 @@ def markers_in(text: str) -> list[int]:
     return [int(n) for m in _MARKER.finditer(text) for n in re.split(r"\s*,\s*", m.group(1))]
 
 
+def renumbered(text: str, numbers: dict[int, int]) -> str:
+    """`text` with each marker's numbers replaced by `numbers` (one not in it kept)."""
+    return _MARKER.sub(lambda m: "[" + ", ".join(str(numbers.get(int(n), int(n)))
+                                               for n in re.split(r"\s*,\s*", m.group(1))) + "]", text)
+
+
+def shown_passages(text: str, passages: list[Passage], k: int) -> tuple[str, list[Passage]]:
+    """The first `k` passages, then those beyond them that `text` cites, renumbered k+1, k+2... in the order they
+    are first cited; returns `text` with its markers renumbered to match. The answerer reads more passages than a
+    reader wants to see: only the ones it quotes are added."""
+    by_n = {p.n: p for p in passages}
+    numbers: dict[int, int] = {p.n: p.n for p in passages[:k]}
+    extra: list[Passage] = []
+    for n in markers_in(text):
+        if n not in numbers and n in by_n:
+            numbers[n] = k + len(extra) + 1
+            extra.append(replace(by_n[n], n=numbers[n]))
+    if not extra:
+        return text, passages[:k]
+    return renumbered(text, numbers), [*passages[:k], *extra]
+
+
+def cited_first(text: str, passages: list[Passage]) -> tuple[str, list[Passage]]:
+    """The passages numbered 1, 2, ... with those `text` cites first, in the order it first cites them, then the
+    rest in their order; returns `text` with its markers renumbered to match: an answer's first citation is [1], its
+    next [2] (a table's row read after the six passages shown had been cited [7] alone)."""
+    by_n = {p.n: p for p in passages}
+    order = [n for n in dict.fromkeys(markers_in(text)) if n in by_n]
+    order += [p.n for p in passages if p.n not in order]
+    numbers = {n: place for place, n in enumerate(order, 1)}
+    if all(n == place for n, place in numbers.items()):
+        return text, passages
+    return renumbered(text, numbers), [replace(by_n[n], n=numbers[n]) for n in order]
+
+
 def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 

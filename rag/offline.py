@@ -21,7 +21,6 @@ import numpy as np
 
 from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
-from crossbrief.rag.citations import markers_in
 from crossbrief.rag.constraint_check import today_of
 from crossbrief.rag.refusal_reasons import near_miss_reason
 from crossbrief.rag.constraints import Constraints, parse
@@ -40,7 +39,6 @@ from crossbrief.rag.word_neighbours import WordNeighbours
 # two sentences this similar (cosine) are taken to speak of the same measure when their figures differ
 _SAME_MEASURE = 0.6
 _MAX_SENTENCES = {"list": 3, "open": 2, "name": 2}
-_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 
 
@@ -394,21 +392,3 @@ def answer_text(quoted: list[Scored]) -> str:
             said.update(new)
             parts.append(f"{' '.join(new)} [{unit.passage.n}]")
     return " ".join(parts)
-
-
-def shown_passages(text: str, passages: list[Passage], k: int) -> tuple[str, list[Passage]]:
-    """The first `k` passages, then those beyond them that `text` cites, renumbered k+1, k+2... in the order they
-    are first cited; returns `text` with its markers renumbered to match. The answerer reads more passages than a
-    reader wants to see: only the ones it quotes are added."""
-    by_n = {p.n: p for p in passages}
-    renumbered: dict[int, int] = {p.n: p.n for p in passages[:k]}
-    extra: list[Passage] = []
-    for n in markers_in(text):
-        if n not in renumbered and n in by_n:
-            renumbered[n] = k + len(extra) + 1
-            extra.append(replace(by_n[n], n=renumbered[n]))
-    if not extra:
-        return text, passages[:k]
-    text = _MARKER.sub(lambda m: "[" + ", ".join(str(renumbered.get(int(n), int(n)))
-                                               for n in re.split(r"\s*,\s*", m.group(1))) + "]", text)
-    return text, [*passages[:k], *extra]

@@ -17,13 +17,13 @@ from crossbrief.index.sentence_index import SentenceIndex
 from crossbrief.index.manifest import Manifest
 from crossbrief.config import Settings
 from crossbrief.index.store import ChunkStore
-from crossbrief.rag.citations import check_answer
+from crossbrief.rag.citations import check_answer, cited_first, shown_passages
 from crossbrief.rag.conversation import asks_source, condense_offline
 from crossbrief.errors import ConfigError, IndexNotFound, InvalidQuestion, RetrievalError
 from crossbrief.rag.answerer import Answerer, Condenser
 from crossbrief.rag.models import REFUSAL_TEXT, Answer, Citation, Draft, Filters, Passage, Question, Turn
 from crossbrief.rag.calibration import Calibration
-from crossbrief.rag.offline import OfflineAnswerer, about_a_retrieved_table, shown_passages
+from crossbrief.rag.offline import OfflineAnswerer, about_a_retrieved_table
 from crossbrief.index import doctor
 from crossbrief.index.doctor import quick_check
 from crossbrief.rag.figures import Figure, extract_figures
@@ -145,8 +145,8 @@ class Crossbrief:
             if tabled.passage is None:
                 result.answer, result.refused, result.refusal_reason = REFUSAL_TEXT, True, tabled.draft.reason
             else:
-                result.passages = [*retrieved.passages, tabled.passage]
-                checked = check_answer(tabled.draft.text, result.passages)
+                text, result.passages = cited_first(tabled.draft.text, [*retrieved.passages, tabled.passage])
+                checked = check_answer(text, result.passages)
                 result.answer, result.citations, result.figures = checked.text, checked.citations, checked.figures
             if on_token:
                 on_token(result.answer)
@@ -159,7 +159,9 @@ class Crossbrief:
                 on_token(REFUSAL_TEXT)
         else:
             draft_started = time.perf_counter()
-            held = len(read) > k  # markers may be renumbered: the text is streamed once they are
+            # markers may be renumbered (a passage read beyond the k shown, or the offline answer's, whose text comes
+            # whole, cited first): the text is streamed once they are
+            held = len(read) > k or chosen is self.offline
             draft = chosen.draft(asked, read, None if held else on_token)
             timings["draft"] = time.perf_counter() - draft_started
             result.notes.extend(draft.notes)
@@ -170,6 +172,8 @@ class Crossbrief:
                     on_token(draft.text)
             else:
                 drafted, result.passages = shown_passages(draft.text, read, k)
+                if chosen is self.offline:
+                    drafted, result.passages = cited_first(drafted, result.passages)
                 if held and on_token:
                     on_token(drafted)
                 checked = check_answer(drafted, result.passages)

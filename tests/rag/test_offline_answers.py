@@ -404,6 +404,10 @@ def test_a_capital_stands_for_its_country_and_an_unmentioned_country_is_named_in
     assert of_a_year.refused and "never mention Toronto" in of_a_year.refusal_reason, of_a_year.refusal_reason
     capital = sample_service.answer("How many opioid deaths were recorded in Ottawa in 2023?")
     assert not capital.refused and "8020" in capital.answer.replace(",", ""), capital.answer
+    # a table's row, read after the passages shown, is cited first: [1], and listed first
+    assert capital.answer.endswith("[1]") and capital.citations[0].n == 1, capital.answer
+    assert capital.passages[0].n == 1 and capital.citations[0].source == capital.passages[0].source
+    assert [p.n for p in capital.passages] == list(range(1, len(capital.passages) + 1))
     # a country a question names by its code alone is asked of all the same: not the row of a table of Canada's,
     # nor a sentence placing its figure in Canada
     coded = sample_service.answer("How many opioid deaths did the US record in 2024?")

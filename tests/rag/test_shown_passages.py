@@ -1,10 +1,11 @@
 """The offline answerer reads more passages than a reader is shown: a passage it quotes from beyond the shown ones
-is added after them, renumbered, with the answer's markers renumbered to match."""
+is added after them, renumbered, with the answer's markers renumbered to match; and an answer's citations are
+numbered in the order it makes them."""
 
 from __future__ import annotations
 
 from crossbrief.rag.models import Passage
-from crossbrief.rag.offline import shown_passages
+from crossbrief.rag.citations import cited_first, shown_passages
 
 
 def _passages(count: int) -> list[Passage]:
@@ -24,3 +25,13 @@ def test_an_answer_citing_only_shown_passages_keeps_them_and_its_markers() -> No
     read = _passages(12)
     text, shown = shown_passages("Only [3].", read, 6)
     assert text == "Only [3]." and [p.n for p in shown] == [1, 2, 3, 4, 5, 6]
+
+
+def test_the_passages_an_answer_cites_come_first_numbered_as_it_first_cites_them() -> None:
+    read = _passages(7)
+    text, shown = cited_first("Row 8: Value: 8020 [7]. Also [3, 7].", read)
+    assert text == "Row 8: Value: 8020 [1]. Also [2, 1]."
+    assert [p.chunk_id for p in shown] == ["c7", "c3", "c1", "c2", "c4", "c5", "c6"]
+    assert [p.n for p in shown] == list(range(1, 8))
+    # already in order: untouched
+    assert cited_first("First [1]. Then [2].", read) == ("First [1]. Then [2].", read)
