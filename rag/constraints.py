@@ -309,7 +309,8 @@ def parse(question: str, context: str = "") -> Constraints:
     acronyms = name_acronyms(named_in)
     return Constraints(frozenset(years), frozenset(months), names, kinds, kind, counted,
                        frozenset(source_words), len(years) >= 2 and _COMPARES.search(question) is not None,
-                       directed_nouns(question), tuple(dict.fromkeys(stem(w) for w in content_words(question))),
+                       directed_nouns(question),
+                       tuple(dict.fromkeys(stem(w) for w in content_words(without_named_source(question)))),
                        _ASKS_TABLE.search(question) is not None and not asks_about_table(question),
                        tuple((n, a) for n, a in acronyms.items() if n in names), countries_in(named_in),
                        qualified_words(question),
@@ -367,6 +368,19 @@ def named_source_spans(question: str) -> list[tuple[int, int, bool]]:
             continue
         spans.append((match.start(1), match.end(1), len(words) > 1))
     return spans
+
+
+def without_named_source(question: str) -> str:
+    """`question` without the phrases that name its source by a date ("..., according to the February 2025
+    analysis?"): those words are the source's, met by its date and title, not words its answer's sentence says."""
+    spans = {start for start, _, _ in named_source_spans(question)}
+    for match in reversed(list(_NAMED_SOURCE.finditer(question))):
+        if match.start(1) in spans:
+            phrase = _SOURCE_PHRASE.match(question, match.start())  # the whole phrase: "the 2023 fact sheet"
+            end = phrase.end() if phrase else match.end()
+            before = question[:match.start()].rstrip(" ,")
+            question = f"{before}{question[end:] if before else question[end:].lstrip(' ,')}"
+    return question
 
 
 def source_dates(figures: list[Figure]) -> frozenset[tuple[int, int]]:

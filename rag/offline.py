@@ -23,7 +23,7 @@ from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.constraint_check import today_of
 from crossbrief.rag.refusal_reasons import near_miss_reason
-from crossbrief.rag.constraints import Constraints, parse
+from crossbrief.rag.constraints import Constraints, parse, without_named_source
 from crossbrief.rag.counted_near import asked_word, counted_nearness, nearness_by
 from crossbrief.rag.dates import unit_dates
 from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, eligible_share, features, is_table, name_known,
@@ -164,10 +164,12 @@ class OfflineAnswerer:
 
         frequencies, chunks = self.rarity() if self.rarity else ({}, 0)
         neighbours = self.word_vectors() if self.word_vectors else None
+        # the words of a source the question names by its date are met by that source's date, not by its sentences
+        own_words = without_named_source(asked.query)
         rows = features(constraints, found, similarity_to(vectors), similarity_to(with_previous), vectors,
                         len(self._unknown_names(constraints, frequencies, passages)) / max(len(constraints.names), 1),
-                        question_words(asked.query, frequencies, chunks, constraints.names),
-                        near_overlaps(asked.query, found, neighbours, self.embed_words or self.vectors))
+                        question_words(own_words, frequencies, chunks, constraints.names),
+                        near_overlaps(own_words, found, neighbours, self.embed_words or self.vectors))
         if constraints.counted and neighbours is not None and self.counted_near_floor > -1:
             rows = self._counting_another(asked.query, constraints, rows, neighbours)
         probabilities = self.calibration.probabilities(np.stack([r.features for r in rows]))

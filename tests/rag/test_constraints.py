@@ -852,3 +852,18 @@ def test_a_rough_count_of_what_is_asked_answers_how_many() -> None:
     stands = _check(asked, "The navy spent millions of dollars on patrols.")
     assert stands.kind == 0.0 and stands.contradiction == "kind count"
     assert _check("When did the navy stop widget boats?", "The navy stopped dozens of widget boats.").kind == 0.0
+
+
+def test_the_words_of_a_source_named_by_its_date_are_not_words_the_answer_must_say() -> None:
+    """"..., according to the March 2031 analysis?" is met by the analysis's date (source_dates); its words are not
+    the question's own (Constraints.words, and the rarity and nearness features read the question without them)."""
+    from crossbrief.rag.constraints import without_named_source
+
+    question = "Which guilds make widgets in Norland, according to the March 2031 analysis?"
+    assert without_named_source(question) == "Which guilds make widgets in Norland?"
+    assert without_named_source("According to the 2031 fact sheet, how many widgets were sold?") == (
+        "how many widgets were sold?")
+    assert without_named_source("What levy did the order of March 2031 set?") == (
+        "What levy did the order of March 2031 set?")  # a date of the order asked of, no source named
+    parsed = parse(question)
+    assert parsed.source_dates == {(2031, 3)} and "analysis" not in parsed.words and "widget" in parsed.words
