@@ -359,9 +359,15 @@ _NAMED_SOURCE = re.compile(
     r"([a-z][a-z-]+)\b(?!\s+year)")
 
 
+# a document named by when it came out: "the tally released in May 2025", "a report published on March 3, 2031"
+_RELEASED = re.compile(r"\b(?:released|published|issued|dated|updated)\s+(?:in|on)\s+"
+                       r"((?:[A-Z][a-z]+ (?:\d{1,2}, )?)?(?:19|20)\d\d)\b")
+
+
 def named_source_spans(question: str) -> list[tuple[int, int, bool]]:
-    """(start, end, with its month) of each date in `question` that names a document (_NAMED_SOURCE)."""
-    spans = []
+    """(start, end, with its month) of each date in `question` that names a document (_NAMED_SOURCE, _RELEASED)."""
+    spans = [(m.start(1), m.end(1), len(m.group(1).split()) > 1) for m in _RELEASED.finditer(question)
+             if len(m.group(1).split()) == 1 or m.group(1).split()[0].lower() in MONTHS]
     for match in _NAMED_SOURCE.finditer(question):
         words = match.group(1).split()
         if (len(words) > 1 and words[0].lower() not in MONTHS) or match.group(2) in FUNCTION_WORDS:

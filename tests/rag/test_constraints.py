@@ -867,3 +867,13 @@ def test_the_words_of_a_source_named_by_its_date_are_not_words_the_answer_must_s
         "What levy did the order of March 2031 set?")  # a date of the order asked of, no source named
     parsed = parse(question)
     assert parsed.source_dates == {(2031, 3)} and "analysis" not in parsed.words and "widget" in parsed.words
+
+
+def test_a_document_named_by_when_it_came_out_pins_no_month_of_the_figure() -> None:
+    """"according to the tally released in May 2031" names the tally by its date (source_dates), as "according to the
+    May 2031 tally" does: the deaths asked are of another time ("the last complete year")."""
+    released = parse("How many died in the last complete year, according to the tally released in May 2031?")
+    assert released.source_dates == {(2031, 5)} and not released.months and not released.years
+    assert parse("Per the report published on March 3, 2031, how many ports closed?").source_dates == {(2031, 3)}
+    # a month the figure is of, not the document's
+    assert parse("How many ports closed in May 2031?").months == {(2031, 5)}
