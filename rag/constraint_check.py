@@ -17,7 +17,7 @@ from crossbrief.rag.figures import Figure
 from crossbrief.index.documents import row_fields
 from crossbrief.rag.publishers import published_by
 from crossbrief.rag.levies import levied_at_rate, levied_on, speaks_of_levy
-from crossbrief.rag.named_bodies import another_actor, another_of_its_kind
+from crossbrief.rag.named_bodies import another_actor, another_of_its_kind, another_owner
 from crossbrief.rag.measures import measure, noun_phrase, states_a_change, states_a_multiple
 from crossbrief.rag.places import (countries_in, countries_located_in, countries_named, is_capital, province_named,
                                    provinces_located_in, without_possessive)
@@ -157,6 +157,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         contradiction = another_of_its_kind(constraints.name_runs, sentence, previous)
     if not contradiction and constraints.actor:  # "CBP seized ..." for what HSI seized
         contradiction = another_actor(constraints.actor, sentence)
+    if not contradiction and constraints.owned:  # "Targeting Teams at the DEA" for those at the FBI
+        contradiction = another_owner(constraints.owned, sentence)
     if not contradiction and constraints.countries:
         contradiction = _within_a_province(constraints, sentence)
     if not contradiction and constraints.provinces:

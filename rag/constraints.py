@@ -214,6 +214,9 @@ class Constraints:
     # the body it asks what it did, by its acronym, and the verb's key ("did HSI seize": ("HSI", "seiz"));
     # named_bodies.asked_actor
     actor: tuple[str, ...] = ()
+    # the things it qualifies by the body they belong to, by its acronym ("Targeting Teams at the FBI": (("team",
+    # "FBI"),)); bodies_of
+    owned: tuple[tuple[str, str], ...] = ()
     # it asks what part of a whole something is ("what proportion of the drug seized ..."): a figure that states a
     # change ("a 13% fall") is no share
     asks_share: bool = False
@@ -262,9 +265,22 @@ _ASKED_ACTOR = re.compile(r"\b(?:[Dd]id|[Dd]oes|[Dd]o|[Hh]as|[Hh]ave|[Hh]ad|[Ww]
                           r"(?P<body>[A-Z]{2,6})(?:['’]s)?\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]{3,})\b")
 
 
-def verb_key(verb: str) -> str:
-    """One key for a verb's forms: "seize", "seized", "seizes" -> "seiz"."""
-    return stem(verb.lower()).removesuffix("e")
+# a thing qualified by the body it belongs to, by the body's acronym: "Targeting Teams at the FBI", "agents of the
+# DEA" (not a fiscal year's code: "spending in FY 2024")
+_BODY_OF = re.compile(r"\b(?P<word>[A-Za-z][\w-]{2,})\s+(?:at|of|in|within|from)\s+(?:the\s+)?(?P<body>[A-Z]{2,6})\b"
+                      r"(?!['’]s)(?!\s*'?\d)")
+
+
+def word_key(word: str) -> str:
+    """One key for a word's forms: "seize", "seized", "seizes" -> "seiz"; "teams", "team" -> "team"."""
+    return stem(word.lower()).removesuffix("e")
+
+
+def bodies_of(text: str) -> tuple[tuple[str, str], ...]:
+    """(word key, acronym) of each thing `text` qualifies by a body's acronym ("Targeting Teams at the FBI" ->
+    ("team", "FBI")); not by a country's ("agents in the US": places.py reads countries)."""
+    return tuple(dict.fromkeys((word_key(m.group("word")), m.group("body")) for m in _BODY_OF.finditer(text)
+                               if not countries_named(m.group("body")) and m.group("word").lower() not in FUNCTION_WORDS))
 
 
 def asked_actor(question: str) -> tuple[str, ...]:
@@ -273,7 +289,7 @@ def asked_actor(question: str) -> tuple[str, ...]:
     match = _ASKED_ACTOR.search(question)
     if match is None or countries_named(match.group("body")) or match.group("verb") in FUNCTION_WORDS:
         return ()
-    return match.group("body"), verb_key(match.group("verb"))
+    return match.group("body"), word_key(match.group("verb"))
 
 
 def parse(question: str, context: str = "") -> Constraints:
@@ -322,7 +338,8 @@ def parse(question: str, context: str = "") -> Constraints:
                        periods_in(question), asked_levied(question),
                        asks_condition=_ASKS_CONDITION.search(question) is not None,
                        name_runs=name_runs(named_in), asks_latest=_ASKS_LATEST.search(question) is not None,
-                       asks_share=kind == "percent" and asks_share(question), actor=asked_actor(question))
+                       asks_share=kind == "percent" and asks_share(question), actor=asked_actor(question),
+                       owned=bodies_of(question))
 
 
 def counted_noun(phrase: str) -> str:

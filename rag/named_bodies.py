@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from crossbrief.rag.constraints import FUNCTION_WORDS, PERSON_TITLES, name_key, verb_key
+from crossbrief.rag.constraints import FUNCTION_WORDS, PERSON_TITLES, bodies_of, name_key, word_key
 from crossbrief.rag.places import countries_named
 
 # up to four capitalised words before a head word: the qualifiers of a name as a sentence writes it
@@ -89,6 +89,20 @@ def another_actor(actor: tuple[str, ...], sentence: str) -> str:
         return ""
     for match in (*_ACTIVE.finditer(sentence), *_PASSIVE.finditer(sentence)):
         body = match.group("body")
-        if body != actor[0] and verb_key(match.group("verb")) == actor[1] and not countries_named(body):
+        if body != actor[0] and word_key(match.group("verb")) == actor[1] and not countries_named(body):
             return f"body {actor[0]}|{body}"
+    return ""
+
+
+def another_owner(owned: tuple[tuple[str, str], ...], sentence: str) -> str:
+    """"body <asked>|<other>" when the sentence gives a thing the question qualifies by a body's acronym to another
+    body (Constraints.owned: "Targeting Teams at the DEA" for the Targeting Teams at the FBI) and names the asked one
+    nowhere; else ""."""
+    given = bodies_of(sentence)
+    for word, body in owned:
+        if re.search(rf"\b{re.escape(body)}\b", sentence):
+            continue
+        other = next((b for w, b in given if w == word and b != body), None)
+        if other:
+            return f"body {body}|{other}"
     return ""

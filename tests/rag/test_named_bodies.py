@@ -74,3 +74,20 @@ def test_another_body_doing_what_the_question_asks_of_one_by_its_acronym_is_a_ne
     # a country asked of is places.py's; a question asking of no body by an acronym pins none
     assert parse("How many pounds did the US seize in 2031?").actor == ()
     assert parse("How many pounds were seized in 2031?").actor == ()
+
+
+def test_a_thing_of_another_body_by_its_acronym_is_a_near_miss() -> None:
+    """"Targeting Teams at the KPB" do not answer what the budget gave the Targeting Teams at the HSI; the same teams,
+    or the asked body named too, or a country, or a fiscal year's code, are no other body's."""
+    from crossbrief.rag.constraints import bodies_of
+    from crossbrief.rag.named_bodies import another_owner
+
+    asked = parse("How much did the 2031 budget request for Threat Targeting Teams at the HSI?")
+    assert asked.owned == (("team", "HSI"),)
+    assert another_owner(asked.owned, "It adds $18 million in Threat Targeting Teams at the KPB.") == "body HSI|KPB"
+    assert near_miss_reason(asked, "body HSI|KPB") == "The closest passages speak of KPB, not HSI."
+    for same in ("It adds $18 million in Threat Targeting Teams at the HSI.",
+                 "It adds $18 million in teams at the KPB and $9 million for the HSI.",
+                 "It adds $18 million in Targeting Teams in the US."):
+        assert another_owner(asked.owned, same) == "", same
+    assert bodies_of("Spending in FY 2031 rose; agents of the KPB's unit left.") == ()
