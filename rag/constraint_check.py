@@ -156,9 +156,9 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
     if not contradiction and constraints.name_runs:  # "South Florida HIDTA" for the Northwest HIDTA asked
         contradiction = another_of_its_kind(constraints.name_runs, sentence, previous)
     if not contradiction and constraints.actor:  # "CBP seized ..." for what HSI seized
-        contradiction = another_actor(constraints.actor, sentence)
+        contradiction = another_actor(constraints, sentence)
     if not contradiction and constraints.owned:  # "Targeting Teams at the DEA" for those at the FBI
-        contradiction = another_owner(constraints.owned, sentence)
+        contradiction = another_owner(constraints, sentence)
     if not contradiction and constraints.countries:
         contradiction = _within_a_province(constraints, sentence)
     if not contradiction and constraints.provinces:

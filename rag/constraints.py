@@ -260,15 +260,17 @@ _ASKS_LATEST = re.compile(r"\b(?:most recent|latest|newest|currently|up-to-date|
 
 
 # a body asked of by its acronym, as the subject after an auxiliary, and the verb it did: "How many pounds did HSI
-# seize", "What has the DEA seized"
+# seize", "What has the DEA seized" (not a body's possessive: "did CBP's officers seize")
 _ASKED_ACTOR = re.compile(r"\b(?:[Dd]id|[Dd]oes|[Dd]o|[Hh]as|[Hh]ave|[Hh]ad|[Ww]ill|[Ww]ould)\s+(?:the\s+)?"
-                          r"(?P<body>[A-Z]{2,6})(?:['’]s)?\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]{3,})\b")
-
-
-# a thing qualified by the body it belongs to, by the body's acronym: "Targeting Teams at the FBI", "agents of the
-# DEA" (not a fiscal year's code: "spending in FY 2024")
-_BODY_OF = re.compile(r"\b(?P<word>[A-Za-z][\w-]{2,})\s+(?:at|of|in|within|from)\s+(?:the\s+)?(?P<body>[A-Z]{2,6})\b"
-                      r"(?!['’]s)(?!\s*'?\d)")
+                          r"(?P<body>[A-Z]{2,6})\b(?!['’])\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]{3,})\b")
+# verbs of telling what others did ("did the CDC record / report / count"): the body asked is the one that tells, and
+# another body's own deed is what it tells of
+_TELLING = frozenset("report record count show find say note estimate indicate publish data figure".split())
+# a thing qualified by the body it belongs to, named with its article by its acronym: "Targeting Teams at the FBI",
+# "agents of the DEA" (not a code: "in USD", "growth in GDP", "in FY’25")
+_BODY_OF = re.compile(r"\b(?P<word>[A-Za-z][\w-]{2,})\s+(?:at|of|in|within|from)\s+the\s+(?P<body>[A-Z]{2,6})\b"
+                      r"(?!['’‘]s)(?!\s*['’‘]?\d)")
+_ROMAN = re.compile(r"[IVXLC]+")
 
 
 def word_key(word: str) -> str:
@@ -276,20 +278,29 @@ def word_key(word: str) -> str:
     return stem(word.lower()).removesuffix("e")
 
 
+def is_body_code(code: str) -> bool:
+    """Whether an acronym may name a body: not a country's code ("US": places.py reads countries) nor a Roman
+    numeral ("Title III")."""
+    return not countries_named(code) and not _ROMAN.fullmatch(code)
+
+
 def bodies_of(text: str) -> tuple[tuple[str, str], ...]:
     """(word key, acronym) of each thing `text` qualifies by a body's acronym ("Targeting Teams at the FBI" ->
-    ("team", "FBI")); not by a country's ("agents in the US": places.py reads countries)."""
+    ("team", "FBI")); not by a country's ("agents in the US")."""
     return tuple(dict.fromkeys((word_key(m.group("word")), m.group("body")) for m in _BODY_OF.finditer(text)
-                               if not countries_named(m.group("body")) and m.group("word").lower() not in FUNCTION_WORDS))
+                               if is_body_code(m.group("body")) and m.group("word").lower() not in FUNCTION_WORDS))
 
 
 def asked_actor(question: str) -> tuple[str, ...]:
     """(acronym, verb key) of the body a question asks what it did ("did HSI seize" -> ("HSI", "seiz")); () when it
-    asks of none by an acronym, or of a country ("did the US record": places.py reads countries)."""
-    match = _ASKED_ACTOR.search(question)
-    if match is None or countries_named(match.group("body")) or match.group("verb") in FUNCTION_WORDS:
-        return ()
-    return match.group("body"), word_key(match.group("verb"))
+    asks of none by an acronym, of a country ("did the US record": places.py reads countries), or what a body told
+    ("did CDC data show", "did the DEA report")."""
+    for match in _ASKED_ACTOR.finditer(question):
+        verb = match.group("verb")
+        if verb in FUNCTION_WORDS or not is_body_code(match.group("body")):
+            continue
+        return () if word_key(verb) in {word_key(w) for w in _TELLING} else (match.group("body"), word_key(verb))
+    return ()
 
 
 def parse(question: str, context: str = "") -> Constraints:
@@ -377,32 +388,48 @@ _NAMED_SOURCE = re.compile(
 
 
 # a document named by when it came out: "the tally released in May 2025", "a report published on March 3, 2031"
-_RELEASED = re.compile(r"\b(?:released|published|issued|dated|updated)\s+(?:in|on)\s+"
-                       r"((?:[A-Z][a-z]+ (?:\d{1,2}, )?)?(?:19|20)\d\d)\b")
+# a document named by when it came out, in a phrase naming a source: "according to the preliminary tally released in
+# May 2025", "per the report published on 3 March 2031" (not "the order issued on July 31, 2025 set": an event's
+# date, not a source's)
+_RELEASED = re.compile(r"\b(?i:according to|per|as stated in|as set out in|as reported in)\s+(?:the|a|an|its|their)\s+"
+                       r"(?:[\w'’-]+\s+){0,6}?(?:released|published|issued|dated|updated)\s+(?:(?:in|on)\s+)?"
+                       r"((?:\d{1,2} )?(?:[A-Z][a-z]+ (?:\d{1,2}, )?)?(?:19|20)\d\d)\b")
+# up to two words that end a source's name at the end of its clause ("... the March 2025 fact sheet?")
+_NAME_ENDS = re.compile(r"(?:\s+[\w'’-]+){0,2}(?=\s*(?:[,?.;!]|$))")
 
 
-def named_source_spans(question: str) -> list[tuple[int, int, bool]]:
-    """(start, end, with its month) of each date in `question` that names a document (_NAMED_SOURCE, _RELEASED)."""
-    spans = [(m.start(1), m.end(1), len(m.group(1).split()) > 1) for m in _RELEASED.finditer(question)
-             if len(m.group(1).split()) == 1 or m.group(1).split()[0].lower() in MONTHS]
+def _source_phrases(question: str) -> list[tuple[int, int, tuple[int, int], bool]]:
+    """(start, end) of each phrase naming a document by its date, the date's (start, end), and whether it has a
+    month (_NAMED_SOURCE, _RELEASED)."""
+    found = []
+    for match in _RELEASED.finditer(question):
+        words = match.group(1).split()
+        month = any(w.lower() in MONTHS for w in words)
+        if len(words) == 1 or month:
+            found.append((match.start(), match.end(), (match.start(1), match.end(1)), month))
     for match in _NAMED_SOURCE.finditer(question):
         words = match.group(1).split()
         if (len(words) > 1 and words[0].lower() not in MONTHS) or match.group(2) in FUNCTION_WORDS:
             continue
-        spans.append((match.start(1), match.end(1), len(words) > 1))
-    return spans
+        found.append((match.start(), match.end(), (match.start(1), match.end(1)), len(words) > 1))
+    return found
+
+
+def named_source_spans(question: str) -> list[tuple[int, int, bool]]:
+    """(start, end, with its month) of each date in `question` that names a document (_NAMED_SOURCE, _RELEASED)."""
+    return [(date[0], date[1], month) for _, _, date, month in _source_phrases(question)]
 
 
 def without_named_source(question: str) -> str:
     """`question` without the phrases that name its source by a date ("..., according to the February 2025
-    analysis?"): those words are the source's, met by its date and title, not words its answer's sentence says."""
-    spans = {start for start, _, _ in named_source_spans(question)}
-    for match in reversed(list(_NAMED_SOURCE.finditer(question))):
-        if match.start(1) in spans:
-            phrase = _SOURCE_PHRASE.match(question, match.start())  # the whole phrase: "the 2023 fact sheet"
-            end = phrase.end() if phrase else match.end()
-            before = question[:match.start()].rstrip(" ,")
-            question = f"{before}{question[end:] if before else question[end:].lstrip(' ,')}"
+    analysis?", "per the tally released in May 2025"): those words are the source's, met by its date and title, not
+    words its answer's sentence says. The phrase runs to the end of its clause when that is two words on or fewer
+    ("the March 2025 fact sheet?"); what follows it stays ("Under the February 2025 order what tariff applies?")."""
+    for start, end, _, _ in sorted(_source_phrases(question), reverse=True):
+        ends = _NAME_ENDS.match(question, end)
+        end = ends.end() if ends else end
+        before, after = question[:start].rstrip(" ,"), question[end:].lstrip(" ,")
+        question = (f"{before}{'' if after[:1] in ',?.;!' else ' '}{after}" if after else before) if before else after
     return question
 
 

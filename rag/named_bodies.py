@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from crossbrief.rag.constraints import FUNCTION_WORDS, PERSON_TITLES, bodies_of, name_key, word_key
-from crossbrief.rag.places import countries_named
+from crossbrief.rag.constraints import (FUNCTION_WORDS, PERSON_TITLES, Constraints, bodies_of, is_body_code,
+                                       name_key, word_key)
+from crossbrief.rag.places import countries_named, without_possessive
 
 # up to four capitalised words before a head word: the qualifiers of a name as a sentence writes it
 _QUALIFIERS = r"((?:[A-Z][\w'’&.-]*\s+){1,4})"
@@ -77,32 +78,38 @@ def another_of_its_kind(runs: tuple[tuple[str, ...], ...], sentence: str, previo
 # a sentence's acronym doing a deed: "CBP seized", "CBP has also seized", "(CBP) apprehended"; or having it done by it:
 # "seized by CBP"
 _ACTIVE = re.compile(r"\b(?P<body>[A-Z]{2,6})\)?\s+(?:(?:has|have|had)\s+)?(?:[a-z]+ly\s+|also\s+|alone\s+)?"
-                     r"(?P<verb>[a-z]{3,})\b")
-_PASSIVE = re.compile(r"\b(?P<verb>[a-z]{3,})\s+by\s+(?:the\s+)?(?P<body>[A-Z]{2,6})\b")
+                     r"(?P<verb>[a-z]{3,}ed)\b")
+_PASSIVE = re.compile(r"\b(?P<verb>[a-z]{3,}ed)\s+by\s+(?:the\s+)?(?P<body>[A-Z]{2,6})\b")
 
 
-def another_actor(actor: tuple[str, ...], sentence: str) -> str:
-    """"body <asked>|<other>" when the sentence tells of another body, by its acronym, doing what the question asks
-    the body did (Constraints.actor: "CBP seized 11,201 pounds in FY 2021" for what HSI seized) and names the asked
-    one nowhere; else ""."""
-    if not actor or re.search(rf"\b{re.escape(actor[0])}\b", sentence):
+def _asked(constraints: Constraints, body: str) -> bool:
+    """Whether the question names `body` ("How much more did HSI seize than CBP?": CBP's figure is asked too)."""
+    return body in {without_possessive(n) for n in constraints.names}
+
+
+def another_actor(constraints: Constraints, sentence: str) -> str:
+    """"body <asked>|<other>" when the sentence tells of another body, by its acronym, having done what the question
+    asks the body did (Constraints.actor: "CBP seized 11,201 pounds in FY 2021" for what HSI seized), a body the
+    question does not name, and names the asked one nowhere, by its acronym or spelt out; else ""."""
+    actor = constraints.actor
+    if not actor or constraints.name_met((sentence,), actor[0]):
         return ""
     for match in (*_ACTIVE.finditer(sentence), *_PASSIVE.finditer(sentence)):
         body = match.group("body")
-        if body != actor[0] and word_key(match.group("verb")) == actor[1] and not countries_named(body):
+        if word_key(match.group("verb")) == actor[1] and is_body_code(body) and not _asked(constraints, body):
             return f"body {actor[0]}|{body}"
     return ""
 
 
-def another_owner(owned: tuple[tuple[str, str], ...], sentence: str) -> str:
+def another_owner(constraints: Constraints, sentence: str) -> str:
     """"body <asked>|<other>" when the sentence gives a thing the question qualifies by a body's acronym to another
-    body (Constraints.owned: "Targeting Teams at the DEA" for the Targeting Teams at the FBI) and names the asked one
-    nowhere; else ""."""
+    body the question does not name (Constraints.owned: "Targeting Teams at the DEA" for the Targeting Teams at the
+    FBI), and names the asked one nowhere; else ""."""
     given = bodies_of(sentence)
-    for word, body in owned:
-        if re.search(rf"\b{re.escape(body)}\b", sentence):
+    for word, body in constraints.owned:
+        if constraints.name_met((sentence,), body):
             continue
-        other = next((b for w, b in given if w == word and b != body), None)
+        other = next((b for w, b in given if w == word and not _asked(constraints, b)), None)
         if other:
             return f"body {body}|{other}"
     return ""

@@ -127,7 +127,7 @@ class OfflineAnswerer:
         if not self.rarity or not placed:
             return []
         frequencies, _ = self.rarity()
-        unknown = set(self._unknown_names(constraints, frequencies, passages))
+        unknown = {without_possessive(n) for n in self._unknown_names(constraints, frequencies, passages)}
         return [name for name in placed
                 if any(word in unknown and not _ACRONYM.fullmatch(word) for word in name.split())]
 

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 
 from countryinfo import all_countries
 
+from crossbrief.rag.figures import MONTH_NAMES
+
 # an official name's short form: what follows "of" in "United States of America", "People's Republic of China"
 _OF_NAME = re.compile(r"\bof\s+((?:[A-Z][\w'-]*\s?)+)$")
 # a trailing abbreviation of a capital's name ("Washington D.C.") that a sentence leaves out
@@ -331,8 +333,18 @@ _PLACED_NAME = re.compile(rf"\b{_PLACING}{_NAME_WORDS}")
 
 def names_placed_in(text: str) -> tuple[str, ...]:
     """The capitalised names `text` places what it says in ("in Toronto", "across Northern Ontario", "within the
-    Yukon"), as written and without a possessive ("in Toronto's east end" -> "Toronto")."""
-    return tuple(dict.fromkeys(without_possessive(m.group(1).rstrip(".,;:?!")) for m in _PLACED_NAME.finditer(text)))
+    Yukon"), as written, up to a month ("in Toronto in March" -> "Toronto"); not a possessive ("in Trump's February
+    order", "in Toronto's east end": what is in it is something of the name's, and a person's is no place)."""
+    found = []
+    for match in _PLACED_NAME.finditer(text):
+        words = []
+        for word in match.group(1).rstrip(".,;:?!").split():
+            if word.lower() in MONTH_NAMES:
+                break
+            words.append(word)
+        if words and not any(without_possessive(w) != w for w in words):
+            found.append(" ".join(words))
+    return tuple(dict.fromkeys(found))
 
 
 def provinces_located_in(text: str) -> dict[str, frozenset[str]]:

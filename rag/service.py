@@ -187,7 +187,8 @@ class Crossbrief:
                     if fallback.refused:
                         result.answer, result.refused, result.citations, result.figures = REFUSAL_TEXT, True, [], []
                     else:
-                        checked = check_answer(fallback.text, retrieved.passages)
+                        text, result.passages = cited_first(fallback.text, retrieved.passages)
+                        checked = check_answer(text, result.passages)
                         result.answer, result.citations, result.figures = checked.text, checked.citations, checked.figures
                 if not result.citations and not result.refused:
                     result.notes.append("no_citations")

@@ -865,6 +865,11 @@ def test_the_words_of_a_source_named_by_its_date_are_not_words_the_answer_must_s
         "how many widgets were sold?")
     assert without_named_source("What levy did the order of March 2031 set?") == (
         "What levy did the order of March 2031 set?")  # a date of the order asked of, no source named
+    # what follows the source's name in its clause stays
+    assert without_named_source("Under the March 2031 order what levy applies to widgets?") == (
+        "what levy applies to widgets?")
+    assert without_named_source("How many deaths per the 2031 fact sheet involved widgets in Norland?") == (
+        "How many deaths sheet involved widgets in Norland?")
     parsed = parse(question)
     assert parsed.source_dates == {(2031, 3)} and "analysis" not in parsed.words and "widget" in parsed.words
 
@@ -875,5 +880,9 @@ def test_a_document_named_by_when_it_came_out_pins_no_month_of_the_figure() -> N
     released = parse("How many died in the last complete year, according to the tally released in May 2031?")
     assert released.source_dates == {(2031, 5)} and not released.months and not released.years
     assert parse("Per the report published on March 3, 2031, how many ports closed?").source_dates == {(2031, 3)}
+    assert parse("How many died, according to the counts released on 14 May 2031?").source_dates == {(2031, 5)}
+    # an event's date is no source's: the order issued then is what is asked of
+    issued = parse("What duty did the amending order issued on July 31, 2031 set?")
+    assert issued.months == {(2031, 7)} and not issued.source_dates
     # a month the figure is of, not the document's
     assert parse("How many ports closed in May 2031?").months == {(2031, 5)}

@@ -62,18 +62,26 @@ def test_another_body_doing_what_the_question_asks_of_one_by_its_acronym_is_a_ne
     asked = parse(question)
     assert asked.actor == ("HSI", "seiz")
     other = "KPB seized 14,700 pounds of cocaine in FY 2032, up from the amount seized in FY 2031 (11,201 pounds)."
-    assert another_actor(asked.actor, other) == "body HSI|KPB"
+    assert another_actor(asked, other) == "body HSI|KPB"
     assert check(asked, other, tuple(extract_figures(other)), "", other, "2032-01-01").contradiction == "body HSI|KPB"
     assert near_miss_reason(asked, "body HSI|KPB") == "The closest passages speak of KPB, not HSI."
-    assert another_actor(asked.actor, "In FY 2031, 11,201 pounds were seized by KPB.") == "body HSI|KPB"
-    assert another_actor(asked.actor, "KPB has also seized 9 pounds.") == "body HSI|KPB"
+    assert another_actor(asked, "In FY 2031, 11,201 pounds were seized by KPB.") == "body HSI|KPB"
+    assert another_actor(asked, "KPB has also seized 9 pounds.") == "body HSI|KPB"
     for same in ("KPB and HSI seized 11,201 pounds in FY 2031.", "HSI seized 11,201 pounds in FY 2031.",
                  "KPB trained 40 officers; 11,201 pounds were seized in FY 2031.",
                  "The US seized 11,201 pounds in FY 2031."):
-        assert another_actor(asked.actor, same) == "", same
+        assert another_actor(asked, same) == "", same
     # a country asked of is places.py's; a question asking of no body by an acronym pins none
     assert parse("How many pounds did the US seize in 2031?").actor == ()
     assert parse("How many pounds were seized in 2031?").actor == ()
+    # a body the question asks of too, or the asked one spelt out, is no other body
+    assert another_actor(parse("How much more cocaine did HSI seize than KPB in FY 2031?"), other) == ""
+    assert another_actor(asked, "Homeland Security Investigations seized 9 pounds, more than KPB seized.") == ""
+    # what a body told (its data, its report) is another body's deed told; a possessive's noun is no verb
+    for telling in ("How many deaths did CDC data show in 2031?", "How many pounds did KPB report seizing?",
+                    "How many did KPB's officers seize?", "How many deaths did the CDC record in 2031?"):
+        assert parse(telling).actor == (), telling
+    assert another_actor(asked, "Title III intercepted 9 calls; KPB seizes 9 pounds.") == ""
 
 
 def test_a_thing_of_another_body_by_its_acronym_is_a_near_miss() -> None:
@@ -84,10 +92,15 @@ def test_a_thing_of_another_body_by_its_acronym_is_a_near_miss() -> None:
 
     asked = parse("How much did the 2031 budget request for Threat Targeting Teams at the HSI?")
     assert asked.owned == (("team", "HSI"),)
-    assert another_owner(asked.owned, "It adds $18 million in Threat Targeting Teams at the KPB.") == "body HSI|KPB"
+    assert another_owner(asked, "It adds $18 million in Threat Targeting Teams at the KPB.") == "body HSI|KPB"
     assert near_miss_reason(asked, "body HSI|KPB") == "The closest passages speak of KPB, not HSI."
     for same in ("It adds $18 million in Threat Targeting Teams at the HSI.",
                  "It adds $18 million in teams at the KPB and $9 million for the HSI.",
                  "It adds $18 million in Targeting Teams in the US."):
-        assert another_owner(asked.owned, same) == "", same
+        assert another_owner(asked, same) == "", same
     assert bodies_of("Spending in FY 2031 rose; agents of the KPB's unit left.") == ()
+    # a code with no article is no body: a currency, a measure, a fiscal year ("in FY’31")
+    assert bodies_of("Goods in USD, growth in GDP, 300 more agents in FY’31.") == ()
+    # the other body asked of too
+    both = parse("How much for Threat Targeting Teams at the HSI and at the KPB?")
+    assert another_owner(both, "It adds $18 million in Threat Targeting Teams at the KPB.") == ""

@@ -175,6 +175,13 @@ def test_fallback_policy_replaces_an_unsupported_answer_with_the_offline_one(par
     answer = service_with(parts, scripted, unsupported_figures="fallback").answer(TOLL, answerer="scripted")
     assert "fell_back_to_offline" in answer.notes and answer.answerer == "offline"
     assert "40%" not in answer.answer and not answer.unsupported_figures
+    # the offline answer's citations numbered as it makes them, its cited passages listed first: the ferry note,
+    # retrieved second, is cited [1]
+    ferry = "For how long did the harbour bridge commuters lose ferry crossings in January 2025?"
+    scripted = ScriptedAnswerer().say(cite("12%", "The toll rose by 40% [{n}]."))
+    fallen = service_with(parts, scripted, unsupported_figures="fallback").answer(ferry, answerer="scripted")
+    assert "fell_back_to_offline" in fallen.notes and fallen.answer.endswith("[1]"), fallen.answer
+    assert [c.n for c in fallen.citations] == [1] and fallen.passages[0].source.endswith("ferry-service.md")
 
 
 def test_the_answer_carries_the_settings_hash(parts) -> None:  # type: ignore[no-untyped-def]
@@ -237,3 +244,4 @@ def test_a_follow_up_asking_the_same_of_something_else_becomes_that_question() -
     assert asked_of_else("And since 2028?", first) is None
     assert asked_of_else("And from 2028 to 2030?", first) is None
     assert condense_offline("And how many crew?", [("user", first), ("assistant", "About 400.")]).context == first
+
