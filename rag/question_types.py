@@ -40,7 +40,10 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
      r"\bhow (?:big|large|steep|sharp|great|deep) (?:(?:was|is|were|has been) )?"
      rf"(?:(?:the|a|an|this|that) )?(?:\w+ )?(?:{CHANGE_WORDS}|drop|jump|reduction|cut|gain|surge)s?\b",
      "change", ("percent", "money", "count", "quantity", "rate", "duration")),
-    (r"\bwhat (?:\w+ ){0,2}?(?:share|percentage|percent|proportion|fraction|portion)\b|\bhow much of\b|\bwhat (?:\w+ )?rate\b|"
+    # "how much of the cost / of the fentanyl": a part of a whole, as a share or as an amount of the whole's kind
+    # ("Crime-related: $63 billion" of a $2.7 trillion cost)
+    (r"\bhow much of\b(?!\s+(?:a|an)\b)", "percent", ("percent", "money", "quantity")),
+    (r"\bwhat (?:\w+ ){0,2}?(?:share|percentage|percent|proportion|fraction|portion)\b|\bwhat (?:\w+ )?rate\b|"
      r"\bwhich (?:\w+ )?rate\b|\bpercent|\bwhat (?:\w+ )?level\b",
      "percent", ("percent",)),
     (r"\bhow much\b.*\b(?:cost|worth|spend|spent|fund|funding|budget|money|dollars?|pay|paid|invest)|"

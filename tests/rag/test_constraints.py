@@ -886,3 +886,13 @@ def test_a_document_named_by_when_it_came_out_pins_no_month_of_the_figure() -> N
     assert issued.months == {(2031, 7)} and not issued.source_dates
     # a month the figure is of, not the document's
     assert parse("How many ports closed in May 2031?").months == {(2031, 5)}
+
+
+def test_how_much_of_a_whole_is_answered_by_a_share_or_by_an_amount_of_it() -> None:
+    """"How much of the cost was crime-related?" is answered by "Crime-related: $63 billion" as by "10 percent"; "how
+    much of a difference" is no part of a whole."""
+    from crossbrief.rag.question_types import expected_kinds
+    assert set(expected_kinds("How much of the storm's cost was crime-related?")) == {"percent", "money", "quantity"}
+    assert answer_type("How much of the storm's cost was crime-related?") == "percent"
+    assert expected_kinds("What share of the cost was crime-related?") == ("percent",)
+    assert "money" not in expected_kinds("How much of a difference did the levy make?")
