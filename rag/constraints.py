@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, periods_in, year_parts
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.levies import asked_levied
-from crossbrief.rag.places import (countries_asked_of, countries_in, countries_named, countries_located_in, country_modifiers, country_words,
-                                   names_same_country, provinces_located_in, without_possessive)
+from crossbrief.rag.places import (countries_asked_of, countries_in, countries_located_in, countries_named,
+                                   country_modifiers, country_words, names_same_country, provinces_located_in,
+                                   without_possessive)
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, asks_share, expected_kinds
 from crossbrief.rag.spelling import american
 
@@ -212,7 +213,7 @@ class Constraints:
     # source's figure of the same measure is the answer, not only a rival to show beside a likelier older one
     asks_latest: bool = False
     # the body it asks what it did, by its acronym, and the verb's key ("did HSI seize": ("HSI", "seiz"));
-    # named_bodies.asked_actor
+    # asked_actor
     actor: tuple[str, ...] = ()
     # the things it qualifies by the body they belong to, by its acronym ("Targeting Teams at the FBI": (("team",
     # "FBI"),)); bodies_of
@@ -270,7 +271,7 @@ _TELLING = frozenset("report record count show find say note estimate indicate p
 # "agents of the DEA" (not a code: "in USD", "growth in GDP", "in FY’25")
 _BODY_OF = re.compile(r"\b(?P<word>[A-Za-z][\w-]{2,})\s+(?:at|of|in|within|from)\s+the\s+(?P<body>[A-Z]{2,6})\b"
                       r"(?!['’‘]s)(?!\s*['’‘]?\d)")
-_ROMAN = re.compile(r"[IVXLC]+")
+_ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
 
 def word_key(word: str) -> str:
@@ -387,7 +388,6 @@ _NAMED_SOURCE = re.compile(
     r"([a-z][a-z-]+)\b(?!\s+year)")
 
 
-# a document named by when it came out: "the tally released in May 2025", "a report published on March 3, 2031"
 # a document named by when it came out, in a phrase naming a source: "according to the preliminary tally released in
 # May 2025", "per the report published on 3 March 2031" (not "the order issued on July 31, 2025 set": an event's
 # date, not a source's)
