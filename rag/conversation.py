@@ -23,9 +23,14 @@ _EXISTENTIAL = re.compile(r"\b(?:is|are|was|were|be|been)\s+there\b|\bthere\s+(?
                           re.IGNORECASE)
 
 
+# a question word alone: "Why?", "And how?", "When?"
+_BARE_WH = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:why|how|when|where|who)\W*$", re.IGNORECASE)
+
+
 def looks_like_follow_up(question: str) -> bool:
     words = question.split()
-    return len(words) <= 10 and bool(_FOLLOW_UP.search(_EXISTENTIAL.sub(" ", question))) or asks_source(question)
+    return len(words) <= 10 and bool(_FOLLOW_UP.search(_EXISTENTIAL.sub(" ", question))) or asks_source(question) \
+        or _BARE_WH.match(question) is not None
 
 
 # "And in 2024?", "What about from Canada?", "How about Mexico's?": the same question asked of something else
@@ -107,6 +112,10 @@ def asked_of_else(question: str, subject: str) -> str | None:
     if leading and (kind or not _YEAR.search(named)):
         plain = [m for m in reversed(phrases) if not _spans(m.group(0), "year")
                  and _kind(m.group(0).split(None, 1)[-1]) != "country"]
+        # a place by its name ("And in British Columbia?") for the subject's country phrase ("in Canada"), when the
+        # subject has no other phrase of that preposition
+        plain = plain or [m for m in reversed(phrases) if named[:1].isupper()
+                          and _kind(m.group(0).split(None, 1)[-1]) == "country"]
         if plain:
             end = plain[0].start() + len(plain[0].group(0).rstrip())
             return f"{body[:plain[0].start()]}{tail}{body[end:]}?"
@@ -120,16 +129,27 @@ def condense_offline(question: str, history: Sequence[Turn]) -> Question:
     asked = Question(text=question, history=tuple(history))
     if not looks_like_follow_up(question):
         return asked
-    previous = [text for role, text in history if role == "user"]
-    # the last question that stands on its own, else the last one asked
-    subject = next((text for text in reversed(previous) if not looks_like_follow_up(text)),
-                   previous[-1] if previous else None)
+    subject = standalone_subject([text for role, text in history if role == "user"])
     if subject is None:
         return asked
     rewritten = asked_of_else(question, subject)
     if rewritten is not None:  # a standalone question in its own right
         return replace(asked, standalone=rewritten)
     return replace(asked, standalone=f"{question.strip()} {subject.strip()}", context=subject.strip())
+
+
+def standalone_subject(previous: Sequence[str]) -> str | None:
+    """The question the user's earlier questions (`previous`, oldest first) come to: the last that stands on its own
+    as each follow-up since then rewrote it ("How many deaths in Canada in 2023?", "And in British Columbia?" -> "How
+    many deaths in British Columbia in 2023?", which "And in 2016?" is then asked of); a follow-up that only leans on
+    it leaves it as it was. None before any question."""
+    subject: str | None = None
+    for text in previous:
+        if subject is None or not looks_like_follow_up(text):
+            subject = text
+        elif not asks_source(text):
+            subject = asked_of_else(text, subject) or subject
+    return subject
 
 
 # a follow-up asking where the last answer came from: "Who said that?", "Where is that from?", "What's the source?"
