@@ -153,8 +153,9 @@ def standalone_subject(previous: Sequence[str]) -> str | None:
 
 
 # a follow-up asking where the last answer came from: "Who said that?", "Where is that from?", "What's the source?"
+# ("Who announced it?" asks who made the announcement the answer tells of: the plan's, not the source's)
 _ASKS_SOURCE = re.compile(
-    r"^\W*(?:and\s+|so\s+)?(?:who\s+(?:said|says|wrote|writes|stated|states|announced|published|reported)\s+"
+    r"^\W*(?:and\s+|so\s+)?(?:who\s+(?:said|says|wrote|writes|stated|states|published|reported)\s+"
     r"(?:that|this|it)|where(?:\s+(?:is|was|does|did)|['’]?s)\s+(?:that|this|it)\s+(?:from|come\s+from)|"
     r"(?:what(?:\s+(?:is|are)|['’]?s)\s+)?(?:the\s+)?sources?(?:\s+(?:of|for)\s+(?:that|this|it))?)\W*$",
     re.IGNORECASE)

@@ -35,3 +35,12 @@ def test_a_question_word_alone_follows_up() -> None:
     condensed = condense_offline("Why?", [("user", "What did Norland raise the levy to in 2031?"),
                                           ("assistant", "...")])
     assert condensed.context == "What did Norland raise the levy to in 2031?"
+
+
+def test_who_announced_it_asks_of_the_announcement_not_the_source() -> None:
+    from crossbrief.rag.conversation import asks_source
+    assert asks_source("Who said that?") and asks_source("Who reported that?") and asks_source("What's the source?")
+    assert not asks_source("Who announced it?")
+    condensed = condense_offline("Who announced it?", [("user", "How much is Norland's ferry plan worth?"),
+                                                       ("assistant", "...")])
+    assert condensed.context == "How much is Norland's ferry plan worth?"
