@@ -1,6 +1,6 @@
 """Follow-up questions become standalone questions: by the LLM when one is configured, otherwise by simple rules:
-"And in 2024?" or "What about from Canada?" is the previous question asked of that year or place, and any other
-follow-up carries the previous question forward as its context."""
+"And in 2024?" or "What about from Canada?" is the previous question (as earlier follow-ups rewrote it) asked of
+that year or place, and any other follow-up carries it forward as its context."""
 
 from __future__ import annotations
 
@@ -123,9 +123,9 @@ def asked_of_else(question: str, subject: str) -> str | None:
 
 
 def condense_offline(question: str, history: Sequence[Turn]) -> Question:
-    """`history` is (role, text) pairs, oldest first. A follow-up that asks the last standalone user question of
-    something else becomes that question (`asked_of_else`); any other carries it as its context, and retrieval then
-    searches with both."""
+    """`history` is (role, text) pairs, oldest first. A follow-up that asks the question the conversation has come
+    to (`standalone_subject`) of something else becomes that question (`asked_of_else`); any other carries it as its
+    context, and retrieval then searches with both."""
     asked = Question(text=question, history=tuple(history))
     if not looks_like_follow_up(question):
         return asked
