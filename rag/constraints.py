@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, periods_in, year_parts
-from crossbrief.rag.figures import Figure, extract_figures
+from crossbrief.rag.figures import MONTHS, Figure, extract_figures
 from crossbrief.rag.levies import asked_levied
 from crossbrief.rag.places import (countries_asked_of, countries_in, countries_located_in, countries_named,
                                    country_modifiers, country_words, names_same_country, provinces_located_in,
@@ -51,8 +51,6 @@ chief ambassador attorney undersecretary""".split())
 PERSON_TITLES = OFFICE_TITLES | frozenset("""mr mrs ms miss dr sir dame president vice prime premier senator mayor
 general deputy associate assistant sergeant officer agent judge justice king queen prince princess lord lady rep
 representative congressman congresswoman speaker leader head advisor adviser special clerk""".split())
-MONTHS = frozenset(m.lower() for m in ("January", "February", "March", "April", "May", "June", "July", "August",
-                                       "September", "October", "November", "December"))
 _HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z-]*\s?){1,4})", re.IGNORECASE)
 # a question about a plan: "would ... hire", "will ... fund", "the FY25 budget request", "proposed"
 _PLANS = re.compile(r"\b(?:would|will|plan(?:s|ned)?|budget(?:s|ed)?|requests?|requested|propos(?:e|es|ed|al))\b",

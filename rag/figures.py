@@ -20,10 +20,10 @@ from typing import Iterable
 _MONTHS = {m.lower(): i for i, m in enumerate(
     ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
      "November", "December"], 1)}
+# the months' names, lower case (rag/constraints.py, rag/places.py and the table readers share them)
+MONTHS = frozenset(_MONTHS)
 _MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
-# the months' names and their short forms, lower case ("march", "mar", "sept")
-MONTH_NAMES = frozenset(_MONTHS)
 _MONTH_RE = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 MONTH_PATTERN = _MONTH_RE  # a month's name or its abbreviation, capitalised ("Sept.", "June")
 

@@ -105,31 +105,39 @@ class OfflineAnswerer:
         return [n for n in constraints.names if not name_known(n, frequencies)
                 and not any(constraints.name_met((p.title, p.heading, p.text), n) for p in passages)]
 
-    def _unknown_acronyms(self, question: str, constraints: Constraints, passages: list[Passage]) -> list[str]:
-        """The acronyms the question names a body by ("the RCMP", "RCMP's") that no indexed chunk uses and no
-        passage spells out: a body the sources never mention, whose deeds no passage about another body tells (a
-        capitalised name may be a paraphrase, "Ottawa" for Canada; an acronym names one body). Not a word in capitals
-        for emphasis or a unit ("TODAY", "in USD"), nor one inside a longer name ("the White House ONDCP")."""
-        bodies = [n for n in constraints.names if _ACRONYM.fullmatch(without_possessive(n)) and re.search(
-            rf"\bthe\s+{re.escape(without_possessive(n))}\b|\b{re.escape(without_possessive(n))}['’]s\b",
-            question)]
-        if not self.rarity or not bodies:
+    def _never_mentioned(self, constraints: Constraints, passages: list[Passage]) -> list[str]:
+        """The question's names the index never uses and no passage spells out (`_unknown_names`); none without
+        an index or a name."""
+        if not self.rarity or not constraints.names:
             return []
         frequencies, _ = self.rarity()
-        return [n for n in self._unknown_names(constraints, frequencies, passages) if n in bodies]
+        return self._unknown_names(constraints, frequencies, passages)
 
-    def _unknown_places(self, question: str, constraints: Constraints, passages: list[Passage]) -> list[str]:
-        """The places the question puts its figure in ("deaths recorded in Toronto") by a name the index never uses
-        and no passage spells out: the sources give no figure of a place they never mention, and a figure of the
-        country or province around it is another place's. Not a country or a capital (which may stand for its
-        country: "in Ottawa"), nor an acronym (`_unknown_acronyms` reads those)."""
-        placed = [name for name in names_placed_in(question) if not countries_in(name) and not is_capital(name)]
-        if not self.rarity or not placed:
+    @staticmethod
+    def _asked_bodies(question: str, constraints: Constraints) -> list[str]:
+        """The acronyms the question names a body by ("the RCMP", "RCMP's"); not a word in capitals for emphasis or
+        a unit ("TODAY", "in USD"), nor one inside a longer name ("the White House ONDCP")."""
+        return [n for n in constraints.names if _ACRONYM.fullmatch(without_possessive(n)) and re.search(
+            rf"\bthe\s+{re.escape(without_possessive(n))}\b|\b{re.escape(without_possessive(n))}['’]s\b", question)]
+
+    @staticmethod
+    def _placed(question: str) -> list[str]:
+        """The places the question puts its figure in ("deaths recorded in Toronto"), not a country or a capital
+        (which may stand for its country: "in Ottawa")."""
+        return [name for name in names_placed_in(question) if not countries_in(name) and not is_capital(name)]
+
+    def _unknown_bodies_or_places(self, question: str, constraints: Constraints, passages: list[Passage]) -> list[str]:
+        """A body the question names by its acronym, or a place it puts its figure in, that the sources never
+        mention (`_never_mentioned`): a body whose deeds no passage about another body tells (a capitalised name
+        may be a paraphrase, "Ottawa" for Canada; an acronym names one body), a place of which they give no figure
+        (a figure of the country or province around it is another place's)."""
+        bodies, places = self._asked_bodies(question, constraints), self._placed(question)
+        if not bodies and not places:
             return []
-        frequencies, _ = self.rarity()
-        unknown = {without_possessive(n) for n in self._unknown_names(constraints, frequencies, passages)}
-        return [name for name in placed
-                if any(word in unknown and not _ACRONYM.fullmatch(word) for word in name.split())]
+        never = self._never_mentioned(constraints, passages)
+        unknown = {without_possessive(n) for n in never}
+        return [n for n in never if n in bodies] or [
+            name for name in places if any(word in unknown and not _ACRONYM.fullmatch(word) for word in name.split())]
 
     def constraints(self, asked: Question) -> Constraints:
         # a follow-up read with the question it leans on; a standalone rewrite of one ("And in 2024?" -> "How many
@@ -212,8 +220,7 @@ class OfflineAnswerer:
             # a row tells a figure, not what its table shows: only sentences may answer
             scored = [s for s in scored if not is_table(s.unit.passage)]
             eligible = [s for s in eligible if not is_table(s.unit.passage)]
-        unknown = self._unknown_acronyms(question.query, constraints, passages) or \
-            self._unknown_places(question.query, constraints, passages)
+        unknown = self._unknown_bodies_or_places(question.query, constraints, passages)
         if unknown:
             return self._emit(Draft(REFUSAL_TEXT, refused=True, notes=("unknown_name",), reason=(
                 f"The sources never mention {without_possessive(unknown[0])}; the closest passages are shown.")),
@@ -259,11 +266,9 @@ class OfflineAnswerer:
         """A refusal that says what the nearest evidence holds when it contradicts what the question pins."""
         nearest = next((s for s in scored if not s.eligible), None)
         best_eligible = eligible[0].probability if eligible else 0.0
-        frequencies, _ = self.rarity() if self.rarity and constraints.names else ({}, 0)
         read = {s.unit.passage.chunk_id: s.unit.passage for s in scored}
         # a city, body or person first: a country the sources never name may be one asked in other words
-        unknown = sorted(self._unknown_names(constraints, frequencies, list(read.values())),
-                         key=lambda n: bool(countries_in(n)))
+        unknown = sorted(self._never_mentioned(constraints, list(read.values())), key=lambda n: bool(countries_in(n)))
         never = f"The sources never mention {without_possessive(unknown[0])}; the closest passages are shown." \
             if unknown else ""
         if nearest is not None and nearest.probability >= best_eligible:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from countryinfo import all_countries
 
-from crossbrief.rag.figures import MONTH_NAMES
+from crossbrief.rag.figures import MONTHS
 
 # an official name's short form: what follows "of" in "United States of America", "People's Republic of China"
 _OF_NAME = re.compile(r"\bof\s+((?:[A-Z][\w'-]*\s?)+)$")
@@ -339,7 +339,7 @@ def names_placed_in(text: str) -> tuple[str, ...]:
     for match in _PLACED_NAME.finditer(text):
         words = []
         for word in match.group(1).rstrip(".,;:?!").split():
-            if word.lower() in MONTH_NAMES:
+            if word.lower() in MONTHS:
                 break
             words.append(word)
         if words and not any(without_possessive(w) != w for w in words):
