@@ -8,8 +8,9 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
+from crossbrief.rag.figures import MONTHS
 from crossbrief.rag.models import Question, Turn
-from crossbrief.rag.places import country_spans
+from crossbrief.rag.places import country_spans, demonym_of, is_demonym, is_province
 
 _FOLLOW_UP = re.compile(
     r"^(?:and|but|or|also|so|what about|how about|and what about|same for|what of)\b|"
@@ -27,10 +28,27 @@ _EXISTENTIAL = re.compile(r"\b(?:is|are|was|were|be|been)\s+there\b|\bthere\s+(?
 _BARE_WH = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:why|how|when|where|who)\W*$", re.IGNORECASE)
 
 
+# "this year", "this week": the time the question is asked in, not something said earlier ("that year" is)
+_DEICTIC_TIME = re.compile(r"\bthis\s+(?:year|month|week|quarter|decade|season)\b", re.IGNORECASE)
+# a second question joined to a first ("What is X and why do dealers use it?"): a pronoun in it may point back to the first
+_SECOND_QUESTION = re.compile(r"(?:,\s*|\s+)(?:and|but)\s+(?=(?:why|how|what|who|whom|when|where|which|do|does|did|is|are|"
+                              r"was|were|can|could|will|would|should|has|have|had)\b)", re.IGNORECASE)
+
+
+def _leans_back(question: str) -> bool:
+    """Whether a pointing word of `question` points at something said before it: not "there" of "were there", nor
+    "this year", nor a pronoun of a second question whose first, leaning on nothing, names what it points at ("What is
+    xylazine and why do dealers use it?")."""
+    plain = _DEICTIC_TIME.sub(" ", _EXISTENTIAL.sub(" ", question))
+    if not _FOLLOW_UP.search(plain):
+        return False
+    joined = _SECOND_QUESTION.search(plain)
+    return joined is None or _FOLLOW_UP.search(plain[:joined.start()]) is not None
+
+
 def looks_like_follow_up(question: str) -> bool:
     words = question.split()
-    return len(words) <= 10 and bool(_FOLLOW_UP.search(_EXISTENTIAL.sub(" ", question))) or asks_source(question) \
-        or _BARE_WH.match(question) is not None
+    return len(words) <= 10 and _leans_back(question) or asks_source(question) or _BARE_WH.match(question) is not None
 
 
 # "And in 2024?", "What about from Canada?", "How about Mexico's?": the same question asked of something else
@@ -44,12 +62,21 @@ _PHRASE = r"\b{prep}\s+(?:(?!\b(?:" + _PREPOSITIONS + r")\b)[^,?.;])+"
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _YEAR_WORDS = frozenset({"the", "fiscal", "fy", "calendar", "year"})  # "fiscal 2023", "the year 2024"
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+# a name: capitalised words with small words between them ("the Harbour Board of Norland") or capitals ("HSI")
+_NAME = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w'’&.-]*(?:\s+(?:(?:of|and|for|on|the|de)\s+)*[A-Z][\w'’&.-]*)*")
+# a month of a year, a day perhaps between: "February 2025", "March 4, 2025"
+_MONTH_YEAR = re.compile(r"\b(?P<month>[A-Z][a-z]+)\s+(?:\d{1,2},?\s+)?(?:19|20)\d\d\b")
+# words asking for the figure now: a date asked of the question replaces them
+_NOW = re.compile(r"\s*\b(?:current(?:ly)?|now|today|at present|presently|latest|most recent)\b", re.IGNORECASE)
 
 
 def _kind(text: str) -> str:
-    """"year" when `text` is a year alone ("2024", "fiscal 2023"), "country" when it is only a country's name ("the
-    US", "Mexico's"), else ""."""
+    """"year" when `text` is a year alone ("2024", "fiscal 2023"), "month" when a month of a year ("February 2025"),
+    "country" when it is only a country's name ("the US", "Mexico's"), "name" when another name ("the Harbour Board",
+    "HSI"), else ""."""
     words = text.split()
+    if len(words) == 2 and words[0].lower() in MONTHS and _YEAR.fullmatch(words[1]):
+        return "month"
     if len(_YEAR.findall(text)) == 1 and words and _YEAR.fullmatch(words[-1]) and all(
             w.lower() in _YEAR_WORDS for w in words[:-1]):
         return "year"
@@ -58,13 +85,30 @@ def _kind(text: str) -> str:
         start, end = spans[0]
         if text[:start].strip().lower() in ("", "the") and re.fullmatch(r"(?:['’]s)?", text[end:].strip()):
             return "country"
+    if _NAME.fullmatch(text) and not spans:
+        return "name"
     return ""
 
 
 def _spans(text: str, kind: str) -> list[tuple[int, int]]:
-    """Where `text` names each thing of `kind` (a year, or a country with the "the" before it)."""
+    """Where `text` names each thing of `kind` (a year, a month of a year, a country with the "the" before it, or
+    another name with it, not the question's first word)."""
     if kind == "year":
         return [(m.start(), m.end()) for m in _YEAR.finditer(text)]
+    if kind == "month":
+        return [(m.start(), m.end()) for m in _MONTH_YEAR.finditer(text) if m.group("month").lower() in MONTHS]
+    if kind == "name":
+        countries, found = country_spans(text), []
+        for m in _NAME.finditer(text):
+            start = m.start()
+            if start == 0:  # the question's first word is capitalised as any first word is
+                second = re.search(r"\s[A-Z]", m.group(0))
+                if second is None:
+                    continue
+                start = second.start() + 1
+            if m.group(0).split()[-1].lower() not in MONTHS and not any(s < m.end() and start < e for s, e in countries):
+                found.append((start, m.end()))
+        return found
     if kind == "country":
         return [(start - 4 if text[max(0, start - 4):start].lower() == "the " else start, end)
                 for start, end in country_spans(text)]
@@ -77,10 +121,33 @@ def _swapped(body: str, span: tuple[int, int], kind: str, named: str) -> str:
     start, end = span
     if kind == "year":
         named = _YEAR.findall(named)[-1]
-    else:
-        if not re.search(r"['’]s$", named):
-            named = f"{named}'s" if re.search(r"['’]s$", body[start:end]) else named
+    elif kind == "country" and not re.search(r"['’]s$", named):
+        if re.search(r"['’]s$", body[start:end]):
+            named = f"{named}'s"
+        elif is_demonym(body[start:end]):  # "Canadian goods" -> "Mexican goods"
+            named = demonym_of(named) or f"{named}'s"
     return f"{body[:start]}{named}{body[end:]}?"
+
+
+def _in_phrase(body: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Of `spans`, those inside a prepositional phrase of `body` ("on China", "on Canadian goods"), in order."""
+    phrases = [m.span() for m in re.finditer(_PHRASE.format(prep=f"(?:{_PREPOSITIONS})"), body, re.IGNORECASE)]
+    return [(s, e) for s, e in spans if any(ps < s and e <= pe for ps, pe in phrases)]
+
+
+def _dated(body: str, kind: str, named: str) -> str | None:
+    """`body` asked of the year or month `named`: in place of its one year or month (a month for the year it is
+    of), or, where it names none, at its end, its words asking for the figure now dropped ("What is the current
+    levy?" -> "What is the levy in February 2025?"); None where it names several."""
+    months, years = _spans(body, "month"), _spans(body, "year")
+    if kind == "month" and len(months) == 1:
+        start, end = months[0]
+        return f"{body[:start]}{named}{body[end:]}?"
+    if len(years) == 1:
+        return _swapped(body, years[0], kind, named)
+    if not years:
+        return f"{_NOW.sub('', body).rstrip()} in {named}?"
+    return None
 
 
 def asked_of_else(question: str, subject: str) -> str | None:
@@ -99,16 +166,27 @@ def asked_of_else(question: str, subject: str) -> str | None:
     leading = _LEADING_PREPOSITION.match(tail)
     named = tail[leading.end("prep"):].strip() if leading else tail
     kind = _kind(named)
-    if kind == "year":
-        years = _spans(body, "year")
-        return _swapped(body, years[0], kind, named) if len(years) == 1 else None
+    if kind in ("year", "month"):
+        return _dated(body, kind, named)
     phrases = list(re.finditer(_PHRASE.format(prep=re.escape(leading.group("prep").lower())), body, re.IGNORECASE)) \
         if leading else []
     if kind == "country":
         held = [(m.start() + s, m.start() + e) for m in reversed(phrases) for s, e in _spans(m.group(0), kind)]
-        held = held or (_spans(body, kind)[:1] if not phrases else [])
+        if not leading:  # the country a phrase names ("the US tariff on China"), else the first
+            countries = _spans(body, kind)
+            held = (_in_phrase(body, countries) or countries)[:1]
         if held:
             return _swapped(body, held[0], kind, named)
+    if kind == "name" and not leading:
+        names = _spans(body, "name")
+        if len(names) == 1:  # one name for another: "When was the Harbour Board set up?" -> "... the Port Trust ..."
+            return _swapped(body, names[0], kind, named)
+        located = [m for m in re.finditer(_PHRASE.format(prep="(?:in|across|within)"), body)
+                   if _kind(m.group(0).split(None, 1)[-1]) == "country"]
+        if not names and is_province(named) and len(located) == 1:  # "What about Ontario?" of "... in Canada ..."
+            phrase = located[0]
+            start, end = phrase.start() + len(phrase.group(0).split(None, 1)[0]) + 1, phrase.start() + len(phrase.group(0).rstrip())
+            return f"{body[:start]}{named}{body[end:]}?"
     if leading and (kind or not _YEAR.search(named)):
         plain = [m for m in reversed(phrases) if not _spans(m.group(0), "year")
                  and _kind(m.group(0).split(None, 1)[-1]) != "country"]

@@ -147,6 +147,19 @@ def is_demonym(name: str) -> bool:
     return name in _demonyms()
 
 
+@functools.cache
+def _demonym_by_code() -> dict[str, str]:
+    """Each country's ISO code -> its people's name, as countryinfo gives it ("CN" -> "Chinese")."""
+    return {code: names[0] for country in all_countries()
+            if (code := _code(info := country.info())) and (names := _strings(info.get("demonym")))}
+
+
+def demonym_of(name: str) -> str | None:
+    """The people's name of the one country `name` names ("Mexico" -> "Mexican"); None for no country or several."""
+    codes = countries_named(name)
+    return _demonym_by_code().get(next(iter(codes))) if len(codes) == 1 else None
+
+
 def countries_named(name: str) -> frozenset[str]:
     """The countries `name` (a capitalised word or words of a question) is a name of; empty for any other name."""
     bare = without_possessive(name)

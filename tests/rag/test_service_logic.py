@@ -147,11 +147,15 @@ def test_streamed_tokens_join_to_the_checked_answer(parts) -> None:  # type: ign
 def test_a_follow_up_reaches_the_answerer_as_data_with_its_context(parts) -> None:  # type: ignore[no-untyped-def]
     scripted = ScriptedAnswerer().say(REFUSAL_TEXT)
     history = [("user", "How much did the harbour bridge toll rise?"), ("assistant", "By 12% [1].")]
-    answer = service_with(parts, scripted).answer("And in 2024?", history=history, answerer="scripted")
+    answer = service_with(parts, scripted).answer("Why did it rise?", history=history, answerer="scripted")
     asked = scripted.questions[-1]
-    assert asked.text == "And in 2024?" and asked.history == tuple(history)
+    assert asked.text == "Why did it rise?" and asked.history == tuple(history)
     assert asked.context == history[0][1] and "harbour bridge toll" in asked.query
     assert answer.standalone_question == asked.query
+    # the same question asked of a year it did not name is that question, dated, and stands alone
+    answer = service_with(parts, scripted).answer("And in 2024?", history=history, answerer="scripted")
+    asked = scripted.questions[-1]
+    assert asked.query == "How much did the harbour bridge toll rise in 2024?" and asked.context == ""
     assert any("2024" in (p.date or "") for p in answer.passages)
 
 
