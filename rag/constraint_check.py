@@ -85,6 +85,12 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             # "remains in force", "on 3/4/2025", "in Q1")
             contradiction = f"month {dt.date(published[0], published[1], 1):%B %Y}"
             date = 0.0
+        elif constraints.months and not months and not near_months and published and \
+                published > max(constraints.months) and not names_month(sentence, constraints.months):
+            # a sentence naming no month in a source published after the asked month speaks of its own time, as
+            # one read with a later month does ("increase the tariff from 25% to 35%" in July, for March)
+            contradiction = f"month {dt.date(published[0], published[1], 1):%B %Y}"
+            date = 0.0
         elif not year_ok and constraints.years:  # the sentence names no year (or only the asked month's)
             # it speaks of its own time ("recently"), and its source is of the asked year or the next; or of a
             # fiscal year's budget, published the calendar year before it

@@ -415,6 +415,16 @@ def test_a_source_published_before_the_asked_month_does_not_say_what_it_brought(
         assert _check(asked, ahead, date="2031-02-07").contradiction == "", ahead
 
 
+def test_a_source_published_after_the_asked_month_speaks_of_its_own_time() -> None:
+    """A sentence naming no month, in a source published after the month asked, tells what held when it was written:
+    no answer for the earlier month, unless it names that month."""
+    asked = "What was the levy on Norland grain in March 2031?"
+    raised = "The council has found it necessary to increase the levy on Norland grain from 25% to 35%."
+    assert _check(asked, raised, date="2031-07-31").contradiction == "month July 2031"
+    assert _check(asked, raised, date="2031-03-06").contradiction == ""
+    assert _check(asked, "In March the levy on Norland grain was 25%.", date="2031-07-31").contradiction == ""
+
+
 def test_a_fiscal_year_code_is_a_year() -> None:
     asked = parse("How many widgets did the agency inspect in FY22?")
     assert asked.years == {2022}
