@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, periods_in, year_parts
+from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, periods_in, season_months, year_parts
 from crossbrief.rag.figures import MONTHS, Figure, extract_figures
 from crossbrief.rag.levies import asked_levied
 from crossbrief.rag.places import (countries_asked_of, countries_in, countries_located_in, countries_named,
@@ -315,6 +315,9 @@ def parse(question: str, context: str = "") -> Constraints:
     by_month = [f for f in of_source if any(start <= f.start < end and month for start, end, month in named)]
     years, months = dates_of([f for f in figures if f not in opening and f not in by_month])
     years |= dates_of(opening)[0] | fiscal_years(question)
+    seasons = season_months(question)
+    months |= seasons
+    years |= {year for year, _ in seasons}
     # a follow-up that asks in its own words ("Which of them...?") does not inherit the earlier answer type; one that
     # asks the same of something else ("What about Mexico?") does
     inherit = context if not _WH.search(_SAME_AGAIN.sub("", question)) else ""

@@ -37,6 +37,21 @@ OPENS_PERIOD = re.compile(r"\b(?:since|from|after|as of|starting(?: in| from)?|b
                            re.IGNORECASE)
 
 
+# a part of a year named by its season or its third ("autumn 2025", "the summer of 2024", "late 2025", "mid-2026"):
+# its months, as the northern hemisphere's calendar has them (winter: the year's first two months and its last)
+_SEASON_MONTHS = {"spring": (3, 4, 5), "summer": (6, 7, 8), "autumn": (9, 10, 11), "fall": (9, 10, 11),
+                  "winter": (1, 2, 12), "early": (1, 2, 3, 4), "mid": (5, 6, 7, 8), "late": (9, 10, 11, 12)}
+_SEASON = re.compile(r"\b(spring|summer|autumn|fall|winter|early|mid|late)(?:\s+of|-|\s+)\s*((?:19|20)\d\d)\b",
+                     re.IGNORECASE)
+
+
+def season_months(text: str) -> set[tuple[int, int]]:
+    """The (year, month)s of each season or third of a year `text` names, unless it opens a period ("since spring
+    2025": what held before it may still hold)."""
+    return {(int(m.group(2)), month) for m in _SEASON.finditer(text) if not OPENS_PERIOD.search(text[:m.start()])
+            for month in _SEASON_MONTHS[m.group(1).lower()]}
+
+
 # a calendar year named relative to when the text was written: "last year", "this year", "next year" (a fiscal year,
 # "last fiscal year", depends on whose fiscal year it is and is left alone)
 _RELATIVE_YEAR = re.compile(r"\b(last|this|next)\s+(?:calendar\s+)?year\b", re.IGNORECASE)

@@ -425,6 +425,18 @@ def test_a_source_published_after_the_asked_month_speaks_of_its_own_time() -> No
     assert _check(asked, "In March the levy on Norland grain was 25%.", date="2031-07-31").contradiction == ""
 
 
+def test_a_season_or_a_third_of_a_year_pins_its_months() -> None:
+    assert parse("What levy did Norland settle on at the autumn 2031 summit?").months == {
+        (2031, 9), (2031, 10), (2031, 11)}
+    assert parse("How many bales were seized in the summer of 2030?").months == {(2030, 6), (2030, 7), (2030, 8)}
+    mid = parse("In mid-2031, what share of bales held mould?")
+    assert mid.years == {2031} and mid.months == {(2031, 5), (2031, 6), (2031, 7), (2031, 8)}
+    assert not parse("What has the levy been since spring 2031?").months  # it opens a period
+    asked = "What levy did Norland settle on in late 2031?"
+    assert _check(asked, "The February 2031 order set a 10% levy on Norland grain.").contradiction == "month February 2031"
+    assert _check(asked, "The levy was cut to 10%, effective November 10, 2031.").contradiction == ""
+
+
 def test_a_fiscal_year_code_is_a_year() -> None:
     asked = parse("How many widgets did the agency inspect in FY22?")
     assert asked.years == {2022}
