@@ -132,6 +132,9 @@ def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_t
     ("How much grain did the patrol stop in its first week?", "amount"),  # a mass, a sum or a number: no share
     ("How much cash was raised from the bond sale?", "amount"),
     ("How much of the grain came by sea?", "percent"),
+    ("Measured against national output, how large was the flood damage?", "percent"),  # a size as a share
+    ("How big is the harbour debt relative to the city's budget?", "percent"),
+    ("How large was the flood damage in 2031?", "open"),
     ("How much more grain did the patrol stop?", "open"),
     ("How much time did the council give the ferry line?", "open"),
     ("How much was the harbour's revenue in 2031?", "open"),
