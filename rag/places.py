@@ -347,7 +347,8 @@ _PLACED_NAME = re.compile(rf"\b{_PLACING}{_NAME_WORDS}")
 def names_placed_in(text: str) -> tuple[str, ...]:
     """The capitalised names `text` places what it says in ("in Toronto", "across Northern Ontario", "within the
     Yukon"), as written, up to a month ("in Toronto in March" -> "Toronto"); not a possessive ("in Trump's February
-    order", "in Toronto's east end": what is in it is something of the name's, and a person's is no place)."""
+    order", "in Toronto's east end": what is in it is something of the name's, and a person's is no place), nor a
+    word joined to a lower-case one ("in the Pacific-coast province")."""
     found = []
     for match in _PLACED_NAME.finditer(text):
         words = []
@@ -355,7 +356,8 @@ def names_placed_in(text: str) -> tuple[str, ...]:
             if word.lower() in MONTHS:
                 break
             words.append(word)
-        if words and not any(without_possessive(w) != w for w in words):
+        # "in the Pacific-coast province": a word joined to a lower-case one describes a place, it names none
+        if words and not any(without_possessive(w) != w or re.search(r"-[a-z]", w) for w in words):
             found.append(" ".join(words))
     return tuple(dict.fromkeys(found))
 
