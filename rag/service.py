@@ -218,7 +218,11 @@ class Crossbrief:
             named = "; ".join(f"{c.title or PurePath(c.source).stem}" + (f" ({c.date})" if c.date else "") + f" [{c.n}]"
                               for c in cited.values())
             checked = check_answer(f"That comes from {named}.", answered.passages)
-            result.answer, result.citations, result.figures = checked.text, checked.citations, checked.figures
+            # each card quotes what the earlier answer quoted of that source, not the sentence most like its title
+            result.citations = [replace(c, quote=cited[c.source].quote, span=cited[c.source].span)
+                                if c.source in cited and c.chunk_id == cited[c.source].chunk_id else c
+                                for c in checked.citations]
+            result.answer, result.figures = checked.text, checked.figures
             result.refused = False
             result.notes.append("source_named")
         if on_token:
