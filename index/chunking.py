@@ -135,6 +135,7 @@ class Chunker:
                 id=chunk_id(document.source, text, occurrence), text=text, source=document.source,
                 title=document.title, start=start, end=end, index=len(chunks), date=document.date,
                 source_url=document.source_url, page=document.page_at(start), heading=heading, kind=kind,
+                page_breaks=document.page_breaks(start, end),
             ))
 
         for heading, spans in self._prose_groups(document):

@@ -97,6 +97,10 @@ class Document:
     tables: tuple[Table, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
+    def page_breaks(self, start: int, end: int) -> tuple[int, ...]:
+        """Where, in `text[start:end]`, each page after the one `start` is on begins."""
+        return tuple(b - start for b in self.page_starts if start < b < end)
+
     def page_at(self, offset: int) -> int | None:
         if not self.page_starts:
             return None
@@ -119,6 +123,8 @@ class Chunk:
     page: int | None = None
     heading: str = ""
     kind: str = "text"
+    # where, in `text`, each page after `page` begins (a chunk of a PDF running across a page break)
+    page_breaks: tuple[int, ...] = ()
 
     @property
     def embedding_text(self) -> str:
@@ -144,4 +150,6 @@ class Chunk:
             meta["source_url"] = self.source_url
         if self.page is not None:
             meta["page"] = self.page
+        if self.page_breaks:
+            meta["page_breaks"] = ",".join(str(b) for b in self.page_breaks)
         return meta

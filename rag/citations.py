@@ -179,6 +179,6 @@ def check_answer(text: str, passages: list[Passage]) -> Checked:
         parts = sorted(quotes[n], key=lambda q: q[1])
         span = (parts[0][1][0], parts[-1][1][1])
         flags = (INSTRUCTION_LIKE,) if looks_like_instructions(p.text) or looks_like_instructions(p.title) else ()
-        citations.append(Citation(n, p.chunk_id, p.source, p.title, p.date, p.page,
+        citations.append(Citation(n, p.chunk_id, p.source, p.title, p.date, p.page_at(span[0] - p.start),
                                   " … ".join(q for q, _ in parts), span, p.source_url, flags))
     return Checked(text, citations, figures, removed)

@@ -74,9 +74,14 @@ class Passage:
     bm25_score: float | None = None
     fused_score: float = 0.0
     kind: str = "text"  # the chunk's kind: "table" (rows, one per line after a caption line), "table-summary", ...
+    page_breaks: tuple[int, ...] = ()  # where, in `text`, each page after `page` begins
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page `text[offset]` is on: `page`, or a later one past a page break."""
+        return None if self.page is None else self.page + sum(1 for b in self.page_breaks if b <= offset)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ def to_passage(n: int, chunk: StoredChunk, dense: float | None, bm25: float | No
         date=meta.get("date"), page=meta.get("page"), heading=str(meta.get("heading", "")),
         start=int(meta.get("start", 0)), end=int(meta.get("end", 0)), source_url=meta.get("source_url"),
         dense_score=dense, bm25_score=bm25, fused_score=fused, kind=str(meta.get("kind", "text")),
+        page_breaks=tuple(int(b) for b in str(meta.get("page_breaks") or "").split(",") if b),
     )
 
 

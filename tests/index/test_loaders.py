@@ -83,3 +83,15 @@ def test_oversized_file_is_refused(tmp_path: Path) -> None:
     path.write_text("word " * 1000)
     with pytest.raises(IngestError, match="limit"):
         load(path, max_bytes=100)
+
+
+def test_a_span_across_a_page_break_knows_where_each_page_begins() -> None:
+    from crossbrief.rag.models import Passage
+    doc = load(_one("*.pdf"))
+    start, end = doc.text.index("Nitazenes are"), doc.text.index("eleven new synthetic substances") + 5
+    breaks = doc.page_breaks(start, end)
+    assert len(breaks) == 1 and doc.page_at(start + breaks[0]) == 2 and doc.page_at(start + breaks[0] - 1) == 1
+    passage = Passage(n=1, chunk_id="c", text=doc.text[start:end], source="s", title="t", date=None, page=1,
+                      heading="", start=start, end=end, page_breaks=breaks)
+    assert passage.page_at(0) == 1 and passage.page_at(breaks[0]) == 2 and passage.page_at(end - start - 1) == 2
+    assert doc.page_breaks(start, start + 5) == ()

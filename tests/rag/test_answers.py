@@ -156,3 +156,15 @@ def test_a_follow_up_asking_who_said_it_names_the_sources_of_the_earlier_answer(
     refused = "How many trains ran to Sudmark in 1990?"
     missing = sample_service.answer("What's the source?", history=[("user", refused), ("assistant", REFUSAL_TEXT)])
     assert missing.refused and "no_source_to_name" in missing.notes
+
+
+def test_a_citation_names_the_page_its_quote_is_on(sample_service: Crossbrief) -> None:
+    """A PDF chunk that runs across a page break is cited with the page of the sentence it quotes, not the page the
+    chunk starts on."""
+    history = [("user", "What is xylazine?"), ("assistant", "A veterinary sedative [1].")]
+    answer = sample_service.answer("Why do dealers add it?", history=history)
+    quoting = [c for c in answer.citations if c.source.endswith(".pdf") and c.quote.startswith("Xylazine is")]
+    assert quoting, answer.answer
+    assert all(c.page == 2 for c in quoting), [(c.page, c.quote) for c in quoting]
+    chunk = next(p for p in answer.passages if p.chunk_id == quoting[0].chunk_id)
+    assert chunk.page == 1 and chunk.page_breaks, chunk  # the chunk itself starts on page 1
