@@ -139,3 +139,20 @@ def test_a_shared_password_guards_the_page(monkeypatch, sample_home) -> None:  #
     assert any("Wrong password" in e.value for e in app.error) and not app.chat_input
     app.text_input[0].set_value("s3cret").run()
     assert app.chat_input
+
+
+def test_a_date_range_says_it_leaves_out_undated_sources(monkeypatch, tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    from crossbrief.config import Settings
+    from crossbrief.index.factory import build_ingester
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "2031-03-01-ferry-note.md").write_text("# Ferry note\n\nThe ferry toll rose to 12% in 2031.\n")
+    (folder / "harbour-background.md").write_text("# Harbour background\n\nThe harbour has four piers.\n")
+    home = tmp_path / "home"
+    build_ingester(Settings(home=home), embedder).ingest([folder])
+    app = start(monkeypatch, home)
+    assert not any("undated" in c.value for c in app.sidebar.caption)
+    app.date_input[0].set_value(dt.date(2031, 1, 1)).run()
+    assert any("leaves out the 1 undated source" in c.value for c in app.sidebar.caption), \
+        [c.value for c in app.sidebar.caption]

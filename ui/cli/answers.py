@@ -46,8 +46,9 @@ _answer_options = [
     click.option("-k", "k", type=click.IntRange(1, 50), default=None, help="Passages given to the answerer."),
     click.option("--source", multiple=True, help="Only this source (file name or path); repeatable."),
     click.option("--from", "date_from", default=None, callback=_iso_date,
-                 help="Only sources dated on or after YYYY-MM-DD."),
-    click.option("--to", "date_to", default=None, callback=_iso_date, help="Only sources dated on or before YYYY-MM-DD."),
+                 help="Only sources dated on or after YYYY-MM-DD (undated sources are left out)."),
+    click.option("--to", "date_to", default=None, callback=_iso_date,
+                 help="Only sources dated on or before YYYY-MM-DD (undated sources are left out)."),
 ]
 
 

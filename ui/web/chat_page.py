@@ -37,6 +37,10 @@ def sidebar(service: Crossbrief) -> tuple[str, Filters, int]:
         col_from, col_to = st.columns(2)
         date_from = col_from.date_input("From", value=None, format="YYYY-MM-DD")
         date_to = col_to.date_input("To", value=None, format="YYYY-MM-DD")
+        undated = sum(1 for r in records if not r.date)
+        if (date_from or date_to) and undated:
+            # a source with no date cannot be shown to fall in the range, so a date range leaves it out
+            st.caption(f"A date range leaves out the {undated} undated source{'s' if undated > 1 else ''}.")
         k = st.slider("Passages (k)", 1, 20, service.settings.retrieval.k)
         chunks = sum(len(r.chunk_ids) for r in records)
         last = max((r.ingested_at for r in records), default="never")
