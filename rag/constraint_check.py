@@ -13,7 +13,7 @@ from crossbrief.rag.constraints import (FUNCTION_WORDS, OFFICE_TITLES, WORD, Con
                                         leaders_in, mentions, offices_in, qualified_words, sentence_names, stem)
 from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordinal, period_years, periods_in,
                                   relative_years, unit_dates, year_parts)
-from crossbrief.rag.figures import Figure
+from crossbrief.rag.figures import MONTHS, Figure
 from crossbrief.index.documents import row_fields
 from crossbrief.rag.publishers import published_by
 from crossbrief.rag.levies import levied_at_rate, levied_on, speaks_of_levy
@@ -78,17 +78,19 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             date = 0.0
         elif constraints.months and not months and not near_months and published and \
                 published < min(constraints.months) and not names_month(sentence, constraints.months) and \
-                not _LOOKS_AHEAD.search(sentence):
+                not (_NAMES_A_TIME if constraints.dated_thing else _LOOKS_AHEAD).search(sentence):
             # a sentence naming no month of its own, in a source published before the asked month: written before
             # it, it does not say what that month brought ("promised in November to charge 25%" of February for the
             # July amendment), unless it looks ahead or names a time another way ("will take effect next month",
             # "remains in force", "on 3/4/2025", "in Q1")
             contradiction = f"month {dt.date(published[0], published[1], 1):%B %Y}"
             date = 0.0
-        elif constraints.months and not months and not near_months and published and \
-                published > max(constraints.months) and not names_month(sentence, constraints.months):
-            # a sentence naming no month in a source published after the asked month speaks of its own time, as
-            # one read with a later month does ("increase the tariff from 25% to 35%" in July, for March)
+        elif constraints.months and not months and not near_months and not years and published and \
+                published > max(constraints.months) and not _NAMES_A_TIME.search(sentence) and \
+                not any(w.lower() in MONTHS for w in re.findall(r"[A-Za-z]+", sentence)):
+            # a sentence naming no time of its own (no year, month, season, quarter or "last month") in a source
+            # published after the asked month speaks of its own time, as one read with a later month does ("has
+            # found it necessary to raise the levy from 25% to 35%" in July, for March)
             contradiction = f"month {dt.date(published[0], published[1], 1):%B %Y}"
             date = 0.0
         elif not year_ok and constraints.years:  # the sentence names no year (or only the asked month's)
@@ -337,6 +339,11 @@ def _counts_roughly(constraints: Constraints, sentence: str) -> bool:
 
 # words that look ahead from a sentence's own time, or name a time without a month's name: such a sentence may speak
 # of a month after its source's date
+# a time named otherwise than by a month of a year: "next month", "last month", "in 3 weeks", "Q3", "in the spring",
+# "on 3/4/2031"
+_NAMES_A_TIME = re.compile(r"\b(?:(?:next|last|this|past|previous|coming) (?:month|quarter|season|week)|"
+                           r"in \d+ (?:days|weeks|months)|Q[1-4]|quarter|spring|summer|autumn|fall|winter|"
+                           r"\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b", re.IGNORECASE)
 _LOOKS_AHEAD = re.compile(r"\b(?:will|shall|would|next|coming|upcoming|forthcoming|scheduled|planned|effective|"
                           r"takes? effect|remains?|until|starting|beginning|from now|within|in \d+ (?:days|weeks|months)|"
                           r"Q[1-4]|quarter|spring|summer|autumn|fall|winter|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b",

@@ -219,6 +219,9 @@ class Constraints:
     # it asks what part of a whole something is ("what proportion of the drug seized ..."): a figure that states a
     # change ("a 13% fall") is no share
     asks_share: bool = False
+    # it names a thing by the month it came in ("did the October 2025 amendment set"): written before that month, a
+    # sentence cannot tell of it, however it looks ahead ("will be subject to 40%")
+    dated_thing: bool = False
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
@@ -352,7 +355,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        asks_condition=_ASKS_CONDITION.search(question) is not None,
                        name_runs=name_runs(named_in), asks_latest=_ASKS_LATEST.search(question) is not None,
                        asks_share=kind == "percent" and asks_share(question), actor=asked_actor(question),
-                       owned=bodies_of(question))
+                       owned=bodies_of(question), dated_thing=_DATED_THING.search(question) is not None)
 
 
 def counted_noun(phrase: str) -> str:
@@ -381,6 +384,9 @@ _ASKS_DAY = re.compile(r"\b(?:what|which) (?:date|day)\b", re.IGNORECASE)
 # considered impaired?"), not when an event was or will be ("when will the tariffs take effect?", "when is the
 # deadline?")
 _ASKS_CONDITION = re.compile(r"\bwhen (?:does|do)\b|\bwhen (?:is|are)\b[^?]*\b\w{3,}(?:ed|en)\b", re.IGNORECASE)
+# a thing named by its month: "the October 2031 amendment", "the March 4, 2031 order" (not "the 2031 budget")
+_MONTH_NAMES = "|".join(m.capitalize() for m in sorted(MONTHS))
+_DATED_THING = re.compile(rf"\bthe (?:{_MONTH_NAMES}) (?:\d{{1,2}}, )?(?:19|20)\d\d [a-z][a-z-]+\b(?!\s+year)")
 # a document named by its date after a word that attributes ("according to the July 2026 release", "per the 2025
 # fact sheet", "under the March 2, 2025 amendment"; never "in the January 2025 wildfires", an event): the date, then
 # the noun it dates, not a year's own ("the 2023 fiscal year")

@@ -8,9 +8,10 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
+from crossbrief.rag.constraints import FUNCTION_WORDS
 from crossbrief.rag.figures import MONTHS
 from crossbrief.rag.models import Question, Turn
-from crossbrief.rag.places import country_spans, demonym_of, is_demonym, is_province
+from crossbrief.rag.places import country_spans, demonym_of, is_demonym, is_province, names_placed_in
 
 _FOLLOW_UP = re.compile(
     r"^(?:and|but|or|also|so|what about|how about|and what about|same for|what of)\b|"
@@ -30,15 +31,16 @@ _BARE_WH = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:why|how|when|where|who)\W
 
 # "this year", "this week": the time the question is asked in, not something said earlier ("that year" is)
 _DEICTIC_TIME = re.compile(r"\bthis\s+(?:year|month|week|quarter|decade|season)\b", re.IGNORECASE)
-# a second question joined to a first ("What is X and why do dealers use it?"): a pronoun in it may point back to the first
-_SECOND_QUESTION = re.compile(r"(?:,\s*|\s+)(?:and|but)\s+(?=(?:why|how|what|who|whom|when|where|which|do|does|did|is|are|"
-                              r"was|were|can|could|will|would|should|has|have|had)\b)", re.IGNORECASE)
+# a second question joined to a first ("What is X and why do smugglers use it?"): a pronoun in it may point back to
+# the first
+_SECOND_QUESTION = re.compile(r"(?:,\s*|\s+)(?:and|but)\s+(?=(?:why|how|what|who|whom|when|where|which|do|does|did|"
+                              r"is|are|was|were|can|could|will|would|should|has|have|had)\b)", re.IGNORECASE)
 
 
 def _leans_back(question: str) -> bool:
     """Whether a pointing word of `question` points at something said before it: not "there" of "were there", nor
     "this year", nor a pronoun of a second question whose first, leaning on nothing, names what it points at ("What is
-    xylazine and why do dealers use it?")."""
+    ferrocite and why do smugglers use it?")."""
     plain = _DEICTIC_TIME.sub(" ", _EXISTENTIAL.sub(" ", question))
     if not _FOLLOW_UP.search(plain):
         return False
@@ -62,18 +64,29 @@ _PHRASE = r"\b{prep}\s+(?:(?!\b(?:" + _PREPOSITIONS + r")\b)[^,?.;])+"
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _YEAR_WORDS = frozenset({"the", "fiscal", "fy", "calendar", "year"})  # "fiscal 2023", "the year 2024"
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
-# a name: capitalised words with small words between them ("the Harbour Board of Norland") or capitals ("HSI")
-_NAME = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w'’&.-]*(?:\s+(?:(?:of|and|for|on|the|de)\s+)*[A-Z][\w'’&.-]*)*")
+# a name: capitalised words with small words between them ("the Harbour Board of Norland") or capitals ("NWA"); two
+# names joined by "and" are two
+_NAME = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w'’&.-]*(?:\s+(?:(?:of|for|on|the|de|a|an)\s+)*[A-Z][\w'’&.-]*)*")
+# a code of a period, no name: "FY 2031", "FY31", "Q1", "H2"
+_PERIOD_CODE = re.compile(r"^(?:FY\s?'?\d{0,4}|[QH][1-4])$")
 # a month of a year, a day perhaps between: "February 2025", "March 4, 2025"
 _MONTH_YEAR = re.compile(r"\b(?P<month>[A-Z][a-z]+)\s+(?:\d{1,2},?\s+)?(?:19|20)\d\d\b")
-# words asking for the figure now: a date asked of the question replaces them
-_NOW = re.compile(r"\s*\b(?:current(?:ly)?|now|today|at present|presently|latest|most recent)\b", re.IGNORECASE)
+# a thing named by its month after the preposition that puts the question under it: "under the February 2031 order"
+_MONTH_NAMES = "|".join(m.capitalize() for m in sorted(MONTHS))
+_OF_A_DATED_THING = re.compile(rf"\b(?:under|by|in|of|per|according to)\s+the\s+(?:{_MONTH_NAMES})"
+                               r"\s+(?:\d{1,2},?\s+)?(?:19|20)\d\d\s+[a-z][a-z-]+\b")
+# words asking for the figure now: a date asked of the question replaces them (lower case: "Norland Today" is a name)
+_NOW = re.compile(r"\s*\b(?:current(?:ly)?|now|today|at present|presently|latest|most recent)\b")
+# a time a question names otherwise than by a year: "this year", "last month", "FY2024", "Q1", "in March"
+_TIMED = re.compile(r"\b(?:(?:this|last|next|past|previous|coming) (?:year|month|quarter|week)|FY\s?'?\d{2,4}|"
+                    r"[QH][1-4])\b|"
+                    rf"\b(?:{_MONTH_NAMES})\b", re.IGNORECASE)
 
 
 def _kind(text: str) -> str:
     """"year" when `text` is a year alone ("2024", "fiscal 2023"), "month" when a month of a year ("February 2025"),
-    "country" when it is only a country's name ("the US", "Mexico's"), "name" when another name ("the Harbour Board",
-    "HSI"), else ""."""
+    "country" when it is only a country's name ("the US", "Peru's"), "name" when another name ("the Harbour Board",
+    "NWA"), else ""."""
     words = text.split()
     if len(words) == 2 and words[0].lower() in MONTHS and _YEAR.fullmatch(words[1]):
         return "month"
@@ -85,7 +98,7 @@ def _kind(text: str) -> str:
         start, end = spans[0]
         if text[:start].strip().lower() in ("", "the") and re.fullmatch(r"(?:['’]s)?", text[end:].strip()):
             return "country"
-    if _NAME.fullmatch(text) and not spans:
+    if _NAME.fullmatch(text) and not spans and len(text) > 1:
         return "name"
     return ""
 
@@ -101,12 +114,15 @@ def _spans(text: str, kind: str) -> list[tuple[int, int]]:
         countries, found = country_spans(text), []
         for m in _NAME.finditer(text):
             start = m.start()
-            if start == 0:  # the question's first word is capitalised as any first word is
+            if start == 0 and m.group(0).split()[0].lower() in FUNCTION_WORDS:
+                # a question's first word is capitalised as any first word is ("When", "The")
                 second = re.search(r"\s[A-Z]", m.group(0))
                 if second is None:
                     continue
                 start = second.start() + 1
-            if m.group(0).split()[-1].lower() not in MONTHS and not any(s < m.end() and start < e for s, e in countries):
+            named = text[start:m.end()]
+            if len(named) > 1 and named.split()[-1].lower() not in MONTHS and not _PERIOD_CODE.match(named) and \
+                    not any(s < m.end() and start < e for s, e in countries):
                 found.append((start, m.end()))
         return found
     if kind == "country":
@@ -122,17 +138,30 @@ def _swapped(body: str, span: tuple[int, int], kind: str, named: str) -> str:
     if kind == "year":
         named = _YEAR.findall(named)[-1]
     elif kind == "country" and not re.search(r"['’]s$", named):
-        if re.search(r"['’]s$", body[start:end]):
+        held = body[start:end]
+        if re.search(r"['’]s$", held):
             named = f"{named}'s"
-        elif is_demonym(body[start:end]):  # "Canadian goods" -> "Mexican goods"
-            named = demonym_of(named) or f"{named}'s"
+        elif is_demonym(held):  # "Chilean wool" -> "Peruvian wool"
+            named = demonym_of(named) or f"{re.sub(r'^[Tt]he ', 'the ', named)}'s"
+        elif held.endswith("s") and is_demonym(held[:-1]):  # "How many Chileans" -> "How many Peruvians"
+            people = demonym_of(named)
+            named = f"{people}s" if people else f"people of {named}"
+    elif kind == "name" and named.lower().startswith("the ") and body[:start].lower().endswith("the "):
+        named = named[4:]  # "the Harbour Board" -> "the Port Trust", not "the the Port Trust"
+    if start == 0:
+        named = named[:1].upper() + named[1:]
     return f"{body[:start]}{named}{body[end:]}?"
 
 
-def _in_phrase(body: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Of `spans`, those inside a prepositional phrase of `body` ("on China", "on Canadian goods"), in order."""
-    phrases = [m.span() for m in re.finditer(_PHRASE.format(prep=f"(?:{_PREPOSITIONS})"), body, re.IGNORECASE)]
-    return [(s, e) for s, e in spans if any(ps < s and e <= pe for ps, pe in phrases)]
+def _placed_spans(body: str) -> list[tuple[int, int]]:
+    """Where `body` names each place it puts its figure in ("in Canada", "across Eastshire", "within Port Vale")."""
+    return [(m.end(), m.end() + len(name)) for name in names_placed_in(body)
+            for m in re.finditer(rf"\b(?:in|across|within)\s+(?:the\s+)?(?={re.escape(name)}\b)", body)]
+
+
+def _after_preposition(body: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Of `spans`, those a preposition of `body` leads ("on Chile", "from the US", "on Chilean wool"), in order."""
+    return [(s, e) for s, e in spans if re.search(rf"\b(?:{_PREPOSITIONS})\s+$", body[:s], re.IGNORECASE)]
 
 
 def _dated(body: str, kind: str, named: str) -> str | None:
@@ -140,14 +169,28 @@ def _dated(body: str, kind: str, named: str) -> str | None:
     of), or, where it names none, at its end, its words asking for the figure now dropped ("What is the current
     levy?" -> "What is the levy in February 2025?"); None where it names several."""
     months, years = _spans(body, "month"), _spans(body, "year")
-    if kind == "month" and len(months) == 1:
-        start, end = months[0]
-        return f"{body[:start]}{named}{body[end:]}?"
+    thing = _OF_A_DATED_THING.search(body)
+    if kind == "month" and thing is not None and len(months) == 1:
+        # "under the February 2031 order" asked of August: the question asked of that month, not of an order of it
+        return f"{body[:thing.start()]}in {named}{body[thing.end():]}?"
+    if kind == "month":
+        if len(months) == 1 and body[:months[0][0]].rstrip()[-1:] not in ("-", "–"):  # not "March-April 2025"
+            start, end = months[0]
+            return f"{body[:start]}{named}{body[end:]}?"
+        # a month for a year the question places its figure in ("in 2024"), not one of "Q1 2024", "fiscal 2024",
+        # "the first half of 2024" or "since 2020"
+        if len(years) == 1 and not months and re.search(r"\b(?:in|during)\s+$", body[:years[0][0]], re.IGNORECASE):
+            return _swapped(body, years[0], kind, named)
+        return None if years or months else _undated(body, named)
     if len(years) == 1:
         return _swapped(body, years[0], kind, named)
-    if not years:
-        return f"{_NOW.sub('', body).rstrip()} in {named}?"
-    return None
+    return None if years else _undated(body, named)
+
+
+def _undated(body: str, named: str) -> str | None:
+    """`body`, which names no year, asked of the year or month `named`, at its end, its words asking for the figure
+    now dropped; None where it names its time another way ("this year", "in March", "FY2024", "Q1")."""
+    return None if _TIMED.search(body) else f"{_NOW.sub('', body).rstrip()} in {named}?"
 
 
 def asked_of_else(question: str, subject: str) -> str | None:
@@ -172,21 +215,18 @@ def asked_of_else(question: str, subject: str) -> str | None:
         if leading else []
     if kind == "country":
         held = [(m.start() + s, m.start() + e) for m in reversed(phrases) for s, e in _spans(m.group(0), kind)]
-        if not leading:  # the country a phrase names ("the US tariff on China"), else the first
+        if not leading:  # the country a phrase names ("the US levy on Chile"), else the first
             countries = _spans(body, kind)
-            held = (_in_phrase(body, countries) or countries)[:1]
+            held = (_after_preposition(body, countries) or countries)[:1]
         if held:
             return _swapped(body, held[0], kind, named)
     if kind == "name" and not leading:
+        if is_province(named):  # a province for the place a figure is placed in: "What about Eastshire?"
+            placed = _placed_spans(body)
+            return _swapped(body, placed[0], kind, named) if len(placed) == 1 else None
         names = _spans(body, "name")
         if len(names) == 1:  # one name for another: "When was the Harbour Board set up?" -> "... the Port Trust ..."
             return _swapped(body, names[0], kind, named)
-        located = [m for m in re.finditer(_PHRASE.format(prep="(?:in|across|within)"), body)
-                   if _kind(m.group(0).split(None, 1)[-1]) == "country"]
-        if not names and is_province(named) and len(located) == 1:  # "What about Ontario?" of "... in Canada ..."
-            phrase = located[0]
-            start, end = phrase.start() + len(phrase.group(0).split(None, 1)[0]) + 1, phrase.start() + len(phrase.group(0).rstrip())
-            return f"{body[:start]}{named}{body[end:]}?"
     if leading and (kind or not _YEAR.search(named)):
         plain = [m for m in reversed(phrases) if not _spans(m.group(0), "year")
                  and _kind(m.group(0).split(None, 1)[-1]) != "country"]

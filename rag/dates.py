@@ -41,8 +41,10 @@ OPENS_PERIOD = re.compile(r"\b(?:since|from|after|as of|starting(?: in| from)?|b
 # its months, as the northern hemisphere's calendar has them (winter: the year's first two months and its last)
 _SEASON_MONTHS = {"spring": (3, 4, 5), "summer": (6, 7, 8), "autumn": (9, 10, 11), "fall": (9, 10, 11),
                   "winter": (1, 2, 12), "early": (1, 2, 3, 4), "mid": (5, 6, 7, 8), "late": (9, 10, 11, 12)}
-_SEASON = re.compile(r"\b(spring|summer|autumn|fall|winter|early|mid|late)(?:\s+of|-|\s+)\s*((?:19|20)\d\d)\b",
-                     re.IGNORECASE)
+# after a word that places a time ("in late 2031", "the summer of 2030", "during fall 2031"): not a verb ("did deaths
+# fall 2031-2032") nor an adjective ("how many late 2031 filings")
+_SEASON = re.compile(r"\b(?:in|during|throughout|over|the)\s+(spring|summer|autumn|fall|winter|early|mid|late)"
+                     r"(?:\s+of|-|\s+)\s*((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 def season_months(text: str) -> set[tuple[int, int]]:
@@ -125,6 +127,7 @@ def unit_dates(text: str) -> tuple[set[int], set[tuple[int, int]]]:
     figures = extract_figures(text)
     years, months = dates_of(figures)
     years |= {int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", text)} | fiscal_years(text)
+    months |= season_months(text)
     for bracket in _COMPARATIVE.finditer(text):
         # right after a figure, it gives the figure at the last date named before it, a year earlier
         dated = [f for f in figures if f.kind == "date" and f.end <= bracket.start()]

@@ -80,7 +80,8 @@ class Passage:
         return asdict(self)
 
     def page_at(self, offset: int) -> int | None:
-        """The page `text[offset]` is on: `page`, or a later one past a page break."""
+        """The page of the source text `offset` characters after the passage's `start` (for prose, `text[offset]`):
+        `page`, or a later one past a page break."""
         return None if self.page is None else self.page + sum(1 for b in self.page_breaks if b <= offset)
 
 

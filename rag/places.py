@@ -149,15 +149,22 @@ def is_demonym(name: str) -> bool:
 
 @functools.cache
 def _demonym_by_code() -> dict[str, str]:
-    """Each country's ISO code -> its people's name, as countryinfo gives it ("CN" -> "Chinese")."""
+    """Each country's ISO code -> its people's name, as countryinfo gives it ("PE" -> "Peruvian")."""
     return {code: names[0] for country in all_countries()
             if (code := _code(info := country.info())) and (names := _strings(info.get("demonym")))}
 
 
 def demonym_of(name: str) -> str | None:
-    """The people's name of the one country `name` names ("Mexico" -> "Mexican"); None for no country or several."""
-    codes = countries_named(name)
-    return _demonym_by_code().get(next(iter(codes))) if len(codes) == 1 else None
+    """The people's name of the one country `name` names ("Peru", "the Peru" -> "Peruvian"), as countryinfo gives it
+    (the first of several) where it reads as formed from one of the country's names; None for no country, several,
+    or one whose people's name is formed otherwise (countryinfo's data is not trusted to give it)."""
+    codes = countries_named(re.sub(r"^[Tt]he\s+", "", name.strip()))
+    if len(codes) != 1:
+        return None
+    code = next(iter(codes))
+    people = _demonym_by_code().get(code, "").split(",")[0].strip()
+    names = [n for n, found in _countries_by_name().items() if code in found and len(n) > 3 and n not in _demonyms()]
+    return people if people and any(n[:3].lower() == people[:3].lower() for n in names) else None
 
 
 def countries_named(name: str) -> frozenset[str]:
@@ -348,7 +355,7 @@ def names_placed_in(text: str) -> tuple[str, ...]:
     """The capitalised names `text` places what it says in ("in Toronto", "across Northern Ontario", "within the
     Yukon"), as written, up to a month ("in Toronto in March" -> "Toronto"); not a possessive ("in Trump's February
     order", "in Toronto's east end": what is in it is something of the name's, and a person's is no place), nor a
-    word joined to a lower-case one ("in the Pacific-coast province")."""
+    word ending in a lower-case part ("in the Norland-coast province")."""
     found = []
     for match in _PLACED_NAME.finditer(text):
         words = []
@@ -356,8 +363,9 @@ def names_placed_in(text: str) -> tuple[str, ...]:
             if word.lower() in MONTHS:
                 break
             words.append(word)
-        # "in the Pacific-coast province": a word joined to a lower-case one describes a place, it names none
-        if words and not any(without_possessive(w) != w or re.search(r"-[a-z]", w) for w in words):
+        # "in the Norland-coast province": a word ending in a lower-case part describes a place, it names none (not
+        # "Stratford-upon-Avon")
+        if words and not any(without_possessive(w) != w or re.search(r"-[a-z]+$", w) for w in words):
             found.append(" ".join(words))
     return tuple(dict.fromkeys(found))
 

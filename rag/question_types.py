@@ -40,12 +40,12 @@ _RULES: list[tuple[str, str, tuple[str, ...]]] = [
      r"\bhow (?:big|large|steep|sharp|great|deep) (?:(?:was|is|were|has been) )?"
      rf"(?:(?:the|a|an|this|that) )?(?:\w+ )?(?:{CHANGE_WORDS}|drop|jump|reduction|cut|gain|surge)s?\b",
      "change", ("percent", "money", "count", "quantity", "rate", "duration")),
-    # "measured against national output, how large was the burden?", "how big is the debt relative to GDP?": a size
-    # as a share of another's
-    (r"\b(?:measured against|relative to|as an? (?:share|percentage|proportion|fraction|portion|part) of|in proportion "
-     r"to)\b.*\bhow (?:large|big|much|high|heavy|great|sizable)\b|\bhow (?:large|big|much|high|heavy|great|sizable)\b"
-     r".*\b(?:measured against|relative to|as an? (?:share|percentage|proportion|fraction|portion|part) of|in proportion "
-     r"to)\b", "percent", ("percent",)),
+    # "measured against the harbour's output, how large were the flood losses?", "how big is the debt relative to
+    # the budget?": a size as a share of another's (not "how much money ... relative to", a sum)
+    (r"\b(?:measured against|relative to|as an? (?:share|percentage|proportion|fraction|portion|part) of|in "
+     r"proportion to)\b.*\bhow (?:large|big|high|heavy|great|sizable)\b|\bhow (?:large|big|high|heavy|great|sizable)"
+     r"\b.*\b(?:measured against|relative to|as an? (?:share|percentage|proportion|fraction|portion|part) of|in "
+     r"proportion to)\b", "percent", ("percent",)),
     # "how much of the cost / of the fentanyl": a part of a whole, as a share or as an amount of the whole's kind
     # ("Crime-related: $63 billion" of a $2.7 trillion cost)
     (r"\bhow much of\b(?!\s+(?:a|an)\b)", "percent", ("percent", "money", "quantity")),

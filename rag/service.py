@@ -219,7 +219,8 @@ class Crossbrief:
                               for c in cited.values())
             checked = check_answer(f"That comes from {named}.", answered.passages)
             # each card quotes what the earlier answer quoted of that source, not the sentence most like its title
-            result.citations = [replace(c, quote=cited[c.source].quote, span=cited[c.source].span)
+            result.citations = [replace(c, quote=cited[c.source].quote, span=cited[c.source].span,
+                                        page=cited[c.source].page)
                                 if c.source in cited and c.chunk_id == cited[c.source].chunk_id else c
                                 for c in checked.citations]
             result.answer, result.figures = checked.text, checked.figures

@@ -140,10 +140,10 @@ def test_a_follow_up_asking_who_said_it_names_the_sources_of_the_earlier_answer(
     named = sample_service.answer("Where is that from?", history=[("user", prose), ("assistant", quoted.answer)])
     assert {c.source for c in named.citations} == {c.source for c in quoted.citations}, named.answer
     # each card quotes what the earlier answer quoted of that source
-    first: dict[str, str] = {}
+    first: dict[str, tuple[str, int | None]] = {}
     for c in quoted.citations:
-        first.setdefault(c.source, c.quote)
-    assert all(c.quote == first[c.source] for c in named.citations), [c.quote for c in named.citations]
+        first.setdefault(c.source, (c.quote, c.page))
+    assert all((c.quote, c.page) == first[c.source] for c in named.citations), [c.quote for c in named.citations]
     # the last question asked, read in its conversation ("And on Mexico?"), not the first that stood alone; each
     # source named once, in the order the answer first cites them
     history = [("user", prose), ("assistant", quoted.answer)]

@@ -135,6 +135,7 @@ def test_a_question_naming_a_table_as_its_source_is_parsed(question: str, asks_t
     ("Measured against national output, how large was the flood damage?", "percent"),  # a size as a share
     ("How big is the harbour debt relative to the city's budget?", "percent"),
     ("How large was the flood damage in 2031?", "open"),
+    ("How much money did Norland collect relative to Peru?", "money"),  # a sum, compared
     ("How much more grain did the patrol stop?", "open"),
     ("How much time did the council give the ferry line?", "open"),
     ("How much was the harbour's revenue in 2031?", "open"),
@@ -414,8 +415,22 @@ def test_a_source_published_before_the_asked_month_does_not_say_what_it_brought(
     assert _check(asked, promised, date="2031-07-31").contradiction == ""
     assert _check(asked, "The levy on Norland grain will rise to 35% in July.", date="2031-02-07").contradiction == ""
     for ahead in ("The 25% levy on Norland grain takes effect next month.", "The 25% levy takes effect on 7/4/2031.",
-                  "A 25% levy on Norland grain is scheduled for Q3 2031.", "The 25% levy on grain remains in force."):
+                  "A 25% levy on Norland grain is scheduled for Q3 2031."):
         assert _check(asked, ahead, date="2031-02-07").contradiction == "", ahead
+    # what held before a month may still hold in it; it does not tell what a thing of that month set
+    held = "The 25% levy on grain remains in force."
+    assert _check("What levy applied to Norland grain in July 2031?", held, date="2031-02-07").contradiction == ""
+    assert _check(asked, held, date="2031-02-07").contradiction == "month February 2031"
+
+
+def test_a_thing_named_by_its_month_is_not_told_of_by_a_sentence_written_before_it() -> None:
+    """"What did the October 2031 amendment set?": a sentence of July, however it looks ahead ("will be subject to"),
+    cannot tell of it; asked what held in October, the same sentence may say."""
+    ahead = "Grain shipped to evade the 35% levy will be subject, instead, to a levy of 40%."
+    assert _check("What levy did the October 2031 amendment set on Norland grain?", ahead,
+                  date="2031-07-31").contradiction == "month July 2031"
+    assert _check("What levy applied to Norland grain in October 2031?", ahead, date="2031-07-31").contradiction == ""
+    assert not parse("What did the 2031 budget set aside?").dated_thing
 
 
 def test_a_source_published_after_the_asked_month_speaks_of_its_own_time() -> None:
@@ -426,6 +441,10 @@ def test_a_source_published_after_the_asked_month_speaks_of_its_own_time() -> No
     assert _check(asked, raised, date="2031-07-31").contradiction == "month July 2031"
     assert _check(asked, raised, date="2031-03-06").contradiction == ""
     assert _check(asked, "In March the levy on Norland grain was 25%.", date="2031-07-31").contradiction == ""
+    # nor when it names its time another way: a year, a season, a quarter, "last month", a date in figures
+    for timed in ("The levy on Norland grain rose to 25% throughout 2031.", "Last month the levy rose to 25%.",
+                  "The levy was cut to 10% in the spring.", "In Q1 the levy rose to 25%.", "On 3/4/2031 it rose to 25%."):
+        assert _check(asked, timed, date="2031-07-31").contradiction == "", timed
 
 
 def test_a_season_or_a_third_of_a_year_pins_its_months() -> None:
@@ -435,6 +454,12 @@ def test_a_season_or_a_third_of_a_year_pins_its_months() -> None:
     mid = parse("In mid-2031, what share of bales held mould?")
     assert mid.years == {2031} and mid.months == {(2031, 5), (2031, 6), (2031, 7), (2031, 8)}
     assert not parse("What has the levy been since spring 2031?").months  # it opens a period
+    # a verb or an adjective is no season: "did deaths fall 2031-2032", "how many late 2031 filings"
+    assert not parse("How far did harbour deaths fall 2031-2032?").months
+    assert not parse("How many late 2031 filings did the Harbour Board receive?").months
+    # a sentence's own season is its months
+    assert _check("What levy did Norland set in spring 2031?", "The levy was cut to 10% in spring 2031.",
+                  date="2031-07-01").date == 1.0
     asked = "What levy did Norland settle on in late 2031?"
     assert _check(asked, "The February 2031 order set a 10% levy on Norland grain.").contradiction == "month February 2031"
     assert _check(asked, "The levy was cut to 10%, effective November 10, 2031.").contradiction == ""

@@ -52,6 +52,10 @@ def test_a_country_is_swapped_where_a_phrase_names_it_and_a_people_for_a_people(
     assert asked_of_else("What about Peru?", "What is the current US levy on Chilean wool?") == (
         "What is the current US levy on Peruvian wool?")
     assert asked_of_else("What about Peru?", "What did Chile's delegation pledge?") == "What did Peru's delegation pledge?"
+    assert asked_of_else("What about Peru?", "How many Chileans crossed in 2031?") == "How many Peruvians crossed in 2031?"
+    # a people's name countryinfo does not form from the country's is not trusted: the country's possessive instead
+    assert asked_of_else("What about the United Kingdom?", "What is the levy on Chilean wool?") == (
+        "What is the levy on the United Kingdom's wool?")
 
 
 def test_a_month_or_a_year_dates_a_question_that_had_none() -> None:
@@ -64,6 +68,12 @@ def test_a_month_or_a_year_dates_a_question_that_had_none() -> None:
     assert asked_of_else("And in 2032?", "What is the levy on Norland wool now?") == (
         "What is the levy on Norland wool in 2032?")
     assert asked_of_else("And in 2032?", "How many crossings were there between 2028 and 2031?") is None
+    # a month only for a year the figure is placed in, never inside another way of naming a time
+    for timed in ("What was the toll in Q1 2031?", "What was the toll in fiscal 2031?", "What was the toll in FY2031?",
+                  "What was the toll in the first half of 2031?", "What was the toll in March-April 2031?",
+                  "What was the toll since 2030?", "What was the toll in March?"):
+        assert asked_of_else("And in February 2031?", timed) is None, timed
+    assert asked_of_else("And in 2032?", "What is the toll this year?") is None
 
 
 def test_one_name_takes_the_place_of_another() -> None:
@@ -76,6 +86,16 @@ def test_one_name_takes_the_place_of_another() -> None:
         "How many crossings were there in Ontario in 2031?")
     assert asked_of_else("What about the Port Trust?", "How many crossings were there in Chile?") is None
     assert asked_of_else("What about the Port Trust?", "Did NWA or HPX set the tolls?") is None
+    assert asked_of_else("What about the Port Trust?", "Did NWA and HPX set the tolls?") is None
+    assert asked_of_else("What about the Port Trust?", "What did I say?") is None
+    # a name opening the question is a name; its article goes with the name it replaces
+    assert asked_of_else("What about the Port Trust?", "Harbour Board fees: how high are they?") == (
+        "The Port Trust fees: how high are they?")
+    assert asked_of_else("What about the Port Trust?", "The Harbour Board said what about tolls?") == (
+        "The Port Trust said what about tolls?")
+    # a province takes a country's place, never a body's
+    assert asked_of_else("What about Ontario?", "What did the Harbour Board charge in Canada in 2031?") == (
+        "What did the Harbour Board charge in Ontario in 2031?")
     # and what is asked after it is asked of it
     assert standalone_subject(["When was the Harbour Board set up?", "What about the Port Trust?"]) == (
         "When was the Port Trust set up?")
@@ -87,3 +107,21 @@ def test_a_pointing_word_with_nothing_earlier_to_point_at_is_no_follow_up() -> N
     assert not looks_like_follow_up("Who chairs the harbour board this year?")
     assert all(looks_like_follow_up(q) for q in ("And what did it include?", "How much was it and who paid?",
                                                  "How many crossed that year?", "What does it do?"))
+
+
+def test_what_a_follow_up_names_takes_the_place_of_its_like() -> None:
+    # the country a preposition leads, not one the sentence names on the way ("entering the US")
+    assert asked_of_else("What about Peru?", "What share of the wool entering the US comes from Chile?") == (
+        "What share of the wool entering the US comes from Peru?")
+    # a province for a city the figure is placed in, and the next for it
+    asked = ["How many ferry crossings were there in Port Vale in 2031?", "What about Eastshire?", "And Ontario?"]
+    assert standalone_subject(asked[:2]) == "How many ferry crossings were there in Eastshire in 2031?"
+    assert standalone_subject(asked) == "How many ferry crossings were there in Ontario in 2031?"
+    # a name with an article inside it; a fiscal year's code is no name
+    assert asked_of_else("What about Operation Without a Trace?", "How many bales were seized in FY31 through "
+                         "Operation Southgate?") == "How many bales were seized in FY31 through Operation Without a Trace?"
+    assert asked_of_else("What about HPX?", "How many bales did NWA seize in FY 2031?") == (
+        "How many bales did HPX seize in FY 2031?")
+    # a month asked of a question put under a thing of another month: the question of that month
+    assert asked_of_else("And in August 2031?", "What was the levy on Chilean wool under the February 2031 order?") == (
+        "What was the levy on Chilean wool in August 2031?")

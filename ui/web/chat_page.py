@@ -37,7 +37,8 @@ def sidebar(service: Crossbrief) -> tuple[str, Filters, int]:
         col_from, col_to = st.columns(2)
         date_from = col_from.date_input("From", value=None, format="YYYY-MM-DD")
         date_to = col_to.date_input("To", value=None, format="YYYY-MM-DD")
-        undated = sum(1 for r in records if not r.date)
+        kept = {titles[t] for t in chosen}  # the sources chosen, if any: those a date range may leave out
+        undated = sum(1 for r in records if not r.date and (not kept or r.source in kept))
         if (date_from or date_to) and undated:
             # a source with no date cannot be shown to fall in the range, so a date range leaves it out
             st.caption(f"A date range leaves out the {undated} undated source{'s' if undated > 1 else ''}.")
