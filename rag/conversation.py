@@ -240,6 +240,24 @@ def asked_of_else(question: str, subject: str) -> str | None:
     return None
 
 
+# a question opening with its question word and its verb: "What was the levy on wool in 2031?"
+_WH_THEN_VERB = re.compile(r"^\s*(?:what|which|who)\s+(?P<verb>is|was|are|were|did|does|do|has|have|had|will|would|"
+                           r"can|could)\s+(?P<rest>.+?)[\s?.!]*$", re.IGNORECASE)
+
+
+def asked_again(question: str, subject: str) -> str | None:
+    """`subject` asked again with the question word alone the follow-up `question` is ("Why?", "And how?"): "What was
+    the levy on wool in 2031?" -> "Why was the levy on wool in 2031?", the reason for what it asked rather than the
+    same figure; None when the follow-up is more than that or the subject does not open with its question word and
+    its verb."""
+    bare, opened = _BARE_WH.match(question), _WH_THEN_VERB.match(subject)
+    if bare is None or opened is None:
+        return None
+    asking = re.search(r"why|how|when|where|who", question, re.IGNORECASE)
+    assert asking is not None  # _BARE_WH matched one
+    return f"{asking.group(0).capitalize()} {opened.group('verb').lower()} {opened.group('rest')}?"
+
+
 def condense_offline(question: str, history: Sequence[Turn]) -> Question:
     """`history` is (role, text) pairs, oldest first. A follow-up that asks the question the conversation has come
     to (`standalone_subject`) of something else becomes that question (`asked_of_else`); any other carries it as its
@@ -250,7 +268,7 @@ def condense_offline(question: str, history: Sequence[Turn]) -> Question:
     subject = standalone_subject([text for role, text in history if role == "user"])
     if subject is None:
         return asked
-    rewritten = asked_of_else(question, subject)
+    rewritten = asked_of_else(question, subject) or asked_again(question, subject)
     if rewritten is not None:  # a standalone question in its own right
         return replace(asked, standalone=rewritten)
     return replace(asked, standalone=f"{question.strip()} {subject.strip()}", context=subject.strip())

@@ -32,9 +32,14 @@ def test_a_place_by_its_name_takes_the_place_of_the_country_asked_of() -> None:
 def test_a_question_word_alone_follows_up() -> None:
     assert all(looks_like_follow_up(q) for q in ("Why?", "And how?", "When?", "so why"))
     assert not looks_like_follow_up("Why did the levy rise in 2031?")
-    condensed = condense_offline("Why?", [("user", "What did Norland raise the levy to in 2031?"),
+    condensed = condense_offline("Why?", [("user", "How much did Norland raise the levy in 2031?"),
                                           ("assistant", "...")])
-    assert condensed.context == "What did Norland raise the levy to in 2031?"
+    assert condensed.context == "How much did Norland raise the levy in 2031?"
+    # a question opening with its question word and verb is asked again with the new one: its reason, not its figure
+    condensed = condense_offline("Why?", [("user", "What was the levy on Norland wool in 2031?"), ("assistant", "...")])
+    assert condensed.query == "Why was the levy on Norland wool in 2031?" and condensed.context == ""
+    assert condense_offline("And how?", [("user", "What did the council decide about tolls?"),
+                                         ("assistant", "...")]).query == "How did the council decide about tolls?"
 
 
 def test_who_announced_it_asks_of_the_announcement_not_the_source() -> None:
