@@ -258,6 +258,22 @@ def asked_again(question: str, subject: str) -> str | None:
     return f"{asking.group(0).capitalize()} {opened.group('verb').lower()} {opened.group('rest')}?"
 
 
+# "How does that compare with the year before?", "And compared to the previous year?"
+_YEAR_BEFORE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how\s+(?:does|did|do|would)\s+(?:that|this|it)\s+compare|"
+                          r"(?:and\s+)?compared)\s+(?:with|to)\s+(?:the\s+)?(?:year\s+before|previous\s+year|"
+                          r"prior\s+year|year\s+earlier)\W*$", re.IGNORECASE)
+
+
+def compared_with_year_before(question: str, subject: str) -> str | None:
+    """`subject`, which names one year, asked as the change from the year before it, for a follow-up asking how the
+    answer compares with the year before ("How many crossings were there in 2031?" -> "... How did it change from
+    2030 to 2031?"); None for any other follow-up or a subject naming no year or several."""
+    years = _YEAR.findall(subject)
+    if _YEAR_BEFORE.match(question) is None or len(set(years)) != 1:
+        return None
+    return f"{subject.strip().rstrip('?.! ')}? How did it change from {int(years[0]) - 1} to {years[0]}?"
+
+
 def condense_offline(question: str, history: Sequence[Turn]) -> Question:
     """`history` is (role, text) pairs, oldest first. A follow-up that asks the question the conversation has come
     to (`standalone_subject`) of something else becomes that question (`asked_of_else`); any other carries it as its
@@ -268,7 +284,8 @@ def condense_offline(question: str, history: Sequence[Turn]) -> Question:
     subject = standalone_subject([text for role, text in history if role == "user"])
     if subject is None:
         return asked
-    rewritten = asked_of_else(question, subject) or asked_again(question, subject)
+    rewritten = asked_of_else(question, subject) or asked_again(question, subject) or \
+        compared_with_year_before(question, subject)
     if rewritten is not None:  # a standalone question in its own right
         return replace(asked, standalone=rewritten)
     return replace(asked, standalone=f"{question.strip()} {subject.strip()}", context=subject.strip())

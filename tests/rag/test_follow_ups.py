@@ -130,3 +130,14 @@ def test_what_a_follow_up_names_takes_the_place_of_its_like() -> None:
     # a month asked of a question put under a thing of another month: the question of that month
     assert asked_of_else("And in August 2031?", "What was the levy on Chilean wool under the February 2031 order?") == (
         "What was the levy on Chilean wool in August 2031?")
+
+
+def test_comparing_with_the_year_before_asks_the_change_from_it() -> None:
+    history = [("user", "How many ferry crossings were there in Norland in 2031?"), ("assistant", "About 400 [1].")]
+    asked = condense_offline("How does that compare with the year before?", history)
+    assert asked.query == ("How many ferry crossings were there in Norland in 2031? How did it change from 2030 to "
+                           "2031?") and asked.context == ""
+    assert condense_offline("And compared to the previous year?", history).query.endswith("from 2030 to 2031?")
+    # a question naming no year, or two, is leaned on as before
+    assert condense_offline("How does that compare with the year before?",
+                            [("user", "How many ferry crossings were there?"), ("assistant", "...")]).context
