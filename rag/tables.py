@@ -194,6 +194,9 @@ class TableAnswerer:
         tables = [*tables, *(t for t in farther if not (defines and names_rows(t.profile, t.n_rows)))]
         # per table, the question with its demonyms written as the names of the table's values ("Ontarians": Ontario)
         reads = {t.table_id: with_value_names(asked, t) for t in tables}
+        if question.context:  # a follow-up read with the question it leans on: what it names itself comes first
+            reads.update({t.table_id: own for t in tables
+                          if (own := self._asked_of_own_values(question.text, question.context, t)) is not None})
         links = [link(reads[t.table_id], t, self._codes(t)) for t in tables]
         if self.meaning is not None:
             # also for a link that accounts for most words: what it leaves may pin an open column or ask a breakdown
@@ -215,6 +218,24 @@ class TableAnswerer:
         if not near and found is not None and found.draft.refused:
             return None  # a table beyond the best-retrieved sources answers, never refuses
         return found
+
+    def _asked_of_own_values(self, follow_up: str, leaned_on: str, table: StoredTable) -> str | None:
+        """The question a follow-up leans on (`leaned_on`) asked of the values of `table` the follow-up names in a
+        column where it names others ("What about stimulants?" after "How many opioid-related hospitalizations ...?"
+        -> "How many stimulants-related hospitalizations ...?"), as the table would read it; None when the follow-up
+        names no such value."""
+        codes = self._codes(table)
+        own = link(with_value_names(follow_up, table), table, codes)
+        earlier = link(with_value_names(leaned_on, table), table, codes)
+        swaps = [(earlier.pinned[c][0], own.pinned[c][0]) for c in own.pinned
+                 if c in earlier.pinned and set(own.pinned[c]) != set(earlier.pinned[c])]
+        if not swaps:
+            return None
+        read = leaned_on
+        for old, new in swaps:  # each word of the old value, in its singular or plural, becomes the new value
+            for word in sorted(words(old), key=len, reverse=True):
+                read = re.sub(rf"\b{re.escape(word)}(?:s|es)?\b", new.lower(), read, count=1, flags=re.IGNORECASE)
+        return with_value_names(_asking_clause(read), table)
 
     def _answer_linked(self, question: Question, links: list[Link], passages: list[Passage],
                        arithmetic: AskedChange | None, wanted: Superlative | None, order: dict[str, int],

@@ -346,3 +346,24 @@ def test_a_month_run_into_its_day_in_a_heading_still_names_the_date(tmp_path: Pa
     found = TableAnswerer(store).answer(Question("How much was the harbour liabilities as at December 31, 2019?"),
                                         _passages())
     assert found is not None and "93.8" in found.draft.text and "row 2" in found.draft.text, found
+
+
+def test_a_follow_up_naming_another_value_of_a_pinned_column_is_asked_of_it(tmp_path: Path) -> None:
+    """"What about lumenite?" after "How many ferrocite-related seizures ...?" asks the lumenite row, not one of
+    both substances (which no row holds)."""
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    rows = [[substance, place, year, "Number", str(value)]
+            for substance, base in (("Ferrocite", 100), ("Lumenite", 7)) for place, share in (("Lakeside", 1),
+                                                                                               ("Hillside", 2))
+            for year, value in (("2020", base * share), ("2021", base * share + 1))]
+    _, table = render_table("seizures.csv", ["Substance", "Place", "Year", "Unit", "Value"], rows, "Seizures", 0)
+    store.write(SOURCE, "hash1", [table])
+    answerer = TableAnswerer(store)
+    earlier = "How many ferrocite-related seizures were there in Lakeside in 2021?"
+    first = answerer.answer(Question(earlier), _passages())
+    assert first is not None and "Value: 101" in first.draft.text, first
+    asked = Question("What about lumenite?", standalone=f"What about lumenite? {earlier}", context=earlier)
+    found = answerer.answer(asked, _passages())
+    assert found is not None and not found.draft.refused, found
+    assert "Substance: Lumenite" in found.draft.text and "Value: 8" in found.draft.text, found.draft.text
+    assert "Ferrocite" not in found.draft.text, found.draft.text
