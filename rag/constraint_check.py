@@ -341,12 +341,15 @@ def _counts_roughly(constraints: Constraints, sentence: str) -> bool:
 # of a month after its source's date
 # a time named otherwise than by a month of a year: "next month", "last month", "in 3 weeks", "Q3", "in the spring",
 # "on 3/4/2031"
+# a season as a time, not a verb ("fall outside the preference", "spring up"): "in the fall", "this spring", "winter 2031"
+_SEASON = (r"(?:(?:in|this|next|last|during|by|over)\s+(?:the\s+)?(?:spring|summer|autumn|fall|winter)|"
+           r"(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?:19|20)\d\d)")
 _NAMES_A_TIME = re.compile(r"\b(?:(?:next|last|this|past|previous|coming) (?:month|quarter|season|week)|"
-                           r"in \d+ (?:days|weeks|months)|Q[1-4]|quarter|spring|summer|autumn|fall|winter|"
+                           rf"in \d+ (?:days|weeks|months)|Q[1-4]|quarter|{_SEASON}|"
                            r"\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b", re.IGNORECASE)
 _LOOKS_AHEAD = re.compile(r"\b(?:will|shall|would|next|coming|upcoming|forthcoming|scheduled|planned|effective|"
                           r"takes? effect|remains?|until|starting|beginning|from now|within|in \d+ (?:days|weeks|months)|"
-                          r"Q[1-4]|quarter|spring|summer|autumn|fall|winter|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b",
+                          rf"Q[1-4]|quarter|{_SEASON}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)\b",
                           re.IGNORECASE)
 # the columns whose cells place a row's figure ("Region: Canada"); not those naming where something came from or
 # went, or whose it is ("Origin country", "Trading partner", "Nationality")
