@@ -57,7 +57,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         near_years -= baseline_years(context) if near_years - baseline_years(context) else set()
         # the sentence's own dates speak for it; only a sentence that names none is read with its context
         year_ok = bool(constraints.years & (years or near_years)) or bool(
-            published and published[0] in constraints.years and not years and not near_years - constraints.years)
+            published and published[0] in constraints.years and not years)
         month_ok = not constraints.months or bool(constraints.months & (months or near_months)) or bool(
             published and published in constraints.months and not months)
         if year_ok and month_ok:
@@ -94,15 +94,9 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             contradiction = f"month {dt.date(published[0], published[1], 1):%B %Y}"
             date = 0.0
         elif not year_ok and constraints.years:  # the sentence names no year (or only the asked month's)
-            before = unit_dates(previous)[0] - baseline_years(previous) if previous else set()
-            if before and not before & constraints.years:
-                # the sentence before it names another year, and none asked: it goes on in that year ("... in fiscal
-                # year 2023. More than 80,000 rounds were taken in the same operations.")
-                nearest = min(before, key=lambda y: min(abs(y - a) for a in constraints.years))
-                contradiction, date = f"year {nearest}", 0.0
             # it speaks of its own time ("recently"), and its source is of the asked year or the next; or of a
             # fiscal year's budget, published the calendar year before it
-            elif published and any(0 <= published[0] - asked <= 1 or asked in constraints.planned
+            if published and any(0 <= published[0] - asked <= 1 or asked in constraints.planned
                                  and published[0] == asked - 1 for asked in constraints.years):
                 date = 0.75
             elif near_years - constraints.years:
