@@ -341,8 +341,10 @@ def _counts_roughly(constraints: Constraints, sentence: str) -> bool:
 # of a month after its source's date
 # a time named otherwise than by a month of a year: "next month", "last month", "in 3 weeks", "Q3", "in the spring",
 # "on 3/4/2031"
-# a season as a time, not a verb ("fall outside the preference", "spring up"): "in the fall", "this spring", "winter 2031"
-_SEASON = (r"(?:(?:in|this|next|last|during|by|over)\s+(?:the\s+)?(?:spring|summer|autumn|fall|winter)|"
+# a season as a time, not a verb ("bales that fall under the rule", "spring up"): "in the fall", "from late summer",
+# "this past winter", "winter 2031"
+_SEASON = (r"(?:(?:in|this|next|last|during|by|over|from|until|starting|through)\s+(?:the\s+)?(?:(?:past|coming)\s+)?"
+           r"(?:(?:early|mid|late)[- ]?)?(?:spring|summer|autumn|fall|winter)|"
            r"(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?:19|20)\d\d)")
 _NAMES_A_TIME = re.compile(r"\b(?:(?:next|last|this|past|previous|coming) (?:month|quarter|season|week)|"
                            rf"in \d+ (?:days|weeks|months)|Q[1-4]|quarter|{_SEASON}|"

@@ -241,21 +241,22 @@ def asked_of_else(question: str, subject: str) -> str | None:
 
 
 # a question opening with its question word and its verb: "What was the levy on wool in 2031?"
-_WH_THEN_VERB = re.compile(r"^\s*(?:what|which|who)\s+(?P<verb>is|was|are|were|did|does|do|has|have|had|will|would|"
-                           r"can|could)\s+(?P<rest>.+?)[\s?.!]*$", re.IGNORECASE)
+# a question opening with "what" or "which" and a form of "be", then what it asks of: "What was the levy on wool in
+# 2031?" (not "What did X raise the levy to", whose "why" would need its verb moved; one sentence)
+_WH_THEN_BE = re.compile(r"^\s*(?:what|which)\s+(?P<verb>is|was|are|were)\s+(?P<rest>(?:the|a|an|its|their)\s+[^?.!]+?)"
+                         r"\s*[?.!]*$", re.IGNORECASE)
 
 
 def asked_again(question: str, subject: str) -> str | None:
-    """`subject` asked again with the question word alone the follow-up `question` is ("Why?", "And how?"): "What was
-    the levy on wool in 2031?" -> "Why was the levy on wool in 2031?", the reason for what it asked rather than the
-    same figure; None when the follow-up is more than that or the subject does not open with its question word and
-    its verb."""
-    bare, opened = _BARE_WH.match(question), _WH_THEN_VERB.match(subject)
-    if bare is None or opened is None:
+    """`subject` asked again with the "why" or "how" the follow-up `question` is ("Why?", "And how?"): "What was the
+    levy on wool in 2031?" -> "Why was the levy on wool in 2031?", the reason for what it asked rather than the same
+    figure; None for any other follow-up, or a subject not opening with "what" or "which", a form of "be" and what
+    it asks of."""
+    asking = re.match(r"^\W*(?:and\s+|but\s+|so\s+)?(why|how)\W*$", question, re.IGNORECASE)
+    opened = _WH_THEN_BE.match(subject[:_MAX_SUBJECT])
+    if asking is None or opened is None:
         return None
-    asking = re.search(r"why|how|when|where|who", question, re.IGNORECASE)
-    assert asking is not None  # _BARE_WH matched one
-    return f"{asking.group(0).capitalize()} {opened.group('verb').lower()} {opened.group('rest')}?"
+    return f"{asking.group(1).capitalize()} {opened.group('verb').lower()} {opened.group('rest')}?"
 
 
 # "How does that compare with the year before?", "And compared to the previous year?"
@@ -264,14 +265,23 @@ _YEAR_BEFORE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how\s+(?:does|did|do|would)\
                           r"prior\s+year|year\s+earlier)\W*$", re.IGNORECASE)
 
 
+# a year a question places its figure in: "in 2031", "during fiscal year 2031", "for FY 2031" (not "since 2031",
+# "in 2030-31", "in March 2031")
+_IN_A_YEAR = re.compile(r"\b(?:in|during|for)\s+(?:(?:the\s+)?(?:fiscal|calendar)\s+year\s+|FY\s?)?((?:19|20)\d\d)\b"
+                        r"(?![-–/]\d)", re.IGNORECASE)
+# the longest subject read for its question word (a question is at most a few hundred words)
+_MAX_SUBJECT = 2000
+
+
 def compared_with_year_before(question: str, subject: str) -> str | None:
-    """`subject`, which names one year, asked as the change from the year before it, for a follow-up asking how the
-    answer compares with the year before ("How many crossings were there in 2031?" -> "... How did it change from
-    2030 to 2031?"); None for any other follow-up or a subject naming no year or several."""
-    years = _YEAR.findall(subject)
-    if _YEAR_BEFORE.match(question) is None or len(set(years)) != 1:
+    """`subject`, which places its figure in one year ("in 2031", "in fiscal year 2031"), asked as the change from the
+    year before it, for a follow-up asking how the answer compares with the year before ("How many crossings were
+    there in 2031?" -> "... How did it change from 2030 to 2031?"); None for any other follow-up, or a subject naming
+    another year, a year that opens a period ("since 2019"), a range ("2030-31") or a month ("in March 2031")."""
+    placed = _IN_A_YEAR.findall(subject)
+    if _YEAR_BEFORE.match(question) is None or len(placed) != 1 or len(_YEAR.findall(subject)) != 1:
         return None
-    return f"{subject.strip().rstrip('?.! ')}? How did it change from {int(years[0]) - 1} to {years[0]}?"
+    return f"{subject.strip().rstrip('?.! ')}? How did it change from {int(placed[0]) - 1} to {placed[0]}?"
 
 
 def condense_offline(question: str, history: Sequence[Turn]) -> Question:

@@ -67,6 +67,25 @@ def _trusted(found: TableAnswer | None, by: Link | None) -> TableAnswer | None:
     return found
 
 
+def _written_at(question: str, value: str) -> tuple[int, int] | None:
+    """Where `question` writes `value`: the first run of its words whose content words, in any form ("cities" for
+    "Cities", "ferrocite" of "ferrocite-related"), are those of the value; None when it does not."""
+    wanted = words(value)
+    tokens = list(re.finditer(r"[A-Za-z][A-Za-z'’]*", question))
+    for first in range(len(tokens)):
+        if not words(tokens[first].group(0)) & wanted:
+            continue  # a run starts at one of the value's words
+        seen: set[str] = set()
+        for last in range(first, len(tokens)):
+            found = words(tokens[last].group(0))
+            if not found <= wanted and found:
+                break
+            seen |= found
+            if seen == wanted:
+                return tokens[first].start(), tokens[last].end()
+    return None
+
+
 def _lacks_span(question: str, table: StoredTable) -> bool:
     """Whether the question asks a figure per span of time ("each day") that no column name or value of the table
     names ("day", "daily")."""
@@ -220,22 +239,22 @@ class TableAnswerer:
         return found
 
     def _asked_of_own_values(self, follow_up: str, leaned_on: str, table: StoredTable) -> str | None:
-        """The question a follow-up leans on (`leaned_on`) asked of the values of `table` the follow-up names in a
-        column where it names others ("What about stimulants?" after "How many opioid-related hospitalizations ...?"
-        -> "How many stimulants-related hospitalizations ...?"), as the table would read it; None when the follow-up
-        names no such value."""
+        """The question a follow-up leans on (`leaned_on`) asked of the value of `table` the follow-up names in a
+        column where that question names another ("What about lumenite?" after "How many ferrocite-related
+        seizures ...?" -> "How many lumenite-related seizures ...?"), as the table would read it; None when the
+        follow-up names no such value or the earlier one is not found written in the question."""
         codes = self._codes(table)
         own = link(with_value_names(follow_up, table), table, codes)
-        earlier = link(with_value_names(leaned_on, table), table, codes)
-        swaps = [(earlier.pinned[c][0], own.pinned[c][0]) for c in own.pinned
+        read = with_value_names(leaned_on, table)
+        earlier = link(read, table, codes)
+        swaps = [(earlier.pinned[c], own.pinned[c][0]) for c in own.pinned
                  if c in earlier.pinned and set(own.pinned[c]) != set(earlier.pinned[c])]
-        if not swaps:
-            return None
-        read = leaned_on
-        for old, new in swaps:  # each word of the old value, in its singular or plural, becomes the new value
-            for word in sorted(words(old), key=len, reverse=True):
-                read = re.sub(rf"\b{re.escape(word)}(?:s|es)?\b", new.lower(), read, count=1, flags=re.IGNORECASE)
-        return with_value_names(_asking_clause(read), table)
+        for olds, new in swaps:
+            span = next((found for old in olds if (found := _written_at(read, old)) is not None), None)
+            if span is None:
+                return None
+            read = f"{read[:span[0]]}{new.lower()}{read[span[1]:]}"
+        return with_value_names(_asking_clause(read), table) if swaps else None
 
     def _answer_linked(self, question: Question, links: list[Link], passages: list[Passage],
                        arithmetic: AskedChange | None, wanted: Superlative | None, order: dict[str, int],

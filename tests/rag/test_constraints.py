@@ -417,11 +417,13 @@ def test_a_source_published_before_the_asked_month_does_not_say_what_it_brought(
     for ahead in ("The 25% levy on Norland grain takes effect next month.", "The 25% levy takes effect on 7/4/2031.",
                   "A 25% levy on Norland grain is scheduled for Q3 2031."):
         assert _check(asked, ahead, date="2031-02-07").contradiction == "", ahead
-    # "fall" of goods that fall outside a rule is no season: the sentence does not look ahead
+    # "fall" of bales that fall under a rule is no season: the sentence does not look ahead
     plain = "What levy applied to Norland grain in July 2031?"
-    assert _check(plain, "A lower 10% levy on grain that fall outside the preference.",
+    assert _check(plain, "A 10% levy on bales of grain that fall under the harbour rule.",
                   date="2031-02-07").contradiction == "month February 2031"
-    assert _check(plain, "A lower 10% levy on grain applies in the fall.", date="2031-02-07").contradiction == ""
+    for ahead in ("A lower 10% levy on grain applies in the fall.", "A 10% levy on grain applies from late summer.",
+                  "A 10% levy on grain applies in early spring.", "The 10% levy on grain held through this past winter."):
+        assert _check(plain, ahead, date="2031-02-07").contradiction == "", ahead
     # what held before a month may still hold in it; it does not tell what a thing of that month set
     held = "The 25% levy on grain remains in force."
     assert _check("What levy applied to Norland grain in July 2031?", held, date="2031-02-07").contradiction == ""

@@ -38,8 +38,15 @@ def test_a_question_word_alone_follows_up() -> None:
     # a question opening with its question word and verb is asked again with the new one: its reason, not its figure
     condensed = condense_offline("Why?", [("user", "What was the levy on Norland wool in 2031?"), ("assistant", "...")])
     assert condensed.query == "Why was the levy on Norland wool in 2031?" and condensed.context == ""
-    assert condense_offline("And how?", [("user", "What did the council decide about tolls?"),
-                                         ("assistant", "...")]).query == "How did the council decide about tolls?"
+    assert condense_offline("And how?", [("user", "What was the toll rise on the harbour bridge?"),
+                                         ("assistant", "...")]).query == "How was the toll rise on the harbour bridge?"
+    # nothing else: a verb to move, "who", another question word, two sentences are leaned on as before
+    for follow_up, subject in (("Why?", "What did Norland raise the levy to in 2031?"),
+                               ("Why?", "Who would pay the harbour tolls?"), ("Who?", "What was the levy in 2031?"),
+                               ("Why?", "What can importers do to avoid the levy?"),
+                               ("Why?", "What was the levy in 2031? And how did it change?"), ("Why?", "what was ?")):
+        asked = condense_offline(follow_up, [("user", subject), ("assistant", "...")])
+        assert asked.context == subject, (follow_up, subject, asked.query)
 
 
 def test_who_announced_it_asks_of_the_announcement_not_the_source() -> None:
@@ -138,6 +145,12 @@ def test_comparing_with_the_year_before_asks_the_change_from_it() -> None:
     assert asked.query == ("How many ferry crossings were there in Norland in 2031? How did it change from 2030 to "
                            "2031?") and asked.context == ""
     assert condense_offline("And compared to the previous year?", history).query.endswith("from 2030 to 2031?")
-    # a question naming no year, or two, is leaned on as before
     assert condense_offline("How does that compare with the year before?",
-                            [("user", "How many ferry crossings were there?"), ("assistant", "...")]).context
+                            [("user", "How many bales did NWA seize in FY 2031?"), ("assistant", "...")]).query == (
+        "How many bales did NWA seize in FY 2031? How did it change from 2030 to 2031?")
+    # a question naming no year, two, a year opening a period, a range, a month or a dated thing is leaned on
+    for subject in ("How many ferry crossings were there?", "How many crossings were there in Norland since 2019?",
+                    "How many crossings were there in fiscal year 2030-31?", "How many crossings were there in March 2031?",
+                    "What levy was set under the February 2031 order?"):
+        assert condense_offline("How does that compare with the year before?",
+                                [("user", subject), ("assistant", "...")]).context == subject, subject

@@ -367,3 +367,25 @@ def test_a_follow_up_naming_another_value_of_a_pinned_column_is_asked_of_it(tmp_
     assert found is not None and not found.draft.refused, found
     assert "Substance: Lumenite" in found.draft.text and "Value: 8" in found.draft.text, found.draft.text
     assert "Ferrocite" not in found.draft.text, found.draft.text
+
+
+def test_a_follow_up_value_replaces_the_earlier_one_however_the_question_wrote_it(tmp_path: Path) -> None:
+    """The earlier value as the question wrote it: a plural ("cities" for "Cities"), a value of two words, a people's
+    name ("Norlanders" for "Norland"); and nothing is answered for the earlier value when it is not found."""
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    rows = [[place, area, year, str(value)] for place, base in (("Norland", 100), ("Sudland", 7))
+            for area, share in (("Cities", 1), ("Rural areas", 2)) for year, value in (("2020", base * share),
+                                                                                     ("2021", base * share + 1))]
+    _, table = render_table("visits.csv", ["Place", "Area", "Year", "Value"], rows, "Visits", 0)
+    store.write(SOURCE, "hash1", [table])
+    answerer = TableAnswerer(store)
+
+    def follow(earlier: str, follow_up: str) -> str:
+        found = answerer.answer(Question(follow_up, standalone=f"{follow_up} {earlier}", context=earlier), _passages())
+        assert found is not None and not found.draft.refused, (follow_up, found)
+        return found.draft.text
+
+    text = follow("How many visits were there in cities in Norland in 2021?", "What about rural areas?")
+    assert "Area: Rural areas" in text and "Value: 201" in text and "Cities" not in text, text
+    text = follow("How many Norlanders visited cities in 2021?", "What about Sudland?")
+    assert "Place: Sudland" in text and "Value: 8" in text and "Norland;" not in text, text
