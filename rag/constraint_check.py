@@ -158,7 +158,8 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         if own and not names_near and not any(mentions(" ".join(constraints.names), n) for n in own):
             other_names = 1.0
         if not contradiction and constraints.countries:
-            contradiction = _another_country(constraints, sentence, context, passage_text, met_near)
+            contradiction = _another_country(constraints, sentence, context, passage_text, met_near) or \
+                _goes_on_elsewhere(constraints, sentence, previous)
     elif not contradiction and (constraints.located or constraints.subjects):
         contradiction = _placed_elsewhere(constraints, sentence)
     if not contradiction and constraints.name_runs:  # "South Florida HIDTA" for the Northwest HIDTA asked
@@ -245,6 +246,20 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         source = len(constraints.source_words & title_words) / len(constraints.source_words)
     return Check(date, names, names_near, other_names, kind, counted, source, contradiction, met_near,
                  tuple(sorted(by_publisher)))
+
+
+# a sentence whose subject points back at what the sentence before spoke of: "These groups ...", "They ...", "Its ..."
+_POINTS_BACK_SUBJECT = re.compile(r"^\W*(?:these|those|they|it|its|their|such)\b", re.IGNORECASE)
+
+
+def _goes_on_elsewhere(constraints: Constraints, sentence: str, previous: str) -> str:
+    """"name <country asked>" when the sentence goes on about what the sentence before placed in another country
+    ("... more than 600 groups operate in Chile. These groups are linked to 48 countries, Peru among them." does not
+    count the groups of Peru), placing nothing itself; else ""."""
+    if not previous or not _POINTS_BACK_SUBJECT.match(sentence) or countries_located_in(sentence):
+        return ""
+    before = countries_located_in(previous)
+    return f"name {_asked_country(constraints)}" if before and not before & constraints.countries else ""
 
 
 def _another_country(constraints: Constraints, sentence: str, context: str, passage_text: str,

@@ -472,6 +472,22 @@ def test_a_season_or_a_third_of_a_year_pins_its_months() -> None:
     assert _check(asked, "The levy was cut to 10%, effective November 10, 2031.").contradiction == ""
 
 
+def test_a_sentence_going_on_about_what_the_one_before_placed_elsewhere_is_not_of_the_asked_country() -> None:
+    """"... more than 600 groups operate in Chile. These groups are linked to 48 countries, with Peru the most common
+    link.": asked how many groups operate in Peru, the second sentence counts Chile's groups' links."""
+    from crossbrief.rag.constraint_check import check
+    asked = parse("How many smuggling groups operate in Peru?")
+    before = "Officials report more than 600 smuggling groups operating in Chile."
+    sentence = "These groups are linked to 48 countries, with Peru the most common link."
+    found = check(asked, sentence, tuple(extract_figures(sentence)), before, f"{before} {sentence}", "2031-03-01",
+                  previous=before)
+    assert found.contradiction == "name Peru"
+    # a sentence placing its own figure, or one whose subject is its own, is read as before
+    own = "Smuggling groups in Peru are linked to 48 countries."
+    assert not check(asked, own, tuple(extract_figures(own)), before, f"{before} {own}", "2031-03-01",
+                     previous=before).contradiction
+
+
 def test_a_fiscal_year_code_is_a_year() -> None:
     asked = parse("How many widgets did the agency inspect in FY22?")
     assert asked.years == {2022}
