@@ -240,11 +240,12 @@ def asked_of_else(question: str, subject: str) -> str | None:
     return None
 
 
-# a question opening with its question word and its verb: "What was the levy on wool in 2031?"
 # a question opening with "what" or "which" and a form of "be", then what it asks of: "What was the levy on wool in
 # 2031?" (not "What did X raise the levy to", whose "why" would need its verb moved; one sentence)
 _WH_THEN_BE = re.compile(r"^\s*(?:what|which)\s+(?P<verb>is|was|are|were)\s+(?P<rest>(?:the|a|an|its|their)\s+[^?.!]+?)"
                          r"\s*[?.!]*$", re.IGNORECASE)
+# the longest subject read for its question word (a question is at most a few hundred words)
+_MAX_SUBJECT = 2000
 
 
 def asked_again(question: str, subject: str) -> str | None:
@@ -269,10 +270,6 @@ _YEAR_BEFORE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how\s+(?:does|did|do|would)\
 # "in 2030-31", "in March 2031")
 _IN_A_YEAR = re.compile(r"\b(?:in|during|for)\s+(?:(?:the\s+)?(?:fiscal|calendar)\s+year\s+|FY\s?)?((?:19|20)\d\d)\b"
                         r"(?![-–/]\d)", re.IGNORECASE)
-# the longest subject read for its question word (a question is at most a few hundred words)
-_MAX_SUBJECT = 2000
-
-
 def compared_with_year_before(question: str, subject: str) -> str | None:
     """`subject`, which places its figure in one year ("in 2031", "in fiscal year 2031"), asked as the change from the
     year before it, for a follow-up asking how the answer compares with the year before ("How many crossings were
