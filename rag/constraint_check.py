@@ -352,18 +352,18 @@ def _counts_roughly(constraints: Constraints, sentence: str) -> bool:
     return any(stem(w) in asked for m in _ROUGH_COUNT.finditer(sentence) for w in noun_phrase(m.group(1)))
 
 
-# words that look ahead from a sentence's own time, or name a time without a month's name: such a sentence may speak
-# of a month after its source's date
-# a time named otherwise than by a month of a year: "next month", "last month", "in 3 weeks", "Q3", "in the spring",
-# "on 3/4/2031"
 # a season as a time, not a verb ("bales that fall under the rule", "spring up"): "in the fall", "from late summer",
 # "this past winter", "winter 2031"
 _SEASON = (r"(?:(?:in|this|next|last|during|by|over|from|until|starting|through)\s+(?:the\s+)?(?:(?:past|coming)\s+)?"
            r"(?:(?:early|mid|late)[- ]?)?(?:spring|summer|autumn|fall|winter)|"
            r"(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?:19|20)\d\d)")
+# a time named otherwise than by a month of a year: "next month", "last month", "in 3 weeks", "Q3", "in the spring",
+# "on 3/4/2031"
 _NAMES_A_TIME = re.compile(r"\b(?:(?:next|last|this|past|previous|coming) (?:month|quarter|season|week)|"
                            rf"in \d+ (?:days|weeks|months)|Q[1-4]|quarter|{_SEASON}|"
                            r"\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b", re.IGNORECASE)
+# words that look ahead from a sentence's own time, or name a time without a month's name: such a sentence may speak
+# of a month after its source's date
 _LOOKS_AHEAD = re.compile(r"\b(?:will|shall|would|next|coming|upcoming|forthcoming|scheduled|planned|effective|"
                           r"takes? effect|remains?|until|starting|beginning|from now|within|in \d+ (?:days|weeks|months)|"
                           rf"Q[1-4]|quarter|{_SEASON}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)\b",
