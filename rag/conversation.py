@@ -10,7 +10,7 @@ from typing import Sequence
 
 from crossbrief.rag.constraints import FUNCTION_WORDS
 from crossbrief.rag.figures import MONTHS
-from crossbrief.rag.models import Question, Turn
+from crossbrief.rag.models import REFUSAL_TEXT, Question, Turn
 from crossbrief.rag.places import country_spans, demonym_of, is_demonym, is_province, names_placed_in
 
 _FOLLOW_UP = re.compile(
@@ -288,14 +288,30 @@ def condense_offline(question: str, history: Sequence[Turn]) -> Question:
     asked = Question(text=question, history=tuple(history))
     if not looks_like_follow_up(question):
         return asked
-    subject = standalone_subject([text for role, text in history if role == "user"])
+    asked_before = [text for role, text in history if role == "user"]
+    subject = standalone_subject(asked_before)
     if subject is None:
         return asked
     rewritten = asked_of_else(question, subject) or asked_again(question, subject) or \
         compared_with_year_before(question, subject)
     if rewritten is not None:  # a standalone question in its own right
         return replace(asked, standalone=rewritten)
-    return replace(asked, standalone=f"{question.strip()} {subject.strip()}", context=subject.strip())
+    # what a follow-up points at is what the sources answered: not a follow-up's question they had nothing for
+    # ("What about Peru?" refused, then "How many countries are they linked to?" asks of the groups answered before)
+    answered = standalone_subject([text for text, refused in zip(asked_before, _refused(history)) if not refused])
+    leaned_on = (answered or subject).strip()
+    return replace(asked, standalone=f"{question.strip()} {leaned_on}", context=leaned_on)
+
+
+def _refused(history: Sequence[Turn]) -> list[bool]:
+    """For each user turn of `history`, whether it was a follow-up the reply refused (a question standing on its own
+    is what the conversation is about, answered or not)."""
+    flags: list[bool] = []
+    for i, (role, text) in enumerate(history):
+        if role == "user":
+            reply = history[i + 1][1] if i + 1 < len(history) and history[i + 1][0] != "user" else ""
+            flags.append(bool(flags) and looks_like_follow_up(text) and reply.startswith(REFUSAL_TEXT))
+    return flags
 
 
 def standalone_subject(previous: Sequence[str]) -> str | None:

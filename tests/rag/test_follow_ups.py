@@ -154,3 +154,17 @@ def test_comparing_with_the_year_before_asks_the_change_from_it() -> None:
                     "What levy was set under the February 2031 order?"):
         assert condense_offline("How does that compare with the year before?",
                                 [("user", subject), ("assistant", "...")]).context == subject, subject
+
+
+def test_a_follow_up_points_at_what_the_sources_answered() -> None:
+    """After "What about Peru?" was refused, "How many ports are they linked to?" asks of the groups answered before;
+    a follow-up asking the refused question of something else still asks it; a refused question standing on its own
+    stays what the conversation is about."""
+    first = "How many smuggling groups operate in Chile?"
+    history = [("user", first), ("assistant", "More than 600 [1]."), ("user", "What about Peru?"),
+               ("assistant", "The sources do not say.")]
+    assert condense_offline("How many ports are they linked to?", history).context == first
+    assert condense_offline("And in 2031?", history).query == "How many smuggling groups operate in Peru in 2031?"
+    new = "How many ferries sail to Sudmark?"
+    history += [("user", new), ("assistant", "The sources do not say.")]
+    assert condense_offline("Why?", history).context == new
