@@ -37,11 +37,19 @@ _SECOND_QUESTION = re.compile(r"(?:,\s*|\s+)(?:and|but)\s+(?=(?:why|how|what|who
                               r"is|are|was|were|can|could|will|would|should|has|have|had)\b)", re.IGNORECASE)
 
 
+# a measure named by a bare noun with "the" and nothing saying whose ("What was the rate in 2024?", "And the total?"):
+# the one just spoken of
+_BARE_MEASURE = re.compile(r"\bthe\s+(?:rate|figure|number|total|count|share|amount|level|percentage|value|tally|toll)"
+                           r"\b(?!\s+(?:of|for|on|in\s+(?!(?:19|20)\d\d)))", re.IGNORECASE)
+
+
 def _leans_back(question: str) -> bool:
     """Whether a pointing word of `question` points at something said before it: not "there" of "were there", nor
     "this year", nor a pronoun of a second question whose first, leaning on nothing, names what it points at ("What is
     ferrocite and why do smugglers use it?")."""
     plain = _DEICTIC_TIME.sub(" ", _EXISTENTIAL.sub(" ", question))
+    if _BARE_MEASURE.search(plain) and not any(w[:1].isupper() for w in plain.split()[1:]):
+        return True
     if not _FOLLOW_UP.search(plain):
         return False
     joined = _SECOND_QUESTION.search(plain)
