@@ -40,7 +40,8 @@ _SECOND_QUESTION = re.compile(r"(?:,\s*|\s+)(?:and|but)\s+(?=(?:why|how|what|who
 # a measure named by a bare noun with "the" and nothing saying whose ("What was the rate in 2024?", "And the total?"):
 # the one just spoken of
 _BARE_MEASURE = re.compile(r"\bthe\s+(?:rate|figure|number|total|count|share|amount|level|percentage|value|tally|toll)"
-                           r"\b(?!\s+(?:of|for|on|in\s+(?!(?:19|20)\d\d)))", re.IGNORECASE)
+                           r"(?:\s+(?:in|for|during)\s+(?:(?:fiscal|calendar)\s+year\s+)?(?:19|20)\d\d|"
+                           r"\s+(?:then|now|there))?\W*$", re.IGNORECASE)
 
 
 def _leans_back(question: str) -> bool:

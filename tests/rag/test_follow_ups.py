@@ -174,7 +174,8 @@ def test_a_measure_named_by_a_bare_noun_is_the_one_just_spoken_of() -> None:
     assert looks_like_follow_up("What was the rate in 2031?") and looks_like_follow_up("And the total?")
     # a measure saying whose, or a question naming its own subject, stands on its own
     for standalone in ("What was the number of crossings in 2031?", "What is the rate of inflation?",
-                       "What was the toll in Norland in 2031?", "How many ferries sailed in 2031?"):
+                       "What was the toll in Norland in 2031?", "How many ferries sailed in 2031?",
+                       "What is the total cost of the harbour plan?"):
         assert not looks_like_follow_up(standalone), standalone
     history = [("user", "How many ferry crossings were there in Norland in 2031?"), ("assistant", "About 400 [1].")]
     assert condense_offline("What was the rate in 2030?", history).context == history[0][1]
