@@ -71,7 +71,7 @@ def _written_at(question: str, value: str) -> tuple[int, int] | None:
     """Where `question` writes `value`: the first run of its words whose content words, in any form ("cities" for
     "Cities", "ferrocite" of "ferrocite-related"), are those of the value; None when it does not."""
     wanted = words(value)
-    tokens = list(re.finditer(r"[A-Za-z][A-Za-z'’]*", question))
+    tokens = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9'’]*", question))
     for first in range(len(tokens)):
         if not words(tokens[first].group(0)) & wanted:
             continue  # a run starts at one of the value's words
@@ -254,7 +254,8 @@ class TableAnswerer:
             if span is None:
                 return None
             read = f"{read[:span[0]]}{new.lower()}{read[span[1]:]}"
-        return with_value_names(_asking_clause(read), table) if swaps else None
+        # the follow-up's own words too: what else it asks ("What was the rate in 2024?" asks the rate)
+        return with_value_names(f"{follow_up} {_asking_clause(read)}", table) if swaps else None
 
     def _answer_linked(self, question: Question, links: list[Link], passages: list[Passage],
                        arithmetic: AskedChange | None, wanted: Superlative | None, order: dict[str, int],

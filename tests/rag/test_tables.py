@@ -389,3 +389,22 @@ def test_a_follow_up_value_replaces_the_earlier_one_however_the_question_wrote_i
     assert "Area: Rural areas" in text and "Value: 201" in text and "Cities" not in text, text
     text = follow("How many Norlanders visited cities in 2021?", "What about Sudland?")
     assert "Place: Sudland" in text and "Value: 8" in text and "Norland;" not in text, text
+
+
+def test_a_follow_up_asking_another_year_keeps_what_else_it_asks(tmp_path: Path) -> None:
+    """"What was the rate in 2030?" after a count asked of 2031: the rate of 2030, not both years' rows."""
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    rows = [["Ferrocite", "Deaths", "Norland", year, unit, value] for year, count, rate in
+            (("2029", "900", "12.5"), ("2030", "1100", "15.1"), ("2031", "1000", "13.9"))
+            for unit, value in (("Number", count), ("Crude rate per 100000", rate))]
+    _, table = render_table("deaths.csv", ["Substance", "Type", "Region", "Year", "Unit", "Value"], rows, "Deaths", 0)
+    store.write(SOURCE, "hash1", [table])
+    answerer = TableAnswerer(store)
+    earlier = "How many ferrocite deaths were there in Norland in 2031?"
+    first = answerer.answer(Question(earlier), _passages())
+    assert first is not None and "Value: 1000" in first.draft.text, first
+    asked = Question("What was the rate in 2030?", standalone=f"What was the rate in 2030? {earlier}", context=earlier)
+    found = answerer.answer(asked, _passages())
+    assert found is not None and not found.draft.refused, found
+    assert "Year: 2030" in found.draft.text and "2031" not in found.draft.text, found.draft.text
+    assert "Value: 15.1" in found.draft.text, found.draft.text
