@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from crossbrief.rag.constraints import (FUNCTION_WORDS, OFFICE_TITLES, WORD, Constraints, change_directions, content_words, directions,
                                         leaders_in, mentions, offices_in, qualified_words, sentence_names, stem)
-from crossbrief.rag.dates import (baseline_years, dated_today, names_month, ordinal, period_years, periods_in,
-                                  relative_years, unit_dates, year_parts)
+from crossbrief.rag.dates import (NAMES_A_TIME, OTHER_TIME, baseline_years, dated_today, names_month, ordinal,
+                                  period_years, periods_in, relative_years, unit_dates, year_parts)
 from crossbrief.rag.figures import MONTHS, Figure
 from crossbrief.index.documents import row_fields
 from crossbrief.rag.publishers import published_by
@@ -78,7 +78,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             date = 0.0
         elif constraints.months and not months and not near_months and published and \
                 published < min(constraints.months) and not names_month(sentence, constraints.months) and \
-                not (_NAMES_A_TIME if constraints.dated_thing else _LOOKS_AHEAD).search(sentence):
+                not (NAMES_A_TIME if constraints.dated_thing else _LOOKS_AHEAD).search(sentence):
             # a sentence naming no month of its own, in a source published before the asked month: written before
             # it, it does not say what that month brought ("promised in November to charge 25%" of February for the
             # July amendment), unless it looks ahead or names a time another way ("will take effect next month",
@@ -86,7 +86,7 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             contradiction = f"month {dt.date(published[0], published[1], 1):%B %Y}"
             date = 0.0
         elif constraints.months and not months and not near_months and not years and published and \
-                published > max(constraints.months) and not _NAMES_A_TIME.search(sentence) and \
+                published > max(constraints.months) and not NAMES_A_TIME.search(sentence) and \
                 not any(w.lower() in MONTHS for w in re.findall(r"[A-Za-z]+", sentence)):
             # a sentence naming no time of its own (no year, month, season, quarter or "last month") in a source
             # published after the asked month speaks of its own time, as one read with a later month does ("has
@@ -352,21 +352,10 @@ def _counts_roughly(constraints: Constraints, sentence: str) -> bool:
     return any(stem(w) in asked for m in _ROUGH_COUNT.finditer(sentence) for w in noun_phrase(m.group(1)))
 
 
-# a season as a time, not a verb ("bales that fall under the rule", "spring up"): "in the fall", "from late summer",
-# "this past winter", "winter 2031"
-_SEASON = (r"(?:(?:in|this|next|last|during|by|over|from|until|starting|through)\s+(?:the\s+)?(?:(?:past|coming)\s+)?"
-           r"(?:(?:early|mid|late)[- ]?)?(?:spring|summer|autumn|fall|winter)|"
-           r"(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?:19|20)\d\d)")
-# a time named otherwise than by a month of a year: "next month", "last month", "in 3 weeks", "Q3", "in the spring",
-# "on 3/4/2031"
-_NAMES_A_TIME = re.compile(r"\b(?:(?:next|last|this|past|previous|coming) (?:month|quarter|season|week)|"
-                           rf"in \d+ (?:days|weeks|months)|Q[1-4]|quarter|{_SEASON}|"
-                           r"\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b", re.IGNORECASE)
 # words that look ahead from a sentence's own time, or name a time without a month's name: such a sentence may speak
 # of a month after its source's date
 _LOOKS_AHEAD = re.compile(r"\b(?:will|shall|would|next|coming|upcoming|forthcoming|scheduled|planned|effective|"
-                          r"takes? effect|remains?|until|starting|beginning|from now|within|in \d+ (?:days|weeks|months)|"
-                          rf"Q[1-4]|quarter|{_SEASON}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)\b",
+                          rf"takes? effect|remains?|until|starting|beginning|from now|within|{OTHER_TIME})\b",
                           re.IGNORECASE)
 # the columns whose cells place a row's figure ("Region: Canada"); not those naming where something came from or
 # went, or whose it is ("Origin country", "Trading partner", "Nationality")

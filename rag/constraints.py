@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, periods_in, season_months, year_parts
-from crossbrief.rag.figures import MONTHS, Figure, extract_figures
+from crossbrief.rag.figures import MONTH_NAMES, MONTHS, Figure, extract_figures
 from crossbrief.rag.levies import asked_levied
 from crossbrief.rag.places import (countries_asked_of, countries_in, countries_located_in, countries_named,
                                    country_modifiers, country_words, names_same_country, provinces_located_in,
@@ -385,8 +385,7 @@ _ASKS_DAY = re.compile(r"\b(?:what|which) (?:date|day)\b", re.IGNORECASE)
 # deadline?")
 _ASKS_CONDITION = re.compile(r"\bwhen (?:does|do)\b|\bwhen (?:is|are)\b[^?]*\b\w{3,}(?:ed|en)\b", re.IGNORECASE)
 # a thing named by its month: "the October 2031 amendment", "the March 4, 2031 order" (not "the 2031 budget")
-_MONTH_NAMES = "|".join(m.capitalize() for m in sorted(MONTHS))
-_DATED_THING = re.compile(rf"\bthe (?:{_MONTH_NAMES}) (?:\d{{1,2}}, )?(?:19|20)\d\d [a-z][a-z-]+\b(?!\s+year)")
+_DATED_THING = re.compile(rf"\bthe (?:{MONTH_NAMES}) (?:\d{{1,2}}, )?(?:19|20)\d\d [a-z][a-z-]+\b(?!\s+year)")
 # a document named by its date after a word that attributes ("according to the July 2026 release", "per the 2025
 # fact sheet", "under the March 2, 2025 amendment"; never "in the January 2025 wildfires", an event): the date, then
 # the noun it dates, not a year's own ("the 2023 fiscal year")

@@ -9,7 +9,8 @@ from dataclasses import replace
 from typing import Sequence
 
 from crossbrief.rag.constraints import FUNCTION_WORDS
-from crossbrief.rag.figures import MONTHS
+from crossbrief.rag.dates import NAMES_A_TIME
+from crossbrief.rag.figures import MONTH_NAMES, MONTHS, extract_figures
 from crossbrief.rag.models import REFUSAL_TEXT, Question, Turn
 from crossbrief.rag.places import country_spans, demonym_of, is_demonym, is_province, names_placed_in
 
@@ -26,7 +27,7 @@ _EXISTENTIAL = re.compile(r"\b(?:is|are|was|were|be|been)\s+there\b|\bthere\s+(?
 
 
 # a question word alone: "Why?", "And how?", "When?"
-_BARE_WH = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:why|how|when|where|who)\W*$", re.IGNORECASE)
+_BARE_WH = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?P<word>why|how|when|where|who)\W*$", re.IGNORECASE)
 
 
 # "this year", "this week": the time the question is asked in, not something said earlier ("that year" is)
@@ -78,18 +79,14 @@ _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", r
 _NAME = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w'’&.-]*(?:\s+(?:(?:of|for|on|the|de|a|an)\s+)*[A-Z][\w'’&.-]*)*")
 # a code of a period, no name: "FY 2031", "FY31", "Q1", "H2"
 _PERIOD_CODE = re.compile(r"^(?:FY\s?'?\d{0,4}|[QH][1-4])$")
-# a month of a year, a day perhaps between: "February 2025", "March 4, 2025"
-_MONTH_YEAR = re.compile(r"\b(?P<month>[A-Z][a-z]+)\s+(?:\d{1,2},?\s+)?(?:19|20)\d\d\b")
 # a thing named by its month after the preposition that puts the question under it: "under the February 2031 order"
-_MONTH_NAMES = "|".join(m.capitalize() for m in sorted(MONTHS))
-_OF_A_DATED_THING = re.compile(rf"\b(?:under|by|in|of|per|according to)\s+the\s+(?:{_MONTH_NAMES})"
+_OF_A_DATED_THING = re.compile(rf"\b(?:under|by|in|of|per|according to)\s+the\s+(?:{MONTH_NAMES})"
                                r"\s+(?:\d{1,2},?\s+)?(?:19|20)\d\d\s+[a-z][a-z-]+\b")
 # words asking for the figure now: a date asked of the question replaces them (lower case: "Norland Today" is a name)
 _NOW = re.compile(r"\s*\b(?:current(?:ly)?|now|today|at present|presently|latest|most recent)\b")
 # a time a question names otherwise than by a year: "this year", "last month", "FY2024", "Q1", "in March"
-_TIMED = re.compile(r"\b(?:(?:this|last|next|past|previous|coming) (?:year|month|quarter|week)|FY\s?'?\d{2,4}|"
-                    r"[QH][1-4])\b|"
-                    rf"\b(?:{_MONTH_NAMES})\b", re.IGNORECASE)
+_TIMED = re.compile(rf"{NAMES_A_TIME.pattern}|\b(?:(?:this|last|next|past|previous|coming) year|FY\s?'?\d{{2,4}}|H[12]|"
+                    rf"{MONTH_NAMES})\b", re.IGNORECASE)
 
 
 def _kind(text: str) -> str:
@@ -117,8 +114,8 @@ def _spans(text: str, kind: str) -> list[tuple[int, int]]:
     another name with it, not the question's first word)."""
     if kind == "year":
         return [(m.start(), m.end()) for m in _YEAR.finditer(text)]
-    if kind == "month":
-        return [(m.start(), m.end()) for m in _MONTH_YEAR.finditer(text) if m.group("month").lower() in MONTHS]
+    if kind == "month":  # the figure parser's dates of a month or a day ("February 2025", "March 4, 2025")
+        return [(f.start, f.end) for f in extract_figures(text) if f.kind == "date" and f.unit in ("month", "day")]
     if kind == "name":
         countries, found = country_spans(text), []
         for m in _NAME.finditer(text):
@@ -262,11 +259,10 @@ def asked_again(question: str, subject: str) -> str | None:
     levy on wool in 2031?" -> "Why was the levy on wool in 2031?", the reason for what it asked rather than the same
     figure; None for any other follow-up, or a subject not opening with "what" or "which", a form of "be" and what
     it asks of."""
-    asking = re.match(r"^\W*(?:and\s+|but\s+|so\s+)?(why|how)\W*$", question, re.IGNORECASE)
-    opened = _WH_THEN_BE.match(subject[:_MAX_SUBJECT])
-    if asking is None or opened is None:
+    bare, opened = _BARE_WH.match(question), _WH_THEN_BE.match(subject[:_MAX_SUBJECT])
+    if bare is None or bare.group("word").lower() not in ("why", "how") or opened is None:
         return None
-    return f"{asking.group(1).capitalize()} {opened.group('verb').lower()} {opened.group('rest')}?"
+    return f"{bare.group('word').capitalize()} {opened.group('verb').lower()} {opened.group('rest')}?"
 
 
 # "How does that compare with the year before?", "And compared to the previous year?"

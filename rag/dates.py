@@ -54,6 +54,19 @@ def season_months(text: str) -> set[tuple[int, int]]:
             for month in _SEASON_MONTHS[m.group(1).lower()]}
 
 
+# a season as a time, not a verb ("bales that fall under the rule", "spring up"): "in the fall", "from late summer",
+# "this past winter", "winter 2031"
+_SEASON_TIME = (r"(?:(?:in|this|next|last|during|by|over|from|until|starting|through)\s+(?:the\s+)?"
+                r"(?:(?:past|coming)\s+)?(?:(?:early|mid|late)[- ]?)?(?:spring|summer|autumn|fall|winter)|"
+                r"(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?:19|20)\d\d)")
+# a time named neither by a month's name nor by a year: "in 3 weeks", "Q3", "quarter", "in the spring", "3/4/2031"
+# (an alternation, for patterns to include)
+OTHER_TIME = rf"in \d+ (?:days|weeks|months)|Q[1-4]|quarter|{_SEASON_TIME}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?"
+# a time named otherwise than by a month of a year: those, and "next month", "last week", "this quarter"
+NAMES_A_TIME = re.compile(rf"\b(?:(?:next|last|this|past|previous|coming) (?:month|quarter|season|week)|"
+                          rf"{OTHER_TIME})\b", re.IGNORECASE)
+
+
 # a calendar year named relative to when the text was written: "last year", "this year", "next year" (a fiscal year,
 # "last fiscal year", depends on whose fiscal year it is and is left alone)
 _RELATIVE_YEAR = re.compile(r"\b(last|this|next)\s+(?:calendar\s+)?year\b", re.IGNORECASE)

@@ -22,6 +22,8 @@ _MONTHS = {m.lower(): i for i, m in enumerate(
      "November", "December"], 1)}
 # the months' names, lower case (rag/constraints.py, rag/places.py and the table readers share them)
 MONTHS = frozenset(_MONTHS)
+# the months' names as a pattern's alternation, capitalised as written ("January|February|...")
+MONTH_NAMES = "|".join(m.capitalize() for m in sorted(MONTHS))
 _MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _MONTH_RE = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"

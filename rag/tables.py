@@ -72,15 +72,15 @@ def _written_at(question: str, value: str) -> tuple[int, int] | None:
     "Cities", "ferrocite" of "ferrocite-related"), are those of the value; None when it does not."""
     wanted = words(value)
     tokens = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9'’]*", question))
+    stems = [words(t.group(0)) for t in tokens]
     for first in range(len(tokens)):
-        if not words(tokens[first].group(0)) & wanted:
+        if not stems[first] & wanted:
             continue  # a run starts at one of the value's words
         seen: set[str] = set()
         for last in range(first, len(tokens)):
-            found = words(tokens[last].group(0))
-            if not found <= wanted and found:
+            if stems[last] and not stems[last] <= wanted:
                 break
-            seen |= found
+            seen |= stems[last]
             if seen == wanted:
                 return tokens[first].start(), tokens[last].end()
     return None

@@ -38,6 +38,14 @@ def harms_answerer(tmp_path: Path) -> TableAnswerer:
     return TableAnswerer(store)
 
 
+def one_table(tmp_path: Path, name: str, columns: list[str], rows: list[list[str]], label: str) -> TableAnswerer:
+    """A table answerer over one table of `rows` under `columns`."""
+    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    _, table = render_table(name, columns, rows, label, 0)
+    store.write(SOURCE, "hash1", [table])
+    return TableAnswerer(store)
+
+
 @pytest.fixture
 def answerer(tmp_path: Path) -> TableAnswerer:
     return harms_answerer(tmp_path)
@@ -351,14 +359,11 @@ def test_a_month_run_into_its_day_in_a_heading_still_names_the_date(tmp_path: Pa
 def test_a_follow_up_naming_another_value_of_a_pinned_column_is_asked_of_it(tmp_path: Path) -> None:
     """"What about lumenite?" after "How many ferrocite-related seizures ...?" asks the lumenite row, not one of
     both substances (which no row holds)."""
-    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
     rows = [[substance, place, year, "Number", str(value)]
             for substance, base in (("Ferrocite", 100), ("Lumenite", 7)) for place, share in (("Lakeside", 1),
                                                                                                ("Hillside", 2))
             for year, value in (("2020", base * share), ("2021", base * share + 1))]
-    _, table = render_table("seizures.csv", ["Substance", "Place", "Year", "Unit", "Value"], rows, "Seizures", 0)
-    store.write(SOURCE, "hash1", [table])
-    answerer = TableAnswerer(store)
+    answerer = one_table(tmp_path, "seizures.csv", ["Substance", "Place", "Year", "Unit", "Value"], rows, "Seizures")
     earlier = "How many ferrocite-related seizures were there in Lakeside in 2021?"
     first = answerer.answer(Question(earlier), _passages())
     assert first is not None and "Value: 101" in first.draft.text, first
@@ -372,13 +377,10 @@ def test_a_follow_up_naming_another_value_of_a_pinned_column_is_asked_of_it(tmp_
 def test_a_follow_up_value_replaces_the_earlier_one_however_the_question_wrote_it(tmp_path: Path) -> None:
     """The earlier value as the question wrote it: a plural ("cities" for "Cities"), a value of two words, a people's
     name ("Norlanders" for "Norland"); and nothing is answered for the earlier value when it is not found."""
-    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
     rows = [[place, area, year, str(value)] for place, base in (("Norland", 100), ("Sudland", 7))
             for area, share in (("Cities", 1), ("Rural areas", 2)) for year, value in (("2020", base * share),
                                                                                      ("2021", base * share + 1))]
-    _, table = render_table("visits.csv", ["Place", "Area", "Year", "Value"], rows, "Visits", 0)
-    store.write(SOURCE, "hash1", [table])
-    answerer = TableAnswerer(store)
+    answerer = one_table(tmp_path, "visits.csv", ["Place", "Area", "Year", "Value"], rows, "Visits")
 
     def follow(earlier: str, follow_up: str) -> str:
         found = answerer.answer(Question(follow_up, standalone=f"{follow_up} {earlier}", context=earlier), _passages())
@@ -393,13 +395,10 @@ def test_a_follow_up_value_replaces_the_earlier_one_however_the_question_wrote_i
 
 def test_a_follow_up_asking_another_year_keeps_what_else_it_asks(tmp_path: Path) -> None:
     """"What was the rate in 2030?" after a count asked of 2031: the rate of 2030, not both years' rows."""
-    store = TableStore.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
     rows = [["Ferrocite", "Deaths", "Norland", year, unit, value] for year, count, rate in
             (("2029", "900", "12.5"), ("2030", "1100", "15.1"), ("2031", "1000", "13.9"))
             for unit, value in (("Number", count), ("Crude rate per 100000", rate))]
-    _, table = render_table("deaths.csv", ["Substance", "Type", "Region", "Year", "Unit", "Value"], rows, "Deaths", 0)
-    store.write(SOURCE, "hash1", [table])
-    answerer = TableAnswerer(store)
+    answerer = one_table(tmp_path, "deaths.csv", ["Substance", "Type", "Region", "Year", "Unit", "Value"], rows, "Deaths")
     earlier = "How many ferrocite deaths were there in Norland in 2031?"
     first = answerer.answer(Question(earlier), _passages())
     assert first is not None and "Value: 1000" in first.draft.text, first
