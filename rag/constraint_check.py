@@ -9,8 +9,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from crossbrief.rag.constraints import (FUNCTION_WORDS, OFFICE_TITLES, WORD, Constraints, change_directions, content_words, directions,
-                                        leaders_in, mentions, offices_in, qualified_words, sentence_names, stem)
+from crossbrief.rag.compass import change_directions, directions
+from crossbrief.rag.constraints import Constraints, mentions, qualified_words, sentence_names
+from crossbrief.rag.name_phrases import OFFICE_TITLES, leaders_in, offices_in
+from crossbrief.rag.words import FUNCTION_WORDS, WORD, content_words, stem
 from crossbrief.rag.dates import (NAMES_A_TIME, OTHER_TIME, baseline_years, dated_today, names_month, ordinal,
                                   period_years, periods_in, relative_years, unit_dates, year_parts)
 from crossbrief.rag.figures import MONTHS, Figure

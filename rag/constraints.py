@@ -3,7 +3,9 @@
 Every constraint is parsed with general English (interrogatives, prepositions, capitalisation) and the one figure
 parser; which capitalised words are names the sources know comes from the index's own vocabulary, never from a
 list of corpus words. An answering unit is then checked against the constraints (rag/constraint_check.py): a unit
-that contradicts a pinned year, month, name or answer type cannot be the answer.
+that contradicts a pinned year, month, name or answer type cannot be the answer. Its parts: the content words and
+stemmer (rag/words.py), a source named by its date (rag/named_sources.py), offices, leaders and bodies' acronyms
+(rag/name_phrases.py), compass directions and ways of change (rag/compass.py).
 """
 
 from __future__ import annotations
@@ -12,30 +14,21 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from crossbrief.rag.compass import asked_direction, directed_nouns
 from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, periods_in, season_months, year_parts
-from crossbrief.rag.figures import MONTH_NAMES, MONTHS, Figure, extract_figures
+from crossbrief.rag.figures import MONTHS, extract_figures
 from crossbrief.rag.levies import asked_levied
-from crossbrief.rag.places import (countries_asked_of, countries_in, countries_located_in, countries_named,
-                                   country_modifiers, country_words, names_same_country, provinces_located_in,
+from crossbrief.rag.name_phrases import asked_actor, bodies_of, leaders_in, name_acronyms, name_runs, offices_in
+from crossbrief.rag.named_sources import (named_source_spans, names_dated_thing, source_dates, source_words,
+                                          without_named_source)
+from crossbrief.rag.places import (countries_asked_of, countries_in, countries_located_in, country_modifiers, country_words, names_same_country, provinces_located_in,
                                    without_possessive)
 from crossbrief.rag.question_types import CHANGE_WORDS, answer_type, asks_about_table, asks_share, expected_kinds
-from crossbrief.rag.spelling import american
+from crossbrief.rag.words import FUNCTION_WORDS, content_words, stem
 
-WORD = re.compile(r"[a-z0-9]+")
-# general English function words; what is left of a question are its content words
-FUNCTION_WORDS = frozenset("""a an and are as at be been being by can could did do does doing for from had has have
-having how i if in into is it its of on or that the their them there these they this those to was were what when
-where which while who whom whose why will with would about after before than then also any much many more most
-some such per according said says say tell me our we us you your my one ones other another each every both all
-should shall may might must not no nor only own same so too very just over under again further once here
-out up down off above below between through during until against among""".split())
 _LONGEST_ACRONYM = 8
 _NAME = re.compile(r"\b([A-Z][a-zA-Z]{2,}(?:[-'][A-Za-z]+)?)(?:'s)?\b")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*[\"'(]*$")
-# a source named in the question: "according to the February 2025 order", "per the 2023 fact sheet"
-# (a date's comma, between its day and its year, does not end the phrase: "under the March 2, 2025 amendment")
-_SOURCE_PHRASE = re.compile(r"\b(?:according to|per|as stated in|as set out in|in|under|by) (?:the|its|their|this|that) "
-                            r"((?:[^,?.;]|(?<=\d),(?=\s*(?:19|20)\d\d\b)){3,60})", re.IGNORECASE)
 # a question that names a table as its source: "per the data table", "in the spreadsheet", "does the federal table
 # give/show/list..."; not an idiom ("brought to the table", "on the negotiating table")
 _TABLE = r"(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,2}?(?:tables?|spreadsheet|dataset|data set)"
@@ -44,52 +37,12 @@ _ASKS_TABLE = re.compile(rf"\b(?:according to|per|in|from|by)\s+{_TABLE}\b|\b{_T
 _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 # "What about from Canada?", "And how about 2023?": a follow-up that asks the same again of something else
 _SAME_AGAIN = re.compile(r"^\W*(?:and\s+|but\s+)?(?:(?:what|how)\s+about|what\s+of)\b", re.IGNORECASE)
-# the titles of a person's office ("Secretary of Energy", "Commissioner Miller"), and with the honorifics and other
-# titles a person is named by ("Mr Trudeau", "Prime Minister Trudeau"): English words, no corpus's
-OFFICE_TITLES = frozenset("""secretary minister director administrator commissioner governor chair chairman chairwoman
-chief ambassador attorney undersecretary""".split())
-PERSON_TITLES = OFFICE_TITLES | frozenset("""mr mrs ms miss dr sir dame president vice prime premier senator mayor
-general deputy associate assistant sergeant officer agent judge justice king queen prince princess lord lady rep
-representative congressman congresswoman speaker leader head advisor adviser special clerk""".split())
 _HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z-]*\s?){1,4})", re.IGNORECASE)
 # a question about a plan: "would ... hire", "will ... fund", "the FY25 budget request", "proposed"
 _PLANS = re.compile(r"\b(?:would|will|plan(?:s|ned)?|budget(?:s|ed)?|requests?|requested|propos(?:e|es|ed|al))\b",
                     re.IGNORECASE)
 # a question that compares two pinned years needs evidence of both ("by how much did the FY24 request exceed FY21")
 _COMPARES = re.compile(rf"\b(?:{CHANGE_WORDS}|exceed|compare|between|versus|vs|than)[sd]?\b", re.IGNORECASE)
-# a compass direction that narrows what follows it ("the northern border", "South-West region"): general English
-_DIRECTION = re.compile(r"\b(north|south)[- ]?(east|west)(?:ern|ward)?\b|\b(north|south|east|west)(?:ern|ward)?\b",
-                        re.IGNORECASE)
-_DIRECTED = re.compile(r"(?:" + _DIRECTION.pattern + r")\s+([a-z]{4,})", re.IGNORECASE)
-
-
-def directions(text: str, noun: str = "") -> set[str]:
-    """The compass directions `text` names, normalised ("Northern", "north" -> "north"; "south-western" ->
-    "southwest"). A direction that opens a name ("North America", "South Korea") is not one, unless the name is of
-    `noun` (a stemmed noun: "Southwest Border" for "border")."""
-    found = set()
-    for match in _DIRECTION.finditer(text):
-        following = re.match(r"\s+([A-Z][a-z]+)", text[match.end():])
-        if match.group(0)[0].isupper() and following and stem(following.group(1).lower()) != noun:
-            continue
-        found.add("".join(g.lower() for g in match.groups() if g))
-    return found
-
-
-def content_words(text: str) -> list[str]:
-    return [w for w in WORD.findall(text.lower()) if w not in FUNCTION_WORDS and len(w) > 1]
-
-
-def stem(word: str) -> str:
-    """A light suffix stripper, enough to match "seizures"/"seized" and "countries"/"country"; a British spelling
-    stems as the American one ("tranquillisers"/"tranquilizer")."""
-    word = american(word)
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    for suffix in ("ing", "es", "ed", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
 
 
 def name_key(name: str) -> str:
@@ -261,50 +214,6 @@ _ASKS_LATEST = re.compile(r"\b(?:most recent|latest|newest|currently|up-to-date|
                           r"receivables?|payables?|debt|deposits?)\b))\b", re.IGNORECASE)
 
 
-# a body asked of by its acronym, as the subject after an auxiliary, and the verb it did: "How many pounds did HSI
-# seize", "What has the DEA seized" (not a body's possessive: "did CBP's officers seize")
-_ASKED_ACTOR = re.compile(r"\b(?:[Dd]id|[Dd]oes|[Dd]o|[Hh]as|[Hh]ave|[Hh]ad|[Ww]ill|[Ww]ould)\s+(?:the\s+)?"
-                          r"(?P<body>[A-Z]{2,6})\b(?!['’])\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]{3,})\b")
-# verbs of telling what others did ("did the CDC record / report / count"): the body asked is the one that tells, and
-# another body's own deed is what it tells of
-_TELLING = frozenset("report record count show find say note estimate indicate publish data figure".split())
-# a thing qualified by the body it belongs to, named with its article by its acronym: "Targeting Teams at the FBI",
-# "agents of the DEA" (not a code: "in USD", "growth in GDP", "in FY’25")
-_BODY_OF = re.compile(r"\b(?P<word>[A-Za-z][\w-]{2,})\s+(?:at|of|in|within|from)\s+the\s+(?P<body>[A-Z]{2,6})\b"
-                      r"(?!['’‘]s)(?!\s*['’‘]?\d)")
-_ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
-
-
-def word_key(word: str) -> str:
-    """One key for a word's forms: "seize", "seized", "seizes" -> "seiz"; "teams", "team" -> "team"."""
-    return stem(word.lower()).removesuffix("e")
-
-
-def is_body_code(code: str) -> bool:
-    """Whether an acronym may name a body: not a country's code ("US": places.py reads countries) nor a Roman
-    numeral ("Title III")."""
-    return not countries_named(code) and not _ROMAN.fullmatch(code)
-
-
-def bodies_of(text: str) -> tuple[tuple[str, str], ...]:
-    """(word key, acronym) of each thing `text` qualifies by a body's acronym ("Targeting Teams at the FBI" ->
-    ("team", "FBI")); not by a country's ("agents in the US")."""
-    return tuple(dict.fromkeys((word_key(m.group("word")), m.group("body")) for m in _BODY_OF.finditer(text)
-                               if is_body_code(m.group("body")) and m.group("word").lower() not in FUNCTION_WORDS))
-
-
-def asked_actor(question: str) -> tuple[str, ...]:
-    """(acronym, verb key) of the body a question asks what it did ("did HSI seize" -> ("HSI", "seiz")); () when it
-    asks of none by an acronym, of a country ("did the US record": places.py reads countries), or what a body told
-    ("did CDC data show", "did the DEA report")."""
-    for match in _ASKED_ACTOR.finditer(question):
-        verb = match.group("verb")
-        if verb in FUNCTION_WORDS or not is_body_code(match.group("body")):
-            continue
-        return () if word_key(verb) in {word_key(w) for w in _TELLING} else (match.group("body"), word_key(verb))
-    return ()
-
-
 def parse(question: str, context: str = "") -> Constraints:
     """The constraints of `question`; `context` (the question a follow-up leans on) fills in what it leaves open."""
     figures = extract_figures(question)
@@ -330,17 +239,12 @@ def parse(question: str, context: str = "") -> Constraints:
     match = _HOW_MANY.search(question) or (_HOW_MANY.search(context) if context else None)
     if match:
         counted = counted_noun(match.group(1))
-    source_words: set[str] = set()
-    for phrase in _SOURCE_PHRASE.finditer(question):
-        words = [w for w in content_words(phrase.group(1)) if not w.isdigit()]
-        if figures_in(phrase.group(1)):
-            source_words.update(stem(w) for w in words if not extract_figures(w) and w.lower() not in MONTHS)
     own = question_names(question)
     named_in = question if own or not context else context  # a follow-up naming nothing asks of what it follows
     names = own or question_names(named_in)
     acronyms = name_acronyms(named_in)
     return Constraints(frozenset(years), frozenset(months), names, kinds, kind, counted,
-                       frozenset(source_words), len(years) >= 2 and _COMPARES.search(question) is not None,
+                       source_words(question), len(years) >= 2 and _COMPARES.search(question) is not None,
                        directed_nouns(question),
                        tuple(dict.fromkeys(stem(w) for w in content_words(without_named_source(question)))),
                        _ASKS_TABLE.search(question) is not None and not asks_about_table(question),
@@ -355,7 +259,7 @@ def parse(question: str, context: str = "") -> Constraints:
                        asks_condition=_ASKS_CONDITION.search(question) is not None,
                        name_runs=name_runs(named_in), asks_latest=_ASKS_LATEST.search(question) is not None,
                        asks_share=kind == "percent" and asks_share(question), actor=asked_actor(question),
-                       owned=bodies_of(question), dated_thing=_DATED_THING.search(question) is not None)
+                       owned=bodies_of(question), dated_thing=names_dated_thing(question))
 
 
 def counted_noun(phrase: str) -> str:
@@ -384,180 +288,5 @@ _ASKS_DAY = re.compile(r"\b(?:what|which) (?:date|day)\b", re.IGNORECASE)
 # considered impaired?"), not when an event was or will be ("when will the tariffs take effect?", "when is the
 # deadline?")
 _ASKS_CONDITION = re.compile(r"\bwhen (?:does|do)\b|\bwhen (?:is|are)\b[^?]*\b\w{3,}(?:ed|en)\b", re.IGNORECASE)
-# a thing named by its month: "the October 2031 amendment", "the March 4, 2031 order" (not "the 2031 budget")
-_DATED_THING = re.compile(rf"\bthe (?:{MONTH_NAMES}) (?:\d{{1,2}}, )?(?:19|20)\d\d [a-z][a-z-]+\b(?!\s+year)")
-# a document named by its date after a word that attributes ("according to the July 2026 release", "per the 2025
-# fact sheet", "under the March 2, 2025 amendment"; never "in the January 2025 wildfires", an event): the date, then
-# the noun it dates, not a year's own ("the 2023 fiscal year")
-_NAMED_SOURCE = re.compile(
-    r"\b(?i:according to|per|as stated in|as set out in|under) the ((?:[A-Z][a-z]+ (?:\d{1,2}, )?)?(?:19|20)\d\d) "
-    r"([a-z][a-z-]+)\b(?!\s+year)")
 
 
-# a document named by when it came out, in a phrase naming a source: "according to the preliminary tally released in
-# May 2025", "per the report published on 3 March 2031" (not "the order issued on July 31, 2025 set": an event's
-# date, not a source's)
-_RELEASED = re.compile(r"\b(?i:according to|per|as stated in|as set out in|as reported in)\s+(?:the|a|an|its|their)\s+"
-                       r"(?:[\w'’-]+\s+){0,6}?(?:released|published|issued|dated|updated)\s+(?:(?:in|on)\s+)?"
-                       r"((?:\d{1,2} )?(?:[A-Z][a-z]+ (?:\d{1,2}, )?)?(?:19|20)\d\d)\b")
-# up to two words that end a source's name at the end of its clause ("... the March 2025 fact sheet?")
-_NAME_ENDS = re.compile(r"(?:\s+[\w'’-]+){0,2}(?=\s*(?:[,?.;!]|$))")
-
-
-def _source_phrases(question: str) -> list[tuple[int, int, tuple[int, int], bool]]:
-    """(start, end) of each phrase naming a document by its date, the date's (start, end), and whether it has a
-    month (_NAMED_SOURCE, _RELEASED)."""
-    found = []
-    for match in _RELEASED.finditer(question):
-        words = match.group(1).split()
-        month = any(w.lower() in MONTHS for w in words)
-        if len(words) == 1 or month:
-            found.append((match.start(), match.end(), (match.start(1), match.end(1)), month))
-    for match in _NAMED_SOURCE.finditer(question):
-        words = match.group(1).split()
-        if (len(words) > 1 and words[0].lower() not in MONTHS) or match.group(2) in FUNCTION_WORDS:
-            continue
-        found.append((match.start(), match.end(), (match.start(1), match.end(1)), len(words) > 1))
-    return found
-
-
-def named_source_spans(question: str) -> list[tuple[int, int, bool]]:
-    """(start, end, with its month) of each date in `question` that names a document (_NAMED_SOURCE, _RELEASED)."""
-    return [(date[0], date[1], month) for _, _, date, month in _source_phrases(question)]
-
-
-def without_named_source(question: str) -> str:
-    """`question` without the phrases that name its source by a date ("..., according to the February 2025
-    analysis?", "per the tally released in May 2025"): those words are the source's, met by its date and title, not
-    words its answer's sentence says. The phrase runs to the end of its clause when that is two words on or fewer
-    ("the March 2025 fact sheet?"); what follows it stays ("Under the February 2025 order what tariff applies?")."""
-    for start, end, _, _ in sorted(_source_phrases(question), reverse=True):
-        ends = _NAME_ENDS.match(question, end)
-        end = ends.end() if ends else end
-        before, after = question[:start].rstrip(" ,"), question[end:].lstrip(" ,")
-        question = (f"{before}{'' if after[:1] in ',?.;!' else ' '}{after}" if after else before) if before else after
-    return question
-
-
-def source_dates(figures: list[Figure]) -> frozenset[tuple[int, int]]:
-    """(year, month; 0 for a year alone) of the dates that name documents."""
-    years, months = dates_of(figures)
-    return frozenset(months | {(y, 0) for y in years if not any(m[0] == y for m in months)})
-
-
-# "Secretary of Homeland Security", "Department of the Treasury", "Minister of Public Safety": a capitalised head,
-# "of", and the capitalised words that name which one
-_OFFICE = re.compile(r"\b([A-Z][a-z]+)\s+of\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+(?:and\s+)?[A-Z][\w'’-]*)*)")
-
-
-def offices_in(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
-    """(stemmed head, stemmed words of the name) for each "<Head> of <Name>" in `text`."""
-    found = []
-    for match in _OFFICE.finditer(text):
-        head = match.group(1).lower()
-        words = frozenset(stem(w) for w in content_words(without_possessive(match.group(2))))
-        if head not in FUNCTION_WORDS and words:
-            found.append((stem(head), words))
-    return tuple(dict.fromkeys(found))
-
-
-# a head of government by title and name ("President Joe Biden", "Prime Minister Trudeau") or by the
-# administration named after them ("the Biden-Harris Administration")
-_LEADER = re.compile(r"(?<![Vv]ice )(?<![Vv]ice-)(?<!Deputy )\b(?:President|Prime Minister|Premier|Chancellor)\s+((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]+)|"
-                     r"\b([A-Z][\w'’]+)(?:[-–][A-Z][\w'’]+)?\s+(?i:administration)\b")
-
-
-def leaders_in(text: str, within: int | None = None) -> frozenset[str]:
-    """The surnames of the heads of government `text` names by title or by their administration; with `within`,
-    only those named in its first `within` characters (the sentence's subject)."""
-    found = set()
-    for match in _LEADER.finditer(text):
-        if within is not None and match.start() > within:
-            break
-        # "the Biden administration", not an agency ("the Drug Enforcement Administration", "Food and Drug ...")
-        before = text[:match.start()].split()[-1:] or [""]
-        if match.group(2) and before[0] not in ("", "the", "The", "a", "its") and not before[0].endswith(("'s", "’s")):
-            continue
-        name = without_possessive((match.group(1) or match.group(2)).split()[-1])
-        if name.lower() not in FUNCTION_WORDS:
-            found.add(name)
-    return frozenset(found)
-
-
-# which way a change goes, in general English: "the reduced levy", "deaths fell" / "the duty rose to 20%"
-_DOWN = re.compile(r"\b(?:fall|falls|fell|fallen|falling|drop|drops|dropped|decline[sd]?|declining|decrease[sd]?|"
-                   r"decreasing|cut|cuts|lower|lowered|lowering|reduce[sd]?|reducing|reduction|eas(?:e|ed|ing)|"
-                   r"shr[ai]nk|shrunk|plunge[sd]?|slump(?:ed)?)\b", re.IGNORECASE)
-_UP = re.compile(r"\b(?:rise|rises|rose|risen|rising|raise[sd]?|raising|increase[sd]?|increasing|hike[sd]?|"
-                 r"lift|lifted|grow|grew|grown|growth|higher|surge[sd]?|jump(?:ed|s)?|doubled|tripled)\b", re.IGNORECASE)
-
-
-def change_directions(text: str) -> frozenset[str]:
-    """"down" and/or "up": the ways of change `text` speaks of."""
-    return frozenset(d for d, words in (("down", _DOWN), ("up", _UP)) if words.search(text))
-
-
-# a way of change said of the thing asked, as its attribute: "the reduced levy", "a higher tariff" (not "after the
-# levy was cut", which dates the question, nor "GDP growth", the measure asked)
-_ATTRIBUTE = re.compile(r"\b(?:the|a|an|its|their)\s+(\w+)\b", re.IGNORECASE)
-
-
-def asked_direction(question: str) -> str:
-    """The one way of change a question gives the thing it asks of as its attribute ("the reduced levy": "down");
-    "" when it gives none, or both."""
-    ways = {d for m in _ATTRIBUTE.finditer(question) for d in change_directions(m.group(1))}
-    return next(iter(ways)) if len(ways) == 1 else ""
-
-
-_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][a-z]+)+")
-
-
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
-
-
-def name_runs(question: str) -> tuple[tuple[str, ...], ...]:
-    """The runs of two or more capitalised words (possessives dropped) that do not open the question: "When did the
-    White House issue ...?" -> (("White", "House"),)."""
-    runs = []
-    for match in _CAPITALISED_RUN.finditer(question):
-        words = [without_possessive(w) for w in match.group(0).split()]
-        if match.start() == len(question) - len(question.lstrip()):
-            words = words[1:]  # the question's first word is capitalised as any first word is
-        if len(words) >= 2:
-            runs.append(tuple(words))
-    return tuple(runs)
-
-
-def name_acronyms(question: str) -> dict[str, str]:
-    """Each capitalised word of a run of three or more (small words between them left out of the letters) -> the
-    run's acronym: "Customs" -> "CBP" for "... did Customs and Border Protection seize"."""
-    found: dict[str, str] = {}
-    for run in _NAME_RUN.finditer(question):
-        named = [w for w in run.group(0).split() if w[0].isupper() and w.lower() not in FUNCTION_WORDS]
-        if len(named) >= 3:
-            found.update({w: "".join(x[0] for x in named) for w in named})
-    return found
-
-
-# nouns naming a country by its relation to another: a direction narrows none of them to a region
-_RELATIONAL = frozenset({"neighbor", "ally", "allie", "partner", "counterpart"})
-
-
-def directed_nouns(question: str) -> tuple[tuple[str, str, str], ...]:
-    """The question's nouns narrowed by a compass direction: ("northern border", "north", "border"), the noun in
-    lower case as written (the index's vocabulary is looked up with it); a name that
-    opens with one ("North Korea", "South Africa", "the West Bank") narrows nothing."""
-    found = []
-    for match in _DIRECTED.finditer(question):
-        noun = match.group(4)
-        if match.group(0)[0].isupper() and noun[0].isupper() or noun.lower() in FUNCTION_WORDS:
-            continue
-        if american(noun.lower()).rstrip("s") in _RELATIONAL:
-            continue  # "its northern neighbour" is a country, not a part of one
-        found.append((match.group(0), "".join(g.lower() for g in match.groups()[:3] if g), noun.lower()))
-    return tuple(found)
-
-
-def figures_in(text: str) -> bool:
-    """Whether a phrase holds a date or year: only then does "in the 2023 fact sheet" name a source."""
-    return any(f.kind in ("year", "date") for f in extract_figures(text))

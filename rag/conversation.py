@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from crossbrief.rag.constraints import FUNCTION_WORDS
+from crossbrief.rag.words import FUNCTION_WORDS
 from crossbrief.rag.dates import NAMES_A_TIME
 from crossbrief.rag.figures import MONTH_NAMES, MONTHS, extract_figures
 from crossbrief.rag.models import REFUSAL_TEXT, Question, Turn

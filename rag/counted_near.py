@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from crossbrief.rag.constraints import content_words, stem
+from crossbrief.rag.words import content_words, stem
 from crossbrief.rag.figures import Figure
 from crossbrief.rag.measures import counted_phrase
 from crossbrief.rag.word_neighbours import Embed, WordNeighbours

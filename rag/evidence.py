@@ -18,7 +18,9 @@ import numpy as np
 from crossbrief.index.chunking import Span, split_sentences
 from crossbrief.rag.constraint_check import Check, another_source, check
 from crossbrief.rag.publishers import publisher_labels
-from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS, Constraints, content_words, stem
+from crossbrief.rag.constraints import Constraints
+from crossbrief.rag.figures import MONTHS
+from crossbrief.rag.words import FUNCTION_WORDS, content_words, stem
 from crossbrief.rag.figures import Figure, extract_figures
 from crossbrief.rag.models import Passage
 from crossbrief.rag.places import aliases_of, countries_named, is_capital, without_possessive

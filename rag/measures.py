@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from crossbrief.index.documents import row_fields
-from crossbrief.rag.constraints import FUNCTION_WORDS, mentions, sentence_names, stem
+from crossbrief.rag.constraints import mentions, sentence_names
+from crossbrief.rag.words import FUNCTION_WORDS, stem
 from crossbrief.rag.places import countries_named
 from crossbrief.rag.question_types import CHANGE_WORD as _CHANGE, COMPARATIVES
 from crossbrief.rag.figures import Figure

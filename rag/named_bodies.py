@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from crossbrief.rag.constraints import (FUNCTION_WORDS, PERSON_TITLES, Constraints, bodies_of, is_body_code,
-                                       name_key, word_key)
+from crossbrief.rag.constraints import Constraints, name_key
+from crossbrief.rag.name_phrases import PERSON_TITLES, bodies_of, is_body_code
+from crossbrief.rag.words import FUNCTION_WORDS, word_key
 from crossbrief.rag.places import countries_named, without_possessive
 
 # up to four capitalised words before a head word: the qualifiers of a name as a sentence writes it

@@ -23,7 +23,8 @@ from crossbrief.index.embedding import Embedder
 from crossbrief.rag.calibration import Calibration, support_row
 from crossbrief.rag.constraint_check import today_of
 from crossbrief.rag.refusal_reasons import near_miss_reason
-from crossbrief.rag.constraints import Constraints, parse, without_named_source
+from crossbrief.rag.constraints import Constraints, parse
+from crossbrief.rag.named_sources import without_named_source
 from crossbrief.rag.counted_near import asked_word, counted_nearness, nearness_by
 from crossbrief.rag.dates import unit_dates
 from crossbrief.rag.evidence import (Scored, Unit, chunks_using, country_known, eligible_share, features, is_table, name_known,

@@ -21,7 +21,8 @@ from typing import Callable
 
 import numpy as np
 
-from crossbrief.rag.constraints import FUNCTION_WORDS, MONTHS
+from crossbrief.rag.figures import MONTHS
+from crossbrief.rag.words import FUNCTION_WORDS
 from crossbrief.rag.table_links import Link, source_words
 from crossbrief.rag.table_words import asked_words, quarter_words, range_words
 from crossbrief.rag.table_text import STOPWORDS, joined_initials, unit_words, words

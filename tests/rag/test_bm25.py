@@ -220,7 +220,7 @@ def test_an_unreachable_catalog_keeps_the_bm25_it_has(tmp_path: Path, monkeypatc
 def test_a_word_spelt_the_other_way_finds_the_chunks_that_use_it() -> None:
     """A user writes British spellings, the sources American (or the reverse): BM25, the index's word counts and the
     question's stems treat both spellings as one word."""
-    from crossbrief.rag.constraints import stem
+    from crossbrief.rag.words import stem
     from crossbrief.rag.evidence import chunks_using
 
     chunks = [StoredChunk("a", "The harbour police seized a veterinary tranquilizer at the port.", {"source": "/a.md"}),

@@ -6,7 +6,8 @@ import pytest
 
 from crossbrief.rag.constraint_check import check
 from crossbrief.rag.refusal_reasons import near_miss_reason
-from crossbrief.rag.constraints import directed_nouns, mentions, parse
+from crossbrief.rag.compass import directed_nouns
+from crossbrief.rag.constraints import mentions, parse
 from crossbrief.rag.figures import extract_figures
 from crossbrief.rag.question_types import answer_type
 
@@ -848,7 +849,7 @@ def test_a_count_of_a_kind_called_by_a_proper_name_needs_evidence_naming_that_ki
 
 def test_review_mends_of_the_country_province_leader_and_direction_checks() -> None:
     # an agency named "... Administration" is no leader's
-    from crossbrief.rag.constraints import leaders_in
+    from crossbrief.rag.name_phrases import leaders_in
     assert leaders_in("The Widget Enforcement Administration designated six cartels.") == frozenset()
     assert leaders_in("the Food and Widget Administration") == frozenset()
     assert _check("How many cartels did the Brandt administration designate?",
@@ -930,7 +931,7 @@ def test_a_rough_count_of_what_is_asked_answers_how_many() -> None:
 def test_the_words_of_a_source_named_by_its_date_are_not_words_the_answer_must_say() -> None:
     """"..., according to the March 2031 analysis?" is met by the analysis's date (source_dates); its words are not
     the question's own (Constraints.words, and the rarity and nearness features read the question without them)."""
-    from crossbrief.rag.constraints import without_named_source
+    from crossbrief.rag.named_sources import without_named_source
 
     question = "Which guilds make widgets in Norland, according to the March 2031 analysis?"
     assert without_named_source(question) == "Which guilds make widgets in Norland?"

@@ -82,14 +82,14 @@ def test_another_body_doing_what_the_question_asks_of_one_by_its_acronym_is_a_ne
                     "How many did KPB's officers seize?", "How many deaths did the CDC record in 2031?"):
         assert parse(telling).actor == (), telling
     assert another_actor(asked, "Title III intercepted 9 calls; KPB seizes 9 pounds.") == ""
-    from crossbrief.rag.constraints import is_body_code
+    from crossbrief.rag.name_phrases import is_body_code
     assert not is_body_code("III") and not is_body_code("XIV") and is_body_code("ICC") and is_body_code("CIC")
 
 
 def test_a_thing_of_another_body_by_its_acronym_is_a_near_miss() -> None:
     """"Targeting Teams at the KPB" do not answer what the budget gave the Targeting Teams at the HSI; the same teams,
     or the asked body named too, or a country, or a fiscal year's code, are no other body's."""
-    from crossbrief.rag.constraints import bodies_of
+    from crossbrief.rag.name_phrases import bodies_of
     from crossbrief.rag.named_bodies import another_owner
 
     asked = parse("How much did the 2031 budget request for Threat Targeting Teams at the HSI?")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from crossbrief.index.store import StoredChunk
 from crossbrief.rag.bm25 import BM25Index
-from crossbrief.rag.constraints import stem
+from crossbrief.rag.words import stem
 from crossbrief.rag.evidence import missing_shares, question_words
 
 # chunks using each word, in an index of 100 chunks
