@@ -68,7 +68,8 @@ def test_reports_hold_the_numbers_and_a_broken_setting_fails_the_gate(tmp_path: 
 # Every development case set is gated against its committed baseline (evals/baselines/<name>.json). The sample
 # sets share the sample corpus's eval index in eval_home, so each extra set costs only its questions; the
 # reference sets are in test_gate_reference.py, with their own index.
-SAMPLE_SETS = ["sample", "reworded", "near_miss", "probe5_sample", "probe6_sample", "probe7_sample"]
+SAMPLE_SETS = ["sample", "reworded", "near_miss", "probe5_sample", "probe6_sample", "probe7_sample",
+               "probe8_sample"]
 
 
 @pytest.mark.parametrize("name", SAMPLE_SETS)
