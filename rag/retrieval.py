@@ -22,6 +22,7 @@ from crossbrief.config import RetrievalSettings
 from crossbrief.rag.bm25 import BM25Index
 from crossbrief.errors import IndexNotFound, RetrievalError, StoreUnavailable
 from crossbrief.rag.models import Filters, Passage
+from crossbrief.rag.places import country_names_at
 from crossbrief.rag.vector_cache import VectorCache
 from crossbrief.rag.word_neighbours import ExpansionSettings, WordNeighbours
 from pathlib import Path
@@ -121,6 +122,7 @@ class HybridRetriever:
     _checked: tuple[float, int] = (float("-inf"), -1)  # (monotonic time, saves_in_this_process) of the last look
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _chunks: dict[str, StoredChunk] = field(default_factory=dict)
+    _countries: tuple[BM25Index, tuple[tuple[str, int], ...]] | None = None  # countries_named's, for its BM25 index
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="crossbrief-bm25"))
     # the vectors of question words the index does not hold (the indexed ones come from its table): kept between
     # questions, and shared with the offline answerer's overlap_near (rag/service.py build())
@@ -161,6 +163,22 @@ class HybridRetriever:
         for chunk in self.store.get([i for i in ids if i not in found]):
             cache[chunk.id] = found[chunk.id] = chunk
         return {i: found[i] for i in ids if i in found}
+
+    def countries_named(self) -> tuple[tuple[str, int], ...]:
+        """(ISO code, times named) of the countries the indexed prose passages name (places.country_names_at), most
+        named first: read from every passage once per version of the index, when a question first needs them."""
+        index = self._bm25_index()
+        known = self._countries
+        if known is not None and known[0] is index:
+            return known[1]
+        counts: Counter[str] = Counter()
+        for chunks, _ in self.store.pages():
+            for chunk in chunks:  # prose only: a table names a place once a row, which says nothing of its view
+                if chunk.metadata.get("kind", "text") == "text":
+                    counts.update(code for codes, _, _ in country_names_at(chunk.text) for code in codes)
+        found = tuple(counts.most_common())
+        self._countries = (index, found)
+        return found
 
     def word_rarity(self) -> tuple[dict[str, int], int]:
         """(chunks using each indexed word, chunks indexed): how rare a question's words are in this index."""

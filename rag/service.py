@@ -27,6 +27,7 @@ from crossbrief.rag.offline import OfflineAnswerer, about_a_retrieved_table
 from crossbrief.index import doctor
 from crossbrief.index.doctor import quick_check
 from crossbrief.rag.figures import Figure, extract_figures
+from crossbrief.rag.relative_places import with_countries_named
 from crossbrief.rag.retrieval import HybridRetriever
 from crossbrief.rag.table_meaning import MeaningLinker
 from crossbrief.rag.tables import TableAnswerer
@@ -126,6 +127,10 @@ class Crossbrief:
         if filters.sources:
             filters = replace(filters, sources=self.resolve_sources(filters.sources))
         asked = self.condense(text, history or [], chosen)
+        # a country named by where it lies ("the northern neighbour") is asked by its name (rag/relative_places.py)
+        named = with_countries_named(asked.query, self.retriever.countries_named)
+        if named != asked.query:
+            asked = replace(asked, standalone=named)
         if chosen is self.offline and asked.context and asks_source(text):
             return self._source_of(text, history or [], filters, answerer, k, on_token, started)
         k = k or self.settings.retrieval.k
