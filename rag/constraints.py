@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from crossbrief.rag.compass import asked_direction, directed_nouns
-from crossbrief.rag.dates import OPENS_PERIOD, dates_of, fiscal_years, periods_in, season_months, year_parts
+from crossbrief.rag.dates import OPENS_PERIOD, POINTS_BACK_TO_A_TIME, dates_of, fiscal_years, periods_in, season_months, year_parts
 from crossbrief.rag.figures import MONTHS, extract_figures
 from crossbrief.rag.levies import asked_levied
 from crossbrief.rag.name_phrases import asked_actor, bodies_of, leaders_in, name_acronyms, name_runs, offices_in
@@ -230,6 +230,9 @@ def parse(question: str, context: str = "") -> Constraints:
     seasons = season_months(question)
     months |= seasons
     years |= {year for year, _ in seasons}
+    if context and not years and not months and POINTS_BACK_TO_A_TIME.search(question):  # "that year": the one asked before
+        earlier = parse(context)
+        years, months = set(earlier.years), set(earlier.months)
     # a follow-up that asks in its own words ("Which of them...?") does not inherit the earlier answer type; one that
     # asks the same of something else ("What about Mexico?") does
     inherit = context if not _WH.search(_SAME_AGAIN.sub("", question)) else ""

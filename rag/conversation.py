@@ -9,14 +9,14 @@ from dataclasses import replace
 from typing import Sequence
 
 from crossbrief.rag.words import FUNCTION_WORDS
-from crossbrief.rag.dates import NAMES_A_TIME
+from crossbrief.rag.dates import NAMES_A_TIME, POINTS_BACK_TO_A_TIME
 from crossbrief.rag.figures import MONTH_NAMES, MONTHS, extract_figures
 from crossbrief.rag.models import REFUSAL_TEXT, Question, Turn
 from crossbrief.rag.places import country_spans, demonym_of, is_demonym, is_province, names_placed_in
 
 _FOLLOW_UP = re.compile(
     r"^(?:and|but|or|also|so|what about|how about|and what about|same for|what of)\b|"
-    r"\b(?:that|this|it|they|them|those|these|there|then|its|their)\b",
+    r"\b(?:that|this|it|they|them|those|these|there|then|its|their)\b|\bwhich\s+ones?\b",
     re.IGNORECASE,
 )
 
@@ -59,8 +59,12 @@ def _leans_back(question: str) -> bool:
 
 
 def looks_like_follow_up(question: str) -> bool:
+    """Whether `question` leans on what was asked before: a short one with a pointing word, one of any length that
+    points back at a time ("What share of deaths in Canada that year involved fentanyl?"), or one asking the source or
+    a bare "Why?"."""
     words = question.split()
-    return len(words) <= 10 and _leans_back(question) or asks_source(question) or _BARE_WH.match(question) is not None
+    return len(words) <= 10 and _leans_back(question) or POINTS_BACK_TO_A_TIME.search(question) is not None or \
+        asks_source(question) or _BARE_WH.match(question) is not None
 
 
 # "And in 2024?", "What about from Canada?", "How about Mexico's?": the same question asked of something else
@@ -82,6 +86,11 @@ _PERIOD_CODE = re.compile(r"^(?:FY\s?'?\d{0,4}|[QH][1-4])$")
 # a thing named by its month after the preposition that puts the question under it: "under the February 2031 order"
 _OF_A_DATED_THING = re.compile(rf"\b(?:under|by|in|of|per|according to)\s+the\s+(?:{MONTH_NAMES})"
                                r"\s+(?:\d{1,2},?\s+)?(?:19|20)\d\d\s+[a-z][a-z-]+\b")
+# a thing named by its month, as a follow-up names it ("And under the July 2031 amendment?") and as a question does
+_DATED_THING = rf"the\s+(?:{MONTH_NAMES})\s+(?:\d{{1,2}},?\s+)?(?:19|20)\d\d\s+[a-z][a-z-]+"
+_ONLY_A_DATED_THING = re.compile(rf"^(?:(?:after|under|by|in|per|according\s+to|with)\s+)?(?P<thing>{_DATED_THING})$",
+                                 re.IGNORECASE)
+_A_DATED_THING = re.compile(rf"\b{_DATED_THING}\b", re.IGNORECASE)
 # words asking for the figure now: a date asked of the question replaces them (lower case: "Norland Today" is a name)
 _NOW = re.compile(r"\s*\b(?:current(?:ly)?|now|today|at present|presently|latest|most recent)\b")
 # a time a question names otherwise than by a year: "this year", "last month", "FY2024", "Q1", "in March"
@@ -201,7 +210,9 @@ def _undated(body: str, named: str) -> str | None:
 
 def asked_of_else(question: str, subject: str) -> str | None:
     """`subject` asked of what the follow-up `question` names instead, when it only names something else ("And in
-    2024?" of "How many deaths were there in the US in 2025?" -> "...in the US in 2024?"). A year takes the place of
+    2024?" of "How many deaths were there in the US in 2025?" -> "...in the US in 2024?"). A thing named by its month
+    takes the place of the subject's one such thing ("And after the July 2031 amendment?" of "What did the March 2031
+    order set?"). A year takes the place of
     the subject's one year, whatever its preposition; a country that of the country in a phrase of its own
     preposition ("in Mexico" for "in the US"), else the subject's first country; a phrase of another kind that of the
     last phrase of its preposition holding no year or country ("from Canada" for "from the southern border"). None
@@ -212,6 +223,9 @@ def asked_of_else(question: str, subject: str) -> str | None:
         return None
     tail = match.group("tail").strip()
     body = subject.strip().rstrip("?.! ")
+    thing, things = _ONLY_A_DATED_THING.match(tail), list(_A_DATED_THING.finditer(body))
+    if thing is not None and len(things) == 1:  # one thing named by its month for another: "the July 2031 amendment"
+        return _swapped(body, things[0].span(), "name", thing.group("thing"))
     leading = _LEADING_PREPOSITION.match(tail)
     named = tail[leading.end("prep"):].strip() if leading else tail
     kind = _kind(named)
@@ -250,6 +264,10 @@ def asked_of_else(question: str, subject: str) -> str | None:
 # 2031?" (not "What did X raise the levy to", whose "why" would need its verb moved; one sentence)
 _WH_THEN_BE = re.compile(r"^\s*(?:what|which)\s+(?P<verb>is|was|are|were)\s+(?P<rest>(?:the|a|an|its|their)\s+[^?.!]+?)"
                          r"\s*[?.!]*$", re.IGNORECASE)
+# a question of how much something changed, then its verb and what it asks of: "By how much did the levy rise in
+# 2031?", "How far has the rate fallen?" (its "why" asks why it changed)
+_HOW_MUCH_THEN_DID = re.compile(r"^\s*(?:by\s+)?how\s+(?:much|far)\s+(?P<verb>did|does|do|has|have|had|will|would)\s+"
+                                r"(?P<rest>[^?.!]+?)\s*[?.!]*$", re.IGNORECASE)
 # the longest subject read for its question word (a question is at most a few hundred words)
 _MAX_SUBJECT = 2000
 
@@ -257,11 +275,15 @@ _MAX_SUBJECT = 2000
 def asked_again(question: str, subject: str) -> str | None:
     """`subject` asked again with the "why" or "how" the follow-up `question` is ("Why?", "And how?"): "What was the
     levy on wool in 2031?" -> "Why was the levy on wool in 2031?", the reason for what it asked rather than the same
-    figure; None for any other follow-up, or a subject not opening with "what" or "which", a form of "be" and what
-    it asks of."""
-    bare, opened = _BARE_WH.match(question), _WH_THEN_BE.match(subject[:_MAX_SUBJECT])
+    figure; "By how much did the levy rise in 2031?" -> "Why did the levy rise in 2031?". None for any other
+    follow-up, or a subject opening otherwise than with "what" or "which" and a form of "be", or "(by) how much/far"
+    and a verb."""
+    bare = _BARE_WH.match(question)
+    opened = _WH_THEN_BE.match(subject[:_MAX_SUBJECT]) or _HOW_MUCH_THEN_DID.match(subject[:_MAX_SUBJECT])
     if bare is None or bare.group("word").lower() not in ("why", "how") or opened is None:
         return None
+    if bare.group("word").lower() == "how" and opened.re is _HOW_MUCH_THEN_DID:
+        return None  # "How?" of "By how much did it rise?" asks how it was done, not that again
     return f"{bare.group('word').capitalize()} {opened.group('verb').lower()} {opened.group('rest')}?"
 
 

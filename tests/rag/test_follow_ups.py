@@ -32,9 +32,16 @@ def test_a_place_by_its_name_takes_the_place_of_the_country_asked_of() -> None:
 def test_a_question_word_alone_follows_up() -> None:
     assert all(looks_like_follow_up(q) for q in ("Why?", "And how?", "When?", "so why"))
     assert not looks_like_follow_up("Why did the levy rise in 2031?")
-    condensed = condense_offline("Why?", [("user", "How much did Norland raise the levy in 2031?"),
+    condensed = condense_offline("Why?", [("user", "How many ferries did Norland buy in 2031?"),
                                           ("assistant", "...")])
-    assert condensed.context == "How much did Norland raise the levy in 2031?"
+    assert condensed.context == "How many ferries did Norland buy in 2031?"
+    # how much something changed, asked why: why it changed ("How?" of it asks how it was done: the context)
+    condensed = condense_offline("Why?", [("user", "By how much did Norland raise the levy in 2031?"),
+                                          ("assistant", "...")])
+    assert condensed.query == "Why did Norland raise the levy in 2031?" and condensed.context == ""
+    condensed = condense_offline("And how?", [("user", "By how much did Norland raise the levy in 2031?"),
+                                              ("assistant", "...")])
+    assert condensed.context == "By how much did Norland raise the levy in 2031?"
     # a question opening with its question word and verb is asked again with the new one: its reason, not its figure
     condensed = condense_offline("Why?", [("user", "What was the levy on Norland wool in 2031?"), ("assistant", "...")])
     assert condensed.query == "Why was the levy on Norland wool in 2031?" and condensed.context == ""
@@ -179,3 +186,35 @@ def test_a_measure_named_by_a_bare_noun_is_the_one_just_spoken_of() -> None:
         assert not looks_like_follow_up(standalone), standalone
     history = [("user", "How many ferry crossings were there in Norland in 2031?"), ("assistant", "About 400 [1].")]
     assert condense_offline("What was the rate in 2030?", history).context == history[0][1]
+
+
+def test_a_follow_up_pointing_back_at_a_time_is_asked_of_that_time_at_any_length() -> None:
+    from crossbrief.rag.constraints import parse
+
+    earlier = "How many ferry crossings did Eastshire record in 2031?"
+    asked = "What share of the ferry crossings in Norland that year were made at night by cargo boats?"
+    assert looks_like_follow_up(asked) and not looks_like_follow_up(asked.replace("that year", "in 2030"))
+    condensed = condense_offline(asked, [("user", earlier), ("assistant", "...")])
+    assert condensed.context == earlier
+    # the year is the one asked before, a requirement as if written; its own year or none without a pointer
+    assert parse(condensed.text, condensed.context).years == {2031}
+    assert parse("What about cargo boats the same month?", "How many crossings were there in March 2031?").months \
+        == {(2031, 3)}
+    assert parse("What about cargo boats?", earlier).years == frozenset()
+    assert parse("What about cargo boats in 2030?", earlier).years == {2030}
+
+
+def test_which_one_points_back() -> None:
+    assert looks_like_follow_up("Which one was the most common?") and looks_like_follow_up("And which ones grew?")
+    assert not looks_like_follow_up("Which harbour was the busiest in 2031?")
+
+
+def test_a_thing_named_by_its_month_takes_the_place_of_the_one_asked_of() -> None:
+    asked = "What levy did the February 2031 order put on Norland wool?"
+    assert asked_of_else("And after the July 2031 amendment?", asked) == (
+        "What levy did the July 2031 amendment put on Norland wool?")
+    assert asked_of_else("What about the March 4, 2031 proclamation?", asked) == (
+        "What levy did the March 4, 2031 proclamation put on Norland wool?")
+    # a subject naming two such things is not guessed at
+    assert asked_of_else("And after the July 2031 amendment?",
+                         "Did the February 2031 order or the March 2031 notice set the levy?") is None
