@@ -45,11 +45,20 @@ _BARE_MEASURE = re.compile(r"\bthe\s+(?:rate|figure|number|total|count|share|amo
                            r"\s+(?:then|now|there))?\W*$", re.IGNORECASE)
 
 
+# "How many in British Columbia in 2024?", "And how much for 2031?": a count or amount of nothing named, the one just
+# asked of
+_HOW_MANY_OF_IT = re.compile(r"^\W*(?:(?:and|but|so)\s+)?how\s+(?:many|much)\s+(?:in|for|at|during|from|on|by|over|"
+                             r"across|within|under)\b", re.IGNORECASE)
+_AUXILIARY = re.compile(r"\b(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could)\b", re.IGNORECASE)
+
+
 def _leans_back(question: str) -> bool:
     """Whether a pointing word of `question` points at something said before it: not "there" of "were there", nor
     "this year", nor a pronoun of a second question whose first, leaning on nothing, names what it points at ("What is
     ferrocite and why do smugglers use it?")."""
     plain = _DEICTIC_TIME.sub(" ", _EXISTENTIAL.sub(" ", question))
+    if _HOW_MANY_OF_IT.match(plain) and not _AUXILIARY.search(plain):  # not "How much in tolls did it collect?"
+        return True
     if _BARE_MEASURE.search(plain) and not any(w[:1].isupper() for w in plain.split()[1:]):
         return True
     if not _FOLLOW_UP.search(plain):

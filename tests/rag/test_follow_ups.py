@@ -218,3 +218,12 @@ def test_a_thing_named_by_its_month_takes_the_place_of_the_one_asked_of() -> Non
     # a subject naming two such things is not guessed at
     assert asked_of_else("And after the July 2031 amendment?",
                          "Did the February 2031 order or the March 2031 notice set the levy?") is None
+
+
+def test_how_many_of_nothing_named_is_the_count_just_asked_of() -> None:
+    earlier = "How many ferry crossings were there in Norland in 2031?"
+    for asked in ("How many in Eastshire in 2030?", "And how much for 2030?"):
+        assert looks_like_follow_up(asked), asked
+        assert condense_offline(asked, [("user", earlier), ("assistant", "...")]).context == earlier
+    assert not looks_like_follow_up("How many ferries sail in winter?")
+    assert not looks_like_follow_up("How much in tolls did Eastshire collect in 2030?")  # its own verb and object
