@@ -42,7 +42,7 @@ class Link:
 def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset()) -> Link:
     """The values and column names of `table` that the question's words name (all of a value's content words,
     or most of a long one's); never a value of a column of `codes` (`code_columns`)."""
-    asked = asked_words(question)
+    asked = nominalised(asked_words(question), table, codes)
     acronyms = acronyms_in(question)
     pinned: dict[int, list[str]] = {}
     scores: dict[int, float] = {}
@@ -155,6 +155,23 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
     covered |= quarter_words(question, covered)
     covered |= source_words(table) & asked  # "According to the harms data, ..." names this table
     return Link(table, pinned, named, score, len(covered) / len(asked) if asked else 0.0, tuple(absent))
+
+
+# English suffixes that make a noun of an action or thing ("hospital" -> "hospitalization", "seiz" -> "seizure")
+_NOMINALISING = ("ization", "isation", "ation", "ition", "ment", "ure")
+
+
+def nominalised(asked: set[str], table: StoredTable, codes: frozenset[int] = frozenset()) -> set[str]:
+    """`asked` with each word that a value word of `table` makes a noun of written as that word ("hospital
+    admissions" names "Hospitalizations"); a word of five letters or more, one value word only."""
+    vocabulary = {w for i, column in enumerate(table.profile.columns) if i not in codes and not column.numeric
+                  for value in column.values for w in words(value)}
+    found = set()
+    for word in asked:
+        made = [v for v in vocabulary - asked if len(word) >= 5 and v.startswith(word)
+                and v[len(word):] in _NOMINALISING]
+        found.add(made[0] if len(made) == 1 else word)
+    return found
 
 
 _BRACKETED = re.compile(r"\([^()]*\)")

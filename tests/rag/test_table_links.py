@@ -359,3 +359,13 @@ def test_a_column_is_named_without_the_unit_its_name_gives_in_brackets(tmp_path:
     store.write("/data/rates.csv", "hash3", [rates])
     table = store.tables(["/data/rates.csv"])[0]
     assert 3 not in link("What was the change in wrecks at Alder between 2030 and 2031?", table).named
+
+
+def test_a_word_a_value_makes_a_noun_of_names_that_value(tmp_path: Path) -> None:
+    """"harbour admissions" of a value "Harbourizations" (a noun made of "harbour" by an English suffix) links it,
+    as "admissions" alone would not."""
+    answerer = _answerer(tmp_path, ["Measure", "Region", "Year", "Value"],
+                         [["Harbourizations", "Norland", "2031", "44"], ["Deaths", "Norland", "2031", "7"],
+                          ["Harbourizations", "Eastshire", "2031", "19"]])
+    found = answerer.answer(Question("How many harbour admissions were there in Eastshire in 2031?"), _passages())
+    assert found is not None and "19" in found.draft.text and "44" not in found.draft.text, found
