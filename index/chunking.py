@@ -69,7 +69,9 @@ def _looks_like_heading(line: str) -> bool:
 
 
 def _split_heading_lines(text: str, spans: list[Span]) -> list[Span]:
-    """Splits off short unpunctuated lines (headings in PDF text) that run into the next sentence."""
+    """Splits off short unpunctuated lines (headings in PDF text) that run into the next sentence. A heading is a
+    whole line: the end of a hard-wrapped line that a sentence starts on ("... epidemic. Through the American Rescue"
+    before "Plan, we've delivered ...") is none."""
     out: list[Span] = []
     for span in spans:
         cursor = span.start
@@ -77,7 +79,8 @@ def _split_heading_lines(text: str, spans: list[Span]) -> list[Span]:
             newline = span.start + match.start()
             line = text[cursor:newline].strip()
             following = text[newline + 1:newline + 2]
-            if _looks_like_heading(line) and following.isupper():
+            whole_line = cursor == 0 or text[:cursor].rstrip(" \t").endswith("\n") or not text[:cursor].strip()
+            if whole_line and _looks_like_heading(line) and following.isupper():
                 out.append(Span(cursor, newline))
                 cursor = newline + 1
         out.append(Span(cursor, span.end))

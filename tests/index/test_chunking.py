@@ -87,3 +87,12 @@ def test_bullets_run_into_the_text_end_sentences() -> None:
 def test_a_year_opening_a_wrapped_line_is_no_list_item() -> None:
     text = "The rule expires on December 31,\n    2031.  Wardens asked for more.\n1. Renew it.\n2. Fund it."
     assert split_text(text)[:2] == ["The rule expires on December 31,\n    2031.", "Wardens asked for more."]
+
+
+def test_a_heading_is_a_whole_line_not_the_end_of_a_wrapped_one() -> None:
+    wrapped = ("Harbour crossings fell last year. Through the Harbour Renewal\nPlan, we have spent $4 billion on "
+               "ferries.")
+    assert split_text(wrapped) == ["Harbour crossings fell last year.",
+                                   "Through the Harbour Renewal\nPlan, we have spent $4 billion on ferries."]
+    heading = "Ferry Safety Review\nThe board met twice in 2031."
+    assert split_text(heading) == ["Ferry Safety Review", "The board met twice in 2031."]
