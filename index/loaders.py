@@ -97,11 +97,13 @@ def load_text(path: Path, data: bytes) -> Document:
 
 def _plain_markdown(body: str) -> str:
     """Markdown inline syntax dropped so sentences and figures read as text: links keep their words, emphasis
-    marks, inline HTML tags and backslash escapes go."""
+    marks, inline HTML tags and backslash escapes go (inside an HTML table its tags stay: the table is read as one)."""
     body = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", body)
     body = re.sub(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)", r"\1", body)
-    body = re.sub(r"</?(?:span|div|p|br|a|b|i|u|em|strong|sup|sub|small|font|img|hr)\b[^>]*>", "", body,
-                  flags=re.IGNORECASE)
+    parts = re.split(r"(<table\b.*?</table\s*>)", body, flags=re.IGNORECASE | re.DOTALL)  # a table's tags stay
+    body = "".join(part if i % 2 else re.sub(r"</?(?:span|div|p|br|a|b|i|u|em|strong|sup|sub|small|font|img|hr|"
+                                             r"figure)\b[^>]*>", "", part, flags=re.IGNORECASE)
+                   for i, part in enumerate(parts))
     body = re.sub(r"(\*\*|__)(.+?)\1", r"\2", body, flags=re.DOTALL)
     body = re.sub(r"\\([_*\[\]()#.!-])", r"\1", body)
     return body
@@ -125,9 +127,30 @@ def _pipe_cells(line: str) -> list[str]:
     return [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", line)]
 
 
+# an HTML table in Markdown: the line that opens it (inside a <figure> or not) and the line that closes it
+_HTML_TABLE_OPENS = re.compile(r"^\s*(?:<figure\b[^>]*>\s*)?<table\b", re.IGNORECASE)
+_HTML_TABLE_CLOSES = re.compile(r"</table\s*>", re.IGNORECASE)
+
+
+def _embedded_html_table(block: str) -> tuple[list[str], list[list[str]], str] | None:
+    """(columns, rows, caption) of the HTML table in `block` (lines of Markdown from its opening tag to its closing
+    one; a <figure>'s <figcaption> is its caption), or None when it holds no rows."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(block, "lxml")
+    table = soup.find("table")
+    if table is None:
+        return None
+    columns, rows, caption = _html_table(table)
+    figcaption = soup.find("figcaption")
+    caption = caption or (" ".join(figcaption.get_text(" ", strip=True).split()) if figcaption else "")
+    return (columns, rows, caption) if rows else None
+
+
 def _markdown_tables(body: str, name: str) -> tuple[str, tuple[Table, ...]]:
-    """Pipe tables replaced by their row-per-line rendering (rows whole, with their column names); the tables
-    returned point into the new text. A table's caption is the heading it sits under."""
+    """Pipe tables and HTML tables written into the Markdown replaced by their row-per-line rendering (rows whole,
+    with their column names); the tables returned point into the new text. A table's caption is its own (<caption>,
+    <figcaption>), else the heading it sits under."""
     lines = body.split("\n")
     out: list[str] = []
     tables: list[Table] = []
@@ -136,6 +159,18 @@ def _markdown_tables(body: str, name: str) -> tuple[str, tuple[Table, ...]]:
     i = 0
     while i < len(lines):
         line = lines[i]
+        if _HTML_TABLE_OPENS.match(line):  # an HTML table written into the Markdown (as pandoc writes a complex one)
+            end = next((j for j in range(i, len(lines)) if _HTML_TABLE_CLOSES.search(lines[j])), None)
+            read = _embedded_html_table("\n".join(lines[i:end + 1])) if end is not None else None
+            if read is not None and end is not None:
+                columns, cells, caption = read
+                text, table = _render_table(f"{name} table {len(tables) + 1}", columns, cells, caption or heading,
+                                            offset)
+                tables.append(table)
+                out.append(text)
+                offset += len(text) + 1
+                i = end + 1
+                continue
         is_table = ("|" in line and i + 1 < len(lines) and _PIPE_DELIMITER.match(lines[i + 1]) is not None
                     and "|" in lines[i + 1])
         if not is_table:
@@ -199,6 +234,35 @@ _HTML_DROP = ("script", "style", "nav", "header", "footer", "aside", "noscript",
 _HTML_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "blockquote", "pre", "dd", "dt", "figcaption")
 
 
+def _span(cell: object, attribute: str) -> int:
+    """A cell's colspan or rowspan: 1 to 50."""
+    from bs4 import Tag
+
+    assert isinstance(cell, Tag)
+    try:
+        return max(1, min(int(str(cell.get(attribute, "1"))), 50))
+    except ValueError:
+        return 1
+
+
+def _fill_from_above(cells: list[str], below: dict[int, tuple[str, int]]) -> None:
+    """`cells` (a row read so far) continued with the cells that rows above span down into its next columns."""
+    while len(cells) in below:
+        text, left = below.pop(len(cells))
+        cells.append(text)
+        if left > 1:
+            below[len(cells) - 1] = (text, left - 1)
+
+
+def _all_bold(cell: object) -> bool:
+    """Whether a cell has text and all of it is inside <strong> or <b>."""
+    from bs4 import NavigableString, Tag
+
+    assert isinstance(cell, Tag)
+    texts = [t for t in cell.find_all(string=True) if isinstance(t, NavigableString) and t.strip()]
+    return bool(texts) and all(t.find_parent(("strong", "b")) is not None for t in texts)
+
+
 def _html_table(table: object) -> tuple[list[str], list[list[str]], str]:
     """(columns, rows, caption) of a `<table>`: header from `<thead>` or a first row of `<th>` (else the first
     row), cells spread over their colspan, nested tables read as their text."""
@@ -208,19 +272,24 @@ def _html_table(table: object) -> tuple[list[str], list[list[str]], str]:
     caption_tag = table.find("caption")
     caption = " ".join(caption_tag.get_text(" ", strip=True).split()) if caption_tag else ""
     grid: list[tuple[list[str], bool]] = []
+    below: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill) of a cell spanning rows down
     for tr in table.find_all("tr"):
         if tr.find_parent("table") is not table:
             continue
         cells: list[str] = []
         all_th = True
+
         for cell in tr.find_all(("td", "th"), recursive=False):
+            _fill_from_above(cells, below)
             text = " ".join(cell.get_text(" ", strip=True).split())
-            try:
-                span = max(1, min(int(str(cell.get("colspan", "1"))), 50))
-            except ValueError:
-                span = 1
-            cells.extend([text] * span)
-            all_th = all_th and cell.name == "th"
+            span, down = _span(cell, "colspan"), _span(cell, "rowspan")
+            for _ in range(span):
+                if down > 1:
+                    below[len(cells)] = (text, down - 1)
+                cells.append(text)
+            # a header cell: <th>, or a cell all of whose text is bold (as pandoc writes a header it cannot mark)
+            all_th = all_th and (cell.name == "th" or _all_bold(cell))
+        _fill_from_above(cells, below)
         in_head = tr.find_parent("thead") is not None
         if any(cells):
             grid.append((cells, all_th or in_head))

@@ -77,6 +77,50 @@ def test_html_table_is_read_as_rows_not_one_block_per_cell(tmp_path: Path) -> No
     _assert_rows_whole(doc, 2, table.columns)
 
 
+# an HTML table written into Markdown, as pandoc writes one it cannot draw with pipes: header rows marked only by
+# bold text, a header cell spanning three rows, another three columns
+MD_HTML_TABLE = """# Ferry levies
+
+The notice sets these rates.
+
+<figure>
+<table>
+<colgroup>
+<col style="width: 30%" />
+<col style="width: 70%" />
+</colgroup>
+<tbody>
+<tr class="odd">
+<td rowspan="2"><strong>Heading</strong></td>
+<td colspan="2"><strong>Rates of Levy</strong></td>
+</tr>
+<tr class="even">
+<td><strong>General</strong></td>
+<td><strong>Special</strong></td>
+</tr>
+<tr class="odd">
+<td>9901.01.16</td>
+<td>The levy provided + 40%</td>
+<td>Free</td>
+</tr>
+</tbody>
+</table>
+</figure>
+
+The rates apply from August 1, 2031.
+"""
+
+
+def test_an_html_table_in_markdown_is_a_table_with_its_spanned_header(tmp_path: Path) -> None:
+    doc = load(_write(tmp_path, "notice.md", MD_HTML_TABLE))
+    (table,) = doc.tables
+    assert table.columns == ("Heading", "Rates of Levy General", "Rates of Levy Special")
+    assert table.rows == (("9901.01.16", "The levy provided + 40%", "Free"),)
+    assert table.caption == "Ferry levies"
+    assert "<" not in doc.text and "The rates apply from August 1, 2031." in doc.text
+    _assert_rows_whole(doc, 1, table.columns)
+
+
 def test_docx_table_rows_keep_their_header(tmp_path: Path) -> None:
     import docx
 
