@@ -79,8 +79,7 @@ def _split_heading_lines(text: str, spans: list[Span]) -> list[Span]:
             newline = span.start + match.start()
             line = text[cursor:newline].strip()
             following = text[newline + 1:newline + 2]
-            whole_line = cursor == 0 or text[:cursor].rstrip(" \t").endswith("\n") or not text[:cursor].strip()
-            if whole_line and _looks_like_heading(line) and following.isupper():
+            if _looks_like_heading(line) and following.isupper() and not text[text.rfind("\n", 0, cursor) + 1:cursor].strip():
                 out.append(Span(cursor, newline))
                 cursor = newline + 1
         out.append(Span(cursor, span.end))

@@ -14,7 +14,7 @@ import yaml
 
 from crossbrief.index.documents import Document, Section, Table, render_table
 from crossbrief.index.table_headers import with_header_rows
-from crossbrief.index.tables import text_tables
+from crossbrief.index.tables import parse_number, text_tables
 from crossbrief.errors import IngestError
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".csv")
@@ -132,6 +132,21 @@ _HTML_TABLE_OPENS = re.compile(r"^\s*(?:<figure\b[^>]*>\s*)?<table\b", re.IGNORE
 _HTML_TABLE_CLOSES = re.compile(r"</table\s*>", re.IGNORECASE)
 
 
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+
+
+def _html_table_at(lines: list[str], first: int) -> tuple[tuple[list[str], list[list[str]], str] | None, int]:
+    """The HTML table whose opening tag is on `lines[first]`, read, and the line its closing tag is on; (None, first)
+    when it is never closed, or another table opens before it closes (its lines are then left as they are)."""
+    end = next((j for j in range(first, len(lines)) if _HTML_TABLE_CLOSES.search(lines[j])), None)
+    if end is None:
+        return None, first
+    block = "\n".join(lines[first:end + 1])
+    if len(re.findall(r"<table\b", block, re.IGNORECASE)) != 1:
+        return None, first
+    return _embedded_html_table(block), end
+
+
 def _embedded_html_table(block: str) -> tuple[list[str], list[list[str]], str] | None:
     """(columns, rows, caption) of the HTML table in `block` (lines of Markdown from its opening tag to its closing
     one; a <figure>'s <figcaption> is its caption), or None when it holds no rows."""
@@ -156,23 +171,28 @@ def _markdown_tables(body: str, name: str) -> tuple[str, tuple[Table, ...]]:
     tables: list[Table] = []
     offset = 0
     heading = ""
+    fenced = False  # inside a fenced code block: its lines are code, not tables
     i = 0
     while i < len(lines):
         line = lines[i]
-        if _HTML_TABLE_OPENS.match(line):  # an HTML table written into the Markdown (as pandoc writes a complex one)
-            end = next((j for j in range(i, len(lines)) if _HTML_TABLE_CLOSES.search(lines[j])), None)
-            read = _embedded_html_table("\n".join(lines[i:end + 1])) if end is not None else None
-            if read is not None and end is not None:
+        if _FENCE.match(line):
+            fenced = not fenced
+        if not fenced and _HTML_TABLE_OPENS.match(line):  # an HTML table in the Markdown (as pandoc writes one)
+            read, end = _html_table_at(lines, i)
+            if read is not None:
                 columns, cells, caption = read
                 text, table = _render_table(f"{name} table {len(tables) + 1}", columns, cells, caption or heading,
                                             offset)
                 tables.append(table)
-                out.append(text)
-                offset += len(text) + 1
+                closing = _HTML_TABLE_CLOSES.search(lines[end])
+                after = lines[end][closing.end():].strip() if closing else ""
+                for kept in (text, *([after] if after else [])):  # what follows the table on its line is prose
+                    out.append(kept)
+                    offset += len(kept) + 1
                 i = end + 1
                 continue
-        is_table = ("|" in line and i + 1 < len(lines) and _PIPE_DELIMITER.match(lines[i + 1]) is not None
-                    and "|" in lines[i + 1])
+        is_table = (not fenced and "|" in line and i + 1 < len(lines)
+                    and _PIPE_DELIMITER.match(lines[i + 1]) is not None and "|" in lines[i + 1])
         if not is_table:
             match = _MD_HEADING.match(line)
             if match:
@@ -273,9 +293,13 @@ def _html_table(table: object) -> tuple[list[str], list[list[str]], str]:
     caption = " ".join(caption_tag.get_text(" ", strip=True).split()) if caption_tag else ""
     grid: list[tuple[list[str], bool]] = []
     below: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill) of a cell spanning rows down
+    marks_headers = table.find("th") is not None  # a table marking its header cells: bold is only emphasis
+    group: object = None
     for tr in table.find_all("tr"):
         if tr.find_parent("table") is not table:
             continue
+        if tr.parent is not group:  # a cell spans rows only within its group (<thead>, <tbody>, <tfoot>)
+            group, below = tr.parent, {}
         cells: list[str] = []
         all_th = True
 
@@ -287,8 +311,10 @@ def _html_table(table: object) -> tuple[list[str], list[list[str]], str]:
                 if down > 1:
                     below[len(cells)] = (text, down - 1)
                 cells.append(text)
-            # a header cell: <th>, or a cell all of whose text is bold (as pandoc writes a header it cannot mark)
-            all_th = all_th and (cell.name == "th" or _all_bold(cell))
+            # a header cell: <th>, or in a table with none, a cell all of whose text is bold and no figure (as pandoc
+            # writes a header it cannot mark; a bold "Total 100" row is a row)
+            all_th = all_th and (cell.name == "th" or not marks_headers and _all_bold(cell)
+                                 and parse_number(text) is None)
         _fill_from_above(cells, below)
         in_head = tr.find_parent("thead") is not None
         if any(cells):

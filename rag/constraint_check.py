@@ -108,6 +108,11 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             elif published:
                 # a source published long after the asked year does not give that year's figure
                 contradiction, date = f"published {published[0]}", 0.0
+    if constraints.opened and not contradiction and published and published < min(constraints.opened) and \
+            not any(m >= min(constraints.opened) for m in months | near_months) and not _LOOKS_AHEAD.search(sentence):
+        # asked of the time after a month ("after August 2025"), a source published before it tells what held until
+        # it came out, not after that month (unless it looks ahead: "will remain", "until", a later month)
+        contradiction, date = f"month {dt.date(published[0], published[1], 1):%B %Y}", 0.0
     # a passage of another document than the one the question names by its date: that is the reason, whatever its
     # years say
     contradiction = another_source(constraints, passage_date) or contradiction

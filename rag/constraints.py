@@ -175,6 +175,9 @@ class Constraints:
     # it names a thing by the month it came in ("did the October 2025 amendment set"): written before that month, a
     # sentence cannot tell of it, however it looks ahead ("will be subject to 40%")
     dated_thing: bool = False
+    # the months that open the period it asks of ("after August 2025", "since the July 2025 amendment"): (year,
+    # month). What a source published before that month says held is no answer for after it, unless it looks ahead
+    opened: frozenset[tuple[int, int]] = frozenset()
 
     def name_met(self, parts: tuple[str, ...], name: str) -> bool:
         """Whether `parts` name `name` in any form, or the acronym of the longer name it is part of, or (a word of a
@@ -262,7 +265,8 @@ def parse(question: str, context: str = "") -> Constraints:
                        asks_condition=_ASKS_CONDITION.search(question) is not None,
                        name_runs=name_runs(named_in), asks_latest=_ASKS_LATEST.search(question) is not None,
                        asks_share=kind == "percent" and asks_share(question), actor=asked_actor(question),
-                       owned=bodies_of(question), dated_thing=names_dated_thing(question))
+                       owned=bodies_of(question), dated_thing=names_dated_thing(question),
+                       opened=frozenset(dates_of(opening)[1]))
 
 
 def counted_noun(phrase: str) -> str:

@@ -12,6 +12,8 @@ from crossbrief.rag.words import FUNCTION_WORDS
 from crossbrief.rag.dates import NAMES_A_TIME, POINTS_BACK_TO_A_TIME
 from crossbrief.rag.figures import MONTH_NAMES, MONTHS, extract_figures
 from crossbrief.rag.models import REFUSAL_TEXT, Question, Turn
+from crossbrief.rag.compass import change_directions
+from crossbrief.rag.named_sources import DATED_THING, dated_things
 from crossbrief.rag.places import country_spans, demonym_of, is_demonym, is_province, names_placed_in
 
 _FOLLOW_UP = re.compile(
@@ -45,11 +47,12 @@ _BARE_MEASURE = re.compile(r"\bthe\s+(?:rate|figure|number|total|count|share|amo
                            r"\s+(?:then|now|there))?\W*$", re.IGNORECASE)
 
 
-# "How many in British Columbia in 2024?", "And how much for 2031?": a count or amount of nothing named, the one just
-# asked of
-_HOW_MANY_OF_IT = re.compile(r"^\W*(?:(?:and|but|so)\s+)?how\s+(?:many|much)\s+(?:in|for|at|during|from|on|by|over|"
-                             r"across|within|under)\b", re.IGNORECASE)
-_AUXILIARY = re.compile(r"\b(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could)\b", re.IGNORECASE)
+# "How many in British Columbia in 2024?", "And how much for 2031?": a count or amount of nothing named, only of a
+# place or a time (capitalised names, years), the one just asked of; not "How many in Canada died ...?", which asks
+# its own
+_HOW_MANY_OF_IT = re.compile(r"^\W*(?:(?i:and|but|so)\s+)?(?i:how\s+(?:many|much))(?:\s+(?:in|for|at|during|from|on|by|over|"
+                             r"across|within|under)\s+(?:the\s+)?(?:[A-Z][\w'’.-]*|(?:19|20)\d\d)"
+                             r"(?:\s+(?:of\s+|and\s+)?(?:[A-Z][\w'’.-]*|(?:19|20)\d\d))*)+\W*$")
 
 
 def _leans_back(question: str) -> bool:
@@ -57,7 +60,7 @@ def _leans_back(question: str) -> bool:
     "this year", nor a pronoun of a second question whose first, leaning on nothing, names what it points at ("What is
     ferrocite and why do smugglers use it?")."""
     plain = _DEICTIC_TIME.sub(" ", _EXISTENTIAL.sub(" ", question))
-    if _HOW_MANY_OF_IT.match(plain) and not _AUXILIARY.search(plain):  # not "How much in tolls did it collect?"
+    if _HOW_MANY_OF_IT.match(plain):
         return True
     if _BARE_MEASURE.search(plain) and not any(w[:1].isupper() for w in plain.split()[1:]):
         return True
@@ -92,14 +95,11 @@ _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", r
 _NAME = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w'’&.-]*(?:\s+(?:(?:of|for|on|the|de|a|an)\s+)*[A-Z][\w'’&.-]*)*")
 # a code of a period, no name: "FY 2031", "FY31", "Q1", "H2"
 _PERIOD_CODE = re.compile(r"^(?:FY\s?'?\d{0,4}|[QH][1-4])$")
-# a thing named by its month after the preposition that puts the question under it: "under the February 2031 order"
-_OF_A_DATED_THING = re.compile(rf"\b(?:under|by|in|of|per|according to)\s+the\s+(?:{MONTH_NAMES})"
-                               r"\s+(?:\d{1,2},?\s+)?(?:19|20)\d\d\s+[a-z][a-z-]+\b")
-# a thing named by its month, as a follow-up names it ("And under the July 2031 amendment?") and as a question does
-_DATED_THING = rf"the\s+(?:{MONTH_NAMES})\s+(?:\d{{1,2}},?\s+)?(?:19|20)\d\d\s+[a-z][a-z-]+"
-_ONLY_A_DATED_THING = re.compile(rf"^(?:(?:after|under|by|in|per|according\s+to|with)\s+)?(?P<thing>{_DATED_THING})$",
-                                 re.IGNORECASE)
-_A_DATED_THING = re.compile(rf"\b{_DATED_THING}\b", re.IGNORECASE)
+# a thing named by its month (named_sources.DATED_THING) after the preposition that puts the question under it:
+# "under the February 2031 order"; and such a thing alone, as a follow-up names one ("And under the July 2031
+# amendment?")
+_OF_A_DATED_THING = re.compile(rf"\b(?:under|by|in|of|per|according to)\s+{DATED_THING.pattern}")
+_ONLY_A_DATED_THING = re.compile(rf"^(?:(?:after|under|by|in|per|according\s+to|with)\s+)?(?P<thing>{DATED_THING.pattern})$")
 # words asking for the figure now: a date asked of the question replaces them (lower case: "Norland Today" is a name)
 _NOW = re.compile(r"\s*\b(?:current(?:ly)?|now|today|at present|presently|latest|most recent)\b")
 # a time a question names otherwise than by a year: "this year", "last month", "FY2024", "Q1", "in March"
@@ -232,9 +232,9 @@ def asked_of_else(question: str, subject: str) -> str | None:
         return None
     tail = match.group("tail").strip()
     body = subject.strip().rstrip("?.! ")
-    thing, things = _ONLY_A_DATED_THING.match(tail), list(_A_DATED_THING.finditer(body))
+    thing, things = _ONLY_A_DATED_THING.match(tail), dated_things(body)
     if thing is not None and len(things) == 1:  # one thing named by its month for another: "the July 2031 amendment"
-        return _swapped(body, things[0].span(), "name", thing.group("thing"))
+        return _swapped(body, things[0], "name", thing.group("thing"))
     leading = _LEADING_PREPOSITION.match(tail)
     named = tail[leading.end("prep"):].strip() if leading else tail
     kind = _kind(named)
@@ -291,8 +291,11 @@ def asked_again(question: str, subject: str) -> str | None:
     opened = _WH_THEN_BE.match(subject[:_MAX_SUBJECT]) or _HOW_MUCH_THEN_DID.match(subject[:_MAX_SUBJECT])
     if bare is None or bare.group("word").lower() not in ("why", "how") or opened is None:
         return None
-    if bare.group("word").lower() == "how" and opened.re is _HOW_MUCH_THEN_DID:
-        return None  # "How?" of "By how much did it rise?" asks how it was done, not that again
+    if opened.re is _HOW_MUCH_THEN_DID and (bare.group("word").lower() == "how" or
+                                            not change_directions(opened.group("rest"))):
+        # "How?" of "By how much did it rise?" asks how it was done; and only a change has a "why" asked so ("How
+        # much has been seized?" is no "Why has been seized?")
+        return None
     return f"{bare.group('word').capitalize()} {opened.group('verb').lower()} {opened.group('rest')}?"
 
 

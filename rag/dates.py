@@ -33,9 +33,9 @@ def dates_of(figures: list[Figure]) -> tuple[set[int], set[tuple[int, int]]]:
     return years, months
 
 
-# a time pointed back at: "that year", "the same month", "in that period", "What was the rate then?"
-POINTS_BACK_TO_A_TIME = re.compile(r"\b(?:that|the same|this same)\s+(?:year|month|quarter|period|time)\b|"
-                                   r"\bthen\W*$", re.IGNORECASE)
+# a year, month or quarter pointed back at: "that year", "the same month" (not "at the same time", "the same period
+# of 2023", nor "then", which may mean "next")
+POINTS_BACK_TO_A_TIME = re.compile(r"\b(?:that|the same|this same)\s+(?:year|month|quarter)\b", re.IGNORECASE)
 OPENS_PERIOD = re.compile(r"\b(?:since|from|after|as of|starting(?: in| from)?|beginning(?: in)?)\s+(?:the\s+)?$",
                            re.IGNORECASE)
 

@@ -17,8 +17,10 @@ _SOURCE_PHRASE = re.compile(r"\b(?:according to|per|as stated in|as set out in|i
                             r"((?:[^,?.;]|(?<=\d),(?=\s*(?:19|20)\d\d\b)){3,60})", re.IGNORECASE)
 
 
-# a thing named by its month: "the October 2031 amendment", "the March 4, 2031 order" (not "the 2031 budget")
-_DATED_THING = re.compile(rf"\bthe (?:{MONTH_NAMES}) (?:\d{{1,2}}, )?(?:19|20)\d\d [a-z][a-z-]+\b(?!\s+year)")
+# a thing named by its month: "the October 2031 amendment", "the March 4, 2031 order" (not "the 2031 budget", "the
+# 2031 fiscal year", nor "the January 2031 to March 2031 period")
+DATED_THING = re.compile(rf"\bthe (?:{MONTH_NAMES}) (?:\d{{1,2}}, )?(?:19|20)\d\d (?!(?:to|and|or|through|until)\b)"
+                         r"[a-z][a-z-]+\b(?!\s+year)")
 
 
 # a document named by its date after a word that attributes ("according to the July 2026 release", "per the 2025
@@ -100,4 +102,9 @@ def source_words(question: str) -> frozenset[str]:
 
 def names_dated_thing(question: str) -> bool:
     """Whether `question` names a thing by the month it came in ("did the October 2025 amendment set")."""
-    return _DATED_THING.search(question) is not None
+    return DATED_THING.search(question) is not None
+
+
+def dated_things(question: str) -> list[tuple[int, int]]:
+    """(start, end) of each thing `question` names by its month ("the July 2031 amendment")."""
+    return [m.span() for m in DATED_THING.finditer(question)]

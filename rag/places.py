@@ -308,6 +308,15 @@ def _all_provinces() -> dict[str, frozenset[str]]:
     return {name: frozenset(codes) for name, codes in found.items()}
 
 
+def countries_of_provinces(text: str) -> frozenset[str]:
+    """The countries whose provinces or states `text` names by a capitalised name ("Ontario's exports": Canada)."""
+    names = re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*", text)
+    provinces = _provinces_by_country()
+    return frozenset(code for run in names for words in [without_possessive(run).split()]
+                     for i in range(len(words)) for j in range(i + 1, len(words) + 1)
+                     for code in provinces.get(" ".join(words[i:j]), ()))
+
+
 def is_province(name: str) -> bool:
     """Whether `name` is a province's or state's name (`_provinces_by_country`): "West Virginia", not "Virginia West"."""
     return name in _provinces_by_country()

@@ -18,18 +18,20 @@ from collections.abc import Callable, Sequence
 
 from countryinfo import all_countries
 
-from crossbrief.rag.places import countries_in
+from crossbrief.rag.places import countries_in, countries_of_provinces
 
 # "the northern neighbour", "its southern neighbor", "America's northern neighbour('s)"
+_COUNTRY_NAME = r"(?:the\s+)?[A-Z][\w.]*(?:\s+(?:of\s+)?[A-Z][\w.]*)*"
 _NEIGHBOUR = re.compile(
     r"\b(?:(?P<owner>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)['’]s|[Ii]ts|[Tt]he|[Tt]heir|[Oo]ur)\s+(?:immediate\s+)?"
-    r"(?P<way>north|south|east|west)(?:ern)?\s+neighbou?r(?P<poss>['’]s)?(?![\w-])")
+    rf"(?P<way>north|south|east|west)(?:ern)?\s+neighbou?r(?:\s+of\s+(?P<of>{_COUNTRY_NAME})|(?!\s+of\b))"
+    r"(?P<poss>['’]s?)?(?![\w-])")
 # "the country immediately south of the United States", "the nation to the north of Mexico", "the country to the
 # south"
 _LIES = re.compile(
     r"\b[Tt]he\s+(?:country|nation)\s+(?:(?:immediately|directly|just|right)\s+)?(?:to\s+the\s+)?"
-    r"(?P<way>north|south|east|west)(?:\s+of\s+(?P<of>(?:the\s+)?[A-Z][\w.]*(?:\s+(?:of\s+)?[A-Z][\w.]*)*))?"
-    r"(?P<poss>['’]s)?(?![\w-])")
+    rf"(?P<way>north|south|east|west)(?:\s+of\s+(?P<of>{_COUNTRY_NAME})|(?!\s+of\b))"
+    r"(?P<poss>['’]s?)?(?![\w-])")
 # the country the sources name most is the one they are about when named this many times as often as the next
 _CLEARLY_MOST = 1.5
 # a neighbour lies that way when its centre is at least this much further that way than to either side
@@ -85,10 +87,12 @@ def _anchor(named: str | None, question: str, span: tuple[int, int],
             home: Callable[[], Sequence[tuple[str, int]]]) -> str | None:
     """The country a phrase reckons from: the one it names, else the one other country the question names, else the
     country the sources are clearly about (`home()`: (country, times named), most named first)."""
-    if named:
-        codes = countries_in(named)
+    if named:  # a country, or a province or state of one ("Ontario's southern neighbour")
+        codes = countries_in(named) or countries_of_provinces(named)
         return next(iter(codes)) if len(codes) == 1 else None
-    others = countries_in(f"{question[:span[0]]} . {question[span[1]:]}")
+    rest = f"{question[:span[0]]} . {question[span[1]:]}"
+    # another country the question names, or the one whose province or state it names ("Ontario's exports")
+    others = countries_in(rest) or countries_of_provinces(rest)
     if len(others) == 1:
         return next(iter(others))
     if others:
@@ -107,7 +111,7 @@ def with_countries_named(question: str, home: Callable[[], Sequence[tuple[str, i
     _, _, names = _geography()
     for pattern in (_NEIGHBOUR, _LIES):
         for match in reversed(list(pattern.finditer(question))):
-            named = match.groupdict().get("owner") or match.groupdict().get("of")
+            named = match.groupdict().get("owner") or match.group("of")
             anchor = _anchor(named, question, match.span(), home)
             country = neighbour_to(anchor, match.group("way")) if anchor else None
             if country is None or country not in names:

@@ -157,18 +157,20 @@ def link(question: str, table: StoredTable, codes: frozenset[int] = frozenset())
     return Link(table, pinned, named, score, len(covered) / len(asked) if asked else 0.0, tuple(absent))
 
 
-# English suffixes that make a noun of an action or thing ("hospital" -> "hospitalization", "seiz" -> "seizure")
-_NOMINALISING = ("ization", "isation", "ation", "ition", "ment", "ure")
+# the English suffixes that make a noun of the act done with a thing ("hospital" -> "hospitalization"); not those
+# that make another word of it ("state" -> "statement", "press" -> "pressure")
+_NOMINALISING = ("ization", "isation")
 
 
 def nominalised(asked: set[str], table: StoredTable, codes: frozenset[int] = frozenset()) -> set[str]:
     """`asked` with each word that a value word of `table` makes a noun of written as that word ("hospital
-    admissions" names "Hospitalizations"); a word of five letters or more, one value word only."""
+    admissions" names "Hospitalizations"): a word of six letters or more that is no value word itself ("capital"
+    of "Capital expenditure" stays, beside "Total capitalization"), one value word only."""
     vocabulary = {w for i, column in enumerate(table.profile.columns) if i not in codes and not column.numeric
                   for value in column.values for w in words(value)}
     found = set()
     for word in asked:
-        made = [v for v in vocabulary - asked if len(word) >= 5 and v.startswith(word)
+        made = [v for v in vocabulary - asked if len(word) >= 6 and word not in vocabulary and v.startswith(word)
                 and v[len(word):] in _NOMINALISING]
         found.add(made[0] if len(made) == 1 else word)
     return found
@@ -298,6 +300,26 @@ def moved(found: Link, codes: frozenset[int] = frozenset()) -> list[Link]:
                 pinned = {k: v for k, v in own.items() if k not in (i, j)}
                 pinned[j] = list(values)
                 readings.append(Link(table, pinned, found.named, found.score, found.coverage, found.absent))
+    return readings
+
+
+def unwrapped(found: Link, codes: frozenset[int] = frozenset()) -> list[Link]:
+    """Readings of the words' link with a value of several words read as the one value of an open column that it
+    holds whole ("Involving opioids", a measure of stimulant harms, as the substance "Opioids": "How many emergency
+    room visits involving opioids ...?"). Tried when no row holds the link's own pins."""
+    table = found.table
+    own = {i: v for i, v in found.pinned.items() if i not in found.by_meaning}
+    held = [j for j in range(len(table.profile.columns)) if j not in codes]
+    readings = []
+    for i, values in own.items():
+        for value in values:
+            whole = words(value)
+            for j in (j for j in held if j != i and j not in own and len(whole) > 1):
+                inside = [u for u in table.profile.columns[j].values if words(u) and words(u) < whole]
+                if len(inside) == 1:
+                    pinned = {k: v for k, v in own.items() if k != i}
+                    pinned[j] = inside
+                    readings.append(Link(table, pinned, found.named, found.score, found.coverage, found.absent))
     return readings
 
 

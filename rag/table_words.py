@@ -115,9 +115,11 @@ def _name_score(tokens: set[str], asked: set[str]) -> float:
 
 
 _QUARTER = re.compile(r"\b(first|1st|second|2nd|third|3rd|fourth|4th)\s+quarter\b", re.IGNORECASE)
-# three months from a quarter's first to its last: "April to June", "Jan-Mar", "from July through September"
-_MONTH_RANGE = re.compile(rf"\b({MONTH_PATTERN})\s*(?:to|through|thru|until|till|-|–|—)\s*({MONTH_PATTERN})(?![a-z])",
-                          re.IGNORECASE)
+# three months from a quarter's first to its last: "April to June", "Jan-Mar", "from July through September", "between
+# July and September"
+_MONTH_RANGE = re.compile(rf"\b(?:between\s+(?P<first>{MONTH_PATTERN})\s+and\s+(?P<last>{MONTH_PATTERN})|"
+                          rf"(?P<from>{MONTH_PATTERN})\s*(?:to|through|thru|until|till|-|–|—)\s*(?P<to>{MONTH_PATTERN}))"
+                          r"(?![a-z])", re.IGNORECASE)
 QUARTER_CODE = re.compile(r"^q[1-4]$")
 
 
@@ -132,7 +134,8 @@ def _quarters(question: str) -> list[tuple[re.Match[str], int]]:
     with their numbers."""
     found = [(m, ordinal_value(m.group(1)) or 0) for m in _QUARTER.finditer(question)]
     for m in _MONTH_RANGE.finditer(question):
-        first, last = month_number(m.group(1)) or 0, month_number(m.group(2)) or 0
+        first = month_number(m.group("first") or m.group("from")) or 0
+        last = month_number(m.group("last") or m.group("to")) or 0
         if first % 3 == 1 and last == first + 2:
             found.append((m, (first + 2) // 3))
     return found

@@ -25,7 +25,7 @@ from crossbrief.rag.models import Draft, Filters, Passage, Question
 from crossbrief.rag.question_types import ASKS_CHANGE
 from crossbrief.rag.table_arithmetic import one_row, two_rows
 from crossbrief.rag.table_links import (Link, alternatives, describe, lacking, link, measure_column, moved,
-                                        names_elsewhere, nearest_values, specificity)
+                                        names_elsewhere, nearest_values, specificity, unwrapped)
 from crossbrief.rag.table_words import asked_words, code_columns, with_value_names
 from crossbrief.rag.table_meaning import MeaningLinker
 from crossbrief.rag.table_ranking import (Similarity, Superlative, pick_column, ranked, superlative,
@@ -292,9 +292,13 @@ class TableAnswerer:
             if answered is not None and not answered.draft.refused:
                 return answered
             near_miss = near_miss or answered
-        if not best.absent and near_miss is None:
-            # no row answers the pins: a value may belong in the other column that holds it
-            for reading in self._moved(best, reads[best.table.table_id]):
+        if not best.absent:
+            # no row answers the pins: a value may belong in the other column that holds it; or (even where the pins
+            # make a near miss) a value of several words may name one of an open column ("involving opioids")
+            readings = self._moved(best, reads[best.table.table_id]) if near_miss is None else []
+            readings += [r for a in alternatives(best, question.query) for r in unwrapped(a, self._codes(best.table))
+                         if self.store.row_numbers(r.table.table_id, r.pinned)]
+            for reading in readings:
                 answered = self._answer_from(reading, question.query, passages)
                 if answered is not None and not answered.draft.refused:
                     return answered

@@ -121,6 +121,28 @@ def test_an_html_table_in_markdown_is_a_table_with_its_spanned_header(tmp_path: 
     _assert_rows_whole(doc, 1, table.columns)
 
 
+def test_html_in_markdown_that_is_no_whole_table_loses_no_text(tmp_path: Path) -> None:
+    unclosed = ("# Rates\n\n<table><tr><th>Item</th><th>Rate</th></tr><tr><td>Wool</td><td>5%</td></tr>\n\n"
+                "Seizures rose 20% in 2031.\n\n## Other\n\n<table><tr><th>Item</th><th>Rate</th></tr>"
+                "<tr><td>Steel</td><td>25%</td></tr></table> Steel rates apply from March.\n")
+    doc = load(_write(tmp_path, "unclosed.md", unclosed))
+    assert "Seizures rose 20% in 2031." in doc.text and "Steel rates apply from March." in doc.text
+    assert [t.rows for t in doc.tables] == [(("Steel", "25%"),)]
+    fenced = "# Example\n\n```html\n<table>\n<tr><th>Item</th></tr>\n<tr><td>Wool</td></tr>\n</table>\n```\n"
+    assert not load(_write(tmp_path, "fenced.md", fenced)).tables
+
+
+def test_a_bold_row_of_figures_stays_a_row_and_a_spanned_header_cell_stays_in_its_head(tmp_path: Path) -> None:
+    bold = ("<html><body><table><tr><td><b>Province</b></td><td><b>Deaths</b></td></tr><tr><td><b>Total</b></td>"
+            "<td><b>100</b></td></tr><tr><td>Eastshire</td><td>60</td></tr></table></body></html>")
+    (table,) = load(_write(tmp_path, "bold.html", bold)).tables
+    assert table.columns == ("Province", "Deaths") and table.rows[0] == ("Total", "100")
+    spanned = ("<html><body><table><thead><tr><th rowspan='2'>Region</th><th>2031</th></tr></thead><tbody><tr>"
+               "<td>Eastshire</td><td>5</td></tr></tbody></table></body></html>")
+    (table,) = load(_write(tmp_path, "spanned.html", spanned)).tables
+    assert table.columns == ("Region", "2031") and table.rows == (("Eastshire", "5"),)
+
+
 def test_docx_table_rows_keep_their_header(tmp_path: Path) -> None:
     import docx
 

@@ -431,6 +431,20 @@ def test_a_source_published_before_the_asked_month_does_not_say_what_it_brought(
     assert _check(asked, held, date="2031-02-07").contradiction == "month February 2031"
 
 
+def test_a_source_published_before_the_month_that_opens_the_asked_period_does_not_say_what_held_after_it() -> None:
+    """"What levy applied to Norland grain after August 2031?": a February sentence tells what held until it was
+    written, not after August, unless it looks ahead; one of August or later may say. "Since 2030" pins no month."""
+    asked = "What levy applied to Norland grain after August 2031?"
+    assert parse(asked).opened == {(2031, 8)} and parse(asked).years == {2031} and not parse(asked).months
+    set_in_february = "Parallel orders put a 25% levy on Norland grain."
+    assert _check(asked, set_in_february, date="2031-02-03").contradiction == "month February 2031"
+    assert _check(asked, set_in_february, date="2031-08-01").contradiction == ""
+    assert _check(asked, "The 25% levy on Norland grain will remain in force.", date="2031-02-03").contradiction == ""
+    since_a_thing = "What levy applied to Norland grain since the July 2031 amendment?"
+    assert _check(since_a_thing, set_in_february, date="2031-02-03").contradiction == "month February 2031"
+    assert not parse("How many crossings were there since 2030?").opened
+
+
 def test_a_thing_named_by_its_month_is_not_told_of_by_a_sentence_written_before_it() -> None:
     """"What did the October 2031 amendment set?": a sentence of July, however it looks ahead ("will be subject to"),
     cannot tell of it; asked what held in October, the same sentence may say."""

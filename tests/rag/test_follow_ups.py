@@ -227,3 +227,21 @@ def test_how_many_of_nothing_named_is_the_count_just_asked_of() -> None:
         assert condense_offline(asked, [("user", earlier), ("assistant", "...")]).context == earlier
     assert not looks_like_follow_up("How many ferries sail in winter?")
     assert not looks_like_follow_up("How much in tolls did Eastshire collect in 2030?")  # its own verb and object
+
+
+def test_what_only_looks_like_a_pointer_back_is_read_on_its_own() -> None:
+    """A review's cases: "at the same time", "the same period", "then" of what comes next, a count with its own
+    verb, and "how much" of no change asked "why"."""
+    from crossbrief.rag.constraints import parse
+
+    earlier = "How many ferry crossings did Eastshire record in 2031?"
+    assert not looks_like_follow_up("Which harbours raised their tolls on ferries and on barges at the same time?")
+    assert not looks_like_follow_up("How many in Eastshire sailed at night in 2030?")
+    assert parse("If a ferry is seized, what happens then?", earlier).years == frozenset()
+    why = condense_offline("Why?", [("user", "How much has been seized at the northern harbour?"),
+                                    ("assistant", "...")])
+    assert why.context == "How much has been seized at the northern harbour?"
+    # a dated thing of another case, or a range of months, is no thing to swap
+    assert asked_of_else("And under the July 2031 amendment?", "What did the February 2031 Harbour Order set?") is None
+    ranged = asked_of_else("And in the July 2031 report?", "How many sailed in the January 2031 to March 2031 period?")
+    assert ranged is None or "March 2031 period" not in ranged.replace("January 2031 to March 2031 period", "")

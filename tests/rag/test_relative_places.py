@@ -68,3 +68,16 @@ def test_a_question_naming_the_northern_neighbour_is_answered_of_it(tmp_path: Pa
     answer = build(settings, embedder).answer("How many harbour inspections did the northern neighbour count in 2031?")
     assert "Canada" in answer.standalone_question
     assert not answer.refused and "75" in answer.answer and "410" not in answer.answer, answer.answer
+
+
+def test_a_neighbour_of_a_named_country_or_province_and_phrases_naming_none() -> None:
+    assert with_countries_named("What did the northern neighbour of Mexico say?", never) == \
+        "What did the United States say?"
+    assert with_countries_named("What did Ontario's southern neighbour buy?", never) == \
+        "What did the United States buy?"
+    assert with_countries_named("What share of Ontario's exports did its southern neighbour buy?", never) == \
+        "What share of Ontario's exports did the United States buy?"
+    assert with_countries_named("What does the country immediately south of the United States' army do?", never) == \
+        "What does Mexico's army do?"
+    asked = "Which is the country north of the border?"  # of no country: left as it is
+    assert with_countries_named(asked, lambda: US_VIEW) == asked

@@ -369,3 +369,35 @@ def test_a_word_a_value_makes_a_noun_of_names_that_value(tmp_path: Path) -> None
                           ["Harbourizations", "Eastshire", "2031", "19"]])
     found = answerer.answer(Question("How many harbour admissions were there in Eastshire in 2031?"), _passages())
     assert found is not None and "19" in found.draft.text and "44" not in found.draft.text, found
+
+
+def test_between_a_quarter_s_first_and_last_month_names_the_quarter(tmp_path: Path) -> None:
+    assert "Q3" in with_quarter_codes("between July and September 2021")
+    assert with_quarter_codes("between July and August 2021") == "between July and August 2021"
+    answerer = _answerer(tmp_path, ["Place", "Period", "Year_Quarter", "Value"], QUARTERLY)
+    found = answerer.answer(Question("How many were counted between April and June 2020?"), _passages())
+    assert found is not None and "Year_Quarter: 2020 Q2" in found.draft.text, found
+
+
+def test_a_measure_named_by_a_substance_is_read_as_the_substance_when_its_rows_are_not_there(tmp_path: Path) -> None:
+    """"visits involving ferrocite" names both the measure "Involving ferrocite" (of lumenite harms) and the substance
+    "Ferrocite": where no row holds the measure for what else is asked, the substance's overall row answers."""
+    rows = [["Ferrocite", "Visits", "Overall numbers", "Eastshire", "2031", "120"],
+            ["Lumenite", "Visits", "Overall numbers", "Eastshire", "2031", "40"],
+            ["Lumenite", "Deaths", "Involving ferrocite", "Eastshire", "2031", "9"],
+            ["Ferrocite", "Deaths", "Overall numbers", "Eastshire", "2031", "30"]]
+    answerer = _answerer(tmp_path, ["Substance", "Source", "Specific_Measure", "Region", "Year", "Value"], rows)
+    found = answerer.answer(Question("How many visits involving ferrocite did Eastshire count in 2031?"), _passages())
+    assert found is not None and not found.draft.refused and "Value: 120" in found.draft.text, found
+    # where the measure's rows are there, it is what was asked
+    deaths = answerer.answer(Question("How many lumenite deaths involving ferrocite did Eastshire count in 2031?"),
+                             _passages())
+    assert deaths is not None and "Value: 9" in deaths.draft.text, deaths
+
+
+def test_a_word_that_is_a_value_s_own_stays_itself(tmp_path: Path) -> None:
+    answerer = _answerer(tmp_path, ["Item", "Year", "Value"],
+                         [["Capital expenditure", "2031", "500"], ["Total capitalization", "2031", "9000"],
+                          ["Capital expenditure", "2030", "450"], ["Total capitalization", "2030", "8000"]])
+    found = answerer.answer(Question("What was capital expenditure in 2031?"), _passages())
+    assert found is not None and "Value: 500" in found.draft.text, found
