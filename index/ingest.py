@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 # Bump when loading or chunking changes what a file turns into: those sources are then re-ingested once.
 # Tables (CSV) and prose are versioned apart, so a change to sentence handling does not re-embed a big table.
-PIPELINE_VERSIONS = {"table": "8", "prose": "11"}
+PIPELINE_VERSIONS = {"table": "8", "prose": "12"}
 
 
 # files are embedded and stored together until a group holds this many chunks (fewer, larger batches)

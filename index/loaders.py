@@ -302,7 +302,7 @@ def _html_table(table: object) -> tuple[list[str], list[list[str]], str]:
             group, below = tr.parent, {}
         cells: list[str] = []
         all_th = True
-
+        own: list[str] = []  # the row's own cells' texts (not those spanning down into it)
         for cell in tr.find_all(("td", "th"), recursive=False):
             _fill_from_above(cells, below)
             text = " ".join(cell.get_text(" ", strip=True).split())
@@ -311,10 +311,13 @@ def _html_table(table: object) -> tuple[list[str], list[list[str]], str]:
                 if down > 1:
                     below[len(cells)] = (text, down - 1)
                 cells.append(text)
-            # a header cell: <th>, or in a table with none, a cell all of whose text is bold and no figure (as pandoc
-            # writes a header it cannot mark; a bold "Total 100" row is a row)
-            all_th = all_th and (cell.name == "th" or not marks_headers and _all_bold(cell)
-                                 and parse_number(text) is None)
+            # a header cell: <th>, or in a table with none, a cell all of whose text is bold (as pandoc writes a
+            # header it cannot mark)
+            all_th = all_th and (cell.name == "th" or not marks_headers and _all_bold(cell))
+            own.append(text)
+        figures = [parse_number(t) is not None for t in own if t]
+        if all_th and any(figures) and not all(figures):
+            all_th = False  # a bold label with figures ("Total", "100") is a row; bold column numbers ("1", "2") head
         _fill_from_above(cells, below)
         in_head = tr.find_parent("thead") is not None
         if any(cells):

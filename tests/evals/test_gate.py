@@ -69,7 +69,7 @@ def test_reports_hold_the_numbers_and_a_broken_setting_fails_the_gate(tmp_path: 
 # sets share the sample corpus's eval index in eval_home, so each extra set costs only its questions; the
 # reference sets are in test_gate_reference.py, with their own index.
 SAMPLE_SETS = ["sample", "reworded", "near_miss", "probe5_sample", "probe6_sample", "probe7_sample",
-               "probe8_sample"]
+               "probe8_sample", "probe9_sample"]
 
 
 @pytest.mark.parametrize("name", SAMPLE_SETS)

@@ -16,7 +16,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REFERENCE_SETS = ["reference", "reworded_reference", "near_miss_reference", "natural_reference", "probe_reference",
                   "probe2_reference", "probe3_reference", "probe4_reference",
                   "probe5_reference", "probe6_reference",
-                  "probe7_reference", "probe8_reference"]
+                  "probe7_reference", "probe8_reference",
+                  "probe9_reference"]
 
 
 @pytest.fixture(scope="module")

@@ -137,6 +137,11 @@ def test_a_bold_row_of_figures_stays_a_row_and_a_spanned_header_cell_stays_in_it
             "<td><b>100</b></td></tr><tr><td>Eastshire</td><td>60</td></tr></table></body></html>")
     (table,) = load(_write(tmp_path, "bold.html", bold)).tables
     assert table.columns == ("Province", "Deaths") and table.rows[0] == ("Total", "100")
+    numbered = ("<html><body><table><tr><td rowspan='2'><b>Item</b></td><td colspan='2'><b>Rates</b></td></tr>"
+                "<tr><td><b>1</b></td><td><b>2</b></td></tr><tr><td>Wool</td><td>5%</td><td>Free</td></tr>"
+                "</table></body></html>")
+    (table,) = load(_write(tmp_path, "numbered.html", numbered)).tables  # bold column numbers head their columns
+    assert table.columns == ("Item", "Rates 1", "Rates 2") and table.rows == (("Wool", "5%", "Free"),)
     spanned = ("<html><body><table><thead><tr><th rowspan='2'>Region</th><th>2031</th></tr></thead><tbody><tr>"
                "<td>Eastshire</td><td>5</td></tr></tbody></table></body></html>")
     (table,) = load(_write(tmp_path, "spanned.html", spanned)).tables
