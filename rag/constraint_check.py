@@ -88,11 +88,13 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
             contradiction = f"month {dt.date(published[0], published[1], 1):%B %Y}"
             date = 0.0
         elif constraints.months and not months and not near_months and not years and published and \
-                published > max(constraints.months) and not NAMES_A_TIME.search(sentence) and \
+                published > max(constraints.months) and not constraints.dated_thing and \
+                not NAMES_A_TIME.search(sentence) and \
                 not any(w.lower() in MONTHS for w in re.findall(r"[A-Za-z]+", sentence)):
             # a sentence naming no time of its own (no year, month, season, quarter or "last month") in a source
             # published after the asked month speaks of its own time, as one read with a later month does ("has
-            # found it necessary to raise the levy from 25% to 35%" in July, for March)
+            # found it necessary to raise the levy from 25% to 35%" in July, for March); not where the month names
+            # a thing ("the July 2025 amendment"), which a later source tells of ("The amendment also raised ...")
             contradiction = f"month {dt.date(published[0], published[1], 1):%B %Y}"
             date = 0.0
         elif not year_ok and constraints.years:  # the sentence names no year (or only the asked month's)

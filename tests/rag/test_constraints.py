@@ -453,6 +453,13 @@ def test_a_thing_named_by_its_month_is_not_told_of_by_a_sentence_written_before_
                   date="2031-07-31").contradiction == "month July 2031"
     assert _check("What levy applied to Norland grain in October 2031?", ahead, date="2031-07-31").contradiction == ""
     assert not parse("What did the 2031 budget set aside?").dated_thing
+    # a source written after it tells of it, naming no time ("The amendment also raised ..."); asked what held in
+    # October, such a sentence speaks of its own later time
+    told = "The amendment also raised the levy on rerouted grain to 40%."
+    assert _check("What levy did the October 2031 amendment set on Norland grain?", told,
+                  date="2031-11-02").contradiction == ""
+    assert _check("What levy applied to Norland grain in October 2031?", told,
+                  date="2031-11-02").contradiction == "month November 2031"
 
 
 def test_a_source_published_after_the_asked_month_speaks_of_its_own_time() -> None:
