@@ -6,7 +6,7 @@ Which country lies where comes from countryinfo's data (each country's land bord
 longitude), never from words of a corpus. The country it is reckoned from is the one the phrase names ("of the United
 States", "America's"), else the one other country the question names ("reaching America ... its northern
 neighbour"), else the country the sources are clearly about: the one they name most, at least half as often again as
-any other (the first sources' point of view; where two are named about as often, "the northern neighbour" could be
+any other (their point of view; where two are named about as often, "the northern neighbour" could be
 either's, and is left as it is).
 """
 

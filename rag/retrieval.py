@@ -172,10 +172,9 @@ class HybridRetriever:
         if known is not None and known[0] is index:
             return known[1]
         counts: Counter[str] = Counter()
-        for chunks, _ in self.store.pages():
-            for chunk in chunks:  # prose only: a table names a place once a row, which says nothing of its view
-                if chunk.metadata.get("kind", "text") == "text":
-                    counts.update(code for codes, _, _ in country_names_at(chunk.text) for code in codes)
+        for chunk in self.store.get_all():  # texts and metadata only, not vectors
+            if chunk.metadata.get("kind", "text") == "text":  # a table names a place once a row: no point of view
+                counts.update(code for codes, _, _ in country_names_at(chunk.text) for code in codes)
         found = tuple(counts.most_common())
         self._countries = (index, found)
         return found
