@@ -192,6 +192,12 @@ def check(constraints: Constraints, sentence: str, figures: tuple[Figure, ...], 
         given |= ({"year"} if years else set()) | ({"month"} if months else set())
         if not given & constraints.periods and (given or constraints.periods - {"year"}):
             contradiction = f"period {min(given)}" if given else "period"
+    if not contradiction and not constraints.periods and constraints.answer == "count" and constraints.years:
+        # a year's count asked, and the sentence gives no count, only a rate per a shorter time ("21 deaths a day"
+        # for how many died in 2024): another measure
+        shorter = periods_in(sentence) - {"year"}
+        if shorter and not any(f.kind == "count" for f in figures) and any(f.kind == "rate" for f in figures):
+            contradiction = f"period {min(shorter)}"
     if not contradiction and constraints.levied:
         # a levy on other countries' goods only ("the current tariff on Canada" for Canada's tariff on US goods); a
         # sentence that names none is read with what it follows ("The amendment also raised the duty ... to 40%.")

@@ -52,6 +52,8 @@ def near_miss_reason(constraints: Constraints, contradiction: str) -> str:
         asked = " or ".join(sorted(constraints.leaders))
         return f"The closest passages speak of {value}'s time in office, not {asked}'s."
     if what == "period":
+        if not constraints.periods:  # a year's count asked, a rate per a shorter time found
+            return f"The closest passages give a figure per {value}, not the count asked."
         asked = " or ".join(sorted(constraints.periods))
         return f"The closest passages give a figure per {value}, not per {asked}." if value else \
             f"The closest passages give no figure per {asked}."

@@ -991,3 +991,17 @@ def test_how_much_of_a_whole_is_answered_by_a_share_or_by_an_amount_of_it() -> N
     assert answer_type("How much of the storm's cost was crime-related?") == "percent"
     assert expected_kinds("What share of the cost was crime-related?") == ("percent",)
     assert "money" not in expected_kinds("How much of a difference did the levy make?")
+
+
+def test_a_rate_per_day_is_no_year_s_count() -> None:
+    """"How many ferry deaths were there in Norland in 2031?" is not answered by "40 deaths a day" (a rate); a
+    sentence that gives the year's count beside its daily rate may answer, and so may the rate where one is asked."""
+    from crossbrief.rag.refusal_reasons import near_miss_reason
+
+    asked = "How many ferry deaths were there in Norland in 2031?"
+    daily = "In 2031, Norland counted 40 deaths a day on its ferries."
+    assert _check(asked, daily).contradiction == "period day"
+    assert near_miss_reason(parse(asked), "period day") == \
+        "The closest passages give a figure per day, not the count asked."
+    assert _check(asked, "In 2031, Norland counted 14,600 ferry deaths, 40 deaths a day.").contradiction == ""
+    assert _check("How many ferry deaths a day were there in Norland in 2031?", daily).contradiction == ""
