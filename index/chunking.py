@@ -79,7 +79,8 @@ def _split_heading_lines(text: str, spans: list[Span]) -> list[Span]:
             newline = span.start + match.start()
             line = text[cursor:newline].strip()
             following = text[newline + 1:newline + 2]
-            if _looks_like_heading(line) and following.isupper() and not text[text.rfind("\n", 0, cursor) + 1:cursor].strip():
+            line_start = text.rfind("\n", 0, cursor) + 1  # the line the candidate heading is on starts with it
+            if _looks_like_heading(line) and following.isupper() and not text[line_start:cursor].strip():
                 out.append(Span(cursor, newline))
                 cursor = newline + 1
         out.append(Span(cursor, span.end))

@@ -6,11 +6,12 @@ link.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from crossbrief.index.table_store import StoredTable
-from crossbrief.index.tables import parse_number
+from crossbrief.index.tables import ColumnProfile, parse_number
 from crossbrief.rag.constraints import question_names
 from crossbrief.rag.models import Draft
 from crossbrief.rag.places import countries_in, countries_named, country_spans, is_code, named_as_country
@@ -166,14 +167,21 @@ def nominalised(asked: set[str], table: StoredTable, codes: frozenset[int] = fro
     """`asked` with each word that a value word of `table` makes a noun of written as that word ("hospital
     admissions" names "Hospitalizations"): a word of six letters or more that is no value word itself ("capital"
     of "Capital expenditure" stays, beside "Total capitalization"), one value word only."""
-    vocabulary = {w for i, column in enumerate(table.profile.columns) if i not in codes and not column.numeric
-                  for value in column.values for w in words(value)}
+    vocabulary = _value_words(table.profile.columns, codes)
     found = set()
     for word in asked:
         made = [v for v in vocabulary - asked if len(word) >= 6 and word not in vocabulary and v.startswith(word)
                 and v[len(word):] in _NOMINALISING]
         found.add(made[0] if len(made) == 1 else word)
     return found
+
+
+@functools.lru_cache(maxsize=64)
+def _value_words(columns: tuple[ColumnProfile, ...], codes: frozenset[int]) -> frozenset[str]:
+    """The words of the values of a table's columns of names (not its code columns): read once per table, not at
+    every link made to it."""
+    return frozenset(w for i, column in enumerate(columns) if i not in codes and not column.numeric
+                     for value in column.values for w in words(value))
 
 
 _BRACKETED = re.compile(r"\([^()]*\)")
